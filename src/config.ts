@@ -1,0 +1,124 @@
+import { resolve } from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+/**
+ * The only reader of `process.env`. `loadConfig(env)` parses the environment once, at an
+ * entry point, into a frozen `Config`; a bad value names every offending variable.
+ */
+const ConfigEnv = Type.Object({
+  AGENCY_ID: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', default: 'local-agency', description: 'our agency id: lowercase letters, digits and dashes' }),
+  AGENCY_NAME: Type.String({ minLength: 1, default: 'Local licensing agency' }),
+  AGENCY_COUNTRY: Type.String({ pattern: '^[A-Z]{2}$', default: 'GB', description: 'ISO 3166-1 alpha-2' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'the base URL peers reach us at' })),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  KEY_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: '32 random bytes, base64url' })),
+  KEY_ENCRYPTION_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  IDP_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  IDP_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  IDP_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  IDP_ROLES_CLAIM: Type.String({ minLength: 1, default: 'roles' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 536_870_912 }),
+  FEED_PAGE_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+  DENIAL_REVIEW_YEARS: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
+  PARTNER_TOKEN_MAX_SECONDS: Type.Integer({ minimum: 10, maximum: 300, default: 300 }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 })
+})
+type ConfigEnv = Static<typeof ConfigEnv>
+
+export type Role = 'officer' | 'auditor' | 'admin'
+
+export interface IdentityProviderConfig {
+  /** Remote IdP: verify bearer tokens against this JWKS. Absent: the local development IdP. */
+  jwksUrl: string | undefined
+  issuer: string
+  audience: string
+  rolesClaim: string
+}
+
+export interface Config {
+  agency: { id: string, name: string, country: string, publicUrl: string }
+  host: string
+  port: number
+  databaseUrl: string | undefined
+  dataDir: string
+  dbPoolSize: number
+  keyEncryptionKey: { value: string } | { file: string } | { generatedIn: string }
+  idp: IdentityProviderConfig
+  logLevel: string
+  bodyLimitBytes: number
+  importLimitBytes: number
+  feedPageMax: number
+  denialReviewYears: number
+  partnerTokenMaxSeconds: number
+  shutdownGraceMs: number
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor (problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(Object.keys(ConfigEnv.properties)
+    .filter((key) => env[key] !== undefined && env[key] !== '')
+    .map((key) => [key, env[key]]))
+  const raw = Value.Convert(ConfigEnv, Value.Default(ConfigEnv, known))
+  const problems = [...Value.Errors(ConfigEnv, raw)].map((e) => `${e.path.slice(1) || '(env)'}: ${e.message} (got ${JSON.stringify(e.value)})`)
+  if (problems.length > 0) throw new ConfigError(problems)
+  const c = raw as ConfigEnv
+  const idpPartial = [c.IDP_JWKS_URL, c.IDP_ISSUER].filter((v) => v !== undefined).length
+  if (idpPartial === 1) throw new ConfigError(['IDP_JWKS_URL and IDP_ISSUER: set both (a real identity provider) or neither (the local development one)'])
+  if (c.KEY_ENCRYPTION_KEY !== undefined && c.KEY_ENCRYPTION_KEY_FILE !== undefined) {
+    throw new ConfigError(['KEY_ENCRYPTION_KEY and KEY_ENCRYPTION_KEY_FILE: set one, not both'])
+  }
+  const dataDir = resolve(c.DATA_DIR)
+  const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, '')
+  return Object.freeze({
+    agency: Object.freeze({ id: c.AGENCY_ID, name: c.AGENCY_NAME, country: c.AGENCY_COUNTRY, publicUrl }),
+    host: c.HOST,
+    port: c.PORT,
+    databaseUrl: c.DATABASE_URL,
+    dataDir,
+    dbPoolSize: c.DB_POOL_SIZE,
+    keyEncryptionKey: c.KEY_ENCRYPTION_KEY !== undefined
+      ? { value: c.KEY_ENCRYPTION_KEY }
+      : c.KEY_ENCRYPTION_KEY_FILE !== undefined ? { file: resolve(c.KEY_ENCRYPTION_KEY_FILE) } : { generatedIn: dataDir },
+    idp: Object.freeze({
+      jwksUrl: c.IDP_JWKS_URL,
+      issuer: c.IDP_ISSUER ?? localIdpIssuer(c.AGENCY_ID),
+      audience: c.IDP_AUDIENCE ?? c.AGENCY_ID,
+      rolesClaim: c.IDP_ROLES_CLAIM
+    }),
+    logLevel: c.LOG_LEVEL,
+    bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    importLimitBytes: c.IMPORT_LIMIT_BYTES,
+    feedPageMax: c.FEED_PAGE_MAX,
+    denialReviewYears: c.DENIAL_REVIEW_YEARS,
+    partnerTokenMaxSeconds: c.PARTNER_TOKEN_MAX_SECONDS,
+    shutdownGraceMs: c.SHUTDOWN_GRACE_MS
+  })
+}
+
+export const localIdpIssuer = (agencyId: string) => `urn:reciprocity:${agencyId}:local-idp`
+
+/** For entry points: the config, or a message naming every bad variable and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit (env: NodeJS.ProcessEnv): Config {
+  try {
+    return loadConfig(env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`${err.message}\n`)
+    process.exit(78)
+  }
+}

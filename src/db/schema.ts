@@ -1,0 +1,92 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/** The tables, as kysely sees them. Row types stay inside the capability that owns the table. */
+export interface Database {
+  signing_keys: SigningKeyTable
+  feed_heads: FeedHeadTable
+  feed_entries: FeedEntryTable
+  records: RecordTable
+  peers: PeerTable
+  partner_token_jtis: PartnerTokenJtiTable
+}
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface SigningKeyTable {
+  kid: string
+  alg: Generated<string>
+  public_jwk: ColumnType<JsonWebKeyPublic, string, never>
+  private_jwk_enc: ColumnType<string, string, never>
+  status: 'current' | 'retired'
+  created_at: Timestamp
+  retired_at: Date | null
+}
+
+export interface JsonWebKeyPublic {
+  kty: string
+  crv?: string
+  x?: string
+  kid?: string
+  alg?: string
+  use?: string
+  [k: string]: unknown
+}
+
+export interface FeedHeadTable {
+  issuer: string
+  seq: number
+  hash: string | null
+}
+
+export interface FeedEntryTable {
+  issuer: ColumnType<string, string, never>
+  seq: ColumnType<number, number, never>
+  entry_id: ColumnType<string | null, string | null, never>
+  kind: ColumnType<string | null, string | null, never>
+  record_id: ColumnType<string | null, string | null, never>
+  /** Agency ids allowed to see the entry; null means every peer. */
+  audience: ColumnType<string[] | null, string[] | null, never>
+  /** Null for a placeholder received from a peer whose audience excluded us. */
+  jws: ColumnType<string | null, string | null, never>
+  hash: ColumnType<string, string, never>
+  prev: ColumnType<string | null, string | null, never>
+  published_at: ColumnType<Date | null, Date | string | null, never>
+  stored_at: ColumnType<Date, Date | string | undefined, never>
+}
+
+export interface RecordTable {
+  issuer: string
+  record_id: string
+  kind: 'decision' | 'classification' | 'crosswalk'
+  version: number
+  status: 'active' | 'revoked'
+  reference: string | null
+  outcome: 'granted' | 'denied' | null
+  destination: string | null
+  decision_date: string | null
+  valid_until: string | null
+  body: ColumnType<Record<string, unknown>, string, string>
+  latest_seq: number
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface PeerTable {
+  agency_id: string
+  name: string
+  country: string
+  base_url: string
+  jwks: ColumnType<{ keys: JsonWebKeyPublic[] }, string, string>
+  jwks_url: string | null
+  jwks_refreshed_at: Date | null
+  status: 'active' | 'disabled' | 'quarantined'
+  status_reason: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface PartnerTokenJtiTable {
+  issuer: string
+  jti: string
+  expires_at: Date | string
+}

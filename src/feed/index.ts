@@ -1,0 +1,5 @@
+export { appendEntries, type Publisher } from './append-entries.js'
+export { readFeedPage, signCheckpoint } from './read-feed.js'
+export { verifyChain, ChainError, type WireEntry, type VerifiedEntry, type ChainFailure } from './verify-chain.js'
+export { findFeedHead } from './queries.js'
+export { EVERYONE, type EntryDraft, type EntryKind, type EntryPayload, type PublishedEntry, type FeedHead, type CheckpointPayload } from './types.js'

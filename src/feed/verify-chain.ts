@@ -1,0 +1,62 @@
+import { sha256Base64url } from '../lib/hash.js'
+import { ENTRY_TYP, SignatureError, verifyCompact, type Jwks } from '../signing/index.js'
+import type { EntryPayload } from './types.js'
+
+export type WireEntry = { seq: number, jws: string } | { seq: number, hash: string, prev: string | null }
+
+export type ChainFailure = 'bad-signature' | 'unknown-kid' | 'malformed' | 'broken-chain' | 'wrong-issuer' | 'wrong-seq'
+
+export class ChainError extends Error {
+  readonly reason: ChainFailure
+  readonly seq: number
+  constructor (reason: ChainFailure, seq: number, message: string) {
+    super(`entry ${seq}: ${message}`)
+    this.name = 'ChainError'
+    this.reason = reason
+    this.seq = seq
+  }
+}
+
+export interface VerifiedEntry {
+  seq: number
+  hash: string
+  prev: string | null
+  /** Absent for a placeholder. */
+  jws?: string
+  kid?: string
+  payload?: EntryPayload
+}
+
+/**
+ * Verifies a run of feed entries from `issuer` that continues from (`afterSeq`, `afterHash`):
+ * seqs consecutive, every signature valid under `jwks`, every payload's issuer and seq as
+ * stated, and every `prev` equal to the hash of the entry before (placeholders included, by
+ * the hash they carry). Throws `ChainError` at the first fault; returns the entries with hashes.
+ */
+export async function verifyChain (issuer: string, entries: readonly WireEntry[], jwks: Jwks, from: { seq: number, hash: string | null }): Promise<VerifiedEntry[]> {
+  const verified = await Promise.all(entries.map((entry) => verifyOne(issuer, entry, jwks)))
+  let seq = from.seq
+  let hash = from.hash
+  for (const entry of verified) {
+    if (entry.seq !== seq + 1) throw new ChainError('wrong-seq', entry.seq, `expected seq ${seq + 1}`)
+    if (entry.prev !== hash) throw new ChainError('broken-chain', entry.seq, `prev does not match the hash of entry ${seq}`)
+    seq = entry.seq
+    hash = entry.hash
+  }
+  return verified
+}
+
+async function verifyOne (issuer: string, entry: WireEntry, jwks: Jwks): Promise<VerifiedEntry> {
+  if (!('jws' in entry)) return { seq: entry.seq, hash: entry.hash, prev: entry.prev }
+  let verified
+  try {
+    verified = await verifyCompact(entry.jws, jwks, ENTRY_TYP)
+  } catch (err) {
+    if (err instanceof SignatureError) throw new ChainError(err.reason === 'wrong-type' ? 'malformed' : err.reason, entry.seq, err.message)
+    throw err
+  }
+  const payload = verified.payload as EntryPayload
+  if (payload.iss !== issuer) throw new ChainError('wrong-issuer', entry.seq, `signed payload names issuer "${String(payload.iss)}"`)
+  if (payload.seq !== entry.seq) throw new ChainError('wrong-seq', entry.seq, `signed payload carries seq ${String(payload.seq)}`)
+  return { seq: entry.seq, hash: sha256Base64url(entry.jws), prev: payload.prev, jws: entry.jws, kid: verified.kid, payload }
+}

@@ -1,0 +1,41 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { RouteAccess } from './auth.js'
+
+export const PROTOCOL_VERSION = '1'
+
+function describeAccess (access: RouteAccess | undefined): { security?: Array<Record<string, string[]>>, note: string } {
+  if (access === undefined || access === 'public') return { security: [], note: 'Access: anyone.' }
+  if (access === 'partner') return { security: [{ partnerToken: [] }], note: 'Access: enrolled, active peer agencies (partner token).' }
+  return { security: [{ userToken: [] }], note: `Access: ${access.join(', ')}.` }
+}
+
+/** OpenAPI 3.1 from the route schemas (C7); security and access notes from each route's declared access. */
+export const swaggerPlugin = fp(async (app: FastifyInstance) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Export-control licensing reciprocity service',
+        version: PROTOCOL_VERSION,
+        description: 'One instance per allied agency: a signed, hash-chained feed of licence decisions, denial notices, ' +
+          'classifications and crosswalks; peer enrolment and partner authentication; officer, auditor and administrator APIs. ' +
+          'Errors are RFC 9457 problem documents with a stable `code`.'
+      },
+      components: {
+        securitySchemes: {
+          userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'officer, auditor or admin token from the agency identity provider' },
+          partnerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'token signed by the peer agency\'s own key: iss = sub = its agency id, aud = ours, exp at most 5 minutes, unique jti' }
+        }
+      }
+    },
+    transform: ({ schema, url, route }) => {
+      const { security, note } = describeAccess(route.config?.access)
+      const description = [schema?.description, note].filter((s) => s !== undefined && s !== '').join('\n\n')
+      return { schema: { ...schema, description, security } as typeof schema, url }
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+}, { name: 'swagger' })

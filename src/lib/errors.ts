@@ -1,0 +1,91 @@
+/**
+ * The one error catalog. Domain code throws `AppError`s built by these factories; the HTTP
+ * layer renders them as RFC 9457 problem documents. `code` is stable: clients and tests
+ * depend on it, messages may improve.
+ */
+export type ErrorCode =
+  | 'INVALID_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'NOT_ACCEPTABLE'
+  | 'CONFLICT'
+  | 'RECORD_NOT_FOUND'
+  | 'RECORD_SUPERSEDED'
+  | 'RECORD_NOT_AMENDABLE'
+  | 'DUPLICATE_REFERENCE'
+  | 'IMPORT_REJECTED'
+  | 'PEER_NOT_FOUND'
+  | 'PEER_EXISTS'
+  | 'PEER_NOT_ENROLLED'
+  | 'PEER_INACTIVE'
+  | 'PEER_KEYS_UNAVAILABLE'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_REPLAYED'
+  | 'TOKEN_LIFETIME_TOO_LONG'
+  | 'SIGNING_KEY_MISSING'
+  | 'KEY_DECRYPTION_FAILED'
+  | 'DATABASE_UNAVAILABLE'
+  | 'DATABASE_IN_USE'
+  | 'INTERNAL'
+
+export interface ProblemDetail {
+  pointer: string
+  detail: string
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly details: ProblemDetail[] | undefined
+
+  constructor (code: ErrorCode, status: number, message: string, details?: ProblemDetail[]) {
+    super(message)
+    this.name = 'AppError'
+    this.code = code
+    this.status = status
+    this.details = details
+  }
+}
+
+/** Throws `error`; usable in expressions: `(await find(...)) ?? raise(errors.x())`. */
+export function raise (error: Error): never {
+  throw error
+}
+
+export const errors = {
+  invalidRequest: (message: string, details?: ProblemDetail[]) => new AppError('INVALID_REQUEST', 400, message, details),
+  unauthenticated: (message: string) => new AppError('UNAUTHENTICATED', 401, message),
+  forbidden: (message: string) => new AppError('FORBIDDEN', 403, message),
+  notFound: (what: string) => new AppError('NOT_FOUND', 404, `${what} not found`),
+  payloadTooLarge: (limit: number) => new AppError('PAYLOAD_TOO_LARGE', 413, `request body exceeds the limit of ${limit} bytes`),
+  unsupportedMediaType: (got: string | undefined, accepted: readonly string[]) =>
+    new AppError('UNSUPPORTED_MEDIA_TYPE', 415, `content type ${got === undefined ? '(none)' : `"${got}"`} is not accepted here; use one of: ${accepted.join(', ')}`),
+  notAcceptable: (message: string) => new AppError('NOT_ACCEPTABLE', 406, message),
+  recordNotFound: (id: string) => new AppError('RECORD_NOT_FOUND', 404, `no record with id "${id}"`),
+  recordSuperseded: (id: string, current: number, given: number) =>
+    new AppError('RECORD_SUPERSEDED', 409, `record "${id}" is at version ${current}, not ${given}: fetch it again and retry against the current version`),
+  recordNotAmendable: (id: string, why: string) => new AppError('RECORD_NOT_AMENDABLE', 409, `record "${id}" cannot be changed: ${why}`),
+  duplicateReference: (reference: string) =>
+    new AppError('DUPLICATE_REFERENCE', 409, `a decision with reference "${reference}" already exists; amend it instead of recording it again`),
+  importRejected: (message: string, details: ProblemDetail[]) => new AppError('IMPORT_REJECTED', 422, message, details),
+  peerNotFound: (agencyId: string) => new AppError('PEER_NOT_FOUND', 404, `no enrolled peer "${agencyId}"`),
+  peerExists: (agencyId: string) => new AppError('PEER_EXISTS', 409, `peer "${agencyId}" is already enrolled`),
+  peerNotEnrolled: (issuer: string) => new AppError('PEER_NOT_ENROLLED', 403, `issuer "${issuer}" is not an enrolled peer`),
+  peerInactive: (agencyId: string, status: string) => new AppError('PEER_INACTIVE', 403, `peer "${agencyId}" is ${status}, not active`),
+  peerKeysUnavailable: (agencyId: string, why: string) => new AppError('PEER_KEYS_UNAVAILABLE', 502, `keys of peer "${agencyId}" could not be obtained: ${why}`),
+  tokenInvalid: (why: string) => new AppError('TOKEN_INVALID', 401, `token rejected: ${why}`),
+  tokenExpired: () => new AppError('TOKEN_EXPIRED', 401, 'token rejected: it has expired'),
+  tokenReplayed: (jti: string) => new AppError('TOKEN_REPLAYED', 401, `token rejected: jti "${jti}" was already used`),
+  tokenLifetimeTooLong: (seconds: number, max: number) =>
+    new AppError('TOKEN_LIFETIME_TOO_LONG', 401, `token rejected: it is valid for ${seconds} s, more than the ${max} s allowed`),
+  signingKeyMissing: () => new AppError('SIGNING_KEY_MISSING', 503, 'this agency has no current signing key; run `npm run cli -- keys rotate`'),
+  keyDecryptionFailed: (kid: string) =>
+    new AppError('KEY_DECRYPTION_FAILED', 500, `signing key ${kid} could not be decrypted: the key-encryption key does not match the one it was stored with`),
+  databaseUnavailable: (why: string) => new AppError('DATABASE_UNAVAILABLE', 503, `database unavailable: ${why}`),
+  databaseInUse: (dir: string, pid: string) =>
+    new AppError('DATABASE_IN_USE', 409, `the embedded database in ${dir} is in use by process ${pid}; stop it, or use the HTTP API of the running agency`)
+} as const

@@ -1,0 +1,69 @@
+import type { Selectable } from 'kysely'
+import type { Db } from '../db/create-db.js'
+import type { PeerTable } from '../db/schema.js'
+import type { Jwks } from '../signing/index.js'
+import type { Peer, PeerStatus } from './types.js'
+
+function toPeer (row: Selectable<PeerTable>): Peer {
+  return {
+    agencyId: row.agency_id,
+    name: row.name,
+    country: row.country,
+    baseUrl: row.base_url,
+    jwks: row.jwks,
+    jwksUrl: row.jwks_url,
+    jwksRefreshedAt: row.jwks_refreshed_at,
+    status: row.status,
+    statusReason: row.status_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at
+  }
+}
+
+export async function findPeer (db: Db, agencyId: string): Promise<Peer | undefined> {
+  const row = await db.selectFrom('peers').selectAll().where('agency_id', '=', agencyId).executeTakeFirst()
+  return row === undefined ? undefined : toPeer(row)
+}
+
+export async function listPeers (db: Db): Promise<Peer[]> {
+  return (await db.selectFrom('peers').selectAll().orderBy('agency_id').execute()).map(toPeer)
+}
+
+/** Inserts the peer; returns false when the agency id is already enrolled. */
+export async function insertPeer (db: Db, peer: Omit<Peer, 'createdAt' | 'updatedAt'>): Promise<boolean> {
+  const result = await db.insertInto('peers').values({
+    agency_id: peer.agencyId,
+    name: peer.name,
+    country: peer.country,
+    base_url: peer.baseUrl,
+    jwks: JSON.stringify(peer.jwks),
+    jwks_url: peer.jwksUrl,
+    jwks_refreshed_at: peer.jwksRefreshedAt,
+    status: peer.status,
+    status_reason: peer.statusReason
+  }).onConflict((oc) => oc.column('agency_id').doNothing()).executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+}
+
+export async function updatePeerKeys (db: Db, agencyId: string, jwks: Jwks, refreshedAt: Date | null): Promise<void> {
+  await db.updateTable('peers').set({ jwks: JSON.stringify(jwks), jwks_refreshed_at: refreshedAt, updated_at: new Date() })
+    .where('agency_id', '=', agencyId).execute()
+}
+
+export async function updatePeerStatus (db: Db, agencyId: string, status: PeerStatus, reason: string | null): Promise<boolean> {
+  const result = await db.updateTable('peers').set({ status, status_reason: reason, updated_at: new Date() })
+    .where('agency_id', '=', agencyId).executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Records a partner token's jti; false when it was already used (a replay). */
+export async function recordTokenJti (db: Db, issuer: string, jti: string, expiresAt: Date): Promise<boolean> {
+  const result = await db.insertInto('partner_token_jtis').values({ issuer, jti, expires_at: expiresAt })
+    .onConflict((oc) => oc.columns(['issuer', 'jti']).doNothing()).executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+}
+
+export async function deleteExpiredJtis (db: Db, now: Date): Promise<number> {
+  const result = await db.deleteFrom('partner_token_jtis').where('expires_at', '<', new Date(now.getTime() - 60_000)).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

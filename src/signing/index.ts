@@ -1,0 +1,8 @@
+export { signCompact } from './sign-compact.js'
+export { verifyCompact, SignatureError, type VerifiedCompact, type VerifyFailure } from './verify-compact.js'
+export { createKeyRing, type KeyRing, type KeyInfo } from './key-ring.js'
+export { loadKeyEncryptionKey, type KeyEncryptionKey, type KeyEncryptionKeySource } from './key-encryption.js'
+export { generateEd25519Key, type GeneratedKey } from './generate-key.js'
+export { signPartnerToken, verifyPartnerToken, peekTokenIssuer, type PartnerClaims } from './partner-token.js'
+export { createUserTokenVerifier, issueLocalUserToken, loadLocalIdpKey, type UserPrincipal, type UserRole, type IdentityProvider } from './user-token.js'
+export { ENTRY_TYP, CHECKPOINT_TYP, type SigningKey, type Jwks, type PublicJwk } from './types.js'

@@ -1,0 +1,24 @@
+import type { KeyObject } from 'node:crypto'
+
+/** A private Ed25519 key ready to sign, with its RFC 7638 thumbprint as `kid`. */
+export interface SigningKey {
+  readonly kid: string
+  readonly privateKey: KeyObject
+}
+
+export interface PublicJwk {
+  kty: string
+  crv?: string
+  x?: string
+  kid?: string
+  alg?: string
+  use?: string
+  [k: string]: unknown
+}
+
+export interface Jwks {
+  keys: PublicJwk[]
+}
+
+export const ENTRY_TYP = 'reciprocity-entry+jws'
+export const CHECKPOINT_TYP = 'reciprocity-checkpoint+jws'

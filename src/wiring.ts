@@ -1,0 +1,27 @@
+import type { Logger } from 'pino'
+import type { AppDeps } from './app.js'
+import type { Config } from './config.js'
+import { createDb, type Db } from './db/create-db.js'
+import { migrateToLatest } from './db/migrate.js'
+import type { Clock } from './lib/clock.js'
+import { createKeyRing, createUserTokenVerifier, loadKeyEncryptionKey } from './signing/index.js'
+
+/**
+ * What every entry point shares: the database (migrated), the key ring (with a first key
+ * generated when there is none) and the user-token verifier. The caller owns `db` and
+ * destroys it when done.
+ */
+export async function wireServices (config: Config, logger: Logger, clock: Clock, existingDb?: Db): Promise<AppDeps> {
+  const db = existingDb ?? await createDb(config)
+  try {
+    await migrateToLatest(db)
+    const keyRing = createKeyRing(db, await loadKeyEncryptionKey(config.keyEncryptionKey))
+    const kid = await keyRing.ensure()
+    logger.info({ agency: config.agency.id, kid, database: config.databaseUrl === undefined ? 'embedded' : 'postgresql' }, 'agency services ready')
+    const verifyUserToken = await createUserTokenVerifier(config.idp, config.dataDir, clock)
+    return { config, db, logger, clock, keyRing, verifyUserToken }
+  } catch (err) {
+    if (existingDb === undefined) await db.destroy()
+    throw err
+  }
+}
