@@ -65,6 +65,8 @@ export interface RecordTable {
   destination: string | null
   decision_date: string | null
   valid_until: string | null
+  /** Agency ids the record is shared with; null means every peer. Later versions inherit it. */
+  audience: string[] | null
   body: ColumnType<Record<string, unknown>, string, string>
   latest_seq: number
   created_at: Timestamp
