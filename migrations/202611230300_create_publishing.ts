@@ -48,6 +48,7 @@ export async function up (db: Kysely<any>): Promise<void> {
     destination text,
     decision_date date,
     valid_until date,
+    revoked_from date,
     audience text[],
     body jsonb not null,
     latest_seq bigint not null,

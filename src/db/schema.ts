@@ -67,6 +67,8 @@ export interface RecordTable {
   valid_until: string | null
   /** Agency ids the record is shared with; null means every peer. Later versions inherit it. */
   audience: string[] | null
+  /** First day a revocation takes effect (its effectiveDate); null while not revoked. */
+  revoked_from: string | null
   body: ColumnType<Record<string, unknown>, string, string>
   latest_seq: number
   created_at: Timestamp

@@ -80,7 +80,7 @@ export const DecisionContent = Type.Object({
   outcome: Outcome,
   decisionDate: IsoDate,
   validFrom: Type.Optional(IsoDate),
-  validUntil: Type.Optional(Type.Union([IsoDate], { description: 'grants: end of the licence validity; denials: end of the review window (the decision date plus DENIAL_REVIEW_YEARS when omitted)' })),
+  validUntil: Type.Optional(Type.String({ format: 'date', description: 'last day in force. Grants: end of the licence validity (none: until revoked); denials: end of the review window (the decision date plus DENIAL_REVIEW_YEARS when omitted)' })),
   destination: CountryCode,
   endUse: Type.String({ maxLength: 4000, default: '' }),
   parties: Type.Array(Party, { minItems: 1, maxItems: 50 }),
@@ -113,3 +113,22 @@ export const CrosswalkContent = Type.Object({
 export type CrosswalkContent = Static<typeof CrosswalkContent>
 
 export const Audience = Type.Array(AgencyId, { maxItems: 100, uniqueItems: true, description: 'the peer agencies that may see this record; omitted or empty: every enrolled peer' })
+
+/** `POST /v1/decisions`, and one line of an NDJSON import: the decision and who may see it. */
+export const DecisionInput = Type.Object({
+  ...DecisionContent.properties,
+  audience: Type.Optional(Audience)
+}, { additionalProperties: false })
+export type DecisionInput = Static<typeof DecisionInput>
+
+export const ClassificationInput = Type.Object({
+  ...ClassificationContent.properties,
+  audience: Type.Optional(Audience)
+}, { additionalProperties: false })
+export type ClassificationInput = Static<typeof ClassificationInput>
+
+export const CrosswalkInput = Type.Object({
+  ...CrosswalkContent.properties,
+  audience: Type.Optional(Audience)
+}, { additionalProperties: false })
+export type CrosswalkInput = Static<typeof CrosswalkInput>

@@ -1,0 +1,68 @@
+import type { Db } from '../db/create-db.js'
+import type { EntryKind } from '../feed/index.js'
+import type { Clock } from '../lib/clock.js'
+import type { KeyRing } from '../signing/index.js'
+import type { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
+
+export type RecordKind = 'decision' | 'classification' | 'crosswalk'
+
+/** Computed when read, with the clock: never stored, so a record lapses without a write. */
+export type Lifecycle = 'in_force' | 'revoked' | 'lapsed'
+
+export interface ContentByKind {
+  decision: DecisionContent
+  classification: ClassificationContent
+  crosswalk: CrosswalkContent
+}
+
+/** The current version of one of our records. */
+export interface OwnRecord<K extends RecordKind = RecordKind> {
+  recordId: string
+  kind: K
+  version: number
+  lifecycle: Lifecycle
+  /** The first day a revocation takes effect; null while not revoked. */
+  revokedFrom: string | null
+  /** Agency ids that see the record; empty: every enrolled peer. */
+  audience: string[]
+  content: ContentByKind[K]
+  latestSeq: number
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** Where a version landed in our feed. */
+export interface EntryRef {
+  seq: number
+  hash: string
+  entryId: string
+}
+
+export interface PublishedRecord<K extends RecordKind = RecordKind> {
+  record: OwnRecord<K>
+  entry: EntryRef
+}
+
+/** One version of a record, read back from its signed feed entry. */
+export interface RecordVersion extends EntryRef {
+  version: number
+  kind: EntryKind
+  publishedAt: Date
+  /** The signed entry body, exactly as published. */
+  body: Record<string, unknown>
+}
+
+/** What publishing needs; `keyRing.current()` is called before a transaction opens, never inside one. */
+export interface RecordsContext {
+  db: Db
+  issuer: string
+  clock: Clock
+  keyRing: Pick<KeyRing, 'current'>
+  denialReviewYears: number
+}
+
+export interface RecordChange {
+  /** The version the change applies to: a stale one is refused (RECORD_SUPERSEDED). */
+  version: number
+  reason: string
+}
