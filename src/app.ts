@@ -18,8 +18,7 @@ export async function buildApp (deps: AppDeps) {
     bodyLimit: deps.config.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    requestTimeout: 120_000,
-    disableRequestLogging: false
+    requestTimeout: 120_000
   }).withTypeProvider<TypeBoxTypeProvider>()
   await app.register(depsPlugin, deps)
   await app.register(problemPlugin, { bodyLimit: deps.config.bodyLimitBytes })
