@@ -14,6 +14,11 @@ export interface Command {
 }
 
 const commands: Record<string, () => Promise<Command>> = {
+  keys: async () => (await import('./keys.js')).keysCommand,
+  migrate: async () => (await import('./migrate.js')).migrateCommand,
+  openapi: async () => (await import('./openapi.js')).openapiCommand,
+  peers: async () => (await import('./peers.js')).peersCommand,
+  token: async () => (await import('./token.js')).tokenCommand,
 }
 
 function help (): string {
