@@ -8,6 +8,8 @@ export interface Database {
   records: RecordTable
   peers: PeerTable
   partner_token_jtis: PartnerTokenJtiTable
+  peer_sync: PeerSyncTable
+  inbox_pending: InboxPendingTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -93,4 +95,33 @@ export interface PartnerTokenJtiTable {
   issuer: string
   jti: string
   expires_at: Date | string
+}
+
+export interface PeerSyncTable {
+  agency_id: string
+  cursor_seq: Generated<number>
+  cursor_hash: string | null
+  head_seq: number | null
+  head_hash: string | null
+  head_jws: string | null
+  next_attempt_at: Timestamp
+  attempts: Generated<number>
+  last_attempt_at: Date | null
+  last_success_at: Date | null
+  last_error_code: string | null
+  last_error: string | null
+  last_error_at: Date | null
+  entries_ingested: Generated<number>
+  verification_failures: Generated<number>
+  quarantine_evidence: ColumnType<Record<string, unknown> | null, string | null, string | null>
+  lease_owner: string | null
+  lease_expires_at: Date | null
+}
+
+export interface InboxPendingTable {
+  issuer: string
+  seq: number
+  jws: string
+  hash: string
+  received_at: Timestamp
 }

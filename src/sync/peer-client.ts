@@ -1,0 +1,75 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { WireEntry } from '../feed/index.js'
+import type { Peer } from '../peers/index.js'
+import { httpGet, type HttpLimits, type HttpResponse } from './http-get.js'
+import { SyncFailure } from './sync-failure.js'
+
+const B64 = Type.String({ pattern: '^[A-Za-z0-9_-]+$' })
+const WirePage = Type.Object({
+  issuer: Type.String(),
+  after: Type.Integer({ minimum: 0 }),
+  next: Type.Integer({ minimum: 0 }),
+  headSeq: Type.Integer({ minimum: 0 }),
+  hasMore: Type.Boolean(),
+  entries: Type.Array(Type.Union([
+    Type.Object({ seq: Type.Integer({ minimum: 1 }), jws: Type.String() }),
+    Type.Object({ seq: Type.Integer({ minimum: 1 }), hash: B64, prev: Type.Union([B64, Type.Null()]) })
+  ]))
+})
+export type WirePage = Static<typeof WirePage> & { entries: WireEntry[] }
+const WireCheckpoint = Type.Object({ seq: Type.Integer({ minimum: 0 }), hash: Type.Union([B64, Type.Null()]), jws: Type.String() })
+export type WireCheckpoint = Static<typeof WireCheckpoint>
+
+const pageCheck = TypeCompiler.Compile(WirePage)
+const checkpointCheck = TypeCompiler.Compile(WireCheckpoint)
+
+/** How we reach a peer. An interface, so tests can point the worker at real misbehaving servers (C12). */
+export interface PeerClient {
+  feedPage (peer: Peer, after: number, limit: number): Promise<WirePage>
+  feedHead (peer: Peer): Promise<WireCheckpoint>
+}
+
+/** The HTTP peer client: every request carries a fresh partner token from `token(peer)`. */
+export function createHttpPeerClient (token: (peer: Peer) => Promise<string>, limits: HttpLimits): PeerClient {
+  async function get (peer: Peer, path: string): Promise<unknown> {
+    const response = await httpGet(`${peer.baseUrl}${path}`, { authorization: `Bearer ${await token(peer)}` }, limits)
+    checkStatus(peer, path, response)
+    try {
+      return JSON.parse(response.body)
+    } catch (err) {
+      throw new SyncFailure('PEER_RESPONSE_MALFORMED', `${path}: the body is not JSON (${(err as Error).message})`)
+    }
+  }
+  return {
+    async feedPage (peer, after, limit) {
+      const body = await get(peer, `/v1/feed?after=${after}&limit=${limit}`)
+      if (!pageCheck.Check(body)) throw malformed('/v1/feed', pageCheck.Errors(body).First())
+      return body as WirePage
+    },
+    async feedHead (peer) {
+      const body = await get(peer, '/v1/feed/head')
+      if (!checkpointCheck.Check(body)) throw malformed('/v1/feed/head', checkpointCheck.Errors(body).First())
+      return body
+    }
+  }
+}
+
+function malformed (path: string, error: { path: string, message: string } | undefined): SyncFailure {
+  return new SyncFailure('PEER_RESPONSE_MALFORMED', `${path}: the body does not match the protocol${error === undefined ? '' : ` at ${error.path || '/'}: ${error.message}`}`)
+}
+
+function checkStatus (peer: Peer, path: string, response: HttpResponse): void {
+  if (response.status === 200) return
+  const detail = `${peer.agencyId} answered ${response.status} to ${path}`
+  if (response.status === 429) {
+    const retryAfter = Number(response.headers['retry-after'])
+    throw new SyncFailure('PEER_RATE_LIMITED', detail, Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {})
+  }
+  if (response.status === 401 || response.status === 403) {
+    let code = ''
+    try { code = String((JSON.parse(response.body) as { code?: unknown }).code ?? '') } catch {}
+    throw new SyncFailure('PEER_REFUSED_US', `${detail}${code === '' ? '' : ` (${code})`}: check that it enrolled us with our current keys`)
+  }
+  throw new SyncFailure('PEER_HTTP_ERROR', detail)
+}

@@ -1,0 +1,81 @@
+import { sql, type Selectable, type Transaction } from 'kysely'
+import type { Db } from '../db/create-db.js'
+import type { Database, PeerSyncTable } from '../db/schema.js'
+
+export type SyncRow = Selectable<PeerSyncTable>
+
+/** Creates the sync row of every enrolled peer that has none yet. */
+export async function ensureSyncRows (db: Db): Promise<void> {
+  await sql`insert into peer_sync (agency_id) select agency_id from peers on conflict do nothing`.execute(db)
+}
+
+export async function findSyncRow (db: Db | Transaction<Database>, agencyId: string): Promise<SyncRow | undefined> {
+  return db.selectFrom('peer_sync').selectAll().where('agency_id', '=', agencyId).executeTakeFirst()
+}
+
+/**
+ * Leases one active peer that is due (or `agencyId`, due or not, when given) to `owner` until
+ * `until`, skipping rows another worker is leasing right now (SKIP LOCKED) and leases held
+ * by others that have not expired. Returns undefined when there is nothing to lease.
+ */
+export async function leasePeer (db: Db, owner: string, now: Date, until: Date, agencyId?: string): Promise<SyncRow | undefined> {
+  const candidate = db.selectFrom('peer_sync as s').innerJoin('peers as p', 'p.agency_id', 's.agency_id')
+    .select('s.agency_id')
+    .where('p.status', '=', 'active')
+    .where((eb) => eb.or([eb('s.lease_owner', 'is', null), eb('s.lease_owner', '=', owner), eb('s.lease_expires_at', '<', now)]))
+    .$if(agencyId === undefined, (qb) => qb.where('s.next_attempt_at', '<=', now))
+    .$if(agencyId !== undefined, (qb) => qb.where('s.agency_id', '=', agencyId as string))
+    .orderBy('s.next_attempt_at').limit(1)
+    .forUpdate('s').skipLocked()
+  return db.updateTable('peer_sync')
+    .set({ lease_owner: owner, lease_expires_at: until, last_attempt_at: now })
+    .where('agency_id', '=', (eb) => eb.selectFrom(candidate.as('c')).select('c.agency_id'))
+    .returningAll().executeTakeFirst()
+}
+
+/** Extends our lease; false when it was lost (expired and taken by another worker). */
+export async function renewLease (db: Db, owner: string, agencyId: string, until: Date): Promise<boolean> {
+  const result = await db.updateTable('peer_sync').set({ lease_expires_at: until })
+    .where('agency_id', '=', agencyId).where('lease_owner', '=', owner).executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function recordSuccess (db: Db, owner: string, agencyId: string, now: Date, nextAttemptAt: Date): Promise<void> {
+  await db.updateTable('peer_sync').set({
+    lease_owner: null, lease_expires_at: null, attempts: 0, next_attempt_at: nextAttemptAt,
+    last_success_at: now, last_error_code: null, last_error: null, last_error_at: null
+  }).where('agency_id', '=', agencyId).where('lease_owner', '=', owner).execute()
+}
+
+export async function recordFailure (db: Db, owner: string, agencyId: string, failure: { code: string, message: string }, now: Date, nextAttemptAt: Date): Promise<void> {
+  await db.updateTable('peer_sync').set((eb) => ({
+    lease_owner: null, lease_expires_at: null, attempts: eb('attempts', '+', 1), next_attempt_at: nextAttemptAt,
+    last_error_code: failure.code, last_error: failure.message.slice(0, 2000), last_error_at: now
+  })).where('agency_id', '=', agencyId).where('lease_owner', '=', owner).execute()
+}
+
+/** Stops ingest from the peer: status quarantined with the reason, evidence kept, lease released. */
+export async function quarantinePeer (db: Db, agencyId: string, failure: { code: string, message: string, evidence: Record<string, unknown> | undefined }, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('peers').set({ status: 'quarantined', status_reason: `${failure.code}: ${failure.message}`.slice(0, 2000), updated_at: now })
+      .where('agency_id', '=', agencyId).execute()
+    await trx.updateTable('peer_sync').set((eb) => ({
+      lease_owner: null, lease_expires_at: null, last_error_code: failure.code, last_error: failure.message.slice(0, 2000), last_error_at: now,
+      verification_failures: eb('verification_failures', '+', 1),
+      quarantine_evidence: JSON.stringify(failure.evidence ?? {})
+    })).where('agency_id', '=', agencyId).execute()
+  })
+}
+
+export async function saveCheckpoint (db: Db, agencyId: string, checkpoint: { seq: number, hash: string | null, jws: string }): Promise<void> {
+  await db.updateTable('peer_sync').set({ head_seq: checkpoint.seq, head_hash: checkpoint.hash, head_jws: checkpoint.jws })
+    .where('agency_id', '=', agencyId)
+    .where((eb) => eb.or([eb('head_seq', 'is', null), eb('head_seq', '<=', checkpoint.seq)]))
+    .execute()
+}
+
+/** The stored hash of a peer's entry, to compare with checkpoints and pushed entries. */
+export async function findEntryHash (db: Db | Transaction<Database>, issuer: string, seq: number): Promise<string | undefined> {
+  const row = await db.selectFrom('feed_entries').select('hash').where('issuer', '=', issuer).where('seq', '=', seq).executeTakeFirst()
+  return row?.hash
+}

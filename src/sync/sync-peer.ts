@@ -1,0 +1,157 @@
+import type { Logger } from 'pino'
+import type { Transaction } from 'kysely'
+import type { Db } from '../db/create-db.js'
+import type { Database } from '../db/schema.js'
+import { ChainError, verifyChain, type CheckpointPayload, type VerifiedEntry, type WireEntry } from '../feed/index.js'
+import type { Clock } from '../lib/clock.js'
+import { findPeer, peerKeysFor, type Peer } from '../peers/index.js'
+import { CHECKPOINT_TYP, SignatureError, verifyCompact, type Jwks } from '../signing/index.js'
+import { ingestEntries } from './ingest.js'
+import type { PeerClient } from './peer-client.js'
+import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
+import { SyncFailure, type SyncFailureCode } from './sync-failure.js'
+
+export interface SyncContext {
+  db: Db
+  client: PeerClient
+  clock: Clock
+  logger: Logger
+  pageSize: number
+  leaseSeconds: number
+  project: (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[]) => Promise<void>
+  onProgress?: (progress: { peer: string, cursor: number, headSeq: number, stored: number }) => void
+}
+
+export interface RoundResult {
+  stored: number
+  cursor: number
+  headSeq: number
+}
+
+const CHAIN_CODES: Record<ChainError['reason'], SyncFailureCode> = {
+  'bad-signature': 'BAD_SIGNATURE',
+  'unknown-kid': 'UNKNOWN_KEY',
+  malformed: 'BAD_SIGNATURE',
+  'broken-chain': 'CHAIN_BROKEN',
+  'wrong-issuer': 'WRONG_ISSUER',
+  'wrong-seq': 'WRONG_SEQ'
+}
+
+/**
+ * One sync round for a leased peer: verify its checkpoint against what we hold, then pull,
+ * verify and ingest pages until we reach its head. Throws `SyncFailure` (transient or
+ * quarantine); whatever was ingested before the failure stays, as each page is its own
+ * transaction and the cursor moved with it.
+ */
+export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Promise<RoundResult> {
+  const log = ctx.logger.child({ component: 'sync', peer: peer.agencyId })
+  let jwks = peer.jwks
+  const checkpoint = await verifyCheckpoint(ctx, peer, () => jwks, (k) => { jwks = k })
+  let state = await findSyncRow(ctx.db, peer.agencyId)
+  if (state === undefined) throw new Error(`no sync row for ${peer.agencyId}`)
+  let cursor = { seq: state.cursor_seq, hash: state.cursor_hash }
+  let stored = 0
+  let headSeq = checkpoint.seq
+  for (;;) {
+    const page = await ctx.client.feedPage(peer, cursor.seq, ctx.pageSize)
+    if (page.issuer !== peer.agencyId) throw new SyncFailure('WRONG_ISSUER', `the feed page names issuer "${page.issuer}"`)
+    headSeq = Math.max(headSeq, page.headSeq)
+    if (page.entries.length === 0) {
+      if (cursor.seq < checkpoint.seq) throw new SyncFailure('PEER_RESPONSE_MALFORMED', `the peer's checkpoint is at ${checkpoint.seq} but it served nothing after ${cursor.seq}`)
+      break
+    }
+    jwks = await keysFor(ctx, peer, page.entries, jwks)
+    const verified = await verifyPage(peer, page.entries, jwks, cursor)
+    checkAgainstCheckpoint(verified, checkpoint)
+    const outcome = await ctx.db.transaction().execute((trx) => ingestEntries(trx, peer.agencyId, cursor, verified, { leaseOwner: owner, project: ctx.project }))
+    if (outcome === 'cursor-moved') {
+      state = await findSyncRow(ctx.db, peer.agencyId)
+      if (state === undefined || state.lease_owner !== owner) {
+        log.warn('lease lost during the round; stopping')
+        break
+      }
+      cursor = { seq: state.cursor_seq, hash: state.cursor_hash }
+      continue
+    }
+    stored += outcome.stored
+    cursor = outcome.cursor
+    log.debug({ cursor: cursor.seq, stored: outcome.stored }, 'feed page ingested')
+    ctx.onProgress?.({ peer: peer.agencyId, cursor: cursor.seq, headSeq, stored })
+    if (!await renewLease(ctx.db, owner, peer.agencyId, new Date(ctx.clock.now().getTime() + ctx.leaseSeconds * 1000))) {
+      log.warn('lease lost during the round; stopping')
+      break
+    }
+    if (!page.hasMore) break
+  }
+  return { stored, cursor: cursor.seq, headSeq }
+}
+
+/** The signed checkpoint, checked against what we hold and the last checkpoint we verified. */
+async function verifyCheckpoint (ctx: SyncContext, peer: Peer, keys: () => Jwks, setKeys: (jwks: Jwks) => void): Promise<CheckpointPayload> {
+  const wire = await ctx.client.feedHead(peer)
+  const kid = headerKid(wire.jws)
+  const jwks = await peerKeysFor(ctx.db, peer, kid, ctx.clock)
+  setKeys(jwks)
+  let payload: CheckpointPayload
+  try {
+    payload = (await verifyCompact(wire.jws, keys(), CHECKPOINT_TYP)).payload as CheckpointPayload
+  } catch (err) {
+    if (!(err instanceof SignatureError)) throw err
+    throw new SyncFailure(err.reason === 'unknown-kid' ? 'UNKNOWN_KEY' : 'BAD_SIGNATURE', `checkpoint: ${err.message}`, { evidence: { checkpoint: wire.jws } })
+  }
+  if (payload.iss !== peer.agencyId) throw new SyncFailure('WRONG_ISSUER', `checkpoint names issuer "${String(payload.iss)}"`, { evidence: { checkpoint: wire.jws } })
+  const state = await findSyncRow(ctx.db, peer.agencyId)
+  if (state?.head_seq !== null && state?.head_seq !== undefined) {
+    if (payload.seq === state.head_seq && payload.hash !== state.head_hash) {
+      throw new SyncFailure('FORK_DETECTED', `two different signed checkpoints for seq ${payload.seq}`, { evidence: { earlier: state.head_jws, later: wire.jws } })
+    }
+    if (payload.seq < state.head_seq) {
+      throw new SyncFailure('FORK_DETECTED', `the feed went backwards: checkpoint at ${payload.seq} after one at ${state.head_seq}`, { evidence: { earlier: state.head_jws, later: wire.jws } })
+    }
+  }
+  if (state !== undefined && payload.seq <= state.cursor_seq && payload.seq > 0) {
+    const held = await findEntryHash(ctx.db, peer.agencyId, payload.seq)
+    if (held !== payload.hash) {
+      throw new SyncFailure('FORK_DETECTED', `the checkpoint's hash for seq ${payload.seq} is not the one of the entry we hold`, { evidence: { checkpoint: wire.jws, heldHash: held } })
+    }
+  }
+  await saveCheckpoint(ctx.db, peer.agencyId, { seq: payload.seq, hash: payload.hash, jws: wire.jws })
+  return payload
+}
+
+function checkAgainstCheckpoint (entries: readonly VerifiedEntry[], checkpoint: CheckpointPayload): void {
+  const at = entries.find((e) => e.seq === checkpoint.seq)
+  if (at !== undefined && at.hash !== checkpoint.hash) {
+    throw new SyncFailure('FORK_DETECTED', `entry ${at.seq} does not match the peer's signed checkpoint for that seq`, { evidence: { seq: at.seq, entryHash: at.hash, checkpointHash: checkpoint.hash } })
+  }
+}
+
+async function verifyPage (peer: Peer, entries: WireEntry[], jwks: Jwks, from: { seq: number, hash: string | null }): Promise<VerifiedEntry[]> {
+  try {
+    return await verifyChain(peer.agencyId, entries, jwks, from)
+  } catch (err) {
+    if (!(err instanceof ChainError)) throw err
+    const bad = entries.find((e) => e.seq === err.seq)
+    throw new SyncFailure(CHAIN_CODES[err.reason], err.message, { evidence: { seq: err.seq, entry: bad ?? null } })
+  }
+}
+
+/** The peer's keys, refreshed (once, with a cooldown) when the page carries a kid we do not know. */
+async function keysFor (ctx: SyncContext, peer: Peer, entries: WireEntry[], jwks: Jwks): Promise<Jwks> {
+  const known = new Set(jwks.keys.map((k) => k.kid))
+  for (const entry of entries) {
+    if (!('jws' in entry)) continue
+    const kid = headerKid(entry.jws)
+    if (kid !== undefined && !known.has(kid)) return peerKeysFor(ctx.db, (await findPeer(ctx.db, peer.agencyId)) ?? peer, kid, ctx.clock)
+  }
+  return jwks
+}
+
+function headerKid (jws: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { kid?: unknown }
+    return typeof header.kid === 'string' ? header.kid : undefined
+  } catch {
+    return undefined
+  }
+}
