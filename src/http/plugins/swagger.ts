@@ -34,7 +34,8 @@ export const swaggerPlugin = fp(async (app: FastifyInstance) => {
     transform: ({ schema, url, route }) => {
       const { security, note } = describeAccess(route.config?.access)
       const description = [schema?.description, note].filter((s) => s !== undefined && s !== '').join('\n\n')
-      return { schema: { ...schema, description, security } as typeof schema, url }
+      // a prefix's '/' route is served with and without the slash; document it as the protocol names it: /v1/feed
+      return { schema: { ...schema, description, security } as typeof schema, url: url.length > 1 ? url.replace(/\/$/, '') : url }
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
