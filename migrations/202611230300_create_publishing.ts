@@ -57,7 +57,7 @@ export async function up (db: Kysely<any>): Promise<void> {
     primary key (issuer, record_id)
   )`.execute(db)
   await sql`create unique index records_reference on records (issuer, reference) where kind = 'decision'`.execute(db)
-  await sql`create index records_list on records (issuer, kind, decision_date desc, record_id)`.execute(db)
+  await sql`create index records_list on records (issuer, kind, decision_date desc nulls last, record_id)`.execute(db)
 
   await sql`create table peers (
     agency_id text primary key,

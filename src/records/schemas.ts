@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-redeclare -- C5: a schema constant and its type share a name */
 import { Type, type Static } from '@sinclair/typebox'
 
 /**

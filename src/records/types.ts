@@ -66,3 +66,15 @@ export interface RecordChange {
   version: number
   reason: string
 }
+
+/** One decision read from an import file, before validation. */
+export interface ImportCandidate {
+  /** The file line the decision starts on (1-based; a CSV header is line 1). */
+  line: number
+  /** The decision as read; undefined when it could not be read at all (see `problems`). */
+  value?: unknown
+  /** What went wrong reading it: pointers already name the line, e.g. "line 17: item_quantity". */
+  problems?: Array<{ pointer: string, detail: string }>
+  /** Names the place in the file of a path in `value`; default `line N: /path`. */
+  locate?: (path: string) => string
+}

@@ -1,0 +1,123 @@
+import type { Transaction, Updateable } from 'kysely'
+import type { Database, RecordTable } from '../db/schema.js'
+import { appendEntries, type EntryKind, type PublishedEntry } from '../feed/index.js'
+import { errors, type ProblemDetail } from '../lib/errors.js'
+import { addYears, todayOf } from './dates.js'
+import { checkDecisionDates, withDefaults } from './lifecycle.js'
+import { findDecisionIdByReference, lockRecord, updateRecord, type RecordRow } from './queries.js'
+import type { DecisionContent } from './schemas.js'
+import { filterColumnsOf, toOwnRecord } from './to-record.js'
+import type { ContentByKind, PublishedRecord, RecordChange, RecordKind, RecordsContext } from './types.js'
+
+interface NextVersion {
+  entryKind: EntryKind
+  /** Entry body fields beyond `{ recordId, version, supersedes }`. */
+  body: Record<string, unknown>
+  changes: Updateable<RecordTable>
+}
+
+/**
+ * The one path by which a published record changes: lock its row, refuse a revoked record
+ * (RECORD_NOT_AMENDABLE) or a stale version (RECORD_SUPERSEDED), sign version n+1 naming the
+ * version it supersedes, for the audience of version 1, and move the row to it, all in one
+ * transaction. `next` may throw to refuse the change.
+ */
+async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: string, change: RecordChange,
+  next: (current: RecordRow, today: string) => NextVersion): Promise<PublishedRecord> {
+  const key = await ctx.keyRing.current()
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = await lockRecord(trx, ctx.issuer, recordId)
+    if (current === undefined || current.kind !== kind) throw errors.recordNotFound(recordId)
+    if (current.status === 'revoked') throw errors.recordNotAmendable(recordId, `it was revoked${current.revoked_from === null ? '' : ` with effect from ${current.revoked_from}`}`)
+    if (current.version !== change.version) throw errors.recordSuperseded(recordId, current.version, change.version)
+    const today = todayOf(ctx.clock)
+    const { entryKind, body, changes } = next(current, today)
+    const version = current.version + 1
+    const [entry] = await appendEntries(trx, [{
+      kind: entryKind,
+      recordId,
+      body: { recordId, version, supersedes: { entryId: current.latest_entry_id, version: current.version }, reason: change.reason, ...body },
+      audience: current.audience ?? undefined
+    }], { issuer: ctx.issuer, key, clock: ctx.clock }) as [PublishedEntry]
+    await refuseTakenReference(trx, ctx.issuer, recordId, current.reference, changes.reference)
+    const row = await updateRecord(trx, ctx.issuer, recordId, { ...changes, version, latest_seq: entry.seq, updated_at: ctx.clock.now() })
+    return { record: toOwnRecord(row, today), entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }
+  })
+}
+
+/**
+ * A changed reference must stay unique among our decisions. Checked after `appendEntries`,
+ * which holds the feed head lock that every writer of `records` takes first, so no other
+ * transaction can claim the reference between this check and the update.
+ */
+async function refuseTakenReference (trx: Transaction<Database>, issuer: string, recordId: string, current: string | null, next: unknown) {
+  if (typeof next !== 'string' || next === current) return
+  const holder = await findDecisionIdByReference(trx, issuer, next)
+  if (holder !== undefined && holder !== recordId) throw errors.duplicateReference(next)
+}
+
+const withPrefix = (problems: ProblemDetail[], prefix: string) => problems.map((p) => ({ ...p, pointer: `${prefix}${p.pointer}` }))
+
+/**
+ * Publishes a new full version of a record (kind `amendment`, body `{ ..., recordKind, content }`).
+ * A decision keeps its reference unique (DUPLICATE_REFERENCE) and gets the same validUntil
+ * default as when first recorded.
+ */
+export async function amendRecord<K extends RecordKind> (ctx: RecordsContext, kind: K, recordId: string,
+  change: RecordChange & { content: ContentByKind[K] }): Promise<PublishedRecord<K>> {
+  let content: ContentByKind[K] = change.content
+  if (kind === 'decision') {
+    const decision = change.content as DecisionContent
+    const problems = checkDecisionDates(decision)
+    if (problems.length > 0) throw errors.invalidRequest('the decision dates are inconsistent', withPrefix(problems, '/body/decision'))
+    content = withDefaults(decision, ctx.denialReviewYears) as ContentByKind[K]
+  }
+  const result = await changeRecord(ctx, kind, recordId, change, () => ({
+    entryKind: 'amendment',
+    body: { recordKind: kind, content },
+    changes: { ...filterColumnsOf(kind, content), body: JSON.stringify(content) }
+  }))
+  return result as PublishedRecord<K>
+}
+
+/**
+ * Revokes a record (kind `revocation`): from `effectiveDate` (default: today, UTC) it is no
+ * longer in force, and it can never change again. Every peer that saw the record receives it.
+ */
+export async function revokeRecord (ctx: RecordsContext, kind: RecordKind, recordId: string,
+  change: RecordChange & { effectiveDate?: string | undefined }): Promise<PublishedRecord> {
+  return changeRecord(ctx, kind, recordId, change, (_current, today) => {
+    const effectiveDate = change.effectiveDate ?? today
+    return {
+      entryKind: 'revocation',
+      body: { recordKind: kind, effectiveDate },
+      changes: { status: 'revoked', revoked_from: effectiveDate }
+    }
+  })
+}
+
+/**
+ * Renews a decision at review (kind `renewal`) until `validUntil`. A denial's default is the
+ * review window counted from today; a grant's renewal must name its new end. Renewing brings a
+ * lapsed decision back in force.
+ */
+export async function renewDecision (ctx: RecordsContext, recordId: string,
+  change: RecordChange & { validUntil?: string | undefined }): Promise<PublishedRecord<'decision'>> {
+  const result = await changeRecord(ctx, 'decision', recordId, change, (current, today) => {
+    const decision = current.body as unknown as DecisionContent
+    if (change.validUntil === undefined && decision.outcome !== 'denied') {
+      throw errors.invalidRequest('a grant is renewed until a date: give validUntil', [{ pointer: '/body/validUntil', detail: 'required to renew a grant' }])
+    }
+    const validUntil = change.validUntil ?? addYears(today, ctx.denialReviewYears)
+    if (validUntil < today) {
+      throw errors.invalidRequest(`a renewal cannot end in the past (${validUntil})`, [{ pointer: '/body/validUntil', detail: `must not precede today, ${today}` }])
+    }
+    const renewed: DecisionContent = { ...decision, validUntil }
+    return {
+      entryKind: 'renewal',
+      body: { validUntil },
+      changes: { valid_until: validUntil, body: JSON.stringify(renewed) }
+    }
+  })
+  return result as PublishedRecord<'decision'>
+}

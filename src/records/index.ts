@@ -1,0 +1,16 @@
+export { publishDecision, publishClassification, publishCrosswalk, appendNewRecords, type NewRecord } from './publish-record.js'
+export { amendRecord, revokeRecord, renewDecision } from './change-record.js'
+export { getRecord } from './get-record.js'
+export { listRecords, type RecordQuery, type RecordPage } from './list-records.js'
+export {
+  importDecisions, importCandidates, importFormatOf, IMPORT_MEDIA_TYPES,
+  type ImportFormat, type ImportOptions, type ImportProgress, type ImportResult
+} from './import-decisions.js'
+export { readCsvDecisions } from './read-csv.js'
+export { readNdjsonDecisions } from './read-ndjson.js'
+export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'
+export { lifecycleOf } from './lifecycle.js'
+export * from './schemas.js'
+export type {
+  RecordKind, Lifecycle, OwnRecord, EntryRef, PublishedRecord, RecordVersion, RecordsContext, RecordChange, ImportCandidate, ContentByKind
+} from './types.js'

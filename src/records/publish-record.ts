@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto'
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { appendEntries, type PublishedEntry, type Publisher } from '../feed/index.js'
+import { errors } from '../lib/errors.js'
+import { todayOf } from './dates.js'
+import { checkDecisionDates, withDefaults } from './lifecycle.js'
+import { insertRecords, type RecordRow } from './queries.js'
+import type { ClassificationInput, CrosswalkInput, DecisionInput } from './schemas.js'
+import { filterColumnsOf, normaliseAudience, toOwnRecord } from './to-record.js'
+import type { ContentByKind, OwnRecord, PublishedRecord, RecordKind, RecordsContext } from './types.js'
+
+/** Version 1 of a record, ready to sign. */
+export interface NewRecord<K extends RecordKind = RecordKind> {
+  kind: K
+  recordId: string
+  content: ContentByKind[K]
+  /** As from `normaliseAudience`: null for every peer. */
+  audience: string[] | null
+}
+
+/**
+ * Publishes version 1 of `records` inside the caller's transaction: one signed feed entry each
+ * (kind = record kind, body `{ recordId, version: 1, ...content }`), then every row in one
+ * insert. `inserted` below `records.length` means a decision reference was taken: the caller
+ * must roll back. Returns the rows as inserted, for callers that answer with them.
+ */
+export async function appendNewRecords (trx: Transaction<Database>, publisher: Publisher, records: readonly NewRecord[]) {
+  const entries = await appendEntries(trx, records.map((r) => ({
+    kind: r.kind,
+    recordId: r.recordId,
+    body: { recordId: r.recordId, version: 1, ...r.content },
+    audience: r.audience ?? undefined
+  })), publisher)
+  const now = publisher.clock.now()
+  const rows: RecordRow[] = records.map((r, i) => ({
+    issuer: publisher.issuer,
+    record_id: r.recordId,
+    kind: r.kind,
+    version: 1,
+    status: 'active',
+    ...filterColumnsOf(r.kind, r.content),
+    revoked_from: null,
+    audience: r.audience,
+    body: r.content as unknown as Record<string, unknown>,
+    latest_seq: (entries[i] as PublishedEntry).seq,
+    created_at: now,
+    updated_at: now
+  }))
+  const inserted = await insertRecords(trx, rows.map((row) => ({ ...row, body: JSON.stringify(row.body) })))
+  return { entries, rows, inserted }
+}
+
+async function publishRecord<K extends RecordKind> (ctx: RecordsContext, kind: K, content: ContentByKind[K], audience: string[] | undefined): Promise<PublishedRecord<K>> {
+  const key = await ctx.keyRing.current()
+  const draft: NewRecord<K> = { kind, recordId: randomUUID(), content, audience: normaliseAudience(audience) }
+  return ctx.db.transaction().execute(async (trx) => {
+    const { entries, rows, inserted } = await appendNewRecords(trx, { issuer: ctx.issuer, key, clock: ctx.clock }, [draft])
+    if (inserted !== 1) throw errors.duplicateReference((content as ContentByKind['decision']).reference)
+    const entry = entries[0] as PublishedEntry
+    const record = toOwnRecord(rows[0] as RecordRow, todayOf(ctx.clock)) as OwnRecord<K>
+    return { record, entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }
+  })
+}
+
+/**
+ * Records a licence decision (a denial notice when denied) as version 1 and publishes it.
+ * A denial without validUntil stays in force for `denialReviewYears` from its decision date.
+ * Throws INVALID_REQUEST for inconsistent dates, DUPLICATE_REFERENCE for a taken reference.
+ */
+export async function publishDecision (ctx: RecordsContext, input: DecisionInput): Promise<PublishedRecord<'decision'>> {
+  const { audience, ...decision } = input
+  const problems = checkDecisionDates(decision)
+  if (problems.length > 0) {
+    throw errors.invalidRequest('the decision dates are inconsistent', problems.map((p) => ({ ...p, pointer: `/body${p.pointer}` })))
+  }
+  return publishRecord(ctx, 'decision', withDefaults(decision, ctx.denialReviewYears), audience)
+}
+
+/** Records our classification of an item (or "not listed") and publishes it. */
+export async function publishClassification (ctx: RecordsContext, input: ClassificationInput): Promise<PublishedRecord<'classification'>> {
+  const { audience, ...classification } = input
+  return publishRecord(ctx, 'classification', classification, audience)
+}
+
+/** Records a crosswalk between codes of two regimes and publishes it. */
+export async function publishCrosswalk (ctx: RecordsContext, input: CrosswalkInput): Promise<PublishedRecord<'crosswalk'>> {
+  const { audience, ...crosswalk } = input
+  return publishRecord(ctx, 'crosswalk', crosswalk, audience)
+}

@@ -1,0 +1,128 @@
+import { sql, type Insertable, type Selectable, type Transaction, type Updateable } from 'kysely'
+import type { Db } from '../db/create-db.js'
+import type { Database, RecordTable } from '../db/schema.js'
+import type { Outcome } from './schemas.js'
+import type { Lifecycle, RecordKind } from './types.js'
+
+export type RecordRow = Selectable<RecordTable>
+export type NewRecordRow = Insertable<RecordTable>
+
+/**
+ * Inserts version 1 of new records in one statement. A decision whose reference is already
+ * taken is skipped (the partial unique index `records_reference`); returns how many were
+ * inserted, so the caller can tell.
+ */
+export async function insertRecords (trx: Transaction<Database>, rows: readonly NewRecordRow[]): Promise<number> {
+  if (rows.length === 0) return 0
+  const result = await trx.insertInto('records').values(rows as NewRecordRow[])
+    .onConflict((oc) => oc.columns(['issuer', 'reference']).where('kind', '=', 'decision').doNothing())
+    .executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0n)
+}
+
+/** The references among `references` that our stored decisions already use (one query). */
+export async function findTakenReferences (db: Db, issuer: string, references: readonly string[]): Promise<string[]> {
+  if (references.length === 0) return []
+  const rows = await db.selectFrom('records').select('reference')
+    .where('issuer', '=', issuer).where('kind', '=', 'decision').where('reference', 'in', references as string[])
+    .execute()
+  return rows.map((r) => r.reference as string)
+}
+
+/** Another decision of ours using `reference`, if any. */
+export async function findDecisionIdByReference (db: Db, issuer: string, reference: string): Promise<string | undefined> {
+  const row = await db.selectFrom('records').select('record_id')
+    .where('issuer', '=', issuer).where('kind', '=', 'decision').where('reference', '=', reference)
+    .executeTakeFirst()
+  return row?.record_id
+}
+
+/** Locks the record row for the rest of `trx` and reads it with the entry id of its current version. */
+export async function lockRecord (trx: Transaction<Database>, issuer: string, recordId: string) {
+  return trx.selectFrom('records')
+    .innerJoin('feed_entries', (join) => join
+      .onRef('feed_entries.issuer', '=', 'records.issuer')
+      .onRef('feed_entries.seq', '=', 'records.latest_seq'))
+    .selectAll('records')
+    .select('feed_entries.entry_id as latest_entry_id')
+    .where('records.issuer', '=', issuer).where('records.record_id', '=', recordId)
+    .forUpdate('records')
+    .executeTakeFirst()
+}
+
+export async function updateRecord (trx: Transaction<Database>, issuer: string, recordId: string, changes: Updateable<RecordTable>): Promise<RecordRow> {
+  return trx.updateTable('records').set(changes)
+    .where('issuer', '=', issuer).where('record_id', '=', recordId)
+    .returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findRecordRow (db: Db, issuer: string, recordId: string): Promise<RecordRow | undefined> {
+  return db.selectFrom('records').selectAll().where('issuer', '=', issuer).where('record_id', '=', recordId).executeTakeFirst()
+}
+
+/** Where a page starts: after this (date, id) in the listing order. */
+export interface ListPosition {
+  date: string | null
+  recordId: string
+}
+
+export interface RecordFilter {
+  kind: RecordKind
+  outcome?: Outcome | undefined
+  destination?: string | undefined
+  lifecycle?: Lifecycle | undefined
+  reference?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+  /** Case-insensitive substring of a party's name or alias. */
+  partyName?: string | undefined
+  after?: ListPosition | undefined
+  limit: number
+}
+
+/**
+ * Our records of `filter.kind`, newest decision date first (no date last), then by id: the
+ * order of the `records_list` index, so a page is a keyset range scan. Lifecycle filters are
+ * evaluated for `today`.
+ */
+export async function listRecordRows (db: Db, issuer: string, filter: RecordFilter, today: string): Promise<RecordRow[]> {
+  let query = db.selectFrom('records').selectAll()
+    .where('issuer', '=', issuer).where('kind', '=', filter.kind)
+  if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome)
+  if (filter.destination !== undefined) query = query.where('destination', '=', filter.destination)
+  if (filter.reference !== undefined) query = query.where('reference', '=', filter.reference)
+  if (filter.from !== undefined) query = query.where('decision_date', '>=', filter.from)
+  if (filter.to !== undefined) query = query.where('decision_date', '<=', filter.to)
+  if (filter.lifecycle !== undefined) {
+    const revoked = sql<boolean>`(revoked_from is not null and revoked_from <= ${today}::date)`
+    const lapsed = sql<boolean>`(valid_until is not null and valid_until < ${today}::date)`
+    query = query.where(filter.lifecycle === 'revoked'
+      ? revoked
+      : filter.lifecycle === 'lapsed' ? sql<boolean>`not ${revoked} and ${lapsed}` : sql<boolean>`not ${revoked} and not ${lapsed}`)
+  }
+  if (filter.partyName !== undefined) {
+    const pattern = `%${filter.partyName.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    query = query.where(sql<boolean>`exists (select 1 from jsonb_array_elements(body->'parties') as p
+      where p->>'name' ilike ${pattern}
+         or exists (select 1 from jsonb_array_elements_text(p->'aliases') as a where a ilike ${pattern}))`)
+  }
+  const after = filter.after
+  if (after !== undefined) {
+    query = after.date === null
+      ? query.where('decision_date', 'is', null).where('record_id', '>', after.recordId)
+      : query.where((eb) => eb.or([
+        eb('decision_date', '<', after.date),
+        eb.and([eb('decision_date', '=', after.date), eb('record_id', '>', after.recordId)]),
+        eb('decision_date', 'is', null)
+      ]))
+  }
+  return query.orderBy(sql`decision_date desc nulls last`).orderBy('record_id').limit(filter.limit).execute()
+}
+
+/** Every version of one of our records, oldest first, as stored in our feed. */
+export async function listRecordEntries (db: Db, issuer: string, recordId: string) {
+  return db.selectFrom('feed_entries')
+    .select(['seq', 'entry_id', 'kind', 'hash', 'jws', 'published_at'])
+    .where('issuer', '=', issuer).where('record_id', '=', recordId)
+    .orderBy('seq').execute()
+}

@@ -1,0 +1,49 @@
+import { lifecycleOf } from './lifecycle.js'
+import type { NewRecordRow, RecordRow } from './queries.js'
+import type { ClassificationContent, DecisionContent } from './schemas.js'
+import type { ContentByKind, OwnRecord, RecordKind } from './types.js'
+
+/** The one mapping from a `records` row to the domain record, lifecycle computed for `today`. */
+export function toOwnRecord (row: RecordRow, today: string): OwnRecord {
+  return {
+    recordId: row.record_id,
+    kind: row.kind,
+    version: row.version,
+    lifecycle: lifecycleOf({ revokedFrom: row.revoked_from, validUntil: row.valid_until }, today),
+    revokedFrom: row.revoked_from,
+    audience: row.audience ?? [],
+    content: row.body as unknown as ContentByKind[RecordKind],
+    latestSeq: row.latest_seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at
+  }
+}
+
+/**
+ * The columns officers filter on, taken from the content. `decision_date` is a
+ * classification's date for classifications; crosswalks have none.
+ */
+export function filterColumnsOf<K extends RecordKind> (kind: K, content: ContentByKind[K]) {
+  if (kind === 'decision') {
+    const decision = content as DecisionContent
+    return {
+      reference: decision.reference,
+      outcome: decision.outcome,
+      destination: decision.destination,
+      decision_date: decision.decisionDate,
+      valid_until: decision.validUntil ?? null
+    } satisfies Partial<NewRecordRow>
+  }
+  return {
+    reference: null,
+    outcome: null,
+    destination: null,
+    decision_date: kind === 'classification' ? (content as ClassificationContent).classificationDate : null,
+    valid_until: null
+  } satisfies Partial<NewRecordRow>
+}
+
+/** Audience as stored and signed: sorted, without duplicates; null (every peer) when empty. */
+export function normaliseAudience (audience: readonly string[] | null | undefined): string[] | null {
+  return audience === undefined || audience === null || audience.length === 0 ? null : [...new Set(audience)].sort()
+}
