@@ -28,7 +28,17 @@ const ConfigEnv = Type.Object({
   FEED_PAGE_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
   DENIAL_REVIEW_YEARS: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
   PARTNER_TOKEN_MAX_SECONDS: Type.Integer({ minimum: 10, maximum: 300, default: 300 }),
-  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 })
+  PEER_JWKS_COOLDOWN_SECONDS: Type.Integer({ minimum: 0, default: 60, description: 'minimum time between two fetches of a peer\'s JWKS on an unknown kid' }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  SYNC_IN_PROCESS: Type.Boolean({ default: false, description: 'also run the sync worker inside the API process' }),
+  SYNC_PAGE_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
+  SYNC_INTERVAL_SECONDS: Type.Number({ minimum: 0, default: 30 }),
+  SYNC_LEASE_SECONDS: Type.Integer({ minimum: 5, default: 60 }),
+  SYNC_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
+  SYNC_RESPONSE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  SYNC_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, default: 33_554_432 }),
+  SYNC_BACKOFF_BASE_MS: Type.Integer({ minimum: 1, default: 1_000 }),
+  SYNC_BACKOFF_CAP_MS: Type.Integer({ minimum: 1, default: 300_000 })
 })
 type ConfigEnv = Static<typeof ConfigEnv>
 
@@ -57,7 +67,21 @@ export interface Config {
   feedPageMax: number
   denialReviewYears: number
   partnerTokenMaxSeconds: number
+  peerJwksCooldownSeconds: number
   shutdownGraceMs: number
+  sync: SyncConfig
+}
+
+export interface SyncConfig {
+  inProcess: boolean
+  pageSize: number
+  intervalSeconds: number
+  leaseSeconds: number
+  connectTimeoutMs: number
+  responseTimeoutMs: number
+  maxResponseBytes: number
+  backoffBaseMs: number
+  backoffCapMs: number
 }
 
 export class ConfigError extends Error {
@@ -106,7 +130,19 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     feedPageMax: c.FEED_PAGE_MAX,
     denialReviewYears: c.DENIAL_REVIEW_YEARS,
     partnerTokenMaxSeconds: c.PARTNER_TOKEN_MAX_SECONDS,
-    shutdownGraceMs: c.SHUTDOWN_GRACE_MS
+    peerJwksCooldownSeconds: c.PEER_JWKS_COOLDOWN_SECONDS,
+    shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    sync: Object.freeze({
+      inProcess: c.SYNC_IN_PROCESS,
+      pageSize: c.SYNC_PAGE_SIZE,
+      intervalSeconds: c.SYNC_INTERVAL_SECONDS,
+      leaseSeconds: c.SYNC_LEASE_SECONDS,
+      connectTimeoutMs: c.SYNC_CONNECT_TIMEOUT_MS,
+      responseTimeoutMs: c.SYNC_RESPONSE_TIMEOUT_MS,
+      maxResponseBytes: c.SYNC_MAX_RESPONSE_BYTES,
+      backoffBaseMs: c.SYNC_BACKOFF_BASE_MS,
+      backoffCapMs: c.SYNC_BACKOFF_CAP_MS
+    })
   })
 }
 

@@ -2,12 +2,19 @@ import { buildApp } from './app.js'
 import { loadConfigOrExit } from './config.js'
 import { systemClock } from './lib/clock.js'
 import { createLogger } from './lib/logger.js'
+import { createSyncContext, runWorker } from './sync/index.js'
 import { wireServices } from './wiring.js'
 
 const config = loadConfigOrExit(process.env)
 const logger = createLogger({ level: config.logLevel })
 const deps = await wireServices(config, logger, systemClock)
 const app = await buildApp(deps)
+const stopWorker = new AbortController()
+let worker: Promise<void> = Promise.resolve()
+if (config.sync.inProcess) {
+  const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, keyRing: deps.keyRing, clock: systemClock, logger })
+  worker = runWorker(ctx, options, stopWorker.signal)
+}
 
 let closing = false
 async function shutdown (signal: string) {
@@ -19,7 +26,8 @@ async function shutdown (signal: string) {
     process.exit(1)
   }, config.shutdownGraceMs)
   force.unref()
-  await app.close()
+  stopWorker.abort()
+  await Promise.all([app.close(), worker])
   await deps.db.destroy()
   logger.info('stopped')
 }

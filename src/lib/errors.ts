@@ -22,6 +22,10 @@ export type ErrorCode =
   | 'PEER_NOT_ENROLLED'
   | 'PEER_INACTIVE'
   | 'PEER_KEYS_UNAVAILABLE'
+  | 'PEER_QUARANTINED'
+  | 'ENTRY_INVALID'
+  | 'INBOX_WRONG_ISSUER'
+  | 'FORK_DETECTED'
   | 'TOKEN_INVALID'
   | 'TOKEN_EXPIRED'
   | 'TOKEN_REPLAYED'
@@ -77,6 +81,12 @@ export const errors = {
   peerNotEnrolled: (issuer: string) => new AppError('PEER_NOT_ENROLLED', 403, `issuer "${issuer}" is not an enrolled peer`),
   peerInactive: (agencyId: string, status: string) => new AppError('PEER_INACTIVE', 403, `peer "${agencyId}" is ${status}, not active`),
   peerKeysUnavailable: (agencyId: string, why: string) => new AppError('PEER_KEYS_UNAVAILABLE', 502, `keys of peer "${agencyId}" could not be obtained: ${why}`),
+  peerQuarantined: (agencyId: string) =>
+    new AppError('PEER_QUARANTINED', 409, `peer "${agencyId}" is quarantined: review its status reason and evidence, then POST /v1/peers/${agencyId}/resume`),
+  entryInvalid: (code: string, why: string) => new AppError('ENTRY_INVALID', 422, `entry refused (${code}): ${why}`),
+  inboxWrongIssuer: (caller: string, issuer: string) =>
+    new AppError('INBOX_WRONG_ISSUER', 403, `"${caller}" pushed an entry issued by "${issuer}": a peer may push only its own entries`),
+  forkDetected: (issuer: string, why: string) => new AppError('FORK_DETECTED', 409, `fork in the feed of "${issuer}": ${why}; the peer is quarantined`),
   tokenInvalid: (why: string) => new AppError('TOKEN_INVALID', 401, `token rejected: ${why}`),
   tokenExpired: () => new AppError('TOKEN_EXPIRED', 401, 'token rejected: it has expired'),
   tokenReplayed: (jti: string) => new AppError('TOKEN_REPLAYED', 401, `token rejected: jti "${jti}" was already used`),

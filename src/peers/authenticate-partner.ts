@@ -8,6 +8,7 @@ import { deleteExpiredJtis, findPeer, recordTokenJti } from './queries.js'
 export interface PartnerAuthContext {
   ourAgencyId: string
   maxLifetimeSeconds: number
+  jwksCooldownMs: number
   clock: Clock
 }
 
@@ -21,7 +22,7 @@ export async function authenticatePartner (db: Db, token: string, ctx: PartnerAu
   const peer = await findPeer(db, issuer)
   if (peer === undefined) throw errors.peerNotEnrolled(issuer)
   if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
-  const jwks = await peerKeysFor(db, peer, kid, ctx.clock)
+  const { jwks } = await peerKeysFor(db, peer, kid, ctx.clock, ctx.jwksCooldownMs)
   const claims = await verifyPartnerToken(token, jwks, { issuer, audience: ctx.ourAgencyId, maxLifetimeSeconds: ctx.maxLifetimeSeconds }, ctx.clock)
   await deleteExpiredJtis(db, ctx.clock.now())
   if (!await recordTokenJti(db, issuer, claims.jti, claims.expiresAt)) throw errors.tokenReplayed(claims.jti)

@@ -39,8 +39,10 @@ export async function getPeer (db: Db, agencyId: string): Promise<Peer> {
   return peer
 }
 
-/** Sets a peer active or disabled (quarantine is set by the sync worker, lifted here). */
+/** Sets a peer active or disabled; a quarantine (set by the sync worker) is lifted by resuming, not here. */
 export async function setPeerStatus (db: Db, agencyId: string, status: Exclude<PeerStatus, 'quarantined'>, reason: string | null): Promise<Peer> {
+  const current = await getPeer(db, agencyId)
+  if (current.status === 'quarantined' && status === 'active') throw errors.peerQuarantined(agencyId)
   if (!await updatePeerStatus(db, agencyId, status, reason)) throw errors.peerNotFound(agencyId)
   return getPeer(db, agencyId)
 }

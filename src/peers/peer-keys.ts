@@ -7,17 +7,28 @@ import type { Peer } from './types.js'
 
 export const JWKS_REFRESH_COOLDOWN_MS = 60_000
 
+export interface PeerKeys {
+  jwks: Jwks
+  /** Whether `kid` is among the keys (true when no kid was asked for). */
+  known: boolean
+  /** Whether the keys were fetched again for this call. */
+  refreshed: boolean
+  /** When an unknown kid could not trigger a refresh yet: milliseconds until it can. */
+  cooldownRemainingMs: number
+}
+
 /**
  * The peer's keys, refreshed from its JWKS URL when `kid` is not among them, at most once per
- * cooldown, so that a stream of unknown kids cannot make us hammer the peer. Returns the keys
- * to verify with (refreshed or not); verification then decides.
+ * cooldown (enrolment counts as a refresh), so that a stream of unknown kids cannot make us
+ * hammer the peer. The caller decides what an unknown kid means: a token is refused; the sync
+ * worker retries after the cooldown, and quarantines only if a fresh key set lacks the kid.
  */
-export async function peerKeysFor (db: Db, peer: Peer, kid: string | undefined, clock: Clock): Promise<Jwks> {
-  const known = kid === undefined || peer.jwks.keys.some((k) => k.kid === kid)
-  if (known || peer.jwksUrl === null) return peer.jwks
-  const last = peer.jwksRefreshedAt?.getTime() ?? 0
-  if (clock.now().getTime() - last < JWKS_REFRESH_COOLDOWN_MS) return peer.jwks
+export async function peerKeysFor (db: Db, peer: Peer, kid: string | undefined, clock: Clock, cooldownMs = JWKS_REFRESH_COOLDOWN_MS): Promise<PeerKeys> {
+  const has = (jwks: Jwks) => kid === undefined || jwks.keys.some((k) => k.kid === kid)
+  if (has(peer.jwks) || peer.jwksUrl === null) return { jwks: peer.jwks, known: has(peer.jwks), refreshed: false, cooldownRemainingMs: 0 }
+  const elapsed = clock.now().getTime() - (peer.jwksRefreshedAt?.getTime() ?? 0)
+  if (elapsed < cooldownMs) return { jwks: peer.jwks, known: false, refreshed: false, cooldownRemainingMs: cooldownMs - elapsed }
   const jwks = await fetchJwks(peer.agencyId, peer.jwksUrl)
   await updatePeerKeys(db, peer.agencyId, jwks, clock.now())
-  return jwks
+  return { jwks, known: has(jwks), refreshed: true, cooldownRemainingMs: 0 }
 }

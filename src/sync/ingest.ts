@@ -1,33 +1,47 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import type { VerifiedEntry } from '../feed/index.js'
+import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
+import { peekJws } from '../signing/index.js'
 import { SyncFailure } from './sync-failure.js'
 
 const INSERT_CHUNK = 1000
 
-export type IngestOutcome = { stored: number, cursor: { seq: number, hash: string | null } } | 'cursor-moved'
+export type Projector = (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[]) => Promise<{ skipped: Array<{ seq: number, why: string }> }>
+
+export type IngestOutcome = { stored: number, cursor: { seq: number, hash: string | null }, skipped: Array<{ seq: number, why: string }> } | 'cursor-moved'
 
 /**
  * Stores verified entries of `issuer` that continue our copy from `from`, inside the caller's
  * transaction: locks the peer's sync row, checks that the cursor is still `from` (and, for a
  * worker, that it still holds the lease), inserts the entries idempotently on (issuer, seq),
- * projects them, and advances the cursor. Returns 'cursor-moved' when another worker or the
- * inbox got there first: nothing is written and the caller pulls again. Throws FORK_DETECTED
- * when a stored entry has another hash.
+ * projects them, advances the cursor, then takes in pushed entries waiting in the inbox that
+ * now continue the chain. Returns 'cursor-moved' when another worker or the inbox got there
+ * first: nothing is written and the caller pulls again. Throws FORK_DETECTED when an entry
+ * we hold, or one waiting in the inbox, has another hash for the same seq.
  */
 export async function ingestEntries (
   trx: Transaction<Database>,
   issuer: string,
   from: { seq: number, hash: string | null },
   entries: readonly VerifiedEntry[],
-  options: { leaseOwner: string | null, project: (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[]) => Promise<void> }
+  options: { leaseOwner: string | null, project: Projector }
 ): Promise<IngestOutcome> {
   const row = await trx.selectFrom('peer_sync').select(['cursor_seq', 'cursor_hash', 'lease_owner'])
     .where('agency_id', '=', issuer).forUpdate().executeTakeFirst()
   if (row === undefined || row.cursor_seq !== from.seq || row.cursor_hash !== from.hash) return 'cursor-moved'
   if (options.leaseOwner !== null && row.lease_owner !== options.leaseOwner) return 'cursor-moved'
-  if (entries.length === 0) return { stored: 0, cursor: from }
+  const first = await storeEntries(trx, issuer, entries, options.project)
+  const drained = await drainInbox(trx, issuer, first.cursor ?? from, options.project)
+  return {
+    stored: first.stored + drained.stored,
+    cursor: drained.cursor ?? first.cursor ?? from,
+    skipped: [...first.skipped, ...drained.skipped]
+  }
+}
 
+/** Inserts, projects and moves the cursor; the chain was verified by the caller. */
+async function storeEntries (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[], project: Projector) {
+  if (entries.length === 0) return { stored: 0, cursor: undefined, skipped: [] }
   const rows = entries.map((e) => ({
     issuer,
     seq: e.seq,
@@ -48,22 +62,53 @@ export async function ingestEntries (
     stored += inserted.length
     if (inserted.length < chunk.length) await checkHeldEntries(trx, issuer, chunk, new Set(inserted.map((r) => r.seq)))
   }
-  await options.project(trx, issuer, entries)
+  const { skipped } = await project(trx, issuer, entries)
   const last = entries[entries.length - 1] as VerifiedEntry
   await trx.updateTable('peer_sync').set((eb) => ({
     cursor_seq: last.seq, cursor_hash: last.hash, entries_ingested: eb('entries_ingested', '+', entries.length)
   })).where('agency_id', '=', issuer).execute()
-  return { stored, cursor: { seq: last.seq, hash: last.hash } }
+  return { stored, cursor: { seq: last.seq, hash: last.hash }, skipped }
 }
 
-async function checkHeldEntries (trx: Transaction<Database>, issuer: string, chunk: Array<{ seq: number, hash: string }>, inserted: Set<number>) {
-  const held = chunk.filter((r) => !inserted.has(r.seq))
+/**
+ * Pushed entries wait in `inbox_pending` until the chain reaches them. Those now behind the
+ * cursor must equal what we hold (else a fork) and are dropped; those that continue it are
+ * stored, one after another. Their signatures were verified when they arrived.
+ */
+async function drainInbox (trx: Transaction<Database>, issuer: string, from: { seq: number, hash: string | null }, project: Projector) {
+  let cursor = from
+  let stored = 0
+  const skipped: Array<{ seq: number, why: string }> = []
+  const behind = await trx.deleteFrom('inbox_pending').where('issuer', '=', issuer).where('seq', '<=', cursor.seq)
+    .returning(['seq', 'hash']).execute()
+  if (behind.length > 0) {
+    await checkHeldEntries(trx, issuer, behind, new Set())
+  }
+  for (;;) {
+    const next = await trx.deleteFrom('inbox_pending').where('issuer', '=', issuer).where('seq', '=', cursor.seq + 1)
+      .returning(['seq', 'hash', 'jws']).executeTakeFirst()
+    if (next === undefined) break
+    const payload = peekJws(next.jws)?.payload as EntryPayload
+    if (payload.prev !== cursor.hash) {
+      throw new SyncFailure('CHAIN_BROKEN', `pushed entry ${next.seq}: prev does not match the hash of entry ${cursor.seq}`, { evidence: { seq: next.seq, entry: next.jws } })
+    }
+    const result = await storeEntries(trx, issuer, [{ seq: next.seq, hash: next.hash, prev: payload.prev, jws: next.jws, payload }], project)
+    stored += result.stored
+    skipped.push(...result.skipped)
+    cursor = { seq: next.seq, hash: next.hash }
+  }
+  return { stored, cursor: cursor === from ? undefined : cursor, skipped }
+}
+
+async function checkHeldEntries (trx: Transaction<Database>, issuer: string, candidates: ReadonlyArray<{ seq: number, hash: string }>, inserted: Set<number>) {
+  const held = candidates.filter((r) => !inserted.has(r.seq))
+  if (held.length === 0) return
   const stored = await trx.selectFrom('feed_entries').select(['seq', 'hash']).where('issuer', '=', issuer)
     .where('seq', 'in', held.map((r) => r.seq)).execute()
-  const byseq = new Map(stored.map((r) => [r.seq, r.hash]))
+  const bySeq = new Map(stored.map((r) => [r.seq, r.hash]))
   for (const entry of held) {
-    if (byseq.get(entry.seq) !== entry.hash) {
-      throw new SyncFailure('FORK_DETECTED', `entry ${entry.seq} differs from the one we hold`, { evidence: { seq: entry.seq, heldHash: byseq.get(entry.seq), receivedHash: entry.hash } })
+    if (bySeq.get(entry.seq) !== entry.hash) {
+      throw new SyncFailure('FORK_DETECTED', `two different entries for seq ${entry.seq}`, { evidence: { seq: entry.seq, heldHash: bySeq.get(entry.seq) ?? null, otherHash: entry.hash } })
     }
   }
 }

@@ -79,3 +79,66 @@ export async function findEntryHash (db: Db | Transaction<Database>, issuer: str
   const row = await db.selectFrom('feed_entries').select('hash').where('issuer', '=', issuer).where('seq', '=', seq).executeTakeFirst()
   return row?.hash
 }
+
+export type PeerState = 'active' | 'backing_off' | 'quarantined' | 'disabled'
+
+export interface PeerHealth {
+  agencyId: string
+  state: PeerState
+  statusReason: string | null
+  cursor: number
+  headSeq: number | null
+  lag: number | null
+  lastAttemptAt: Date | null
+  lastSuccessAt: Date | null
+  lastErrorCode: string | null
+  lastError: string | null
+  lastErrorAt: Date | null
+  nextAttemptAt: Date | null
+  entriesIngested: number
+  verificationFailures: number
+  quarantineEvidence: Record<string, unknown> | null
+}
+
+/** Sync health of every enrolled peer (or one), for administrators and metrics. */
+export async function listPeerHealth (db: Db, now: Date, agencyId?: string): Promise<PeerHealth[]> {
+  const rows = await db.selectFrom('peers as p').leftJoin('peer_sync as s', 's.agency_id', 'p.agency_id')
+    .select(['p.agency_id', 'p.status', 'p.status_reason', 's.cursor_seq', 's.head_seq', 's.last_attempt_at', 's.last_success_at',
+      's.last_error_code', 's.last_error', 's.last_error_at', 's.next_attempt_at', 's.attempts', 's.entries_ingested',
+      's.verification_failures', 's.quarantine_evidence'])
+    .$if(agencyId !== undefined, (qb) => qb.where('p.agency_id', '=', agencyId as string))
+    .orderBy('p.agency_id').execute()
+  return rows.map((r) => {
+    const cursor = r.cursor_seq ?? 0
+    const backingOff = (r.attempts ?? 0) > 0 && r.next_attempt_at !== null && r.next_attempt_at > now
+    return {
+      agencyId: r.agency_id,
+      state: r.status === 'active' ? (backingOff ? 'backing_off' : 'active') : r.status,
+      statusReason: r.status_reason,
+      cursor,
+      headSeq: r.head_seq ?? null,
+      lag: r.head_seq === null || r.head_seq === undefined ? null : Math.max(0, r.head_seq - cursor),
+      lastAttemptAt: r.last_attempt_at ?? null,
+      lastSuccessAt: r.last_success_at ?? null,
+      lastErrorCode: r.last_error_code ?? null,
+      lastError: r.last_error ?? null,
+      lastErrorAt: r.last_error_at ?? null,
+      nextAttemptAt: r.next_attempt_at ?? null,
+      entriesIngested: r.entries_ingested ?? 0,
+      verificationFailures: r.verification_failures ?? 0,
+      quarantineEvidence: r.quarantine_evidence ?? null
+    }
+  })
+}
+
+/** Lifts a quarantine (or a backoff) after an administrator acted: the next round starts now. */
+export async function resumePeerSync (db: Db, agencyId: string, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const peer = await trx.updateTable('peers').set({ status: 'active', status_reason: null, updated_at: now })
+      .where('agency_id', '=', agencyId).where('status', '!=', 'disabled').executeTakeFirst()
+    if (Number(peer.numUpdatedRows) !== 1) return false
+    await trx.updateTable('peer_sync').set({ attempts: 0, next_attempt_at: now, quarantine_evidence: null, lease_owner: null, lease_expires_at: null })
+      .where('agency_id', '=', agencyId).execute()
+    return true
+  })
+}

@@ -14,6 +14,7 @@ export type SyncFailureCode =
   | 'PEER_RESPONSE_MALFORMED'
   | 'BAD_SIGNATURE'
   | 'UNKNOWN_KEY'
+  | 'UNKNOWN_KEY_COOLDOWN'
   | 'CHAIN_BROKEN'
   | 'WRONG_SEQ'
   | 'WRONG_ISSUER'

@@ -1,12 +1,10 @@
 import type { Logger } from 'pino'
-import type { Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import type { Database } from '../db/schema.js'
 import { ChainError, verifyChain, type CheckpointPayload, type VerifiedEntry, type WireEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
-import { findPeer, peerKeysFor, type Peer } from '../peers/index.js'
-import { CHECKPOINT_TYP, SignatureError, verifyCompact, type Jwks } from '../signing/index.js'
-import { ingestEntries } from './ingest.js'
+import { findPeer, peerKeysFor, type Peer, type PeerKeys } from '../peers/index.js'
+import { CHECKPOINT_TYP, SignatureError, peekJws, verifyCompact, type Jwks } from '../signing/index.js'
+import { ingestEntries, type Projector } from './ingest.js'
 import type { PeerClient } from './peer-client.js'
 import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
 import { SyncFailure, type SyncFailureCode } from './sync-failure.js'
@@ -18,7 +16,8 @@ export interface SyncContext {
   logger: Logger
   pageSize: number
   leaseSeconds: number
-  project: (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[]) => Promise<void>
+  jwksCooldownMs: number
+  project: Projector
   onProgress?: (progress: { peer: string, cursor: number, headSeq: number, stored: number }) => void
 }
 
@@ -45,8 +44,9 @@ const CHAIN_CODES: Record<ChainError['reason'], SyncFailureCode> = {
  */
 export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Promise<RoundResult> {
   const log = ctx.logger.child({ component: 'sync', peer: peer.agencyId })
-  let jwks = peer.jwks
-  const checkpoint = await verifyCheckpoint(ctx, peer, () => jwks, (k) => { jwks = k })
+  const verifiedHead = await verifyCheckpoint(ctx, peer)
+  const checkpoint = verifiedHead.payload
+  let jwks = verifiedHead.jwks
   let state = await findSyncRow(ctx.db, peer.agencyId)
   if (state === undefined) throw new Error(`no sync row for ${peer.agencyId}`)
   let cursor = { seq: state.cursor_seq, hash: state.cursor_hash }
@@ -74,6 +74,7 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
       continue
     }
     stored += outcome.stored
+    for (const skip of outcome.skipped) log.warn({ seq: skip.seq, why: skip.why }, 'entry stored but not projected')
     cursor = outcome.cursor
     log.debug({ cursor: cursor.seq, stored: outcome.stored }, 'feed page ingested')
     ctx.onProgress?.({ peer: peer.agencyId, cursor: cursor.seq, headSeq, stored })
@@ -87,14 +88,14 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
 }
 
 /** The signed checkpoint, checked against what we hold and the last checkpoint we verified. */
-async function verifyCheckpoint (ctx: SyncContext, peer: Peer, keys: () => Jwks, setKeys: (jwks: Jwks) => void): Promise<CheckpointPayload> {
+async function verifyCheckpoint (ctx: SyncContext, peer: Peer): Promise<{ payload: CheckpointPayload, jwks: Jwks }> {
   const wire = await ctx.client.feedHead(peer)
   const kid = headerKid(wire.jws)
-  const jwks = await peerKeysFor(ctx.db, peer, kid, ctx.clock)
-  setKeys(jwks)
+  const keys = await peerKeysFor(ctx.db, peer, kid, ctx.clock, ctx.jwksCooldownMs)
+  if (!keys.known) throw unknownKey(peer, kid, keys, 'its checkpoint')
   let payload: CheckpointPayload
   try {
-    payload = (await verifyCompact(wire.jws, keys(), CHECKPOINT_TYP)).payload as CheckpointPayload
+    payload = (await verifyCompact(wire.jws, keys.jwks, CHECKPOINT_TYP)).payload as CheckpointPayload
   } catch (err) {
     if (!(err instanceof SignatureError)) throw err
     throw new SyncFailure(err.reason === 'unknown-kid' ? 'UNKNOWN_KEY' : 'BAD_SIGNATURE', `checkpoint: ${err.message}`, { evidence: { checkpoint: wire.jws } })
@@ -116,7 +117,7 @@ async function verifyCheckpoint (ctx: SyncContext, peer: Peer, keys: () => Jwks,
     }
   }
   await saveCheckpoint(ctx.db, peer.agencyId, { seq: payload.seq, hash: payload.hash, jws: wire.jws })
-  return payload
+  return { payload, jwks: keys.jwks }
 }
 
 function checkAgainstCheckpoint (entries: readonly VerifiedEntry[], checkpoint: CheckpointPayload): void {
@@ -142,16 +143,25 @@ async function keysFor (ctx: SyncContext, peer: Peer, entries: WireEntry[], jwks
   for (const entry of entries) {
     if (!('jws' in entry)) continue
     const kid = headerKid(entry.jws)
-    if (kid !== undefined && !known.has(kid)) return peerKeysFor(ctx.db, (await findPeer(ctx.db, peer.agencyId)) ?? peer, kid, ctx.clock)
+    if (kid === undefined || known.has(kid)) continue
+    const keys = await peerKeysFor(ctx.db, (await findPeer(ctx.db, peer.agencyId)) ?? peer, kid, ctx.clock, ctx.jwksCooldownMs)
+    if (!keys.known) throw unknownKey(peer, kid, keys, `entry ${entry.seq}`)
+    return keys.jwks
   }
   return jwks
 }
 
-function headerKid (jws: string): string | undefined {
-  try {
-    const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { kid?: unknown }
-    return typeof header.kid === 'string' ? header.kid : undefined
-  } catch {
-    return undefined
+/**
+ * A kid the peer's key set lacks: wait for the refresh cooldown when the set could not be
+ * fetched again yet (transient); quarantine when a fresh set still lacks it.
+ */
+function unknownKey (peer: Peer, kid: string | undefined, keys: PeerKeys, what: string): SyncFailure {
+  if (keys.cooldownRemainingMs > 0) {
+    return new SyncFailure('UNKNOWN_KEY_COOLDOWN', `${what} is signed with key ${String(kid)}, not in ${peer.agencyId}'s key set; refetching it once the cooldown ends`, { retryAfterSeconds: Math.ceil(keys.cooldownRemainingMs / 1000) })
   }
+  return new SyncFailure('UNKNOWN_KEY', `${what} is signed with key ${String(kid)}, which ${peer.agencyId} does not publish${keys.refreshed ? ' (its key set was fetched again just now)' : ''}`, { evidence: { kid: kid ?? null } })
+}
+
+function headerKid (jws: string): string | undefined {
+  return peekJws(jws)?.kid
 }

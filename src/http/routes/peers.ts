@@ -1,10 +1,38 @@
 import { Type } from '@sinclair/typebox'
+import { errors } from '../../lib/errors.js'
 import { enrolPeer, getPeer, listPeers, setPeerStatus, type Peer } from '../../peers/index.js'
+import { listPeerHealth, resumePeerSync, type PeerHealth } from '../../sync/index.js'
 import type { App } from '../types.js'
 import { AgencyId, problems } from '../schemas/common.js'
-import { PeerEnrolment, PeerUpdate, PeerView } from '../schemas/peers.js'
+import { PeerEnrolment, PeerUpdate, PeerView, type PeerSyncView } from '../schemas/peers.js'
 
-function toView (peer: Peer): PeerView {
+const iso = (date: Date | null) => date?.toISOString() ?? null
+
+function toSyncView (health: PeerHealth | undefined, peer: Peer): PeerSyncView {
+  if (health === undefined) {
+    return {
+      state: peer.status, cursor: 0, headSeq: null, lag: null, lastAttemptAt: null, lastSuccessAt: null, lastErrorCode: null,
+      lastError: null, lastErrorAt: null, nextAttemptAt: null, entriesIngested: 0, verificationFailures: 0, quarantineEvidence: null
+    }
+  }
+  return {
+    state: health.state,
+    cursor: health.cursor,
+    headSeq: health.headSeq,
+    lag: health.lag,
+    lastAttemptAt: iso(health.lastAttemptAt),
+    lastSuccessAt: iso(health.lastSuccessAt),
+    lastErrorCode: health.lastErrorCode,
+    lastError: health.lastError,
+    lastErrorAt: iso(health.lastErrorAt),
+    nextAttemptAt: iso(health.nextAttemptAt),
+    entriesIngested: health.entriesIngested,
+    verificationFailures: health.verificationFailures,
+    quarantineEvidence: health.quarantineEvidence
+  }
+}
+
+function toView (peer: Peer, health: PeerHealth | undefined): PeerView {
   return {
     agencyId: peer.agencyId,
     name: peer.name,
@@ -15,13 +43,20 @@ function toView (peer: Peer): PeerView {
     status: peer.status,
     statusReason: peer.statusReason,
     createdAt: peer.createdAt.toISOString(),
-    updatedAt: peer.updatedAt.toISOString()
+    updatedAt: peer.updatedAt.toISOString(),
+    sync: toSyncView(health, peer)
   }
 }
 
 const PeerParams = Type.Object({ agencyId: AgencyId }, { additionalProperties: false })
 
 export async function peerRoutes (app: App) {
+  const viewOf = async (agencyId: string) => {
+    const peer = await getPeer(app.db, agencyId)
+    const [health] = await listPeerHealth(app.db, app.clock.now(), agencyId)
+    return toView(peer, health)
+  }
+
   app.post('/', {
     schema: {
       tags: ['peers'],
@@ -32,28 +67,54 @@ export async function peerRoutes (app: App) {
   }, async (request, reply) => {
     const peer = await enrolPeer(app.db, request.body, app.clock)
     request.log.info({ peer: peer.agencyId }, 'peer enrolled')
-    return reply.code(201).send(toView(peer))
+    return reply.code(201).send(await viewOf(peer.agencyId))
   })
 
   app.get('/', {
-    schema: { tags: ['peers'], summary: 'Enrolled peers', response: { 200: Type.Object({ peers: Type.Array(PeerView) }, { additionalProperties: false }) } }
-  }, async () => ({ peers: (await listPeers(app.db)).map(toView) }))
+    schema: {
+      tags: ['peers'],
+      summary: 'Enrolled peers with their sync health',
+      description: 'Per peer: state (active, backing_off, quarantined, disabled), our cursor, the peer\'s head seq, lag, last success, last error, entries ingested, verification failures.',
+      response: { 200: Type.Object({ peers: Type.Array(PeerView) }, { additionalProperties: false }) }
+    }
+  }, async () => {
+    const [peers, health] = await Promise.all([listPeers(app.db), listPeerHealth(app.db, app.clock.now())])
+    const byId = new Map(health.map((h) => [h.agencyId, h]))
+    return { peers: peers.map((peer) => toView(peer, byId.get(peer.agencyId))) }
+  })
 
   app.get('/:agencyId', {
-    schema: { tags: ['peers'], summary: 'One enrolled peer', params: PeerParams, response: { 200: PeerView, ...problems(400, 404) } }
-  }, async (request) => toView(await getPeer(app.db, request.params.agencyId)))
+    schema: { tags: ['peers'], summary: 'One enrolled peer with its sync health', params: PeerParams, response: { 200: PeerView, ...problems(400, 404) } }
+  }, async (request) => viewOf(request.params.agencyId))
 
   app.patch('/:agencyId', {
     schema: {
       tags: ['peers'],
-      summary: 'Activate or disable a peer (also lifts a quarantine)',
+      summary: 'Activate or disable a peer',
+      description: 'A quarantined peer is resumed with POST /v1/peers/{agencyId}/resume, not here.',
       params: PeerParams,
       body: PeerUpdate,
-      response: { 200: PeerView, ...problems(400, 404) }
+      response: { 200: PeerView, ...problems(400, 404, 409) }
     }
   }, async (request) => {
     const peer = await setPeerStatus(app.db, request.params.agencyId, request.body.status, request.body.reason ?? null)
     request.log.info({ peer: peer.agencyId, status: peer.status }, 'peer status changed')
-    return toView(peer)
+    return viewOf(peer.agencyId)
+  })
+
+  app.post('/:agencyId/resume', {
+    schema: {
+      tags: ['peers'],
+      summary: 'Resume syncing a quarantined or backing-off peer',
+      description: 'For after an administrator has acted on the quarantine reason and evidence. Ingest restarts from our cursor: nothing we hold is discarded.',
+      params: PeerParams,
+      response: { 200: PeerView, ...problems(400, 404, 409) }
+    }
+  }, async (request) => {
+    const peer = await getPeer(app.db, request.params.agencyId)
+    if (peer.status === 'disabled') throw errors.peerInactive(peer.agencyId, 'disabled: enable it with PATCH first')
+    await resumePeerSync(app.db, peer.agencyId, app.clock.now())
+    request.log.info({ peer: peer.agencyId, previous: peer.status }, 'peer sync resumed')
+    return viewOf(peer.agencyId)
   })
 }

@@ -11,6 +11,26 @@ export const PeerEnrolment = Type.Object({
 }, { additionalProperties: false })
 export type PeerEnrolment = Static<typeof PeerEnrolment>
 
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(schema: T) => Type.Union([schema, Type.Null()])
+const DateTime = Type.String({ format: 'date-time' })
+
+export const PeerSyncView = Type.Object({
+  state: Type.Union(['active', 'backing_off', 'quarantined', 'disabled'].map((s) => Type.Literal(s)), { description: 'active, backing off after a transient failure, quarantined after a verification failure, or disabled' }),
+  cursor: Type.Integer({ description: 'the last seq of the peer\'s feed we hold' }),
+  headSeq: Nullable(Type.Integer({ description: 'the peer\'s head seq in its last signed checkpoint we verified' })),
+  lag: Nullable(Type.Integer({ description: 'headSeq - cursor' })),
+  lastAttemptAt: Nullable(DateTime),
+  lastSuccessAt: Nullable(DateTime),
+  lastErrorCode: Nullable(Type.String()),
+  lastError: Nullable(Type.String()),
+  lastErrorAt: Nullable(DateTime),
+  nextAttemptAt: Nullable(DateTime),
+  entriesIngested: Type.Integer(),
+  verificationFailures: Type.Integer(),
+  quarantineEvidence: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'what made us quarantine the peer: the offending entry or checkpoints' })
+}, { additionalProperties: false })
+export type PeerSyncView = Static<typeof PeerSyncView>
+
 export const PeerView = Type.Object({
   agencyId: Type.String(),
   name: Type.String(),
@@ -21,7 +41,8 @@ export const PeerView = Type.Object({
   status: Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('quarantined')]),
   statusReason: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' })
+  updatedAt: Type.String({ format: 'date-time' }),
+  sync: PeerSyncView
 }, { additionalProperties: false })
 export type PeerView = Static<typeof PeerView>
 

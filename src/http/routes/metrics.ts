@@ -1,0 +1,40 @@
+import { Type } from '@sinclair/typebox'
+import { listPeerHealth, type PeerHealth } from '../../sync/index.js'
+import type { App } from '../types.js'
+
+const STATES = ['active', 'backing_off', 'quarantined', 'disabled'] as const
+
+function render (health: PeerHealth[]): string {
+  const lines: string[] = []
+  const metric = (name: string, type: 'gauge' | 'counter', help: string, value: (h: PeerHealth) => number | null) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+    for (const h of health) {
+      const v = value(h)
+      if (v !== null) lines.push(`${name}{peer="${h.agencyId}"} ${v}`)
+    }
+  }
+  lines.push('# HELP reciprocity_peer_state Sync state of the peer (1 for the current state).', '# TYPE reciprocity_peer_state gauge')
+  for (const h of health) for (const state of STATES) lines.push(`reciprocity_peer_state{peer="${h.agencyId}",state="${state}"} ${h.state === state ? 1 : 0}`)
+  metric('reciprocity_peer_cursor_seq', 'gauge', 'Last seq of the peer\'s feed we hold.', (h) => h.cursor)
+  metric('reciprocity_peer_head_seq', 'gauge', 'Peer head seq in its last verified checkpoint.', (h) => h.headSeq)
+  metric('reciprocity_peer_lag_entries', 'gauge', 'Entries the peer has published that we do not hold yet.', (h) => h.lag)
+  metric('reciprocity_peer_entries_ingested_total', 'counter', 'Entries ingested from the peer.', (h) => h.entriesIngested)
+  metric('reciprocity_peer_verification_failures_total', 'counter', 'Verification failures (bad signature, broken chain, fork).', (h) => h.verificationFailures)
+  metric('reciprocity_peer_last_success_timestamp_seconds', 'gauge', 'Unix time of the last successful sync round.', (h) => h.lastSuccessAt === null ? null : h.lastSuccessAt.getTime() / 1000)
+  metric('reciprocity_peer_last_error_timestamp_seconds', 'gauge', 'Unix time of the last failed sync round.', (h) => h.lastErrorAt === null ? null : h.lastErrorAt.getTime() / 1000)
+  return lines.join('\n') + '\n'
+}
+
+export async function metricsRoutes (app: App) {
+  app.get('/metrics', {
+    schema: {
+      tags: ['health'],
+      summary: 'Sync health in Prometheus text format',
+      description: 'Operational counters only (agency ids, seqs, counts): no records, no personal data. Restrict it at the network edge if needed.',
+      response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: Type.String() } } } }
+    }
+  }, async (_request, reply) => {
+    const body = render(await listPeerHealth(app.db, app.clock.now()))
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(body)
+  })
+}

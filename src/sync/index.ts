@@ -1,0 +1,8 @@
+export { createSyncContext } from './create-sync-context.js'
+export { runOneRound, runWorker, newWorkerId, type RoundOutcome, type WorkerOptions } from './worker.js'
+export { syncPeer, type SyncContext, type RoundResult } from './sync-peer.js'
+export { receivePushedEntry, type PushOutcome } from './receive-pushed-entry.js'
+export { listPeerHealth, resumePeerSync, ensureSyncRows, type PeerHealth, type PeerState } from './queries.js'
+export { createHttpPeerClient, type PeerClient, type WirePage, type WireCheckpoint } from './peer-client.js'
+export { SyncFailure, type SyncFailureCode } from './sync-failure.js'
+export { backoffDelayMs } from './backoff.js'

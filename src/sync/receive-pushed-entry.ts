@@ -1,0 +1,77 @@
+import type { Db } from '../db/create-db.js'
+import { verifyChain, ChainError, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
+import type { Clock } from '../lib/clock.js'
+import { errors } from '../lib/errors.js'
+import { findPeer, peerKeysFor } from '../peers/index.js'
+import { peekJws } from '../signing/index.js'
+import { ingestEntries, type Projector } from './ingest.js'
+import { ensureSyncRows, quarantinePeer } from './queries.js'
+import { SyncFailure } from './sync-failure.js'
+
+export type PushOutcome = { status: 'stored' | 'duplicate' | 'pending', seq: number, cursor: number }
+
+/**
+ * Takes an entry pushed by `caller` (an authenticated, active peer) to our inbox. It is verified
+ * as a pulled entry is: the caller's own entry, a valid signature under its keys. If it
+ * continues our copy of the chain it is stored at once (and projected); if it is ahead, it
+ * waits in the inbox until the pull fills the gap; if we hold it already, nothing happens.
+ * A different entry for a seq we hold, or a broken link, quarantines the peer (FORK_DETECTED).
+ */
+export async function receivePushedEntry (ctx: { db: Db, clock: Clock, project: Projector, jwksCooldownMs: number }, caller: string, jws: string): Promise<PushOutcome> {
+  const peer = await findPeer(ctx.db, caller)
+  if (peer === undefined) throw errors.peerNotEnrolled(caller)
+  const { payload: claimed, kid } = decodePayload(jws)
+  if (claimed.iss !== caller) throw errors.inboxWrongIssuer(caller, String(claimed.iss))
+  if (!Number.isInteger(claimed.seq) || claimed.seq < 1) throw errors.entryInvalid('WRONG_SEQ', 'the payload carries no valid seq')
+  const { jwks } = await peerKeysFor(ctx.db, peer, kid, ctx.clock, ctx.jwksCooldownMs)
+  let entry: VerifiedEntry
+  try {
+    // verified as the only entry of a chain that starts where it claims to: signature, issuer, seq
+    ;[entry] = await verifyChain(caller, [{ seq: claimed.seq, jws }], jwks, { seq: claimed.seq - 1, hash: claimed.prev }) as [VerifiedEntry]
+  } catch (err) {
+    if (!(err instanceof ChainError)) throw err
+    await quarantine(ctx, caller, new SyncFailure(err.reason === 'unknown-kid' ? 'UNKNOWN_KEY' : 'BAD_SIGNATURE', `pushed entry ${claimed.seq}: ${err.message}`, { evidence: { seq: claimed.seq, entry: jws } }))
+    throw errors.entryInvalid(err.reason === 'unknown-kid' ? 'UNKNOWN_KEY' : 'BAD_SIGNATURE', err.message)
+  }
+  await ensureSyncRows(ctx.db)
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const sync = await trx.selectFrom('peer_sync').select(['cursor_seq', 'cursor_hash']).where('agency_id', '=', caller).forUpdate().executeTakeFirstOrThrow()
+      const cursor = { seq: sync.cursor_seq, hash: sync.cursor_hash }
+      if (entry.seq <= cursor.seq) {
+        const held = await trx.selectFrom('feed_entries').select('hash').where('issuer', '=', caller).where('seq', '=', entry.seq).executeTakeFirst()
+        if (held?.hash !== entry.hash) throw new SyncFailure('FORK_DETECTED', `pushed entry ${entry.seq} differs from the one we hold`, { evidence: { seq: entry.seq, heldHash: held?.hash ?? null, pushed: jws } })
+        return { status: 'duplicate' as const, seq: entry.seq, cursor: cursor.seq }
+      }
+      if (entry.seq === cursor.seq + 1) {
+        if (entry.prev !== cursor.hash) throw new SyncFailure('CHAIN_BROKEN', `pushed entry ${entry.seq}: prev does not match the hash of entry ${cursor.seq}`, { evidence: { seq: entry.seq, pushed: jws } })
+        const outcome = await ingestEntries(trx, caller, cursor, [entry], { leaseOwner: null, project: ctx.project })
+        if (outcome === 'cursor-moved') throw new Error('cursor moved under a row lock')
+        return { status: 'stored' as const, seq: entry.seq, cursor: outcome.cursor.seq }
+      }
+      const waiting = await trx.insertInto('inbox_pending').values({ issuer: caller, seq: entry.seq, jws, hash: entry.hash })
+        .onConflict((oc) => oc.columns(['issuer', 'seq']).doNothing()).returning('hash').executeTakeFirst()
+      if (waiting === undefined) {
+        const other = await trx.selectFrom('inbox_pending').select('hash').where('issuer', '=', caller).where('seq', '=', entry.seq).executeTakeFirstOrThrow()
+        if (other.hash !== entry.hash) throw new SyncFailure('FORK_DETECTED', `two different pushed entries for seq ${entry.seq}`, { evidence: { seq: entry.seq, pushed: jws } })
+      }
+      return { status: 'pending' as const, seq: entry.seq, cursor: cursor.seq }
+    })
+  } catch (err) {
+    if (!(err instanceof SyncFailure)) throw err
+    await quarantine(ctx, caller, err)
+    throw errors.forkDetected(caller, err.message)
+  }
+}
+
+async function quarantine (ctx: { db: Db, clock: Clock }, agencyId: string, failure: SyncFailure) {
+  await quarantinePeer(ctx.db, agencyId, { code: failure.code, message: failure.message, evidence: failure.evidence }, ctx.clock.now())
+}
+
+function decodePayload (jws: string): { payload: EntryPayload, kid: string | undefined } {
+  const peeked = peekJws(jws)
+  if (peeked === undefined || typeof peeked.payload !== 'object' || peeked.payload === null) {
+    throw errors.entryInvalid('MALFORMED', 'not a JWS in compact serialisation with a JSON payload')
+  }
+  return { payload: peeked.payload as EntryPayload, kid: peeked.kid }
+}
