@@ -84,9 +84,9 @@ export async function amendRecord<K extends RecordKind> (ctx: RecordsContext, ki
  * Revokes a record (kind `revocation`): from `effectiveDate` (default: today, UTC) it is no
  * longer in force, and it can never change again. Every peer that saw the record receives it.
  */
-export async function revokeRecord (ctx: RecordsContext, kind: RecordKind, recordId: string,
-  change: RecordChange & { effectiveDate?: string | undefined }): Promise<PublishedRecord> {
-  return changeRecord(ctx, kind, recordId, change, (_current, today) => {
+export async function revokeRecord<K extends RecordKind> (ctx: RecordsContext, kind: K, recordId: string,
+  change: RecordChange & { effectiveDate?: string | undefined }): Promise<PublishedRecord<K>> {
+  const result = await changeRecord(ctx, kind, recordId, change, (_current, today) => {
     const effectiveDate = change.effectiveDate ?? today
     return {
       entryKind: 'revocation',
@@ -94,6 +94,7 @@ export async function revokeRecord (ctx: RecordsContext, kind: RecordKind, recor
       changes: { status: 'revoked', revoked_from: effectiveDate }
     }
   })
+  return result as PublishedRecord<K>
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { App } from '../types.js'
 import { declareAccess } from '../plugins/auth.js'
+import { classificationReadRoutes, classificationWriteRoutes } from './classifications.js'
+import { crosswalkReadRoutes, crosswalkWriteRoutes } from './crosswalks.js'
+import { decisionReadRoutes, decisionWriteRoutes } from './decisions.js'
+import { decisionImportRoutes } from './decisions-import.js'
 import { feedRoutes } from './feed.js'
 import { healthRoutes } from './health.js'
 import { keyRoutes } from './keys.js'
@@ -21,5 +25,18 @@ export async function httpRoutes (app: App) {
     declareAccess(app, ['admin'])
     await app.register(keyRoutes, { prefix: '/v1/keys' })
     await app.register(peerRoutes, { prefix: '/v1/peers' })
+  })
+  await app.register(async function officers (app: App) {
+    declareAccess(app, ['officer'])
+    await app.register(decisionWriteRoutes, { prefix: '/v1/decisions' })
+    await app.register(decisionImportRoutes, { prefix: '/v1/decisions' })
+    await app.register(classificationWriteRoutes, { prefix: '/v1/classifications' })
+    await app.register(crosswalkWriteRoutes, { prefix: '/v1/crosswalks' })
+  })
+  await app.register(async function recordReaders (app: App) {
+    declareAccess(app, ['officer', 'auditor'])
+    await app.register(decisionReadRoutes, { prefix: '/v1/decisions' })
+    await app.register(classificationReadRoutes, { prefix: '/v1/classifications' })
+    await app.register(crosswalkReadRoutes, { prefix: '/v1/crosswalks' })
   })
 }

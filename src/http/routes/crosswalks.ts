@@ -1,0 +1,83 @@
+import { amendRecord, CrosswalkInput, getRecord, listRecords, publishCrosswalk, revokeRecord } from '../../records/index.js'
+import type { App } from '../types.js'
+import { problems } from '../schemas/common.js'
+import {
+  CrosswalkAmendment, CrosswalkQuery, CrosswalkView, Detail, Page, Published, RecordParams, Revocation,
+  crosswalkView, detailView, publishedView
+} from '../schemas/records.js'
+import { recordsContext } from './records-context.js'
+
+const tags = ['crosswalks']
+const CrosswalkPublished = Published(CrosswalkView)
+
+/** Recording and changing our crosswalks between control lists (officers). */
+export async function crosswalkWriteRoutes (app: App) {
+  const ctx = recordsContext(app)
+
+  app.post('/', {
+    schema: {
+      tags,
+      summary: 'Record an equivalence between codes of two regimes and publish it',
+      body: CrosswalkInput,
+      response: { 201: CrosswalkPublished, ...problems(400) }
+    }
+  }, async (request, reply) => {
+    const published = await publishCrosswalk(ctx, request.body)
+    request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'crosswalk published')
+    return reply.code(201).send(publishedView(crosswalkView, published))
+  })
+
+  app.post('/:id/amendments', {
+    schema: {
+      tags,
+      summary: 'Publish a corrected version of a crosswalk',
+      params: RecordParams,
+      body: CrosswalkAmendment,
+      response: { 201: CrosswalkPublished, ...problems(400, 404, 409) }
+    }
+  }, async (request, reply) => {
+    const { version, reason, crosswalk } = request.body
+    const published = await amendRecord(ctx, 'crosswalk', request.params.id, { version, reason, content: crosswalk })
+    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'crosswalk amended')
+    return reply.code(201).send(publishedView(crosswalkView, published))
+  })
+
+  app.post('/:id/revocations', {
+    schema: {
+      tags,
+      summary: 'Revoke a crosswalk',
+      params: RecordParams,
+      body: Revocation,
+      response: { 201: CrosswalkPublished, ...problems(400, 404, 409) }
+    }
+  }, async (request, reply) => {
+    const published = await revokeRecord(ctx, 'crosswalk', request.params.id, request.body)
+    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'crosswalk revoked')
+    return reply.code(201).send(publishedView(crosswalkView, published))
+  })
+}
+
+/** Reading our crosswalks (officers and auditors). */
+export async function crosswalkReadRoutes (app: App) {
+  app.get('/', {
+    schema: {
+      tags,
+      summary: 'Our crosswalks, a page at a time',
+      querystring: CrosswalkQuery,
+      response: { 200: Page(CrosswalkView), ...problems(400) }
+    }
+  }, async (request) => {
+    const { status, ...query } = request.query
+    const page = await listRecords(app.db, app.config.agency.id, 'crosswalk', { ...query, lifecycle: status }, app.clock)
+    return { records: page.records.map(crosswalkView), nextCursor: page.nextCursor }
+  })
+
+  app.get('/:id', {
+    schema: {
+      tags,
+      summary: 'One crosswalk with every version',
+      params: RecordParams,
+      response: { 200: Detail(CrosswalkView), ...problems(400, 404) }
+    }
+  }, async (request) => detailView(crosswalkView, await getRecord(app.db, app.config.agency.id, 'crosswalk', request.params.id, app.clock)))
+}

@@ -1,0 +1,99 @@
+import {
+  amendRecord, DecisionInput, getRecord, listRecords, publishDecision, renewDecision, revokeRecord
+} from '../../records/index.js'
+import type { App } from '../types.js'
+import { problems } from '../schemas/common.js'
+import {
+  DecisionAmendment, DecisionQuery, DecisionView, Detail, Page, Published, RecordParams, Renewal, Revocation,
+  decisionView, detailView, publishedView
+} from '../schemas/records.js'
+import { recordsContext } from './records-context.js'
+
+const tags = ['decisions']
+const DecisionPublished = Published(DecisionView)
+
+/** Recording and changing our licence decisions (officers). */
+export async function decisionWriteRoutes (app: App) {
+  const ctx = recordsContext(app)
+
+  app.post('/', {
+    schema: {
+      tags,
+      summary: 'Record a licence decision (a denial notice when denied) and publish it',
+      body: DecisionInput,
+      response: { 201: DecisionPublished, ...problems(400, 409) }
+    }
+  }, async (request, reply) => {
+    const published = await publishDecision(ctx, request.body)
+    request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'decision published')
+    return reply.code(201).send(publishedView(decisionView, published))
+  })
+
+  app.post('/:id/amendments', {
+    schema: {
+      tags,
+      summary: 'Publish a corrected version of a decision',
+      params: RecordParams,
+      body: DecisionAmendment,
+      response: { 201: DecisionPublished, ...problems(400, 404, 409) }
+    }
+  }, async (request, reply) => {
+    const { version, reason, decision } = request.body
+    const published = await amendRecord(ctx, 'decision', request.params.id, { version, reason, content: decision })
+    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision amended')
+    return reply.code(201).send(publishedView(decisionView, published))
+  })
+
+  app.post('/:id/revocations', {
+    schema: {
+      tags,
+      summary: 'Revoke a decision: every peer that saw it receives the revocation',
+      params: RecordParams,
+      body: Revocation,
+      response: { 201: DecisionPublished, ...problems(400, 404, 409) }
+    }
+  }, async (request, reply) => {
+    const published = await revokeRecord(ctx, 'decision', request.params.id, request.body)
+    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision revoked')
+    return reply.code(201).send(publishedView(decisionView, published))
+  })
+
+  app.post('/:id/renewals', {
+    schema: {
+      tags,
+      summary: 'Renew a decision at review, until a new date',
+      params: RecordParams,
+      body: Renewal,
+      response: { 201: DecisionPublished, ...problems(400, 404, 409) }
+    }
+  }, async (request, reply) => {
+    const published = await renewDecision(ctx, request.params.id, request.body)
+    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision renewed')
+    return reply.code(201).send(publishedView(decisionView, published))
+  })
+}
+
+/** Reading our decisions (officers and auditors). */
+export async function decisionReadRoutes (app: App) {
+  app.get('/', {
+    schema: {
+      tags,
+      summary: 'Our decisions, newest decision date first, filtered, a page at a time',
+      querystring: DecisionQuery,
+      response: { 200: Page(DecisionView), ...problems(400) }
+    }
+  }, async (request) => {
+    const { status, q, ...query } = request.query
+    const page = await listRecords(app.db, app.config.agency.id, 'decision', { ...query, lifecycle: status, partyName: q }, app.clock)
+    return { records: page.records.map(decisionView), nextCursor: page.nextCursor }
+  })
+
+  app.get('/:id', {
+    schema: {
+      tags,
+      summary: 'One decision with every version',
+      params: RecordParams,
+      response: { 200: Detail(DecisionView), ...problems(400, 404) }
+    }
+  }, async (request) => detailView(decisionView, await getRecord(app.db, app.config.agency.id, 'decision', request.params.id, app.clock)))
+}
