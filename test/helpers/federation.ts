@@ -7,7 +7,7 @@ import { startAgency, type AgencyOptions, type TestAgency } from './agency.js'
 /** Starts `ids.length` real agencies listening on 127.0.0.1, each enrolling all the others by JWKS URL. */
 export async function startFederation (t: Test, ids: string[], options: AgencyOptions = {}): Promise<TestAgency[]> {
   const agencies = []
-  for (const id of ids) agencies.push(await startAgency(t, id, { ...options, listen: true, env: { SYNC_BACKOFF_BASE_MS: '1', SYNC_BACKOFF_CAP_MS: '2', ...options.env } }))
+  for (const id of ids) agencies.push(await startAgency(t, id, { ...options, listen: true, env: { SYNC_BACKOFF_BASE_MS: '1', SYNC_BACKOFF_CAP_MS: '2', PEER_JWKS_COOLDOWN_SECONDS: '0', ...options.env } }))
   for (const agency of agencies) {
     for (const other of agencies) {
       if (other !== agency) await enrolByUrl(agency, other)
@@ -74,5 +74,5 @@ export function decision (overrides: Record<string, unknown> = {}) {
 export async function publishDecision (agency: TestAgency, overrides: Record<string, unknown> = {}) {
   const res = await agency.app.inject({ method: 'POST', url: '/v1/decisions', headers: { authorization: await agency.auth('officer') }, payload: decision(overrides) })
   if (res.statusCode !== 201) throw new Error(`publish at ${agency.id}: ${res.statusCode} ${res.body}`)
-  return res.json() as { record: { recordId: string, version: number }, entry: { seq: number, hash: string } }
+  return res.json() as { record: { id: string, version: number }, entry: { seq: number, hash: string } }
 }
