@@ -49,7 +49,11 @@ t.test('SIGTERM lets an in-flight request finish, refuses new connections, and e
 
   // a POST whose body arrives in two parts, with the SIGTERM in between
   const req = request({
-    host: '127.0.0.1', port, method: 'POST', path: '/v1/peers', agent: false,
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/v1/peers',
+    agent: false,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length }
   })
   const response = new Promise<{ status: number | undefined, body: string }>((resolve, reject) => {
