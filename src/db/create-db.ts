@@ -32,6 +32,9 @@ export async function createDb (config: DbConfig): Promise<Db> {
     // 'error' event on the pool, which would crash the process unheard. pg-pool drops that
     // client itself; the next query reconnects or fails, and /health/ready reports it.
     pool.on('error', () => {})
+    // The same for a client checked out between two queries (inside a transaction): without a
+    // listener its 'error' is uncaught; with one, its next query fails and the transaction rolls back.
+    pool.on('connect', (client) => { client.on('error', () => {}) })
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   }
   return createEmbeddedDb(config.dataDir)

@@ -101,7 +101,7 @@ export interface PeerHealth {
 }
 
 /** Sync health of every enrolled peer (or one), for administrators and metrics. */
-export async function listPeerHealth (db: Db, now: Date, agencyId?: string): Promise<PeerHealth[]> {
+export async function listPeerHealth (db: Db, agencyId?: string): Promise<PeerHealth[]> {
   const rows = await db.selectFrom('peers as p').leftJoin('peer_sync as s', 's.agency_id', 'p.agency_id')
     .select(['p.agency_id', 'p.status', 'p.status_reason', 's.cursor_seq', 's.head_seq', 's.last_attempt_at', 's.last_success_at',
       's.last_error_code', 's.last_error', 's.last_error_at', 's.next_attempt_at', 's.attempts', 's.entries_ingested',
@@ -110,7 +110,8 @@ export async function listPeerHealth (db: Db, now: Date, agencyId?: string): Pro
     .orderBy('p.agency_id').execute()
   return rows.map((r) => {
     const cursor = r.cursor_seq ?? 0
-    const backingOff = (r.attempts ?? 0) > 0 && r.next_attempt_at !== null && r.next_attempt_at > now
+    // the last round failed and a retry is scheduled: not healthy, whether or not the retry is due yet
+    const backingOff = (r.attempts ?? 0) > 0
     return {
       agencyId: r.agency_id,
       state: r.status === 'active' ? (backingOff ? 'backing_off' : 'active') : r.status,

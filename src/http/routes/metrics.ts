@@ -34,7 +34,7 @@ export async function metricsRoutes (app: App) {
       response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: Type.String() } } } }
     }
   }, async (_request, reply) => {
-    const body = render(await listPeerHealth(app.db, app.clock.now()))
+    const body = render(await listPeerHealth(app.db))
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(body)
   })
 }

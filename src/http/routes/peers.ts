@@ -53,7 +53,7 @@ const PeerParams = Type.Object({ agencyId: AgencyId }, { additionalProperties: f
 export async function peerRoutes (app: App) {
   const viewOf = async (agencyId: string) => {
     const peer = await getPeer(app.db, agencyId)
-    const [health] = await listPeerHealth(app.db, app.clock.now(), agencyId)
+    const [health] = await listPeerHealth(app.db, agencyId)
     return toView(peer, health)
   }
 
@@ -78,7 +78,7 @@ export async function peerRoutes (app: App) {
       response: { 200: Type.Object({ peers: Type.Array(PeerView) }, { additionalProperties: false }) }
     }
   }, async () => {
-    const [peers, health] = await Promise.all([listPeers(app.db), listPeerHealth(app.db, app.clock.now())])
+    const [peers, health] = await Promise.all([listPeers(app.db), listPeerHealth(app.db)])
     const byId = new Map(health.map((h) => [h.agencyId, h]))
     return { peers: peers.map((peer) => toView(peer, byId.get(peer.agencyId))) }
   })
