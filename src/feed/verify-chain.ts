@@ -1,5 +1,5 @@
 import { sha256Base64url } from '../lib/hash.js'
-import { ENTRY_TYP, SignatureError, verifyCompact, type Jwks } from '../signing/index.js'
+import { ENTRY_TYP, SignatureError, createVerifier, type Jwks } from '../signing/index.js'
 import type { EntryPayload } from './types.js'
 
 export type WireEntry = { seq: number, jws: string } | { seq: number, hash: string, prev: string | null }
@@ -34,7 +34,8 @@ export interface VerifiedEntry {
  * the hash they carry). Throws `ChainError` at the first fault; returns the entries with hashes.
  */
 export async function verifyChain (issuer: string, entries: readonly WireEntry[], jwks: Jwks, from: { seq: number, hash: string | null }): Promise<VerifiedEntry[]> {
-  const verified = await Promise.all(entries.map((entry) => verifyOne(issuer, entry, jwks)))
+  const verify = createVerifier(jwks)
+  const verified = await Promise.all(entries.map((entry) => verifyOne(issuer, entry, verify)))
   let seq = from.seq
   let hash = from.hash
   for (const entry of verified) {
@@ -46,11 +47,11 @@ export async function verifyChain (issuer: string, entries: readonly WireEntry[]
   return verified
 }
 
-async function verifyOne (issuer: string, entry: WireEntry, jwks: Jwks): Promise<VerifiedEntry> {
+async function verifyOne (issuer: string, entry: WireEntry, verify: ReturnType<typeof createVerifier>): Promise<VerifiedEntry> {
   if (!('jws' in entry)) return { seq: entry.seq, hash: entry.hash, prev: entry.prev }
   let verified
   try {
-    verified = await verifyCompact(entry.jws, jwks, ENTRY_TYP)
+    verified = await verify(entry.jws, ENTRY_TYP)
   } catch (err) {
     if (err instanceof SignatureError) throw new ChainError(err.reason === 'wrong-type' ? 'malformed' : err.reason, entry.seq, err.message)
     throw err

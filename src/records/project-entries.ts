@@ -20,30 +20,60 @@ const RECORD_KINDS: ReadonlySet<string> = new Set(['decision', 'classification',
  */
 export async function projectEntries (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[]): Promise<ProjectionResult> {
   const result: ProjectionResult = { projected: 0, skipped: [] }
+  let run: NewRow[] = []
+  const flush = async () => {
+    if (run.length === 0) return
+    await upsertRecords(trx, run)
+    result.projected += run.length
+    run = []
+  }
   for (const entry of entries) {
-    if (entry.payload === undefined) continue
-    const why = await projectOne(trx, issuer, entry.seq, entry.payload)
+    const payload = entry.payload
+    if (payload === undefined) continue
+    const row = RECORD_KINDS.has(payload.kind) ? newRecordRow(issuer, entry.seq, payload) : undefined
+    if (row !== undefined) {
+      // consecutive new records go in one statement; a change flushes them first, to keep seq order
+      if (typeof row === 'string') result.skipped.push({ seq: entry.seq, why: row })
+      else run.push(row)
+      continue
+    }
+    await flush()
+    const why = await projectChange(trx, issuer, entry.seq, payload)
     if (why === undefined) result.projected += 1
     else result.skipped.push({ seq: entry.seq, why })
   }
+  await flush()
   return result
 }
 
-async function projectOne (trx: Transaction<Database>, issuer: string, seq: number, payload: EntryPayload): Promise<string | undefined> {
+type NewRow = Parameters<typeof upsertRecords>[1][number]
+
+/** The `records` row of a new record's entry, or why there is none. */
+function newRecordRow (issuer: string, seq: number, payload: EntryPayload) {
+  const { recordId, version, ...content } = payload.body as Record<string, unknown>
+  if (typeof recordId !== 'string' || typeof version !== 'number') return 'the body has no recordId or version'
+  return rowOf(issuer, seq, recordId, version, payload.kind as RecordKind, content, payload.aud)
+}
+
+function rowOf (issuer: string, seq: number, recordId: string, version: number, kind: RecordKind, content: Record<string, unknown>, aud: string[]) {
+  return {
+    issuer, record_id: recordId, kind, version, status: 'active' as const,
+    ...filterColumnsOf(kind, content as unknown as ContentByKind[typeof kind]),
+    revoked_from: null, audience: aud.includes('*') ? null : aud, body: JSON.stringify(content), latest_seq: seq
+  }
+}
+
+async function projectChange (trx: Transaction<Database>, issuer: string, seq: number, payload: EntryPayload): Promise<string | undefined> {
   const body = payload.body as Record<string, unknown>
   const recordId = body.recordId
   const version = body.version
   if (typeof recordId !== 'string' || typeof version !== 'number') return 'the body has no recordId or version'
-  const audience = payload.aud.includes('*') ? null : payload.aud
-  if (RECORD_KINDS.has(payload.kind)) {
-    const { recordId: _id, version: _v, ...content } = body
-    return insertOrReplace(trx, issuer, seq, recordId, version, payload.kind as RecordKind, content, audience)
-  }
   const current = await trx.selectFrom('records').select(['version', 'kind', 'body']).where('issuer', '=', issuer).where('record_id', '=', recordId).forUpdate().executeTakeFirst()
   if (payload.kind === 'amendment') {
     const kind = (body.recordKind ?? current?.kind) as RecordKind | undefined
     if (kind === undefined || !RECORD_KINDS.has(kind) || typeof body.content !== 'object' || body.content === null) return 'an amendment without recordKind or content'
-    return insertOrReplace(trx, issuer, seq, recordId, version, kind, body.content as Record<string, unknown>, audience)
+    await upsertRecords(trx, [rowOf(issuer, seq, recordId, version, kind, body.content as Record<string, unknown>, payload.aud)])
+    return undefined
   }
   if (current === undefined) return `a ${payload.kind} of record ${recordId}, which we do not hold`
   if (current.version >= version) return undefined
@@ -63,21 +93,24 @@ async function projectOne (trx: Transaction<Database>, issuer: string, seq: numb
   return `an entry of unknown kind "${payload.kind}"`
 }
 
-async function insertOrReplace (trx: Transaction<Database>, issuer: string, seq: number, recordId: string, version: number, kind: RecordKind, content: Record<string, unknown>, audience: string[] | null): Promise<string | undefined> {
-  const columns = filterColumnsOf(kind, content as unknown as ContentByKind[typeof kind])
-  const inserted = await trx.insertInto('records').values({
-    issuer, record_id: recordId, kind, version, status: 'active', ...columns, revoked_from: null, audience,
-    body: JSON.stringify(content), latest_seq: seq
-  }).onConflict((oc) => oc.columns(['issuer', 'record_id']).doUpdateSet((eb) => ({
-    version: eb.ref('excluded.version'),
-    reference: eb.ref('excluded.reference'),
-    outcome: eb.ref('excluded.outcome'),
-    destination: eb.ref('excluded.destination'),
-    decision_date: eb.ref('excluded.decision_date'),
-    valid_until: eb.ref('excluded.valid_until'),
-    body: eb.ref('excluded.body'),
-    latest_seq: eb.ref('excluded.latest_seq'),
-    updated_at: new Date()
-  })).where('records.version', '<', version)).executeTakeFirst()
-  return inserted === undefined ? 'not projected' : undefined
+/**
+ * Inserts records, or moves a record we hold to a newer version; an older or equal version is
+ * a no-op, so a replay changes nothing. One statement for the whole run.
+ */
+async function upsertRecords (trx: Transaction<Database>, rows: ReadonlyArray<ReturnType<typeof rowOf>>) {
+  await trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
+    .onConflict((oc) => oc.columns(['issuer', 'record_id']).doUpdateSet((eb) => ({
+      version: eb.ref('excluded.version'),
+      status: eb.ref('excluded.status'),
+      reference: eb.ref('excluded.reference'),
+      outcome: eb.ref('excluded.outcome'),
+      destination: eb.ref('excluded.destination'),
+      decision_date: eb.ref('excluded.decision_date'),
+      valid_until: eb.ref('excluded.valid_until'),
+      audience: eb.ref('excluded.audience'),
+      body: eb.ref('excluded.body'),
+      latest_seq: eb.ref('excluded.latest_seq'),
+      updated_at: new Date()
+    })).where('records.version', '<', (eb) => eb.ref('excluded.version')))
+    .execute()
 }

@@ -25,11 +25,24 @@ export interface VerifiedCompact {
  * Throws `SignatureError` with a reason a caller can map to its own error code.
  */
 export async function verifyCompact (jws: string, jwks: Jwks, typ: string): Promise<VerifiedCompact> {
+  return createVerifier(jwks)(jws, typ)
+}
+
+/**
+ * A verifier bound to one key set, for verifying many JWS with the same keys: each key is
+ * imported once, not once per JWS (the import costs as much as the verification).
+ */
+export function createVerifier (jwks: Jwks): (jws: string, typ: string) => Promise<VerifiedCompact> {
+  const keys = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0])
+  return (jws, typ) => verifyWith(keys, jws, typ)
+}
+
+async function verifyWith (keys: ReturnType<typeof createLocalJWKSet>, jws: string, typ: string): Promise<VerifiedCompact> {
   if (typeof jws !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/.test(jws)) {
     throw new SignatureError('malformed', 'not a JWS in compact serialisation')
   }
   try {
-    const { payload, protectedHeader } = await compactVerify(jws, createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]), { algorithms: ['EdDSA', 'Ed25519'] })
+    const { payload, protectedHeader } = await compactVerify(jws, keys, { algorithms: ['EdDSA', 'Ed25519'] })
     if (protectedHeader.typ !== typ) throw new SignatureError('wrong-type', `expected typ "${typ}", got "${String(protectedHeader.typ)}"`)
     const payloadText = new TextDecoder('utf-8', { fatal: true }).decode(payload)
     return { kid: String(protectedHeader.kid), payload: JSON.parse(payloadText), payloadText }

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js'
 import { findPeer, peerKeysFor, type Peer, type PeerKeys } from '../peers/index.js'
 import { CHECKPOINT_TYP, SignatureError, peekJws, verifyCompact, type Jwks } from '../signing/index.js'
 import { ingestEntries, type Projector } from './ingest.js'
-import type { PeerClient } from './peer-client.js'
+import type { PeerClient, WirePage } from './peer-client.js'
 import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
 import { SyncFailure, type SyncFailureCode } from './sync-failure.js'
 
@@ -52,19 +52,24 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
   let cursor = { seq: state.cursor_seq, hash: state.cursor_hash }
   let stored = 0
   let headSeq = checkpoint.seq
+  // the next page is fetched while this one is verified and stored; dropped if this one fails
+  let next: Promise<WirePage> | undefined = prefetch(ctx, peer, cursor.seq)
   for (;;) {
-    const page = await ctx.client.feedPage(peer, cursor.seq, ctx.pageSize)
+    const page = await (next ?? prefetch(ctx, peer, cursor.seq))
+    next = undefined
     if (page.issuer !== peer.agencyId) throw new SyncFailure('WRONG_ISSUER', `the feed page names issuer "${page.issuer}"`)
     headSeq = Math.max(headSeq, page.headSeq)
     if (page.entries.length === 0) {
       if (cursor.seq < checkpoint.seq) throw new SyncFailure('PEER_RESPONSE_MALFORMED', `the peer's checkpoint is at ${checkpoint.seq} but it served nothing after ${cursor.seq}`)
       break
     }
+    if (page.hasMore) next = prefetch(ctx, peer, page.next)
     jwks = await keysFor(ctx, peer, page.entries, jwks)
     const verified = await verifyPage(peer, page.entries, jwks, cursor)
     checkAgainstCheckpoint(verified, checkpoint)
     const outcome = await ctx.db.transaction().execute((trx) => ingestEntries(trx, peer.agencyId, cursor, verified, { leaseOwner: owner, project: ctx.project }))
     if (outcome === 'cursor-moved') {
+      next = undefined
       state = await findSyncRow(ctx.db, peer.agencyId)
       if (state === undefined || state.lease_owner !== owner) {
         log.warn('lease lost during the round; stopping')
@@ -74,8 +79,8 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
       continue
     }
     stored += outcome.stored
-    for (const skip of outcome.skipped) log.warn({ seq: skip.seq, why: skip.why }, 'entry stored but not projected')
     cursor = outcome.cursor
+    for (const skip of outcome.skipped) log.warn({ seq: skip.seq, why: skip.why }, 'entry stored but not projected')
     log.debug({ cursor: cursor.seq, stored: outcome.stored }, 'feed page ingested')
     ctx.onProgress?.({ peer: peer.agencyId, cursor: cursor.seq, headSeq, stored })
     if (!await renewLease(ctx.db, owner, peer.agencyId, new Date(ctx.clock.now().getTime() + ctx.leaseSeconds * 1000))) {
@@ -85,6 +90,13 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
     if (!page.hasMore) break
   }
   return { stored, cursor: cursor.seq, headSeq }
+}
+
+/** Starts fetching the page after `after`; a failure surfaces when (and only if) the page is awaited. */
+function prefetch (ctx: SyncContext, peer: Peer, after: number): Promise<WirePage> {
+  const page = ctx.client.feedPage(peer, after, ctx.pageSize)
+  page.catch(() => {})
+  return page
 }
 
 /** The signed checkpoint, checked against what we hold and the last checkpoint we verified. */

@@ -1,0 +1,27 @@
+/**
+ * The syncing agency of bench/sync, in a process of its own so that its peak RSS is its own:
+ * opens its (already prepared) database, syncs everything the source publishes, and prints
+ * `{ entries, seconds, maxRssMb }` as one JSON line.
+ */
+import { loadConfig } from '../../src/config.js'
+import { systemClock } from '../../src/lib/clock.js'
+import { createLogger } from '../../src/lib/logger.js'
+import { createSyncContext, newWorkerId, runOneRound } from '../../src/sync/index.js'
+import { wireServices } from '../../src/wiring.js'
+
+const config = loadConfig(process.env)
+const logger = createLogger({ level: 'warn' })
+const deps = await wireServices(config, logger, systemClock)
+const { ctx, options } = createSyncContext({
+  db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, keyRing: deps.keyRing, clock: systemClock, logger
+})
+const source = process.argv[2] as string
+const started = performance.now()
+const outcome = await runOneRound(ctx, options, newWorkerId(), source)
+const seconds = (performance.now() - started) / 1000
+await deps.db.destroy()
+if (outcome?.status !== 'synced') {
+  process.stderr.write(`sync failed: ${JSON.stringify(outcome)}\n`)
+  process.exit(1)
+}
+process.stdout.write(JSON.stringify({ entries: outcome.result.stored, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n')
