@@ -1,0 +1,11 @@
+import { Worker } from 'node:worker_threads'
+
+export interface LoadResult { requests: number, bytes: number, failures: number, seconds: number }
+
+export function runLoad (job: { urls: string[], authorizations: string[] | null, concurrency: number, durationMs: number }): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: job })
+    worker.once('message', resolve)
+    worker.once('error', reject)
+  })
+}

@@ -1,0 +1,74 @@
+import { createReadStream, existsSync, readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * Realistic decisions for benchmarks, built from the real public data in ../shared/data:
+ * UK strategic export licences (CAAT compilation of ECJU statistics: date, control entry,
+ * value, destination, refused) with end users drawn from the BIS Entity List.
+ */
+const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url))
+const VALUES = `${SHARED}uk-export-licensing-caat/values_2008-01_to_2015-03.csv`
+const ENTITIES = `${SHARED}us-restricted-lists-2026/bis_entity_list.json`
+
+const COUNTRIES: Record<string, string> = {
+  India: 'IN', 'United States of America': 'US', China: 'CN', 'South Korea': 'KR', Germany: 'DE', France: 'FR',
+  Japan: 'JP', Canada: 'CA', Australia: 'AU', Italy: 'IT', Singapore: 'SG', 'United Arab Emirates': 'AE',
+  'Saudi Arabia': 'SA', Turkey: 'TR', Israel: 'IL', Russia: 'RU', Brazil: 'BR', Pakistan: 'PK', Malaysia: 'MY',
+  Netherlands: 'NL', Spain: 'ES', Sweden: 'SE', Norway: 'NO', Switzerland: 'CH', Taiwan: 'TW', Thailand: 'TH',
+  Indonesia: 'ID', Egypt: 'EG', Qatar: 'QA', Oman: 'OM', Kuwait: 'KW', 'South Africa': 'ZA', Mexico: 'MX', Iran: 'IR'
+}
+
+interface Party { name: string, aliases: string[], country: string }
+
+function loadParties (): Party[] {
+  if (!existsSync(ENTITIES)) return Array.from({ length: 100 }, (_, i) => ({ name: `Example Trading Company ${i} LLC`, aliases: [], country: 'AE' }))
+  const list = JSON.parse(readFileSync(ENTITIES, 'utf8')) as { entities: Array<{ name: string, aliases: string[] }> }
+  return list.entities.map((e) => ({ name: e.name.slice(0, 500), aliases: e.aliases.slice(0, 5).map((a) => a.slice(0, 500)), country: 'AE' }))
+}
+
+export interface SampleDecision {
+  reference: string
+  outcome: 'granted' | 'denied'
+  decisionDate: string
+  destination: string
+  endUse: string
+  parties: Array<{ role: 'end_user', name: string, aliases: string[], country: string }>
+  items: Array<{ codes: Array<{ regime: 'uk', code: string }>, description: string, quantity?: number, value?: { amount: number, currency: 'GBP' } }>
+  reasons: Array<{ scheme: string, code: string }>
+}
+
+/** Yields up to `count` decisions, one per CAAT row with a mapped destination, with unique references. */
+export async function * sampleDecisions (count: number, prefix: string): AsyncGenerator<SampleDecision> {
+  const parties = loadParties()
+  let produced = 0
+  while (produced < count) {
+    const lines = createInterface({ input: createReadStream(VALUES), crlfDelay: Infinity })
+    let header = true
+    for await (const line of lines) {
+      if (header) { header = false; continue }
+      const cells = line.match(/("([^"]*)"|[^,]*)(,|$)/g)?.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '')) ?? []
+      const [group, date, rating, qty, value, country, refused] = cells
+      const destination = COUNTRIES[country ?? '']
+      if (destination === undefined || rating === undefined || rating === '' || date === undefined) continue
+      const party = parties[produced % parties.length] as Party
+      yield {
+        reference: `${prefix}-${produced}-${group}`,
+        outcome: refused === '1' ? 'denied' : 'granted',
+        decisionDate: date,
+        destination,
+        endUse: 'Stated end use as declared by the applicant',
+        parties: [{ role: 'end_user', name: party.name, aliases: party.aliases, country: destination }],
+        items: [{
+          codes: [{ regime: 'uk', code: rating.replace(/[^A-Za-z0-9.]/g, '') || 'ML1' }],
+          description: `Goods rated ${rating}`,
+          quantity: Number(qty) || 1,
+          value: { amount: Number(value) || 0, currency: 'GBP' }
+        }],
+        reasons: refused === '1' ? [{ scheme: 'eu-cp-2008-944', code: '7' }] : []
+      }
+      produced += 1
+      if (produced >= count) return
+    }
+  }
+}
