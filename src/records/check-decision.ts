@@ -29,11 +29,17 @@ function decisionCheck (): TypeCheck<typeof DecisionInput> {
 }
 
 function describe (error: ValueError): string {
+  const schema = error.schema as TSchema & { anyOf?: Array<{ const?: unknown }>, minItems?: number, pattern?: string, format?: string }
   if (error.message === 'Expected required property') return 'required'
   if (error.message === 'Unexpected property') return `unknown field "${error.path.split('/').at(-1) ?? ''}"`
-  const options = (error.schema as TSchema & { anyOf?: Array<{ const?: unknown }> }).anyOf
-  if (options !== undefined && options.every((o) => typeof o.const === 'string')) return `must be one of: ${options.map((o) => o.const).join(', ')}`
-  if ((error.schema as TSchema).format === 'date') return 'must be a calendar date, YYYY-MM-DD'
+  if (schema.anyOf !== undefined && schema.anyOf.every((o) => typeof o.const === 'string')) return `must be one of: ${schema.anyOf.map((o) => o.const).join(', ')}`
+  if (schema.format === 'date') return 'must be a calendar date, YYYY-MM-DD'
+  if (schema.pattern !== undefined && typeof error.value === 'string') {
+    return `must match ${schema.pattern}${typeof schema.description === 'string' ? ` (${schema.description})` : ''}`
+  }
+  if (schema.minItems !== undefined && Array.isArray(error.value) && error.value.length < schema.minItems) {
+    return `needs at least ${schema.minItems}, got ${error.value.length}`
+  }
   return error.message.replace(/^Expected/, 'expected')
 }
 

@@ -131,11 +131,15 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
         if (candidate.value === undefined) continue
         const locate = candidate.locate ?? ((path: string) => `line ${candidate.line}: ${path === '' ? '/' : path}`)
         const checked = checkDecision(candidate.value, ctx.denialReviewYears)
+        const readingProblems = new Set((candidate.problems ?? []).map((p) => p.pointer))
         if (!checked.ok) {
-          for (const p of checked.problems) report(locate(p.path), p.detail)
+          for (const p of checked.problems) {
+            const pointer = locate(p.path)
+            if (!readingProblems.has(pointer)) report(pointer, p.detail) // already said why, where it was read
+          }
           continue
         }
-        if ((candidate.problems ?? []).length > 0) continue
+        if (readingProblems.size > 0) continue
         const reference = checked.decision.reference
         const earlier = referenceLines.get(reference)
         if (earlier !== undefined) {

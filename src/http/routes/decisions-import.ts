@@ -1,4 +1,4 @@
-import { Readable, Transform } from 'node:stream'
+import { Readable } from 'node:stream'
 import { errors } from '../../lib/errors.js'
 import { importDecisions, importFormatOf, IMPORT_MEDIA_TYPES } from '../../records/index.js'
 import type { App } from '../types.js'
@@ -7,20 +7,21 @@ import { ImportBody, ImportResult } from '../schemas/records.js'
 import { recordsContext } from './records-context.js'
 
 /**
- * The body as it arrives, failed with PAYLOAD_TOO_LARGE once past `limit` bytes: Fastify
+ * The body as it is read, failed with PAYLOAD_TOO_LARGE once past `limit` bytes: Fastify
  * enforces `bodyLimit` only for bodies it reads itself, not for a stream handed through.
+ * Lazy (nothing is read before the importer reads, so the error reaches it), and stopping
+ * early leaves the request itself alone, so the reply can still be sent.
  */
 function capBytes (body: Readable, limit: number): Readable {
-  let seen = 0
-  const counter = new Transform({
-    transform (chunk: Buffer, _encoding, done) {
+  async function * chunks () {
+    let seen = 0
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       seen += chunk.length
-      if (seen > limit) done(errors.payloadTooLarge(limit))
-      else done(null, chunk)
+      if (seen > limit) throw errors.payloadTooLarge(limit)
+      yield chunk
     }
-  })
-  body.once('error', (err) => counter.destroy(err))
-  return body.pipe(counter)
+  }
+  return Readable.from(chunks(), { objectMode: false })
 }
 
 /**
