@@ -24,20 +24,23 @@ export async function findFeedHead (db: Db, issuer: string): Promise<FeedHead> {
   return row ?? { issuer, seq: 0, hash: null }
 }
 
-export interface FeedRow {
-  seq: number
-  jws: string | null
-  hash: string
-  prev: string | null
-  visible: boolean
-}
-
-/** Entries after `after`, in seq order, each flagged visible or not for `viewer`. */
-export async function listFeedRows (db: Db, issuer: string, after: number, limit: number, viewer: string): Promise<FeedRow[]> {
-  return db.selectFrom('feed_entries')
-    .select(['seq', 'jws', 'hash', 'prev'])
-    .select(sql<boolean>`audience is null or ${viewer} = any(audience)`.as('visible'))
-    .where('issuer', '=', issuer).where('seq', '>', after)
-    .orderBy('seq').limit(limit)
-    .execute()
+/**
+ * Entries after `after`, in seq order, already serialised as the JSON array items of a feed
+ * page: `{"seq":N,"jws":"…"}`, or the placeholder `{"seq":N,"hash":"…","prev":"…"}` for an
+ * entry outside `viewer`'s audience. PostgreSQL concatenates the stored text, so a page
+ * crosses into Node as one string, not hundreds of row objects. Every concatenated value is
+ * an integer or base64url, so nothing needs escaping.
+ */
+export async function readFeedItems (db: Db, issuer: string, after: number, limit: number, viewer: string): Promise<{ items: string, last: number | null }> {
+  const result = await sql<{ items: string | null, last: number | null }>`
+    select string_agg(
+      case when jws is not null and (audience is null or ${viewer} = any(audience))
+        then '{"seq":' || seq || ',"jws":"' || jws || '"}'
+        else '{"seq":' || seq || ',"hash":"' || hash || '","prev":' || coalesce('"' || prev || '"', 'null') || '}'
+      end, ',' order by seq) as items,
+      max(seq) as last
+    from (select seq, jws, hash, prev, audience from feed_entries
+          where issuer = ${issuer} and seq > ${after} order by seq limit ${limit}) page`.execute(db)
+  const row = result.rows[0]
+  return { items: row?.items ?? '', last: row?.last ?? null }
 }

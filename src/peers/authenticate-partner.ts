@@ -5,6 +5,10 @@ import { peekTokenIssuer, verifyPartnerToken } from '../signing/index.js'
 import { peerKeysFor } from './peer-keys.js'
 import { deleteExpiredJtis, findPeer, recordTokenJti } from './queries.js'
 
+/** Expired jtis are purged at most this often per process: their rows only cost space meanwhile. */
+const JTI_CLEANUP_INTERVAL_MS = 60_000
+let lastJtiCleanup = 0
+
 export interface PartnerAuthContext {
   ourAgencyId: string
   maxLifetimeSeconds: number
@@ -24,7 +28,11 @@ export async function authenticatePartner (db: Db, token: string, ctx: PartnerAu
   if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
   const { jwks } = await peerKeysFor(db, peer, kid, ctx.clock, ctx.jwksCooldownMs)
   const claims = await verifyPartnerToken(token, jwks, { issuer, audience: ctx.ourAgencyId, maxLifetimeSeconds: ctx.maxLifetimeSeconds }, ctx.clock)
-  await deleteExpiredJtis(db, ctx.clock.now())
+  const now = ctx.clock.now().getTime()
+  if (now - lastJtiCleanup > JTI_CLEANUP_INTERVAL_MS || now < lastJtiCleanup) {
+    lastJtiCleanup = now
+    await deleteExpiredJtis(db, ctx.clock.now())
+  }
   if (!await recordTokenJti(db, issuer, claims.jti, claims.expiresAt)) throw errors.tokenReplayed(claims.jti)
   return issuer
 }
