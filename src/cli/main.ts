@@ -14,10 +14,12 @@ export interface Command {
 }
 
 const commands: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./demo.js')).demoCommand,
   keys: async () => (await import('./keys.js')).keysCommand,
   migrate: async () => (await import('./migrate.js')).migrateCommand,
   openapi: async () => (await import('./openapi.js')).openapiCommand,
   peers: async () => (await import('./peers.js')).peersCommand,
+  sync: async () => (await import('./sync.js')).syncCommand,
   token: async () => (await import('./token.js')).tokenCommand,
 }
 

@@ -20,8 +20,7 @@ export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).
 
 export type RoundOutcome =
   | { peer: string, status: 'synced', result: RoundResult }
-  | { peer: string, status: 'backing-off' | 'quarantined', code: string, message: string }
-  | { peer: string, status: 'error', message: string }
+  | { peer: string, status: 'backing-off' | 'quarantined' | 'error', code: string, message: string }
 
 /**
  * Leases one due peer (or `agencyId`) and runs a round for it, recording the outcome: success

@@ -1,0 +1,83 @@
+import { loadConfigOrExit } from '../config.js'
+import { DATE_SHIFT_YEARS, loadDemoDecisions } from '../demo/demo-data.js'
+import { DEMO_AGENCIES, enrolEachOther, startDemoAgency, type DemoAgency } from '../demo/start-agencies.js'
+import { summarise, syncFederation } from '../demo/sync-federation.js'
+import { systemClock } from '../lib/clock.js'
+import { createLogger } from '../lib/logger.js'
+import { importCandidates } from '../records/index.js'
+import { issueLocalUserToken } from '../signing/index.js'
+import type { Command } from './main.js'
+import { createProgress, formatDuration } from './progress.js'
+import { note, print } from './services.js'
+
+/**
+ * `demo`: a federation of three agencies on 127.0.0.1 in one process: fresh databases
+ * (embedded in DATA_DIR/demo/<agency>, or databases demo_<agency> on DATABASE_URL's server),
+ * keys, mutual enrolment, real data loaded into each, a full sync with a progress bar, and a
+ * summary. The agencies keep serving until Ctrl-C, unless --exit.
+ */
+export const demoCommand: Command = {
+  summary: 'Start three agencies, enrol them with each other, load real data, sync, and print a summary',
+  usage: 'demo [--port-base 8081] [--exit]',
+  options: { 'port-base': { type: 'string' }, exit: { type: 'boolean' } },
+  async run ({ values }) {
+    const config = loadConfigOrExit(process.env)
+    const portBase = Number(values['port-base'] ?? 8081)
+    if (!Number.isInteger(portBase) || portBase < 1 || portBase > 65_533) {
+      note(`demo: --port-base must be a port number, got "${String(values['port-base'])}"`)
+      return 2
+    }
+    const logger = createLogger({ level: 'warn', name: 'demo' })
+    const clock = systemClock
+    const started = performance.now()
+    const step = (text: string) => note(`[${formatDuration((performance.now() - started) / 1000)}] ${text}`)
+    const agencies: DemoAgency[] = []
+    try {
+      step(`starting ${DEMO_AGENCIES.length} agencies on ${config.databaseUrl === undefined ? 'embedded databases' : 'PostgreSQL'}…`)
+      for (const [i, spec] of DEMO_AGENCIES.entries()) {
+        agencies.push(await startDemoAgency(spec, portBase + i, { databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger, clock))
+      }
+      step('enrolling each agency with the others (by base URL and JWKS URL)…')
+      await enrolEachOther(agencies, clock)
+      for (const [i, agency] of agencies.entries()) {
+        const decisions = await loadDemoDecisions(i, agencies.length, agency.spec.referencePrefix)
+        const progress = createProgress({ label: `load ${agency.spec.id}`, total: decisions.length, unit: 'decisions' })
+        await importCandidates({ db: agency.deps.db, issuer: agency.spec.id, clock, keyRing: agency.deps.keyRing, denialReviewYears: agency.config.denialReviewYears },
+          (async function * () { for (const [n, decision] of decisions.entries()) yield { line: n + 1, value: decision } })(),
+          { onBatch: ({ imported }) => progress.update(imported) })
+        progress.finish()
+      }
+      step('syncing every agency from the others…')
+      const progress = createProgress({ label: 'sync' })
+      const outcomes = await syncFederation(agencies, clock, ({ done, total }) => progress.update(done, total))
+      progress.finish()
+      const failures = outcomes.filter((o) => o.status !== 'synced')
+      step(`done: ${outcomes.length - failures.length} of ${outcomes.length} peer feeds synced and verified`)
+      printSummary(await summarise(agencies, clock.now().toISOString().slice(0, 10)))
+      for (const failure of failures) print(`! ${failure.peer}: ${failure.status} ${'code' in failure ? failure.code : ''} ${'message' in failure ? failure.message : ''}`)
+      if (values.exit === true) return failures.length === 0 ? 0 : 1
+      print('\nThe agencies are running; try:')
+      for (const agency of agencies) {
+        const token = await issueLocalUserToken(agency.config.dataDir, agency.config.idp, { subject: 'demo-officer', roles: ['officer', 'auditor', 'admin'], lifetimeSeconds: 8 * 3600 }, clock)
+        print(`  ${agency.spec.id}: ${agency.url}/docs    curl -H "authorization: Bearer ${token}" ${agency.url}/v1/peers`)
+      }
+      print(`(dates in the data are moved ${DATE_SHIFT_YEARS} years forward so that denials are in force; Ctrl-C stops)`)
+      await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve) })
+      return 0
+    } finally {
+      for (const agency of agencies) {
+        await agency.app.close()
+        await agency.deps.db.destroy()
+      }
+    }
+  }
+}
+
+function printSummary (rows: Awaited<ReturnType<typeof summarise>>) {
+  print('')
+  print(['agency'.padEnd(9), 'published'.padStart(9), 'denials in force'.padStart(16), 'allied records'.padStart(14), 'allied denials'.padStart(14), '  peers: held/head, lag, state, verification failures'].join(' '))
+  for (const row of rows) {
+    const peers = row.peers.map((p) => `${p.agencyId} ${p.cursor}/${p.headSeq ?? '?'} lag ${p.lag ?? '?'} ${p.state} ${p.verificationFailures} failed`).join('; ')
+    print([row.id.padEnd(9), String(row.published).padStart(9), String(row.denialsInForce).padStart(16), String(row.alliedRecords).padStart(14), String(row.alliedDenialsInForce).padStart(14), `  ${peers}`].join(' '))
+  }
+}
