@@ -10,6 +10,10 @@ export interface Database {
   partner_token_jtis: PartnerTokenJtiTable
   peer_sync: PeerSyncTable
   inbox_pending: InboxPendingTable
+  record_parties: RecordPartyTable
+  record_items: RecordItemTable
+  record_codes: RecordCodeTable
+  crosswalk_links: CrosswalkLinkTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -124,4 +128,43 @@ export interface InboxPendingTable {
   jws: string
   hash: string
   received_at: Timestamp
+}
+
+export interface RecordPartyTable {
+  issuer: string
+  record_id: string
+  ordinal: number
+  role: string
+  name: string
+  aliases: string[]
+  country: string | null
+  address: string | null
+  identifiers: ColumnType<unknown[], string, string>
+}
+
+export interface RecordItemTable {
+  issuer: string
+  record_id: string
+  ordinal: number
+  description: string
+  manufacturer: string | null
+  part_number: string | null
+}
+
+export interface RecordCodeTable {
+  issuer: string
+  record_id: string
+  item_ordinal: number
+  regime: string
+  code: string
+}
+
+export interface CrosswalkLinkTable {
+  issuer: string
+  record_id: string
+  from_regime: string
+  from_code: string
+  to_regime: string
+  to_code: string
+  relation: 'equivalent' | 'broader' | 'narrower'
 }

@@ -1,6 +1,8 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
+import { replaceRecordDetails } from './record-details.js'
+import { isValidContent } from './valid-content.js'
 import { filterColumnsOf } from './to-record.js'
 import type { ContentByKind, RecordKind } from './types.js'
 
@@ -52,6 +54,7 @@ type NewRow = Parameters<typeof upsertRecords>[1][number]
 function newRecordRow (issuer: string, seq: number, payload: EntryPayload) {
   const { recordId, version, ...content } = payload.body as Record<string, unknown>
   if (typeof recordId !== 'string' || typeof version !== 'number') return 'the body has no recordId or version'
+  if (!isValidContent(payload.kind as RecordKind, content)) return `the ${payload.kind} does not match the v1 record schema`
   return rowOf(issuer, seq, recordId, version, payload.kind as RecordKind, content, payload.aud)
 }
 
@@ -72,6 +75,7 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
   if (payload.kind === 'amendment') {
     const kind = (body.recordKind ?? current?.kind) as RecordKind | undefined
     if (kind === undefined || !RECORD_KINDS.has(kind) || typeof body.content !== 'object' || body.content === null) return 'an amendment without recordKind or content'
+    if (!isValidContent(kind, body.content)) return `the amended ${kind} does not match the v1 record schema`
     await upsertRecords(trx, [rowOf(issuer, seq, recordId, version, kind, body.content as Record<string, unknown>, payload.aud)])
     return undefined
   }
@@ -98,7 +102,7 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
  * a no-op, so a replay changes nothing. One statement for the whole run.
  */
 async function upsertRecords (trx: Transaction<Database>, rows: ReadonlyArray<ReturnType<typeof rowOf>>) {
-  await trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
+  const applied = await trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
     .onConflict((oc) => oc.columns(['issuer', 'record_id']).doUpdateSet((eb) => ({
       version: eb.ref('excluded.version'),
       status: eb.ref('excluded.status'),
@@ -112,5 +116,8 @@ async function upsertRecords (trx: Transaction<Database>, rows: ReadonlyArray<Re
       latest_seq: eb.ref('excluded.latest_seq'),
       updated_at: new Date()
     })).where('records.version', '<', (eb) => eb.ref('excluded.version')))
-    .execute()
+    .returning(['record_id', 'version']).execute()
+  const current = new Set(applied.map((r) => `${r.record_id}@${r.version}`))
+  await replaceRecordDetails(trx, rows.filter((r) => current.has(`${r.record_id}@${r.version}`))
+    .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: JSON.parse(r.body) as ContentByKind[RecordKind] })))
 }

@@ -40,6 +40,10 @@ t.test('three agencies: full initial sync, incremental sync, revocation, audienc
     await assertCopiesEqual(t, agencies)
     const atBravo = await peerRecord(bravo, 'alpha', denial.record.id)
     t.match(atBravo, { kind: 'decision', outcome: 'denied', destination: 'IR', version: 1, status: 'active' }, 'projected at bravo')
+    const parties = await bravo.db.selectFrom('record_parties').select(['role', 'name', 'aliases', 'country']).where('issuer', '=', 'alpha').where('record_id', '=', denial.record.id).execute()
+    t.same(parties, [{ role: 'end_user', name: 'Mahan Air', aliases: ['Mahan Airlines'], country: 'IR' }], 'its parties are in the query tables')
+    const codes = await bravo.db.selectFrom('record_codes').select(['regime', 'code']).where('issuer', '=', 'alpha').where('record_id', '=', denial.record.id).orderBy('regime').execute()
+    t.same(codes, [{ regime: 'eu', code: '7A003.a' }, { regime: 'us-eccn', code: '7A003.a' }], 'and its control codes')
     t.match(await peerHealth(bravo, 'alpha'), { status: 'active', sync: { state: 'active', cursor: 2, headSeq: 2, lag: 0, entriesIngested: 2, verificationFailures: 0 } })
   })
 

@@ -1,0 +1,70 @@
+import type { Insertable, Transaction } from 'kysely'
+import type { CrosswalkLinkTable, Database, RecordCodeTable, RecordItemTable, RecordPartyTable } from '../db/schema.js'
+import type { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
+import type { ContentByKind, RecordKind } from './types.js'
+
+export interface RecordDetailsSource {
+  issuer: string
+  recordId: string
+  kind: RecordKind
+  content: ContentByKind[RecordKind]
+}
+
+const CHUNK = 1000
+
+/**
+ * Rebuilds the query tables (parties, items, codes, crosswalk links) of `records` from their
+ * current content, in the caller's transaction: the one place every writer of `records` (own
+ * publishing, peer projection) goes through. `fresh` skips the delete for brand-new records.
+ */
+export async function replaceRecordDetails (trx: Transaction<Database>, records: readonly RecordDetailsSource[], options: { fresh?: boolean } = {}): Promise<void> {
+  if (records.length === 0) return
+  if (options.fresh !== true) {
+    const byIssuer = new Map<string, string[]>()
+    for (const r of records) byIssuer.set(r.issuer, [...(byIssuer.get(r.issuer) ?? []), r.recordId])
+    for (const [issuer, ids] of byIssuer) {
+      for (const table of ['record_parties', 'record_items', 'record_codes', 'crosswalk_links'] as const) {
+        await trx.deleteFrom(table).where('issuer', '=', issuer).where('record_id', 'in', ids).execute()
+      }
+    }
+  }
+  const parties: Array<Insertable<RecordPartyTable>> = []
+  const items: Array<Insertable<RecordItemTable>> = []
+  const codes: Array<Insertable<RecordCodeTable>> = []
+  const links: Array<Insertable<CrosswalkLinkTable>> = []
+  for (const { issuer, recordId, kind, content } of records) {
+    const key = { issuer, record_id: recordId }
+    if (kind === 'decision') {
+      const decision = content as DecisionContent
+      decision.parties.forEach((p, ordinal) => parties.push({
+        ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? [])
+      }))
+      decision.items.forEach((item, ordinal) => {
+        items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null })
+        for (const code of uniqueCodes(item.codes)) codes.push({ ...key, item_ordinal: ordinal, regime: code.regime, code: code.code })
+      })
+    } else if (kind === 'classification') {
+      const classification = content as ClassificationContent
+      items.push({ ...key, ordinal: 0, description: classification.item.description, manufacturer: classification.item.manufacturer ?? null, part_number: classification.item.partNumber ?? null })
+      for (const code of uniqueCodes(classification.codes ?? [])) codes.push({ ...key, item_ordinal: 0, regime: code.regime, code: code.code })
+    } else {
+      const crosswalk = content as CrosswalkContent
+      links.push({ ...key, from_regime: crosswalk.from.regime, from_code: crosswalk.from.code, to_regime: crosswalk.to.regime, to_code: crosswalk.to.code, relation: crosswalk.relation })
+    }
+  }
+  await insertChunks(trx, 'record_parties', parties)
+  await insertChunks(trx, 'record_items', items)
+  await insertChunks(trx, 'record_codes', codes)
+  await insertChunks(trx, 'crosswalk_links', links)
+}
+
+function uniqueCodes (codes: ReadonlyArray<{ regime: string, code: string }>) {
+  const seen = new Set<string>()
+  return codes.filter((c) => !seen.has(`${c.regime}\u0000${c.code}`) && seen.add(`${c.regime}\u0000${c.code}`) !== undefined)
+}
+
+async function insertChunks<T extends 'record_parties' | 'record_items' | 'record_codes' | 'crosswalk_links'> (trx: Transaction<Database>, table: T, rows: Array<Insertable<Database[T]>>) {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx.insertInto(table).values(rows.slice(i, i + CHUNK) as never).execute()
+  }
+}
