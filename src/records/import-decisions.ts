@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import type { Transaction } from 'kysely'
-import type { Database } from '../db/schema.js'
 import type { PublishedEntry, Publisher } from '../feed/index.js'
 import { errors, type ProblemDetail } from '../lib/errors.js'
 import { checkDecision } from './check-decision.js'
 import { appendNewRecords, type NewRecord } from './publish-record.js'
-import { findTakenReferences } from './queries.js'
+import { findReferenceHolders } from './queries.js'
 import { readCsvDecisions } from './read-csv.js'
 import { readNdjsonDecisions } from './read-ndjson.js'
 import { normaliseAudience } from './to-record.js'
@@ -92,26 +90,24 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
     const referenceLines = new Map<string, number>()
     const progress = { read: 0, imported: 0, firstSeq: null as number | null, lastSeq: null as number | null }
 
-    async function publish (batch: Pending[]) {
-      const taken = new Set(await findTakenReferences(trx, ctx.issuer, batch.map((p) => p.record.content.reference)))
+    // Stored decisions holding a reference of `batch` (other than the ones just inserted from it) are row problems.
+    async function reportTaken (batch: Pending[], why: string) {
+      const holders = await findReferenceHolders(trx, ctx.issuer, batch.map((p) => p.record.content.reference))
       for (const { locate, record } of batch) {
-        if (taken.has(record.content.reference)) report(locate('/reference'), `a decision with reference "${record.content.reference}" is already stored; amend it instead`)
+        const holder = holders.get(record.content.reference)
+        if (holder !== undefined && holder !== record.recordId) report(locate('/reference'), `a decision with reference "${record.content.reference}" ${why}; amend it instead`)
       }
-      if (problems.length > 0 || capped) return
+    }
+
+    async function publish (batch: Pending[]) {
+      // Once anything failed nothing more is published: the rest is only checked, to list every problem.
+      if (problems.length > 0 || capped) return reportTaken(batch, 'is already stored')
       const { entries, inserted } = await appendNewRecords(trx, publisher, batch.map((p) => p.record))
-      if (inserted !== batch.length) return reportRace(trx, batch)
+      if (inserted !== batch.length) return reportTaken(batch, 'is already stored')
       progress.imported += batch.length
       progress.firstSeq ??= (entries[0] as PublishedEntry).seq
       progress.lastSeq = (entries.at(-1) as PublishedEntry).seq
       options.onBatch?.({ read: progress.read, imported: progress.imported, lastSeq: progress.lastSeq })
-    }
-
-    // Another officer stored one of these references after the check above: name it; all rolls back.
-    async function reportRace (trx: Transaction<Database>, batch: Pending[]) {
-      const taken = new Set(await findTakenReferences(trx, ctx.issuer, batch.map((p) => p.record.content.reference)))
-      for (const { locate, record } of batch) {
-        if (taken.has(record.content.reference)) report(locate('/reference'), `a decision with reference "${record.content.reference}" was stored meanwhile`)
-      }
     }
 
     let batch: Pending[] = []

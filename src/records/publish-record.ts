@@ -47,7 +47,7 @@ export async function appendNewRecords (trx: Transaction<Database>, publisher: P
     created_at: now,
     updated_at: now
   }))
-  const inserted = await insertRecords(trx, rows.map((row) => ({ ...row, body: JSON.stringify(row.body) })))
+  const inserted = await insertRecords(trx, rows)
   return { entries, rows, inserted }
 }
 

@@ -1,5 +1,5 @@
 import { lifecycleOf } from './lifecycle.js'
-import type { NewRecordRow, RecordRow } from './queries.js'
+import type { RecordRow } from './queries.js'
 import type { ClassificationContent, DecisionContent } from './schemas.js'
 import type { ContentByKind, OwnRecord, RecordKind } from './types.js'
 
@@ -32,7 +32,7 @@ export function filterColumnsOf<K extends RecordKind> (kind: K, content: Content
       destination: decision.destination,
       decision_date: decision.decisionDate,
       valid_until: decision.validUntil ?? null
-    } satisfies Partial<NewRecordRow>
+    } satisfies Partial<RecordRow>
   }
   return {
     reference: null,
@@ -40,7 +40,7 @@ export function filterColumnsOf<K extends RecordKind> (kind: K, content: Content
     destination: null,
     decision_date: kind === 'classification' ? (content as ClassificationContent).classificationDate : null,
     valid_until: null
-  } satisfies Partial<NewRecordRow>
+  } satisfies Partial<RecordRow>
 }
 
 /** Audience as stored and signed: sorted, without duplicates; null (every peer) when empty. */

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startAgency } from '../helpers/agency.js'
-import { call, entryPayload, sampleClassification } from './helpers.js'
+import { call, entryPayload, sampleClassification } from '../helpers/records.js'
 
 t.test('a classification is recorded, amended, revoked and listed', async (t) => {
   const agency = await startAgency(t)

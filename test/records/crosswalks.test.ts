@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startAgency } from '../helpers/agency.js'
-import { call, entryPayload, sampleCrosswalk } from './helpers.js'
+import { call, entryPayload, sampleCrosswalk } from '../helpers/records.js'
 
 t.test('a crosswalk is recorded, amended, revoked and read back', async (t) => {
   const agency = await startAgency(t)

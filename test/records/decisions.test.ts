@@ -1,7 +1,7 @@
 import t from 'tap'
 import { fixedClock } from '../../src/lib/clock.js'
 import { startAgency } from '../helpers/agency.js'
-import { call, entryPayload, headSeq, sampleClassification, sampleDecision, uniqueRef } from './helpers.js'
+import { call, entryPayload, headSeq, sampleClassification, sampleDecision, uniqueRef } from '../helpers/records.js'
 
 t.test('a decision is recorded, signed into the feed and read back', async (t) => {
   const agency = await startAgency(t)

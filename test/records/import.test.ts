@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import t from 'tap'
 import { startAgency, type TestAgency } from '../helpers/agency.js'
-import { call, headSeq, sampleDecision } from './helpers.js'
+import { call, headSeq, sampleDecision } from '../helpers/records.js'
 
 // test/fixtures/uk-decisions-sample.csv: 35 rows of UK SIEL decisions (January 2008) from the
 // CAAT export of UK licensing data, one row per licence × control entry; party names from the

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startAgency } from '../helpers/agency.js'
-import { call, sampleDecision, uniqueRef } from './helpers.js'
+import { call, sampleDecision, uniqueRef } from '../helpers/records.js'
 
 const party = (name: string, country: string, aliases: string[] = []) => ({ role: 'end_user', name, country, aliases })
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { TestAgency } from '../helpers/agency.js'
+import type { TestAgency } from './agency.js'
 
 /** A unique reference, so subtests never collide. */
 export const uniqueRef = (prefix = 'GB-SIEL') => `${prefix}-${randomBytes(4).toString('hex')}`
