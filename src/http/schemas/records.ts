@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-redeclare -- C5: a schema constant and its type share a name */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import {
   AgencyId, ClassificationContent, CountryCode, CrosswalkContent, DecisionContent, IsoDate, Outcome,
