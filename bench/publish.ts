@@ -103,7 +103,8 @@ try {
   const peerKey = await generateEd25519Key()
   const peerSigning = { kid: peerKey.kid, privateKey: createPrivateKey({ key: peerKey.privateJwk as never, format: 'jwk' }) }
   const enrolled = await fetch(`${base}/v1/peers`, {
-    method: 'POST', headers: { authorization: officer, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: officer, 'content-type': 'application/json' },
     body: JSON.stringify({ agencyId: 'bench-peer', name: 'Bench peer', country: 'FR', baseUrl: 'http://127.0.0.1:9', jwks: { keys: [peerKey.publicJwk] } })
   })
   if (enrolled.status !== 201) throw new Error(`enrol: ${enrolled.status} ${await enrolled.text()}`)

@@ -12,11 +12,40 @@ const VALUES = `${SHARED}uk-export-licensing-caat/values_2008-01_to_2015-03.csv`
 const ENTITIES = `${SHARED}us-restricted-lists-2026/bis_entity_list.json`
 
 const COUNTRIES: Record<string, string> = {
-  India: 'IN', 'United States of America': 'US', China: 'CN', 'South Korea': 'KR', Germany: 'DE', France: 'FR',
-  Japan: 'JP', Canada: 'CA', Australia: 'AU', Italy: 'IT', Singapore: 'SG', 'United Arab Emirates': 'AE',
-  'Saudi Arabia': 'SA', Turkey: 'TR', Israel: 'IL', Russia: 'RU', Brazil: 'BR', Pakistan: 'PK', Malaysia: 'MY',
-  Netherlands: 'NL', Spain: 'ES', Sweden: 'SE', Norway: 'NO', Switzerland: 'CH', Taiwan: 'TW', Thailand: 'TH',
-  Indonesia: 'ID', Egypt: 'EG', Qatar: 'QA', Oman: 'OM', Kuwait: 'KW', 'South Africa': 'ZA', Mexico: 'MX', Iran: 'IR'
+  India: 'IN',
+  'United States of America': 'US',
+  China: 'CN',
+  'South Korea': 'KR',
+  Germany: 'DE',
+  France: 'FR',
+  Japan: 'JP',
+  Canada: 'CA',
+  Australia: 'AU',
+  Italy: 'IT',
+  Singapore: 'SG',
+  'United Arab Emirates': 'AE',
+  'Saudi Arabia': 'SA',
+  Turkey: 'TR',
+  Israel: 'IL',
+  Russia: 'RU',
+  Brazil: 'BR',
+  Pakistan: 'PK',
+  Malaysia: 'MY',
+  Netherlands: 'NL',
+  Spain: 'ES',
+  Sweden: 'SE',
+  Norway: 'NO',
+  Switzerland: 'CH',
+  Taiwan: 'TW',
+  Thailand: 'TH',
+  Indonesia: 'ID',
+  Egypt: 'EG',
+  Qatar: 'QA',
+  Oman: 'OM',
+  Kuwait: 'KW',
+  'South Africa': 'ZA',
+  Mexico: 'MX',
+  Iran: 'IR'
 }
 
 interface Party { name: string, aliases: string[], country: string }

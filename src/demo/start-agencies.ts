@@ -28,8 +28,14 @@ export async function startDemoAgency (spec: DemoAgencySpec, port: number, base:
   await rm(dataDir, { recursive: true, force: true })
   const databaseUrl = base.databaseUrl === undefined ? undefined : await recreateDatabase(base.databaseUrl, `demo_${spec.id.replaceAll('-', '_')}`)
   const config: Config = loadConfig({
-    AGENCY_ID: spec.id, AGENCY_NAME: spec.name, AGENCY_COUNTRY: spec.country, HOST: '127.0.0.1', PORT: String(port),
-    DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: logger.level
+    AGENCY_ID: spec.id,
+    AGENCY_NAME: spec.name,
+    AGENCY_COUNTRY: spec.country,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: logger.level
   })
   const log = logger.child({ agency: spec.id })
   const deps = await wireServices(config, log, clock)
@@ -57,8 +63,11 @@ export async function enrolEachOther (agencies: readonly DemoAgency[], clock: Cl
     for (const other of agencies) {
       if (other === agency) continue
       await enrolPeer(agency.deps.db, {
-        agencyId: other.spec.id, name: other.spec.name, country: other.spec.country,
-        baseUrl: other.url, jwksUrl: `${other.url}/.well-known/jwks.json`
+        agencyId: other.spec.id,
+        name: other.spec.name,
+        country: other.spec.country,
+        baseUrl: other.url,
+        jwksUrl: `${other.url}/.well-known/jwks.json`
       }, clock)
     }
   }

@@ -21,8 +21,13 @@ export async function syncFederation (agencies: readonly DemoAgency[], clock: Cl
   const outcomes: RoundOutcome[] = []
   await Promise.all(agencies.map(async (agency) => {
     const { ctx, options } = createSyncContext({
-      db: agency.deps.db, agencyId: agency.spec.id, sync: agency.config.sync, jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds,
-      keyRing: agency.deps.keyRing, clock, logger: agency.logger
+      db: agency.deps.db,
+      agencyId: agency.spec.id,
+      sync: agency.config.sync,
+      jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds,
+      keyRing: agency.deps.keyRing,
+      clock,
+      logger: agency.logger
     })
     ctx.onProgress = ({ peer, cursor }) => { cursors.set(`${agency.spec.id}<${peer}`, cursor); report() }
     const owner = newWorkerId()

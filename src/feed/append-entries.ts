@@ -40,8 +40,16 @@ export async function appendEntries (trx: Transaction<Database>, drafts: readonl
     const hash = sha256Base64url(jws)
     entries.push({ seq, entryId: payload.id, recordId: draft.recordId, kind: draft.kind, hash, prev, jws, publishedAt })
     rows.push({
-      issuer: publisher.issuer, seq, entry_id: payload.id, kind: draft.kind, record_id: draft.recordId,
-      audience, jws, hash, prev, published_at: publishedAt
+      issuer: publisher.issuer,
+      seq,
+      entry_id: payload.id,
+      kind: draft.kind,
+      record_id: draft.recordId,
+      audience,
+      jws,
+      hash,
+      prev,
+      published_at: publishedAt
     })
     prev = hash
   }

@@ -60,9 +60,16 @@ function newRecordRow (issuer: string, seq: number, payload: EntryPayload) {
 
 function rowOf (issuer: string, seq: number, recordId: string, version: number, kind: RecordKind, content: Record<string, unknown>, aud: string[]) {
   return {
-    issuer, record_id: recordId, kind, version, status: 'active' as const,
+    issuer,
+    record_id: recordId,
+    kind,
+    version,
+    status: 'active' as const,
     ...filterColumnsOf(kind, content as unknown as ContentByKind[typeof kind]),
-    revoked_from: null, audience: aud.includes('*') ? null : aud, body: JSON.stringify(content), latest_seq: seq
+    revoked_from: null,
+    audience: aud.includes('*') ? null : aud,
+    body: JSON.stringify(content),
+    latest_seq: seq
   }
 }
 

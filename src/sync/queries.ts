@@ -42,15 +42,26 @@ export async function renewLease (db: Db, owner: string, agencyId: string, until
 
 export async function recordSuccess (db: Db, owner: string, agencyId: string, now: Date, nextAttemptAt: Date): Promise<void> {
   await db.updateTable('peer_sync').set({
-    lease_owner: null, lease_expires_at: null, attempts: 0, next_attempt_at: nextAttemptAt,
-    last_success_at: now, last_error_code: null, last_error: null, last_error_at: null
+    lease_owner: null,
+    lease_expires_at: null,
+    attempts: 0,
+    next_attempt_at: nextAttemptAt,
+    last_success_at: now,
+    last_error_code: null,
+    last_error: null,
+    last_error_at: null
   }).where('agency_id', '=', agencyId).where('lease_owner', '=', owner).execute()
 }
 
 export async function recordFailure (db: Db, owner: string, agencyId: string, failure: { code: string, message: string }, now: Date, nextAttemptAt: Date): Promise<void> {
   await db.updateTable('peer_sync').set((eb) => ({
-    lease_owner: null, lease_expires_at: null, attempts: eb('attempts', '+', 1), next_attempt_at: nextAttemptAt,
-    last_error_code: failure.code, last_error: failure.message.slice(0, 2000), last_error_at: now
+    lease_owner: null,
+    lease_expires_at: null,
+    attempts: eb('attempts', '+', 1),
+    next_attempt_at: nextAttemptAt,
+    last_error_code: failure.code,
+    last_error: failure.message.slice(0, 2000),
+    last_error_at: now
   })).where('agency_id', '=', agencyId).where('lease_owner', '=', owner).execute()
 }
 
@@ -60,7 +71,11 @@ export async function quarantinePeer (db: Db, agencyId: string, failure: { code:
     await trx.updateTable('peers').set({ status: 'quarantined', status_reason: `${failure.code}: ${failure.message}`.slice(0, 2000), updated_at: now })
       .where('agency_id', '=', agencyId).execute()
     await trx.updateTable('peer_sync').set((eb) => ({
-      lease_owner: null, lease_expires_at: null, last_error_code: failure.code, last_error: failure.message.slice(0, 2000), last_error_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error_code: failure.code,
+      last_error: failure.message.slice(0, 2000),
+      last_error_at: now,
       verification_failures: eb('verification_failures', '+', 1),
       quarantine_evidence: JSON.stringify(failure.evidence ?? {})
     })).where('agency_id', '=', agencyId).execute()

@@ -18,14 +18,17 @@ t.test('cli sync pulls every active peer with progress lines and one result line
   const dataDir = await mkdtemp(join(tmpdir(), 'reciprocity-cli-sync-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const env = {
-    AGENCY_ID: 'bravo', DATABASE_URL: bravo.databaseUrl, DATA_DIR: dataDir, SYNC_PAGE_SIZE: '5',
+    AGENCY_ID: 'bravo',
+    DATABASE_URL: bravo.databaseUrl,
+    DATA_DIR: dataDir,
+    SYNC_PAGE_SIZE: '5',
     KEY_ENCRYPTION_KEY: (bravo.config.keyEncryptionKey as { value: string }).value
   }
   const { code, stdout, stderr } = await runCli(['sync'], env)
   t.equal(code, 1, 'exit 1: one peer failed')
   t.match(stdout, /^alpha\tsynced\tstored 12\tcursor 12\thead 12$/m)
   t.match(stdout, /^charlie\tbacking-off\tPEER_UNREACHABLE\t/m)
-  t.match(stderr, /^sync alpha  \[#+\] 100%  12\/12 entries/m, 'a plain progress line (stderr is not a terminal)')
+  t.match(stderr, /^sync alpha {2}\[#+\] 100% {2}12\/12 entries/m, 'a plain progress line (stderr is not a terminal)')
   t.notMatch(stderr, /\r/)
   const held = await bravo.db.selectFrom('feed_entries').select('seq').where('issuer', '=', 'alpha').execute()
   t.equal(held.length, 12)

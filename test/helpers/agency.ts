@@ -66,7 +66,13 @@ export async function startAgency (t: Test, id = `a-${randomBytes(3).toString('h
     url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
   }
   return {
-    id, app, config, db, databaseUrl, idp, url,
+    id,
+    app,
+    config,
+    db,
+    databaseUrl,
+    idp,
+    url,
     auth: async (...roles) => `Bearer ${await idp.token(`user-${roles.join('-') || 'none'}`, roles)}`
   }
 }

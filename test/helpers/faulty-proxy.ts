@@ -69,6 +69,7 @@ export async function startFaultyProxy (t: Test, upstream: string) {
   }))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get fault (): Fault { return state.fault },
     set fault (fault: Fault) { state.fault = fault },
     get pageRequests () { return state.pageRequests }
   }

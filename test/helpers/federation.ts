@@ -18,7 +18,9 @@ export async function startFederation (t: Test, ids: string[], options: AgencyOp
 
 export async function enrolByUrl (agency: TestAgency, other: { id: string, url: string }, country = 'FR') {
   const res = await agency.app.inject({
-    method: 'POST', url: '/v1/peers', headers: { authorization: await agency.auth('admin') },
+    method: 'POST',
+    url: '/v1/peers',
+    headers: { authorization: await agency.auth('admin') },
     payload: { agencyId: other.id, name: `Agency ${other.id}`, country, baseUrl: other.url, jwksUrl: `${other.url}/.well-known/jwks.json` }
   })
   if (res.statusCode !== 201) throw new Error(`enrolling ${other.id} at ${agency.id}: ${res.statusCode} ${res.body}`)
@@ -27,8 +29,14 @@ export async function enrolByUrl (agency: TestAgency, other: { id: string, url: 
 /** One sync round at `agency` for `peer`, exactly as the worker runs it (optionally through another client). */
 export async function syncRound (agency: TestAgency, peer: string, options: { client?: PeerClient, clock?: Clock, owner?: string } = {}): Promise<RoundOutcome | undefined> {
   const { ctx, options: workerOptions } = createSyncContext({
-    db: agency.db, agencyId: agency.id, sync: agency.config.sync, jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds, keyRing: agency.app.keyRing,
-    clock: options.clock ?? systemClock, logger: createLogger({ level: 'silent' }), client: options.client
+    db: agency.db,
+    agencyId: agency.id,
+    sync: agency.config.sync,
+    jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds,
+    keyRing: agency.app.keyRing,
+    clock: options.clock ?? systemClock,
+    logger: createLogger({ level: 'silent' }),
+    client: options.client
   })
   return runOneRound(ctx, workerOptions, options.owner ?? newWorkerId(), peer)
 }

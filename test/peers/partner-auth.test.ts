@@ -125,7 +125,9 @@ t.test('a peer enrolled by JWKS URL: keys fetched at enrolment, refreshed once o
   const clock = fixedClock(new Date())
   const agency = await startAgency(t, undefined, { clock })
   const enrolled = await agency.app.inject({
-    method: 'POST', url: '/v1/peers', headers: { authorization: await agency.auth('admin') },
+    method: 'POST',
+    url: '/v1/peers',
+    headers: { authorization: await agency.auth('admin') },
     payload: { agencyId: 'it-uama', name: 'UAMA', country: 'IT', baseUrl: 'http://127.0.0.1:9/', jwksUrl }
   })
   t.equal(enrolled.statusCode, 201)

@@ -35,7 +35,9 @@ async function pair (t: Test, env: Record<string, string> = {}) {
   const proxy = await startFaultyProxy(t, alpha.url)
   await enrolByUrl(alpha, bravo)
   const res = await bravo.app.inject({
-    method: 'POST', url: '/v1/peers', headers: { authorization: await bravo.auth('admin') },
+    method: 'POST',
+    url: '/v1/peers',
+    headers: { authorization: await bravo.auth('admin') },
     payload: { agencyId: 'alpha', name: 'Alpha', country: 'GB', baseUrl: proxy.url, jwksUrl: `${alpha.url}/.well-known/jwks.json` }
   })
   if (res.statusCode !== 201) throw new Error(res.body)
@@ -154,9 +156,9 @@ t.test('a fork (a different entry for a seq we hold) quarantines the peer with b
 t.test('database connections killed again and again during a sync: entries and cursor move together, and the copy ends equal', async (t) => {
   const { alpha, bravo, proxy } = await pair(t)
   const dbName = new URL(bravo.databaseUrl).pathname.slice(1)
-  let killing = true
+  const stopKilling = new AbortController()
   const killer = (async () => {
-    while (killing) {
+    while (!stopKilling.signal.aborted) {
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`.execute(alpha.db)
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
@@ -172,7 +174,7 @@ t.test('database connections killed again and again during a sync: entries and c
     t.equal(sync.cursor_seq, held.length, `round ${round}: the cursor is exactly the last entry held`)
     t.equal(sync.cursor_hash, held.at(-1)?.hash ?? null, `round ${round}: and its hash`)
   }
-  killing = false
+  stopKilling.abort()
   await killer
   proxy.fault = 'pass'
   await bravo.db.updateTable('peer_sync').set({ lease_owner: null, lease_expires_at: null }).where('agency_id', '=', 'alpha').execute()

@@ -58,7 +58,9 @@ t.test('three agencies: full initial sync, incremental sync, revocation, audienc
 
   await t.test('a revocation at alpha reaches bravo and charlie and changes their projections', async (t) => {
     const res = await alpha.app.inject({
-      method: 'POST', url: `/v1/decisions/${denial.record.id}/revocations`, headers: { authorization: await alpha.auth('officer') },
+      method: 'POST',
+      url: `/v1/decisions/${denial.record.id}/revocations`,
+      headers: { authorization: await alpha.auth('officer') },
       payload: { version: 1, reason: 'end user divested the business', effectiveDate: '2026-06-01' }
     })
     t.equal(res.statusCode, 201, res.body)

@@ -4,13 +4,30 @@ import { AppError, type ErrorCode, type ProblemDetail } from '../../lib/errors.j
 import type { Problem } from '../schemas/common.js'
 
 const TITLES: Record<number, string> = {
-  400: 'Bad request', 401: 'Unauthenticated', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed',
-  406: 'Not acceptable', 409: 'Conflict', 413: 'Payload too large', 415: 'Unsupported media type',
-  422: 'Unprocessable content', 429: 'Too many requests', 500: 'Internal error', 502: 'Bad gateway', 503: 'Service unavailable'
+  400: 'Bad request',
+  401: 'Unauthenticated',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal error',
+  502: 'Bad gateway',
+  503: 'Service unavailable'
 }
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'INVALID_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 406: 'NOT_ACCEPTABLE',
-  409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE'
+  400: 'INVALID_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE'
 }
 
 /** Maps anything thrown to an RFC 9457 problem; unexpected errors are masked as INTERNAL. */
@@ -72,7 +89,11 @@ export const problemPlugin = fp(async (app: FastifyInstance, opts: { bodyLimit: 
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) => sendProblem(reply, {
-    type: '/problems/not-found', title: 'Not found', status: 404, code: 'NOT_FOUND',
-    detail: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`, instance: request.url.split('?')[0] ?? ''
+    type: '/problems/not-found',
+    title: 'Not found',
+    status: 404,
+    code: 'NOT_FOUND',
+    detail: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+    instance: request.url.split('?')[0] ?? ''
   }))
 }, { name: 'problem' })

@@ -11,8 +11,19 @@ const iso = (date: Date | null) => date?.toISOString() ?? null
 function toSyncView (health: PeerHealth | undefined, peer: Peer): PeerSyncView {
   if (health === undefined) {
     return {
-      state: peer.status, cursor: 0, headSeq: null, lag: null, lastAttemptAt: null, lastSuccessAt: null, lastErrorCode: null,
-      lastError: null, lastErrorAt: null, nextAttemptAt: null, entriesIngested: 0, verificationFailures: 0, quarantineEvidence: null
+      state: peer.status,
+      cursor: 0,
+      headSeq: null,
+      lag: null,
+      lastAttemptAt: null,
+      lastSuccessAt: null,
+      lastErrorCode: null,
+      lastError: null,
+      lastErrorAt: null,
+      nextAttemptAt: null,
+      entriesIngested: 0,
+      verificationFailures: 0,
+      quarantineEvidence: null
     }
   }
   return {
