@@ -20,6 +20,9 @@ export async function buildApp (deps: AppDeps) {
     forceCloseConnections: 'idle',
     requestTimeout: 120_000
   }).withTypeProvider<TypeBoxTypeProvider>()
+  // JSON routes take JSON only: without this, Fastify's default text/plain parser would let a
+  // plain-text body through to schema validation (400) instead of answering 415
+  app.removeContentTypeParser('text/plain')
   await app.register(depsPlugin, deps)
   await app.register(problemPlugin, { bodyLimit: deps.config.bodyLimitBytes })
   await app.register(swaggerPlugin)

@@ -27,7 +27,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
  */
 export async function createDb (config: DbConfig): Promise<Db> {
   if (config.databaseUrl !== undefined) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolSize ?? 10 })
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolSize ?? 10, connectionTimeoutMillis: 10_000 })
     // An idle connection closed by the server (restart, failover, pg_terminate_backend) is an
     // 'error' event on the pool, which would crash the process unheard. pg-pool drops that
     // client itself; the next query reconnects or fails, and /health/ready reports it.

@@ -43,6 +43,7 @@ t.test('POST /v1/peers refuses bad bodies with useful problems', async (t) => {
   await t.test('a content type the route does not take', async (t) => {
     problemOf(t, await post('<peer/>', 'application/xml'), 415, 'UNSUPPORTED_MEDIA_TYPE')
     problemOf(t, await post('agencyId=fr-sbdu', 'application/x-www-form-urlencoded'), 415, 'UNSUPPORTED_MEDIA_TYPE')
+    problemOf(t, await post('{"agencyId":"fr-sbdu"}', 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE')
   })
 
   await t.test('an empty body with a JSON content type', async (t) => {

@@ -6,7 +6,9 @@ import { decisionReadRoutes, decisionWriteRoutes } from './decisions.js'
 import { decisionImportRoutes } from './decisions-import.js'
 import { feedRoutes } from './feed.js'
 import { healthRoutes } from './health.js'
+import { inboxRoutes } from './inbox.js'
 import { keyRoutes } from './keys.js'
+import { metricsRoutes } from './metrics.js'
 import { peerRoutes } from './peers.js'
 import { wellKnownRoutes } from './well-known.js'
 
@@ -16,10 +18,12 @@ export async function httpRoutes (app: App) {
     declareAccess(app, 'public')
     await app.register(healthRoutes)
     await app.register(wellKnownRoutes)
+    await app.register(metricsRoutes)
   })
   await app.register(async function partners (app: App) {
     declareAccess(app, 'partner')
     await app.register(feedRoutes, { prefix: '/v1/feed' })
+    await app.register(inboxRoutes, { prefix: '/v1/inbox' })
   })
   await app.register(async function administrators (app: App) {
     declareAccess(app, ['admin'])
