@@ -15,6 +15,7 @@ export interface Command {
 
 const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo.js')).demoCommand,
+  import: async () => (await import('./import.js')).importCommand,
   keys: async () => (await import('./keys.js')).keysCommand,
   migrate: async () => (await import('./migrate.js')).migrateCommand,
   openapi: async () => (await import('./openapi.js')).openapiCommand,

@@ -167,3 +167,13 @@ t.test('more problems than the cap: the first 1000 are listed and the reply says
   t.equal(res.body.errors.length, 1000)
   t.match(res.body.detail, /the first 1000 are listed and reading stopped there/)
 })
+
+t.test('the CSV example in docs/records.md imports as documented', async (t) => {
+  const agency = await startAgency(t)
+  const docs = await readFile(new URL('../../docs/records.md', import.meta.url), 'utf8')
+  const example = /```csv\n([\s\S]*?)```/.exec(docs)?.[1]
+  t.ok(example, 'the docs hold a CSV example')
+  const res = await importBody(agency, example as string, 'text/csv')
+  t.same(res.body, { imported: 2, firstSeq: 1, lastSeq: 2 })
+  t.equal((await decisionByReference(agency, 'UK-SIEL-2008-000597'))?.decision.items.length, 2)
+})
