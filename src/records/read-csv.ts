@@ -19,11 +19,19 @@ function readHeader (cells: string[]): { columns: CsvColumn[] } | { problem: str
   return problems.length > 0 ? { problem: `the header row is not usable: ${problems.join('; ')}` } : { columns: names as CsvColumn[] }
 }
 
-/** The line a record starts on: csv-parse reports the line it ends on, after any quoted line breaks. */
-function firstLineOf (record: string[], info: Info): number {
+/**
+ * Line breaks inside the quoted cells of a record: all of them, and the CRLF pairs among
+ * them, which csv-parse's `info.lines` counts twice (it counts CR and LF apart inside quotes).
+ */
+function breaksIn (record: string[]): { breaks: number, crlf: number } {
   let breaks = 0
-  for (const cell of record) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) breaks++
-  return info.lines - breaks
+  let crlf = 0
+  for (const cell of record) {
+    if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue
+    breaks += cell.match(/\r\n|\r|\n/g)?.length ?? 0
+    crlf += cell.match(/\r\n/g)?.length ?? 0
+  }
+  return { breaks, crlf }
 }
 
 /**
@@ -42,8 +50,9 @@ export async function * readCsvDecisions (source: Readable, options: { maxRecord
     max_record_size: options.maxRecordBytes
   })
   const unreadable: ImportCandidate[] = []
+  let crlfSoFar = 0
   parser.on('skip', (err: CsvError & { lines?: number }) => {
-    const line = err.lines ?? 0
+    const line = (err.lines ?? 0) - crlfSoFar
     unreadable.push({ line, problems: [{ pointer: `line ${line}`, detail: `not readable as CSV: ${err.message}` }] })
   })
   source.once('error', (err) => parser.destroy(err))
@@ -53,7 +62,9 @@ export async function * readCsvDecisions (source: Readable, options: { maxRecord
   let current: CsvDecision | undefined
   for await (const { record, info } of parser as AsyncIterable<{ record: string[], info: Info }>) {
     yield * unreadable.splice(0)
-    const line = firstLineOf(record, info)
+    const { breaks, crlf } = breaksIn(record)
+    crlfSoFar += crlf
+    const line = info.lines - crlfSoFar - breaks
     if (header === undefined) {
       const read = readHeader(record)
       if ('problem' in read) {
