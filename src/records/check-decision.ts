@@ -34,7 +34,8 @@ function compileDefaults (schema: TSchema): FillDefaults | undefined {
     const fill: FillDefaults[] = []
     if (property.default !== undefined) {
       const value = property.default as unknown
-      const make = typeof value !== 'object' || value === null ? () => value : () => structuredClone(value)
+      const json = JSON.stringify(value)
+      const make = typeof value !== 'object' || value === null ? () => value : json === '[]' ? () => [] : () => JSON.parse(json) as unknown
       fill.push((object) => { if ((object as Record<string, unknown>)[key] === undefined) (object as Record<string, unknown>)[key] = make() })
     }
     if (inner !== undefined) fill.push((object) => inner((object as Record<string, unknown>)[key]))
