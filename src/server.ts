@@ -7,7 +7,7 @@ import { wireServices } from './wiring.js'
 
 const config = loadConfigOrExit(process.env)
 const logger = createLogger({ level: config.logLevel })
-const deps = await wireServices(config, logger, systemClock)
+const deps = await wireServices(config, logger, systemClock).catch((err: unknown) => startupFailed(err))
 const app = await buildApp(deps)
 const stopWorker = new AbortController()
 let worker: Promise<void> = Promise.resolve()
@@ -34,4 +34,14 @@ async function shutdown (signal: string) {
 process.once('SIGTERM', () => { void shutdown('SIGTERM') })
 process.once('SIGINT', () => { void shutdown('SIGINT') })
 
-await app.listen({ host: config.host, port: config.port })
+await app.listen({ host: config.host, port: config.port }).catch(async (err: unknown) => {
+  await deps.db.destroy()
+  startupFailed(err)
+})
+
+/** A start-up failure (database in use or unreachable, port taken): one clear line, exit 1. */
+function startupFailed (err: unknown): never {
+  logger.fatal({ err }, 'agency failed to start')
+  process.stderr.write(`cannot start the agency: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+}
