@@ -5,6 +5,7 @@ import { errors, type ProblemDetail } from '../lib/errors.js'
 import { addYears, todayOf } from './dates.js'
 import { checkDecisionDates, withDefaults } from './lifecycle.js'
 import { findDecisionIdByReference, lockRecord, updateRecord, type RecordRow } from './queries.js'
+import { replaceRecordDetails } from './record-details.js'
 import type { DecisionContent } from './schemas.js'
 import { filterColumnsOf, toOwnRecord } from './to-record.js'
 import type { ContentByKind, PublishedRecord, RecordChange, RecordKind, RecordsContext } from './types.js'
@@ -19,8 +20,8 @@ interface NextVersion {
 /**
  * The one path by which a published record changes: lock its row, refuse a revoked record
  * (RECORD_NOT_AMENDABLE) or a stale version (RECORD_SUPERSEDED), sign version n+1 naming the
- * version it supersedes, for the audience of version 1, and move the row to it, all in one
- * transaction. `next` may throw to refuse the change.
+ * version it supersedes, for the audience of version 1, and move the row (and, for a new
+ * content, its query tables) to it, all in one transaction. `next` may throw to refuse the change.
  */
 async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: string, change: RecordChange,
   next: (current: RecordRow, today: string) => NextVersion): Promise<PublishedRecord> {
@@ -41,6 +42,9 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
     }], { issuer: ctx.issuer, key, clock: ctx.clock }) as [PublishedEntry]
     await refuseTakenReference(trx, ctx.issuer, recordId, current.reference, changes.reference)
     const row = await updateRecord(trx, ctx.issuer, recordId, { ...changes, version, latest_seq: entry.seq, updated_at: ctx.clock.now() })
+    if (entryKind === 'amendment') {
+      await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId, kind, content: row.body as unknown as ContentByKind[RecordKind] }])
+    }
     return { record: toOwnRecord(row, today), entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }
   })
 }

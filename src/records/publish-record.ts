@@ -6,6 +6,7 @@ import { errors } from '../lib/errors.js'
 import { todayOf } from './dates.js'
 import { checkDecisionDates, withDefaults } from './lifecycle.js'
 import { insertRecords, type RecordRow } from './queries.js'
+import { replaceRecordDetails } from './record-details.js'
 import type { ClassificationInput, CrosswalkInput, DecisionInput } from './schemas.js'
 import { filterColumnsOf, normaliseAudience, toOwnRecord } from './to-record.js'
 import type { ContentByKind, OwnRecord, PublishedRecord, RecordKind, RecordsContext } from './types.js'
@@ -22,8 +23,9 @@ export interface NewRecord<K extends RecordKind = RecordKind> {
 /**
  * Publishes version 1 of `records` inside the caller's transaction: one signed feed entry each
  * (kind = record kind, body `{ recordId, version: 1, ...content }`), then every row in one
- * insert. `inserted` below `records.length` means a decision reference was taken: the caller
- * must roll back. Returns the rows as inserted, for callers that answer with them.
+ * insert, and their query tables (parties, items, codes, crosswalk links). `inserted` below
+ * `records.length` means a decision reference was taken (nothing more was written): the
+ * caller must roll back. Returns the rows as inserted, for callers that answer with them.
  */
 export async function appendNewRecords (trx: Transaction<Database>, publisher: Publisher, records: readonly NewRecord[]) {
   const entries = await appendEntries(trx, records.map((r) => ({
@@ -48,6 +50,9 @@ export async function appendNewRecords (trx: Transaction<Database>, publisher: P
     updated_at: now
   }))
   const inserted = await insertRecords(trx, rows)
+  if (inserted === rows.length) {
+    await replaceRecordDetails(trx, records.map((r) => ({ issuer: publisher.issuer, recordId: r.recordId, kind: r.kind, content: r.content })), { fresh: true })
+  }
   return { entries, rows, inserted }
 }
 

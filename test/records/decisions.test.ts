@@ -39,10 +39,17 @@ t.test('amend, revoke and renew publish new versions that name the one they supe
   const first = (await call(agency, 'POST', '/v1/decisions', sampleDecision())).body
   const id = first.record.id
 
-  const amendedDecision = sampleDecision({ reference: first.record.decision.reference, destination: 'SY' })
+  const parties = () => agency.db.selectFrom('record_parties').select(['name', 'country']).where('record_id', '=', id).orderBy('ordinal').execute()
+  t.same(await parties(), [{ name: 'Abdul Satar Ghoura', country: 'AF' }], 'a published decision fills the query tables')
+  const amendedDecision = sampleDecision({
+    reference: first.record.decision.reference,
+    destination: 'SY',
+    parties: [{ role: 'end_user', name: 'Assadullah Majed', country: 'AF' }, { role: 'consignee', name: 'Iqra Computer Products', country: 'AE' }]
+  })
   const amended = await call(agency, 'POST', `/v1/decisions/${id}/amendments`, { version: 1, reason: 'destination misread', decision: amendedDecision })
   t.equal(amended.status, 201, JSON.stringify(amended.body))
   t.match(amended.body.record, { id, version: 2, decision: { destination: 'SY' } })
+  t.same(await parties(), [{ name: 'Assadullah Majed', country: 'AF' }, { name: 'Iqra Computer Products', country: 'AE' }], 'an amendment rebuilds them')
   t.match(await entryPayload(agency, amended.body.entry.seq), {
     kind: 'amendment',
     body: { recordId: id, version: 2, supersedes: { entryId: first.entry.entryId, version: 1 }, reason: 'destination misread', recordKind: 'decision', content: { destination: 'SY' } }
@@ -66,6 +73,9 @@ t.test('amend, revoke and renew publish new versions that name the one they supe
   t.match(afterRevocation, { status: 409, body: { code: 'RECORD_NOT_AMENDABLE' } })
   t.match(await call(agency, 'POST', `/v1/decisions/${id}/renewals`, { version: 4, reason: 'too late' }), { status: 409, body: { code: 'RECORD_NOT_AMENDABLE' } })
   t.match(await call(agency, 'POST', `/v1/decisions/${id}/revocations`, { version: 4, reason: 'twice' }), { status: 409, body: { code: 'RECORD_NOT_AMENDABLE' } })
+
+  const codes = await agency.db.selectFrom('record_codes').select(['regime', 'code']).where('record_id', '=', id).execute()
+  t.same(codes, [{ regime: 'uk', code: 'ML10' }], 'the query tables follow the current content')
 
   const history = await call(agency, 'GET', `/v1/decisions/${id}`)
   t.same(history.body.versions.map((v: { version: number, kind: string }) => [v.version, v.kind]),

@@ -51,6 +51,9 @@ t.test('a CSV export with one row per licence × control entry imports as one de
   t.equal(denial?.decision.items.length, 2)
   t.equal(denial?.decision.items[0].value, undefined, 'no value cell, no value')
 
+  const codes = await agency.db.selectFrom('record_codes').select(['regime', 'code']).where('record_id', '=', multi?.id).orderBy('item_ordinal').execute()
+  t.same(codes.map((c) => c.code), ['ML7', 'ML22', 'PL5017'], 'imported decisions fill the query tables too')
+
   const page = await call(agency, 'GET', '/v1/decisions?outcome=denied&limit=100')
   t.equal(page.body.records.length, 3, 'the three refusals are denials')
 })
