@@ -25,6 +25,7 @@ const ConfigEnv = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 536_870_912 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 900_000, description: 'the whole request, body included: a bulk import is read at the speed it is stored' }),
   FEED_PAGE_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
   DENIAL_REVIEW_YEARS: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
   PARTNER_TOKEN_MAX_SECONDS: Type.Integer({ minimum: 10, maximum: 300, default: 300 }),
@@ -64,6 +65,7 @@ export interface Config {
   logLevel: string
   bodyLimitBytes: number
   importLimitBytes: number
+  requestTimeoutMs: number
   feedPageMax: number
   denialReviewYears: number
   partnerTokenMaxSeconds: number
@@ -127,6 +129,7 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     logLevel: c.LOG_LEVEL,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     importLimitBytes: c.IMPORT_LIMIT_BYTES,
+    requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
     feedPageMax: c.FEED_PAGE_MAX,
     denialReviewYears: c.DENIAL_REVIEW_YEARS,
     partnerTokenMaxSeconds: c.PARTNER_TOKEN_MAX_SECONDS,
