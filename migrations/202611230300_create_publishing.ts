@@ -73,7 +73,9 @@ export async function up (db: Kysely<any>): Promise<void> {
     updated_at timestamptz not null default now()
   )`.execute(db)
 
-  await sql`create table partner_token_jtis (
+  // unlogged: no WAL flush per partner request; after a crash the table is empty, so a token
+  // from the last few minutes (lifetime <= 5 min) could be replayed once (docs/protocol.md)
+  await sql`create unlogged table partner_token_jtis (
     issuer text not null,
     jti text not null,
     expires_at timestamptz not null,

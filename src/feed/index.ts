@@ -1,4 +1,4 @@
-export { appendEntries, type Publisher } from './append-entries.js'
+export { appendEntries, openFeedAppender, type Publisher, type FeedAppender, type FeedEntryRow } from './append-entries.js'
 export { readFeedPage, signCheckpoint } from './read-feed.js'
 export { verifyChain, ChainError, type WireEntry, type VerifiedEntry, type ChainFailure } from './verify-chain.js'
 export { findFeedHead } from './queries.js'

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import type { PublishedEntry, Publisher } from '../feed/index.js'
+import { openFeedAppender, type PublishedEntry, type Publisher } from '../feed/index.js'
 import { errors, type ProblemDetail } from '../lib/errors.js'
 import { checkDecision } from './check-decision.js'
-import { appendNewRecords, type NewRecord } from './publish-record.js'
+import { signNewRecordsInSlices, storeNewRecords, type NewRecord, type SignedRecords } from './publish-record.js'
 import { findReferenceHolders } from './queries.js'
 import { readCsvDecisions } from './read-csv.js'
 import { readNdjsonDecisions } from './read-ndjson.js'
@@ -81,6 +81,7 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
   const key = await ctx.keyRing.current()
   const publisher: Publisher = { issuer: ctx.issuer, key, clock: ctx.clock }
   return ctx.db.transaction().execute(async (trx) => {
+    const appender = await openFeedAppender(trx, publisher)
     const problems: ProblemDetail[] = []
     let capped = false
     const report = (pointer: string, detail: string) => {
@@ -99,24 +100,32 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
       }
     }
 
-    async function publish (batch: Pending[]) {
-      // Once anything failed nothing more is published: the rest is only checked, to list every problem.
-      if (problems.length > 0 || capped) return reportTaken(batch, 'is already stored')
-      const { entries, inserted } = await appendNewRecords(trx, publisher, batch.map((p) => p.record))
+    // Once anything failed nothing more is stored: the rest is only checked, to list every problem.
+    async function store (batch: Pending[], signed: SignedRecords | undefined) {
+      if (signed === undefined || problems.length > 0 || capped) return reportTaken(batch, 'is already stored')
+      const inserted = await storeNewRecords(trx, appender, ctx.issuer, signed)
       if (inserted !== batch.length) return reportTaken(batch, 'is already stored')
       progress.imported += batch.length
-      progress.firstSeq ??= (entries[0] as PublishedEntry).seq
-      progress.lastSeq = (entries.at(-1) as PublishedEntry).seq
+      progress.firstSeq ??= (signed.entries[0] as PublishedEntry).seq
+      progress.lastSeq = (signed.entries.at(-1) as PublishedEntry).seq
       options.onBatch?.({ read: progress.read, imported: progress.imported, lastSeq: progress.lastSeq })
     }
 
     let batch: Pending[] = []
     let inFlight: Promise<void> = Promise.resolve()
+    let signing: Promise<unknown> = Promise.resolve()
+    // Signs the batch now, while the previous one is still being stored, and queues its store
+    // behind that one: signing, reading and the database overlap, and memory holds two batches.
     const flush = () => {
       if (batch.length === 0) return
       const next = batch
       batch = []
-      inFlight = inFlight.then(() => publish(next))
+      // batches are signed one after another (seqs stay in order), each while the one before is stored
+      const signed = problems.length > 0 || capped
+        ? Promise.resolve(undefined)
+        : signing.then(() => signNewRecordsInSlices(appender, publisher, next.map((p) => p.record)))
+      signing = signed.catch(() => {})
+      inFlight = inFlight.then(async () => store(next, await signed))
       inFlight.catch(() => {}) // awaited before the next flush and at the end
     }
     try {
@@ -145,12 +154,14 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
         referenceLines.set(reference, candidate.line)
         batch.push({ locate, record: { kind: 'decision', recordId: randomUUID(), content: checked.decision, audience: normaliseAudience(checked.audience) } })
         if (batch.length >= batchSize) {
-          await inFlight
+          const previous = inFlight
           flush()
+          await previous
         }
       }
       flush()
       await inFlight
+      if (problems.length === 0 && progress.imported > 0) await appender.finish()
     } finally {
       await inFlight.catch(() => {}) // no query may outlive the transaction
     }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { setImmediate } from 'node:timers/promises'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { appendEntries, type PublishedEntry, type Publisher } from '../feed/index.js'
+import { openFeedAppender, type FeedAppender, type FeedEntryRow, type PublishedEntry, type Publisher } from '../feed/index.js'
 import { errors } from '../lib/errors.js'
 import { todayOf } from './dates.js'
 import { checkDecisionDates, withDefaults } from './lifecycle.js'
@@ -20,20 +21,49 @@ export interface NewRecord<K extends RecordKind = RecordKind> {
   audience: string[] | null
 }
 
+export interface SignedRecords {
+  records: readonly NewRecord[]
+  entries: PublishedEntry[]
+  feedRows: FeedEntryRow[]
+  rows: RecordRow[]
+}
+
 /**
- * Publishes version 1 of `records` inside the caller's transaction: one signed feed entry each
- * (kind = record kind, body `{ recordId, version: 1, ...content }`), then every row in one
- * insert, and their query tables (parties, items, codes, crosswalk links). `inserted` below
- * `records.length` means a decision reference was taken (nothing more was written): the
- * caller must roll back. Returns the rows as inserted, for callers that answer with them.
+ * Signs version 1 of `records` as the appender's next entries (kind = record kind, body
+ * `{ recordId, version: 1, ...content }`) and builds their rows: CPU only, nothing stored.
  */
-export async function appendNewRecords (trx: Transaction<Database>, publisher: Publisher, records: readonly NewRecord[]) {
-  const entries = await appendEntries(trx, records.map((r) => ({
+export function signNewRecords (appender: FeedAppender, publisher: Publisher, records: readonly NewRecord[]): SignedRecords {
+  return toSigned(publisher, records, appender.sign(draftsOf(records)))
+}
+
+/**
+ * `signNewRecords` in slices, yielding to the event loop between them, so that the database
+ * replies of the batch being stored are handled while this one is signed (a bulk import's
+ * signing and inserts then overlap instead of taking turns).
+ */
+export async function signNewRecordsInSlices (appender: FeedAppender, publisher: Publisher, records: readonly NewRecord[], slice = 50): Promise<SignedRecords> {
+  const entries: PublishedEntry[] = []
+  const feedRows: FeedEntryRow[] = []
+  const drafts = draftsOf(records)
+  for (let i = 0; i < drafts.length; i += slice) {
+    const part = appender.sign(drafts.slice(i, i + slice))
+    entries.push(...part.entries)
+    feedRows.push(...part.rows)
+    await setImmediate()
+  }
+  return toSigned(publisher, records, { entries, rows: feedRows })
+}
+
+function draftsOf (records: readonly NewRecord[]) {
+  return records.map((r) => ({
     kind: r.kind,
     recordId: r.recordId,
     body: { recordId: r.recordId, version: 1, ...r.content },
     audience: r.audience ?? undefined
-  })), publisher)
+  }))
+}
+
+function toSigned (publisher: Publisher, records: readonly NewRecord[], { entries, rows: feedRows }: { entries: PublishedEntry[], rows: FeedEntryRow[] }): SignedRecords {
   const now = publisher.clock.now()
   const rows: RecordRow[] = records.map((r, i) => ({
     issuer: publisher.issuer,
@@ -49,11 +79,35 @@ export async function appendNewRecords (trx: Transaction<Database>, publisher: P
     created_at: now,
     updated_at: now
   }))
-  const inserted = await insertRecords(trx, rows)
-  if (inserted === rows.length) {
-    await replaceRecordDetails(trx, records.map((r) => ({ issuer: publisher.issuer, recordId: r.recordId, kind: r.kind, content: r.content })), { fresh: true })
+  return { records, entries, feedRows, rows }
+}
+
+/**
+ * Stores what `signNewRecords` built: the entries, every record row in one insert, and their
+ * query tables (parties, items, codes, crosswalk links). Returns how many record rows were
+ * inserted: fewer than signed means a decision reference was taken (no query tables were
+ * written): the caller must roll back.
+ */
+export async function storeNewRecords (trx: Transaction<Database>, appender: FeedAppender, issuer: string, signed: SignedRecords): Promise<number> {
+  await appender.store(signed.feedRows)
+  const inserted = await insertRecords(trx, signed.rows)
+  if (inserted === signed.rows.length) {
+    await replaceRecordDetails(trx, signed.records.map((r) => ({ issuer, recordId: r.recordId, kind: r.kind, content: r.content })), { fresh: true })
   }
-  return { entries, rows, inserted }
+  return inserted
+}
+
+/**
+ * Publishes version 1 of `records` inside the caller's transaction (sign, store, move the
+ * feed head). `inserted` below `records.length` means a decision reference was taken: the
+ * caller must roll back. Returns the rows as inserted, for callers that answer with them.
+ */
+export async function appendNewRecords (trx: Transaction<Database>, publisher: Publisher, records: readonly NewRecord[]) {
+  const appender = await openFeedAppender(trx, publisher)
+  const signed = signNewRecords(appender, publisher, records)
+  const inserted = await storeNewRecords(trx, appender, publisher.issuer, signed)
+  await appender.finish()
+  return { entries: signed.entries, rows: signed.rows, inserted }
 }
 
 async function publishRecord<K extends RecordKind> (ctx: RecordsContext, kind: K, content: ContentByKind[K], audience: string[] | undefined): Promise<PublishedRecord<K>> {

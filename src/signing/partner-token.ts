@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { SignJWT, createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
+import { keySetFor } from './key-sets.js'
 import type { Jwks, SigningKey } from './types.js'
 
 export const PARTNER_TOKEN_TYP = 'JWT'
@@ -50,7 +51,7 @@ export function peekTokenIssuer (token: string): { issuer: string, kid: string |
  */
 export async function verifyPartnerToken (token: string, jwks: Jwks, expect: { issuer: string, audience: string, maxLifetimeSeconds: number }, clock: Clock): Promise<PartnerClaims> {
   try {
-    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]), {
+    const { payload } = await jwtVerify(token, keySetFor(jwks), {
       algorithms: ['EdDSA', 'Ed25519'],
       issuer: expect.issuer,
       subject: expect.issuer,

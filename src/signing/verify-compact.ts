@@ -1,4 +1,5 @@
-import { compactVerify, createLocalJWKSet, errors as joseErrors } from 'jose'
+import { compactVerify, errors as joseErrors } from 'jose'
+import { keySetFor, type KeySet } from './key-sets.js'
 import type { Jwks } from './types.js'
 
 export type VerifyFailure = 'malformed' | 'unknown-kid' | 'bad-signature' | 'wrong-type'
@@ -33,11 +34,11 @@ export async function verifyCompact (jws: string, jwks: Jwks, typ: string): Prom
  * imported once, not once per JWS (the import costs as much as the verification).
  */
 export function createVerifier (jwks: Jwks): (jws: string, typ: string) => Promise<VerifiedCompact> {
-  const keys = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0])
+  const keys = keySetFor(jwks)
   return (jws, typ) => verifyWith(keys, jws, typ)
 }
 
-async function verifyWith (keys: ReturnType<typeof createLocalJWKSet>, jws: string, typ: string): Promise<VerifiedCompact> {
+async function verifyWith (keys: KeySet, jws: string, typ: string): Promise<VerifiedCompact> {
   if (typeof jws !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/.test(jws)) {
     throw new SignatureError('malformed', 'not a JWS in compact serialisation')
   }
