@@ -27,6 +27,7 @@ const ConfigEnv = Type.Object({
   IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 536_870_912 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 900_000, description: 'the whole request, body included: a bulk import is read at the speed it is stored' }),
   FEED_PAGE_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+  FEED_CACHE_BYTES: Type.Integer({ minimum: 0, default: 33_554_432, description: 'memory for full feed pages every peer sees alike (0: no cache)' }),
   DENIAL_REVIEW_YEARS: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
   PARTNER_TOKEN_MAX_SECONDS: Type.Integer({ minimum: 10, maximum: 300, default: 300 }),
   PEER_JWKS_COOLDOWN_SECONDS: Type.Integer({ minimum: 0, default: 60, description: 'minimum time between two fetches of a peer\'s JWKS on an unknown kid' }),
@@ -67,6 +68,7 @@ export interface Config {
   importLimitBytes: number
   requestTimeoutMs: number
   feedPageMax: number
+  feedCacheBytes: number
   denialReviewYears: number
   partnerTokenMaxSeconds: number
   peerJwksCooldownSeconds: number
@@ -131,6 +133,7 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     importLimitBytes: c.IMPORT_LIMIT_BYTES,
     requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
     feedPageMax: c.FEED_PAGE_MAX,
+    feedCacheBytes: c.FEED_CACHE_BYTES,
     denialReviewYears: c.DENIAL_REVIEW_YEARS,
     partnerTokenMaxSeconds: c.PARTNER_TOKEN_MAX_SECONDS,
     peerJwksCooldownSeconds: c.PEER_JWKS_COOLDOWN_SECONDS,

@@ -31,10 +31,11 @@ export async function findFeedHead (db: Db, issuer: string): Promise<FeedHead> {
  * is an integer or base64url, so nothing needs escaping. (Concatenating in PostgreSQL with
  * string_agg was measured slower than this.)
  */
-export async function readFeedItems (db: Db, issuer: string, after: number, limit: number, viewer: string): Promise<{ items: string, last: number | null }> {
+export async function readFeedItems (db: Db, issuer: string, after: number, limit: number, viewer: string): Promise<{ items: string, last: number | null, count: number, public: boolean }> {
   const rows = await db.selectFrom('feed_entries')
     .select(['seq', 'jws', 'hash', 'prev'])
     .select(sql<boolean>`audience is null or ${viewer} = any(audience)`.as('visible'))
+    .select(sql<boolean>`audience is null`.as('public'))
     // seqs are gap-free, so the page is exactly this range: bounding it keeps every plan to
     // `limit` rows, even when statistics are stale after a bulk import
     .where('issuer', '=', issuer).where('seq', '>', after).where('seq', '<=', after + limit)
@@ -43,5 +44,5 @@ export async function readFeedItems (db: Db, issuer: string, after: number, limi
   const items = rows.map((row) => row.visible && row.jws !== null
     ? `{"seq":${row.seq},"jws":"${row.jws}"}`
     : `{"seq":${row.seq},"hash":"${row.hash}","prev":${row.prev === null ? 'null' : `"${row.prev}"`}}`)
-  return { items: items.join(','), last: rows.at(-1)?.seq ?? null }
+  return { items: items.join(','), last: rows.at(-1)?.seq ?? null, count: rows.length, public: rows.every((row) => row.public && row.jws !== null) }
 }

@@ -110,3 +110,20 @@ t.test('the signed checkpoint names the head seq and hash', async (t) => {
   const payload = JSON.parse(Buffer.from(res.json().jws.split('.')[1], 'base64url').toString())
   t.match(payload, { iss: agency.id, seq: 2, hash: last?.hash })
 })
+
+t.test('a full, public page is served from the cache; a page with a restricted entry never is', async (t) => {
+  const agency = await startAgency(t)
+  const bravo = await makePeerIdentity('bravo')
+  const charlie = await makePeerIdentity('charlie')
+  await enrol(agency, bravo)
+  await enrol(agency, charlie)
+  await publish(agency, [draft(1), draft(2), draft(3, ['bravo']), draft(4)])
+  const page = async (peer: typeof bravo, after: number) =>
+    (await agency.app.inject({ url: `/v1/feed?after=${after}&limit=2`, headers: { authorization: await peer.auth(agency.id) } })).json()
+  const first = await page(bravo, 0)
+  t.same(await page(charlie, 0), first, 'the same public page for every peer')
+  t.ok((await page(bravo, 2)).entries.every((e: object) => 'jws' in e), 'bravo sees the entry restricted to it')
+  t.same((await page(charlie, 2)).entries.map((e: object) => 'jws' in e), [false, true], 'charlie still gets the placeholder after bravo read the page')
+  await publish(agency, [draft(5)])
+  t.match(await page(charlie, 0), { headSeq: 5, hasMore: true }, 'head and hasMore stay current on a cached page')
+})

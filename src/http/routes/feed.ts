@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { readFeedPage, signCheckpoint } from '../../feed/index.js'
+import { createFeedPageReader, signCheckpoint } from '../../feed/index.js'
 import type { App } from '../types.js'
 import { partnerOf } from '../plugins/auth.js'
 import { Base64url, problems } from '../schemas/common.js'
@@ -27,6 +27,7 @@ const Checkpoint = Type.Object({
 }, { additionalProperties: false })
 
 export async function feedRoutes (app: App) {
+  const readPage = createFeedPageReader(app.db, app.config.agency.id, app.config.feedCacheBytes)
   app.get('/', {
     schema: {
       tags: ['protocol'],
@@ -38,9 +39,7 @@ export async function feedRoutes (app: App) {
       response: { 200: FeedPage, ...problems(400) }
     }
   }, async (request, reply) => {
-    const body = await readFeedPage(app.db, {
-      issuer: app.config.agency.id, after: request.query.after, limit: request.query.limit, viewer: partnerOf(request)
-    })
+    const body = await readPage({ after: request.query.after, limit: request.query.limit, viewer: partnerOf(request) })
     // pre-serialised text: Fastify sends a string as is, and the schema above documents its shape
     return reply.type('application/json; charset=utf-8').send(body as unknown as Static<typeof FeedPage>)
   })
