@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
 import { replaceRecordDetails } from './record-details.js'
@@ -109,7 +109,7 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
  * a no-op, so a replay changes nothing. One statement for the whole run.
  */
 async function upsertRecords (trx: Transaction<Database>, rows: ReadonlyArray<ReturnType<typeof rowOf>>) {
-  const applied = await trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
+  const appliedRows = await trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
     .onConflict((oc) => oc.columns(['issuer', 'record_id']).doUpdateSet((eb) => ({
       version: eb.ref('excluded.version'),
       status: eb.ref('excluded.status'),
@@ -123,8 +123,11 @@ async function upsertRecords (trx: Transaction<Database>, rows: ReadonlyArray<Re
       latest_seq: eb.ref('excluded.latest_seq'),
       updated_at: new Date()
     })).where('records.version', '<', (eb) => eb.ref('excluded.version')))
-    .returning(['record_id', 'version']).execute()
-  const current = new Set(applied.map((r) => `${r.record_id}@${r.version}`))
-  await replaceRecordDetails(trx, rows.filter((r) => current.has(`${r.record_id}@${r.version}`))
-    .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: JSON.parse(r.body) as ContentByKind[RecordKind] })))
+    // xmax = 0: the row was inserted, not updated, so it has no query-table rows to replace yet
+    .returning(['record_id', 'version', sql<boolean>`xmax = 0`.as('inserted')]).execute()
+  const applied = new Map(appliedRows.map((r) => [`${r.record_id}@${r.version}`, r.inserted]))
+  const sources = (fresh: boolean) => rows.filter((r) => applied.get(`${r.record_id}@${r.version}`) === fresh)
+    .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: JSON.parse(r.body) as ContentByKind[RecordKind] }))
+  await replaceRecordDetails(trx, sources(true), { fresh: true })
+  await replaceRecordDetails(trx, sources(false))
 }

@@ -4,7 +4,7 @@ import { ChainError, verifyChain, type CheckpointPayload, type VerifiedEntry, ty
 import type { Clock } from '../lib/clock.js'
 import { findPeer, peerKeysFor, type Peer, type PeerKeys } from '../peers/index.js'
 import { CHECKPOINT_TYP, SignatureError, peekJws, verifyCompact, type Jwks } from '../signing/index.js'
-import { ingestEntries, type Projector } from './ingest.js'
+import { ingestEntries, type IngestOutcome, type Projector } from './ingest.js'
 import type { PeerClient, WirePage } from './peer-client.js'
 import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
 import { SyncFailure, type SyncFailureCode } from './sync-failure.js'
@@ -47,49 +47,75 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
   const verifiedHead = await verifyCheckpoint(ctx, peer)
   const checkpoint = verifiedHead.payload
   let jwks = verifiedHead.jwks
-  let state = await findSyncRow(ctx.db, peer.agencyId)
+  const state = await findSyncRow(ctx.db, peer.agencyId)
   if (state === undefined) throw new Error(`no sync row for ${peer.agencyId}`)
-  let cursor = { seq: state.cursor_seq, hash: state.cursor_hash }
-  let stored = 0
-  let headSeq = checkpoint.seq
-  // the next page is fetched while this one is verified and stored; dropped if this one fails
-  let next: Promise<WirePage> | undefined = prefetch(ctx, peer, cursor.seq)
-  for (;;) {
-    const page = await (next ?? prefetch(ctx, peer, cursor.seq))
-    next = undefined
-    if (page.issuer !== peer.agencyId) throw new SyncFailure('WRONG_ISSUER', `the feed page names issuer "${page.issuer}"`)
-    headSeq = Math.max(headSeq, page.headSeq)
-    if (page.entries.length === 0) {
-      if (cursor.seq < checkpoint.seq) throw new SyncFailure('PEER_RESPONSE_MALFORMED', `the peer's checkpoint is at ${checkpoint.seq} but it served nothing after ${cursor.seq}`)
-      break
-    }
-    if (page.hasMore) next = prefetch(ctx, peer, page.next)
-    jwks = await keysFor(ctx, peer, page.entries, jwks)
-    const verified = await verifyPage(peer, page.entries, jwks, cursor)
-    checkAgainstCheckpoint(verified, checkpoint)
-    const outcome = await ctx.db.transaction().execute((trx) => ingestEntries(trx, peer.agencyId, cursor, verified, { leaseOwner: owner, project: ctx.project }))
+  const progress = { stored: 0, headSeq: checkpoint.seq, cursor: { seq: state.cursor_seq, hash: state.cursor_hash } }
+  // A pipeline: page N+1 is fetched and verified while page N is stored (each page in its own
+  // transaction, in order). `verifiedTo` is where the verified chain ends, ahead of the cursor.
+  let verifiedTo = progress.cursor
+  let next: Promise<WirePage> | undefined = prefetch(ctx, peer, verifiedTo.seq)
+  let storing: Promise<IngestOutcome> | undefined
+
+  /** Waits for the page being stored; false when the round must stop (lease lost) or restart from the cursor. */
+  async function settle (): Promise<'ok' | 'moved' | 'stop'> {
+    if (storing === undefined) return 'ok'
+    const outcome = await storing
+    storing = undefined
     if (outcome === 'cursor-moved') {
+      const now = await findSyncRow(ctx.db, peer.agencyId)
+      if (now === undefined || now.lease_owner !== owner) return 'stop'
+      progress.cursor = { seq: now.cursor_seq, hash: now.cursor_hash }
+      return 'moved'
+    }
+    progress.stored += outcome.stored
+    progress.cursor = outcome.cursor
+    if (outcome.skipped.length > 0) {
+      const first = outcome.skipped[0] as { seq: number, why: string }
+      log.warn({ count: outcome.skipped.length, firstSeq: first.seq, why: first.why }, 'entries stored but not projected')
+    }
+    log.debug({ cursor: progress.cursor.seq, stored: outcome.stored }, 'feed page ingested')
+    ctx.onProgress?.({ peer: peer.agencyId, cursor: progress.cursor.seq, headSeq: progress.headSeq, stored: progress.stored })
+    return await renewLease(ctx.db, owner, peer.agencyId, new Date(ctx.clock.now().getTime() + ctx.leaseSeconds * 1000)) ? 'ok' : 'stop'
+  }
+
+  try {
+    for (;;) {
+      const page = await (next ?? prefetch(ctx, peer, verifiedTo.seq))
       next = undefined
-      state = await findSyncRow(ctx.db, peer.agencyId)
-      if (state === undefined || state.lease_owner !== owner) {
+      if (page.issuer !== peer.agencyId) throw new SyncFailure('WRONG_ISSUER', `the feed page names issuer "${page.issuer}"`)
+      progress.headSeq = Math.max(progress.headSeq, page.headSeq)
+      if (page.entries.length === 0) {
+        if (verifiedTo.seq < checkpoint.seq) throw new SyncFailure('PEER_RESPONSE_MALFORMED', `the peer's checkpoint is at ${checkpoint.seq} but it served nothing after ${verifiedTo.seq}`)
+        break
+      }
+      if (page.hasMore) next = prefetch(ctx, peer, page.next)
+      jwks = await keysFor(ctx, peer, page.entries, jwks)
+      const verified = await verifyPage(peer, page.entries, jwks, verifiedTo)
+      checkAgainstCheckpoint(verified, checkpoint)
+      const settled = await settle()
+      if (settled === 'stop') {
         log.warn('lease lost during the round; stopping')
         break
       }
-      cursor = { seq: state.cursor_seq, hash: state.cursor_hash }
-      continue
+      if (settled === 'moved') {
+        // another worker or the inbox moved the cursor: what we verified may be stale; start again from it
+        next = undefined
+        verifiedTo = progress.cursor
+        continue
+      }
+      const from = verifiedTo
+      storing = ctx.db.transaction().execute((trx) => ingestEntries(trx, peer.agencyId, from, verified, { leaseOwner: owner, project: ctx.project }))
+      storing.catch(() => {}) // awaited by settle() or below
+      const last = verified[verified.length - 1] as VerifiedEntry
+      verifiedTo = { seq: last.seq, hash: last.hash }
+      if (!page.hasMore) break
     }
-    stored += outcome.stored
-    cursor = outcome.cursor
-    for (const skip of outcome.skipped) log.warn({ seq: skip.seq, why: skip.why }, 'entry stored but not projected')
-    log.debug({ cursor: cursor.seq, stored: outcome.stored }, 'feed page ingested')
-    ctx.onProgress?.({ peer: peer.agencyId, cursor: cursor.seq, headSeq, stored })
-    if (!await renewLease(ctx.db, owner, peer.agencyId, new Date(ctx.clock.now().getTime() + ctx.leaseSeconds * 1000))) {
-      log.warn('lease lost during the round; stopping')
-      break
-    }
-    if (!page.hasMore) break
+    if (await settle() === 'stop') log.warn('lease lost during the round; stopping')
+  } finally {
+    // a failure on a later page never abandons the store of a verified one mid-way
+    await storing?.catch(() => {})
   }
-  return { stored, cursor: cursor.seq, headSeq }
+  return { stored: progress.stored, cursor: progress.cursor.seq, headSeq: progress.headSeq }
 }
 
 /** Starts fetching the page after `after`; a failure surfaces when (and only if) the page is awaited. */
