@@ -9,3 +9,12 @@ export function runLoad (job: { urls: string[], authorizations: string[] | null,
     worker.once('error', reject)
   })
 }
+
+/** POSTs the file at `path` to `url` from a worker thread; resolves with the status, body and time taken. */
+export function runUpload (job: { url: string, path: string, headers: Record<string, string> }): Promise<{ status: number, body: string, seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./upload-worker.mjs', import.meta.url), { workerData: job })
+    worker.once('message', resolve)
+    worker.once('error', reject)
+  })
+}

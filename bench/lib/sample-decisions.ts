@@ -62,7 +62,8 @@ export interface SampleDecision {
   decisionDate: string
   destination: string
   endUse: string
-  parties: Array<{ role: 'end_user', name: string, aliases: string[], country: string }>
+  regimeReferences: never[]
+  parties: Array<{ role: 'end_user', name: string, aliases: string[], country: string, identifiers: never[] }>
   items: Array<{ codes: Array<{ regime: 'uk', code: string }>, description: string, quantity?: number, value?: { amount: number, currency: 'GBP' } }>
   reasons: Array<{ scheme: string, code: string }>
 }
@@ -87,7 +88,8 @@ export async function * sampleDecisions (count: number, prefix: string): AsyncGe
         decisionDate: date,
         destination,
         endUse: 'Stated end use as declared by the applicant',
-        parties: [{ role: 'end_user', name: party.name, aliases: party.aliases, country: destination }],
+        regimeReferences: [],
+        parties: [{ role: 'end_user', name: party.name, aliases: party.aliases, country: destination, identifiers: [] }],
         items: [{
           codes: [{ regime: 'uk', code: rating.replace(/[^A-Za-z0-9.]/g, '') || 'ML1' }],
           description: `Goods rated ${rating}`,
