@@ -125,6 +125,9 @@ for (const [name, fault, code] of quarantine) {
     const health = await expectUntouched(t, bravo, { state: 'quarantined', code })
     t.match(health, { status: 'quarantined', statusReason: new RegExp(`^${code}: `) }, 'the status says exactly why')
     t.equal(health.sync.verificationFailures, 1)
+    const metrics = (await bravo.app.inject({ url: '/metrics' })).body.split('\n')
+    t.ok(metrics.includes('reciprocity_peer_state{peer="alpha",state="quarantined"} 1'), 'metrics show the quarantine')
+    t.ok(metrics.includes('reciprocity_peer_verification_failures_total{peer="alpha"} 1'))
     t.equal(await syncRound(bravo, 'alpha'), undefined, 'a quarantined peer is not synced again')
     proxy.fault = 'pass'
     const resume = await bravo.app.inject({ method: 'POST', url: '/v1/peers/alpha/resume', headers: { authorization: await bravo.auth('admin') } })

@@ -45,6 +45,15 @@ t.test('three agencies: full initial sync, incremental sync, revocation, audienc
     const codes = await bravo.db.selectFrom('record_codes').select(['regime', 'code']).where('issuer', '=', 'alpha').where('record_id', '=', denial.record.id).orderBy('regime').execute()
     t.same(codes, [{ regime: 'eu', code: '7A003.a' }, { regime: 'us-eccn', code: '7A003.a' }], 'and its control codes')
     t.match(await peerHealth(bravo, 'alpha'), { status: 'active', sync: { state: 'active', cursor: 2, headSeq: 2, lag: 0, entriesIngested: 2, verificationFailures: 0 } })
+    const metrics = await bravo.app.inject({ url: '/metrics' })
+    t.equal(metrics.statusCode, 200)
+    t.match(metrics.headers['content-type'], /^text\/plain; version=0\.0\.4/)
+    for (const line of [
+      'reciprocity_peer_state{peer="alpha",state="active"} 1', 'reciprocity_peer_state{peer="alpha",state="quarantined"} 0',
+      'reciprocity_peer_cursor_seq{peer="alpha"} 2', 'reciprocity_peer_head_seq{peer="alpha"} 2', 'reciprocity_peer_lag_entries{peer="alpha"} 0',
+      'reciprocity_peer_entries_ingested_total{peer="alpha"} 2', 'reciprocity_peer_verification_failures_total{peer="alpha"} 0'
+    ]) t.ok(metrics.body.split('\n').includes(line), line)
+    t.match(metrics.body, /^# TYPE reciprocity_peer_entries_ingested_total counter$/m)
   })
 
   await t.test('incremental sync after new publishes', async (t) => {
