@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { errors } from '../lib/errors.js'
@@ -68,7 +68,7 @@ async function takeLock (path: string): Promise<() => Promise<void>> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     const holder = (await readFile(path, 'utf8')).trim()
-    if (isAlive(Number(holder))) throw errors.databaseInUse(path, holder)
+    if (isAlive(Number(holder))) throw errors.databaseInUse(dirname(path), holder)
     await writeFile(path, String(process.pid))
   }
   return async () => { await rm(path, { force: true }) }
