@@ -32,6 +32,8 @@ const ConfigEnv = Type.Object({
   PARTNER_TOKEN_MAX_SECONDS: Type.Integer({ minimum: 10, maximum: 300, default: 300 }),
   PEER_JWKS_COOLDOWN_SECONDS: Type.Integer({ minimum: 0, default: 60, description: 'minimum time between two fetches of a peer\'s JWKS on an unknown kid' }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  PUSH_ON_PUBLISH: Type.Boolean({ default: true, description: 'push urgent entries (denials, revocations, renewals) to the inboxes of the peers that may see them as soon as they are published' }),
+  PUSH_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
   SYNC_IN_PROCESS: Type.Boolean({ default: false, description: 'also run the sync worker inside the API process' }),
   SYNC_PAGE_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
   SYNC_INTERVAL_SECONDS: Type.Number({ minimum: 0, default: 30 }),
@@ -77,6 +79,8 @@ export interface Config {
 }
 
 export interface SyncConfig {
+  pushOnPublish: boolean
+  pushAttempts: number
   inProcess: boolean
   pageSize: number
   intervalSeconds: number
@@ -139,6 +143,8 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     peerJwksCooldownSeconds: c.PEER_JWKS_COOLDOWN_SECONDS,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
     sync: Object.freeze({
+      pushOnPublish: c.PUSH_ON_PUBLISH,
+      pushAttempts: c.PUSH_ATTEMPTS,
       inProcess: c.SYNC_IN_PROCESS,
       pageSize: c.SYNC_PAGE_SIZE,
       intervalSeconds: c.SYNC_INTERVAL_SECONDS,

@@ -26,7 +26,7 @@ interface NextVersion {
 async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: string, change: RecordChange,
   next: (current: RecordRow, today: string) => NextVersion): Promise<PublishedRecord> {
   const key = await ctx.keyRing.current()
-  return ctx.db.transaction().execute(async (trx) => {
+  const { published, entry } = await ctx.db.transaction().execute(async (trx) => {
     const current = await lockRecord(trx, ctx.issuer, recordId)
     if (current === undefined || current.kind !== kind) throw errors.recordNotFound(recordId)
     if (current.status === 'revoked') throw errors.recordNotAmendable(recordId, `it was revoked${current.revoked_from === null ? '' : ` with effect from ${current.revoked_from}`}`)
@@ -45,8 +45,10 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
     if (entryKind === 'amendment') {
       await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId, kind, content: row.body as unknown as ContentByKind[RecordKind] }])
     }
-    return { record: toOwnRecord(row, today), entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }
+    return { published: { record: toOwnRecord(row, today), entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }
   })
+  ctx.onPublished?.(entry)
+  return published
 }
 
 /**

@@ -113,13 +113,15 @@ export async function appendNewRecords (trx: Transaction<Database>, publisher: P
 async function publishRecord<K extends RecordKind> (ctx: RecordsContext, kind: K, content: ContentByKind[K], audience: string[] | undefined): Promise<PublishedRecord<K>> {
   const key = await ctx.keyRing.current()
   const draft: NewRecord<K> = { kind, recordId: randomUUID(), content, audience: normaliseAudience(audience) }
-  return ctx.db.transaction().execute(async (trx) => {
+  const { published, entry } = await ctx.db.transaction().execute(async (trx) => {
     const { entries, rows, inserted } = await appendNewRecords(trx, { issuer: ctx.issuer, key, clock: ctx.clock }, [draft])
     if (inserted !== 1) throw errors.duplicateReference((content as ContentByKind['decision']).reference)
     const entry = entries[0] as PublishedEntry
     const record = toOwnRecord(rows[0] as RecordRow, todayOf(ctx.clock)) as OwnRecord<K>
-    return { record, entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }
+    return { published: { record, entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }
   })
+  ctx.onPublished?.(entry)
+  return published
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../db/create-db.js'
-import type { EntryKind } from '../feed/index.js'
+import type { EntryKind, PublishedEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
 import type { KeyRing } from '../signing/index.js'
 import type { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
@@ -59,6 +59,8 @@ export interface RecordsContext {
   clock: Clock
   keyRing: Pick<KeyRing, 'current'>
   denialReviewYears: number
+  /** Told of each entry published one by one, after its transaction committed (e.g. to push it to peers). */
+  onPublished?: ((entry: PublishedEntry) => void) | undefined
 }
 
 export interface RecordChange {

@@ -6,3 +6,4 @@ export { listPeerHealth, resumePeerSync, ensureSyncRows, type PeerHealth, type P
 export { createHttpPeerClient, type PeerClient, type WirePage, type WireCheckpoint } from './peer-client.js'
 export { SyncFailure, type SyncFailureCode } from './sync-failure.js'
 export { backoffDelayMs } from './backoff.js'
+export { createPusher, type Pusher, type PushOptions } from './push-entries.js'

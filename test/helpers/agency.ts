@@ -53,6 +53,8 @@ export async function startAgency (t: Test, id = `a-${randomBytes(3).toString('h
     IDP_AUDIENCE: id,
     LOG_LEVEL: 'silent',
     PORT: '0',
+    // pushes race the pulls that most tests count on; the push test turns them on
+    PUSH_ON_PUBLISH: 'false',
     ...options.env
   })
   const logger = options.logger ?? createLogger({ level: 'silent' })

@@ -141,3 +141,26 @@ t.test('three agencies: full initial sync, incremental sync, revocation, audienc
     await assertCopiesEqual(t, [alpha, bravo])
   })
 })
+
+t.test('urgent entries are pushed to the peers that may see them as soon as they are published', async (t) => {
+  const [alpha, bravo, charlie] = await startFederation(t, ['alpha', 'bravo', 'charlie'], { env: { PUSH_ON_PUBLISH: 'true' } }) as [TestAgency, TestAgency, TestAgency]
+  const denial = await publishDecision(alpha)
+  const grant = await publishDecision(alpha, { outcome: 'granted' })
+  const forBravo = await publishDecision(alpha, { audience: ['bravo'] })
+  await alpha.app.pusher?.idle()
+  t.match(await peerRecord(charlie, 'alpha', denial.record.id), { outcome: 'denied', version: 1 }, 'the denial reached charlie without a pull')
+  t.notOk(await peerRecord(charlie, 'alpha', grant.record.id), 'a grant is not urgent: it waits for the pull')
+  const waiting = await bravo.db.selectFrom('inbox_pending').select('seq').where('issuer', '=', 'alpha').execute()
+  t.same(waiting, [{ seq: forBravo.entry.seq }], 'a denial for bravo only reached bravo, ahead of the grant it has not pulled: it waits in the inbox')
+  t.match(await syncRound(bravo, 'alpha'), { status: 'synced', result: { cursor: 3 } })
+  t.ok(await peerRecord(bravo, 'alpha', forBravo.record.id), 'and is stored once the pull fills the gap')
+  t.notOk(await peerRecord(charlie, 'alpha', forBravo.record.id), 'and was not pushed to charlie, outside its audience')
+  t.match(await syncRound(charlie, 'alpha'), { status: 'synced', result: { stored: 2, cursor: 3 } }, 'the pull brings the rest, not the pushed denial again')
+  const revoked = await alpha.app.inject({
+    method: 'POST', url: `/v1/decisions/${denial.record.id}/revocations`, headers: { authorization: await alpha.auth('officer') }, payload: { version: 1, reason: 'licence regime changed' }
+  })
+  t.equal(revoked.statusCode, 201)
+  await alpha.app.pusher?.idle()
+  t.match(await peerRecord(charlie, 'alpha', denial.record.id), { status: 'revoked', version: 2 }, 'the revocation was pushed too')
+  await assertCopiesEqual(t, [alpha, charlie])
+})

@@ -1,15 +1,16 @@
-import type { FastifyBaseLogger } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Logger } from 'pino'
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/create-db.js'
 import type { Clock } from '../../lib/clock.js'
 import type { KeyRing, UserPrincipal } from '../../signing/index.js'
+import { createPusher, type Pusher } from '../../sync/index.js'
 import type { Principal, RouteAccess } from './auth.js'
 
 export interface AppDeps {
   config: Config
   db: Db
-  logger: FastifyBaseLogger
+  logger: Logger
   clock: Clock
   keyRing: KeyRing
   verifyUserToken: (token: string) => Promise<UserPrincipal>
@@ -22,6 +23,8 @@ declare module 'fastify' {
     clock: Clock
     keyRing: KeyRing
     verifyUserToken: (token: string) => Promise<UserPrincipal>
+    /** Pushes urgent entries to peers' inboxes once published; undefined when PUSH_ON_PUBLISH is off. */
+    pusher: Pusher | undefined
     /** Every route with the access it declares; the access-matrix test walks it. */
     routeAccess: Array<{ method: string, url: string, access: RouteAccess }>
   }
@@ -40,5 +43,11 @@ export const depsPlugin = fp(async (app, deps: AppDeps) => {
     .decorate('keyRing', deps.keyRing)
     .decorate('verifyUserToken', deps.verifyUserToken)
     .decorate('routeAccess', [])
+    .decorate('pusher', deps.config.sync.pushOnPublish
+      ? createPusher({ db: deps.db, agencyId: deps.config.agency.id, keyRing: deps.keyRing, clock: deps.clock, logger: deps.logger }, {
+        attempts: deps.config.sync.pushAttempts, timeoutMs: Math.min(deps.config.sync.responseTimeoutMs, 15_000), backoffBaseMs: deps.config.sync.backoffBaseMs, backoffCapMs: deps.config.sync.backoffCapMs
+      })
+      : undefined)
     .decorateRequest('principal', null)
+  app.addHook('onClose', async () => { app.pusher?.close() })
 }, { name: 'deps' })

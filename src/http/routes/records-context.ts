@@ -8,6 +8,7 @@ export function recordsContext (app: App): RecordsContext {
     issuer: app.config.agency.id,
     clock: app.clock,
     keyRing: app.keyRing,
-    denialReviewYears: app.config.denialReviewYears
+    denialReviewYears: app.config.denialReviewYears,
+    onPublished: app.pusher === undefined ? undefined : (entry) => app.pusher?.published(entry)
   }
 }
