@@ -25,8 +25,9 @@ export async function projectEntries (trx: Transaction<Database>, issuer: string
   let run: NewRow[] = []
   const flush = async () => {
     if (run.length === 0) return
-    await upsertRecords(trx, run)
-    result.projected += run.length
+    const skipped = await upsertRecords(trx, run)
+    result.projected += run.length - skipped.length
+    result.skipped.push(...skipped)
     run = []
   }
   for (const entry of entries) {
@@ -83,8 +84,8 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
     const kind = (body.recordKind ?? current?.kind) as RecordKind | undefined
     if (kind === undefined || !RECORD_KINDS.has(kind) || typeof body.content !== 'object' || body.content === null) return 'an amendment without recordKind or content'
     if (!isValidContent(kind, body.content)) return `the amended ${kind} does not match the v1 record schema`
-    await upsertRecords(trx, [rowOf(issuer, seq, recordId, version, kind, body.content as Record<string, unknown>, payload.aud)])
-    return undefined
+    const [skipped] = await upsertRecords(trx, [rowOf(issuer, seq, recordId, version, kind, body.content as Record<string, unknown>, payload.aud)])
+    return skipped?.why
   }
   if (current === undefined) return `a ${payload.kind} of record ${recordId}, which we do not hold`
   if (current.version >= version) return undefined
@@ -108,7 +109,9 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
  * Inserts records, or moves a record we hold to a newer version; an older or equal version is
  * a no-op, so a replay changes nothing. One statement for the whole run.
  */
-async function upsertRecords (trx: Transaction<Database>, rows: ReadonlyArray<ReturnType<typeof rowOf>>) {
+async function upsertRecords (trx: Transaction<Database>, all: ReadonlyArray<ReturnType<typeof rowOf>>): Promise<Array<{ seq: number, why: string }>> {
+  const { rows, skipped } = await withoutReferenceClashes(trx, all)
+  if (rows.length === 0) return skipped
   const appliedRows = await trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
     .onConflict((oc) => oc.columns(['issuer', 'record_id']).doUpdateSet((eb) => ({
       version: eb.ref('excluded.version'),
@@ -130,4 +133,31 @@ async function upsertRecords (trx: Transaction<Database>, rows: ReadonlyArray<Re
     .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: JSON.parse(r.body) as ContentByKind[RecordKind] }))
   await replaceRecordDetails(trx, sources(true), { fresh: true })
   await replaceRecordDetails(trx, sources(false))
+  return skipped
+}
+
+/**
+ * A decision's reference is unique per issuer. A peer that reuses one (for another record) is
+ * at fault, but must not wedge our sync: the clashing entry is stored, not projected, and
+ * reported, like any entry we cannot read.
+ */
+async function withoutReferenceClashes (trx: Transaction<Database>, rows: ReadonlyArray<ReturnType<typeof rowOf>>) {
+  const references = [...new Set(rows.flatMap((r) => r.kind === 'decision' && r.reference !== null ? [r.reference] : []))]
+  if (references.length === 0) return { rows, skipped: [] }
+  const issuer = (rows[0] as ReturnType<typeof rowOf>).issuer
+  const held = await trx.selectFrom('records').select(['reference', 'record_id'])
+    .where('issuer', '=', issuer).where('kind', '=', 'decision').where('reference', 'in', references).execute()
+  const holder = new Map(held.map((r) => [r.reference as string, r.record_id]))
+  const kept: Array<ReturnType<typeof rowOf>> = []
+  const skipped: Array<{ seq: number, why: string }> = []
+  for (const row of rows) {
+    const owner = row.kind === 'decision' && row.reference !== null ? holder.get(row.reference) : undefined
+    if (owner !== undefined && owner !== row.record_id) {
+      skipped.push({ seq: row.latest_seq, why: `reference "${row.reference}" is already used by the issuer's record ${owner}` })
+      continue
+    }
+    if (row.kind === 'decision' && row.reference !== null) holder.set(row.reference, row.record_id)
+    kept.push(row)
+  }
+  return { rows: kept, skipped }
 }

@@ -211,3 +211,19 @@ t.test('an unknown kid inside the JWKS refresh cooldown backs off instead of qua
   t.match(outcome, { status: 'backing-off', code: 'UNKNOWN_KEY_COOLDOWN' })
   t.match((await peerHealth(bravo, 'alpha')).sync, { state: 'backing_off', cursor: 4 })
 })
+
+t.test('a peer that reuses a decision reference does not wedge the sync: the clashing entry is stored, not projected', async (t) => {
+  const { alpha, bravo } = await pair(t)
+  t.match(await syncRound(bravo, 'alpha'), { status: 'synced', result: { cursor: 7 } })
+  const taken = await bravo.db.selectFrom('records').select(['reference', 'body']).where('issuer', '=', 'alpha').executeTakeFirstOrThrow()
+  const key = await alpha.app.keyRing.current()
+  const clashing = randomUUID()
+  await alpha.db.transaction().execute((trx) => appendEntries(trx, [
+    { kind: 'decision', recordId: clashing, body: { ...taken.body, recordId: clashing, version: 1 } }
+  ], { issuer: 'alpha', key, clock: systemClock }))
+  await publishDecision(alpha)
+  t.match(await syncRound(bravo, 'alpha'), { status: 'synced', result: { cursor: 9, stored: 2 } }, 'the round completes')
+  t.notOk(await bravo.db.selectFrom('records').select('record_id').where('issuer', '=', 'alpha').where('record_id', '=', clashing).executeTakeFirst(), 'the clash is not projected')
+  t.equal((await bravo.db.selectFrom('records').select('record_id').where('issuer', '=', 'alpha').execute()).length, 8, 'the entry after it is')
+  t.equal((await heldEntries(bravo, 'alpha')).length, 9, 'every entry is stored')
+})
