@@ -107,12 +107,35 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
 
 /**
  * Inserts records, or moves a record we hold to a newer version; an older or equal version is
- * a no-op, so a replay changes nothing. One statement for the whole run.
+ * a no-op, so a replay changes nothing. One statement for the whole run, inside a savepoint:
+ * only when a peer reused a decision reference (the unique index refuses the run) are the
+ * clashing rows looked for, set aside and the rest written again.
  */
 async function upsertRecords (trx: Transaction<Database>, all: ReadonlyArray<ReturnType<typeof rowOf>>): Promise<Array<{ seq: number, why: string }>> {
-  const { rows, skipped } = await withoutReferenceClashes(trx, all)
-  if (rows.length === 0) return skipped
-  const appliedRows = await trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
+  let rows = all
+  let skipped: Array<{ seq: number, why: string }> = []
+  await sql`savepoint project_run`.execute(trx)
+  let appliedRows
+  try {
+    appliedRows = await upsertRows(trx, rows)
+  } catch (err) {
+    if ((err as { constraint?: string }).constraint !== 'records_reference') throw err
+    await sql`rollback to savepoint project_run`.execute(trx)
+    ;({ rows, skipped } = await withoutReferenceClashes(trx, all))
+    appliedRows = rows.length === 0 ? [] : await upsertRows(trx, rows)
+  }
+  await sql`release savepoint project_run`.execute(trx)
+  const applied = new Map(appliedRows.map((r) => [`${r.record_id}@${r.version}`, r.inserted]))
+  const sources = (fresh: boolean) => rows.filter((r) => applied.get(`${r.record_id}@${r.version}`) === fresh)
+    .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: JSON.parse(r.body) as ContentByKind[RecordKind] }))
+  await replaceRecordDetails(trx, sources(true), { fresh: true })
+  await replaceRecordDetails(trx, sources(false))
+  return skipped
+}
+
+/** The upsert itself; `inserted` (xmax = 0) tells a new row, which has no query-table rows to replace yet. */
+async function upsertRows (trx: Transaction<Database>, rows: ReadonlyArray<ReturnType<typeof rowOf>>) {
+  return trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
     .onConflict((oc) => oc.columns(['issuer', 'record_id']).doUpdateSet((eb) => ({
       version: eb.ref('excluded.version'),
       status: eb.ref('excluded.status'),
@@ -126,14 +149,7 @@ async function upsertRecords (trx: Transaction<Database>, all: ReadonlyArray<Ret
       latest_seq: eb.ref('excluded.latest_seq'),
       updated_at: new Date()
     })).where('records.version', '<', (eb) => eb.ref('excluded.version')))
-    // xmax = 0: the row was inserted, not updated, so it has no query-table rows to replace yet
     .returning(['record_id', 'version', sql<boolean>`xmax = 0`.as('inserted')]).execute()
-  const applied = new Map(appliedRows.map((r) => [`${r.record_id}@${r.version}`, r.inserted]))
-  const sources = (fresh: boolean) => rows.filter((r) => applied.get(`${r.record_id}@${r.version}`) === fresh)
-    .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: JSON.parse(r.body) as ContentByKind[RecordKind] }))
-  await replaceRecordDetails(trx, sources(true), { fresh: true })
-  await replaceRecordDetails(trx, sources(false))
-  return skipped
 }
 
 /**
