@@ -1,6 +1,6 @@
-import { FormatRegistry, type TSchema } from '@sinclair/typebox'
+import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler'
-import { isIsoDate } from './dates.js'
+import { registerFormats } from './dates.js'
 import { checkDecisionDates, withDefaults } from './lifecycle.js'
 import { DecisionInput, type DecisionContent } from './schemas.js'
 
@@ -49,7 +49,7 @@ let compiled: { check: TypeCheck<typeof DecisionInput>, fillDefaults: FillDefaul
 /** The compiled check and defaults, built on first use (TypeBox has no formats of its own: `date` is ours). */
 function decisionCheck () {
   if (compiled === undefined) {
-    if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', isIsoDate)
+    registerFormats()
     compiled = { check: TypeCompiler.Compile(DecisionInput), fillDefaults: compileDefaults(DecisionInput) ?? (() => {}) }
   }
   return compiled

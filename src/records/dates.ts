@@ -1,3 +1,4 @@
+import { FormatRegistry } from '@sinclair/typebox'
 import type { Clock } from '../lib/clock.js'
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
@@ -22,4 +23,9 @@ export function addYears (date: string, years: number): string {
   const lastDay = new Date(Date.UTC(year + years, month, 0)).getUTCDate()
   const result = new Date(Date.UTC(year + years, month - 1, Math.min(day, lastDay)))
   return result.toISOString().slice(0, 10)
+}
+
+/** TypeBox knows no string formats of its own: registers ours (`date`) before a schema is compiled. Idempotent. */
+export function registerFormats (): void {
+  if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', isIsoDate)
 }

@@ -1,18 +1,19 @@
-import { FormatRegistry } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { isIsoDate } from './dates.js'
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import { registerFormats } from './dates.js'
 import { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
 import type { RecordKind } from './types.js'
 
-if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', isIsoDate)
+let checks: Record<RecordKind, TypeCheck<typeof DecisionContent | typeof ClassificationContent | typeof CrosswalkContent>> | undefined
 
-const checks = {
-  decision: TypeCompiler.Compile(DecisionContent),
-  classification: TypeCompiler.Compile(ClassificationContent),
-  crosswalk: TypeCompiler.Compile(CrosswalkContent)
-} as const
-
-/** Whether a peer's record content is one this version can project (the v1 schemas, closed). */
+/** Whether a peer's record content is one this version can project (the v1 schemas, closed). Compiled on first use. */
 export function isValidContent (kind: RecordKind, content: unknown): boolean {
+  if (checks === undefined) {
+    registerFormats()
+    checks = {
+      decision: TypeCompiler.Compile(DecisionContent),
+      classification: TypeCompiler.Compile(ClassificationContent),
+      crosswalk: TypeCompiler.Compile(CrosswalkContent)
+    }
+  }
   return checks[kind]?.Check(content) ?? false
 }
