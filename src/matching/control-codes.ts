@@ -155,6 +155,11 @@ export function codeSearchPrefixes (regime: string, code: string): CodeSearchKey
   }
 }
 
+/** The numbering a code's canonical form is in: its family, and for national lists the regime too. Codes compare by number only within one. */
+export function numberingOf (n: NormalisedCode): string {
+  return n.family === 'national' ? `national:${n.regime}` : n.family
+}
+
 /** Escapes `\`, `%` and `_` for a LIKE pattern whose escape character is `\` (PostgreSQL's default). */
 export function escapeLike (text: string): string {
   return text.replace(/[\\%_]/g, '\\$&')
@@ -222,12 +227,8 @@ function readSubItems (rest: string, levels: Level[]): string[] | null {
   return out
 }
 
-function numbering (n: NormalisedCode) {
-  return n.family === 'national' ? `national:${n.regime}` : n.family
-}
-
 function stepBetween (x: NormalisedCode, y: NormalisedCode): Step | null {
-  if (numbering(x) !== numbering(y)) return null
+  if (numberingOf(x) !== numberingOf(y)) return null
   if (x.canonical === y.canonical) return 'same'
   if (x.path.includes(y.canonical)) return 'within'
   if (y.path.includes(x.canonical)) return 'contains'
