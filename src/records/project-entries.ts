@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
 import { replaceRecordDetails } from './record-details.js'
 import { isValidContent } from './valid-content.js'
@@ -69,7 +70,7 @@ function rowOf (issuer: string, seq: number, recordId: string, version: number, 
     ...filterColumnsOf(kind, content as unknown as ContentByKind[typeof kind]),
     revoked_from: null,
     audience: aud.includes('*') ? null : aud,
-    body: JSON.stringify(content),
+    body: content,
     latest_seq: seq
   }
 }
@@ -111,7 +112,7 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
  * only when a peer reused a decision reference (the unique index refuses the run) are the
  * clashing rows looked for, set aside and the rest written again.
  */
-async function upsertRecords (trx: Transaction<Database>, all: ReadonlyArray<ReturnType<typeof rowOf>>): Promise<Array<{ seq: number, why: string }>> {
+async function upsertRecords (trx: Transaction<Database>, all: ReadonlyArray<RecordRow>): Promise<Array<{ seq: number, why: string }>> {
   let rows = all
   let skipped: Array<{ seq: number, why: string }> = []
   await sql`savepoint project_run`.execute(trx)
@@ -127,29 +128,30 @@ async function upsertRecords (trx: Transaction<Database>, all: ReadonlyArray<Ret
   await sql`release savepoint project_run`.execute(trx)
   const applied = new Map(appliedRows.map((r) => [`${r.record_id}@${r.version}`, r.inserted]))
   const sources = (fresh: boolean) => rows.filter((r) => applied.get(`${r.record_id}@${r.version}`) === fresh)
-    .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: JSON.parse(r.body) as ContentByKind[RecordKind] }))
+    .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: r.body as unknown as ContentByKind[RecordKind] }))
   await replaceRecordDetails(trx, sources(true), { fresh: true })
   await replaceRecordDetails(trx, sources(false))
   return skipped
 }
 
+type RecordRow = ReturnType<typeof rowOf>
+const RECORD_COLUMNS: Columns<RecordRow> = [
+  ['issuer', 'text'], ['record_id', 'uuid'], ['kind', 'text'], ['version', 'integer'], ['status', 'text'], ['reference', 'text'],
+  ['outcome', 'text'], ['destination', 'text'], ['decision_date', 'date'], ['valid_until', 'date'], ['revoked_from', 'date'],
+  ['audience', 'text[]'], ['body', 'jsonb'], ['latest_seq', 'bigint']
+]
+
 /** The upsert itself; `inserted` (xmax = 0) tells a new row, which has no query-table rows to replace yet. */
-async function upsertRows (trx: Transaction<Database>, rows: ReadonlyArray<ReturnType<typeof rowOf>>) {
-  return trx.insertInto('records').values(rows as Array<ReturnType<typeof rowOf>>)
-    .onConflict((oc) => oc.columns(['issuer', 'record_id']).doUpdateSet((eb) => ({
-      version: eb.ref('excluded.version'),
-      status: eb.ref('excluded.status'),
-      reference: eb.ref('excluded.reference'),
-      outcome: eb.ref('excluded.outcome'),
-      destination: eb.ref('excluded.destination'),
-      decision_date: eb.ref('excluded.decision_date'),
-      valid_until: eb.ref('excluded.valid_until'),
-      audience: eb.ref('excluded.audience'),
-      body: eb.ref('excluded.body'),
-      latest_seq: eb.ref('excluded.latest_seq'),
-      updated_at: new Date()
-    })).where('records.version', '<', (eb) => eb.ref('excluded.version')))
-    .returning(['record_id', 'version', sql<boolean>`xmax = 0`.as('inserted')]).execute()
+async function upsertRows (trx: Transaction<Database>, rows: readonly RecordRow[]) {
+  const { rows: applied } = await sql<{ record_id: string, version: number, inserted: boolean }>`
+    insert into records ${columnList(RECORD_COLUMNS)} ${unnestRows(RECORD_COLUMNS, rows)}
+    on conflict (issuer, record_id) do update set
+      version = excluded.version, status = excluded.status, reference = excluded.reference, outcome = excluded.outcome,
+      destination = excluded.destination, decision_date = excluded.decision_date, valid_until = excluded.valid_until,
+      audience = excluded.audience, body = excluded.body, latest_seq = excluded.latest_seq, updated_at = now()
+    where records.version < excluded.version
+    returning record_id, version, xmax = 0 as inserted`.execute(trx)
+  return applied
 }
 
 /**
@@ -157,14 +159,14 @@ async function upsertRows (trx: Transaction<Database>, rows: ReadonlyArray<Retur
  * at fault, but must not wedge our sync: the clashing entry is stored, not projected, and
  * reported, like any entry we cannot read.
  */
-async function withoutReferenceClashes (trx: Transaction<Database>, rows: ReadonlyArray<ReturnType<typeof rowOf>>) {
+async function withoutReferenceClashes (trx: Transaction<Database>, rows: ReadonlyArray<RecordRow>) {
   const references = [...new Set(rows.flatMap((r) => r.kind === 'decision' && r.reference !== null ? [r.reference] : []))]
   if (references.length === 0) return { rows, skipped: [] }
-  const issuer = (rows[0] as ReturnType<typeof rowOf>).issuer
+  const issuer = (rows[0] as RecordRow).issuer
   const held = await trx.selectFrom('records').select(['reference', 'record_id'])
     .where('issuer', '=', issuer).where('kind', '=', 'decision').where('reference', 'in', references).execute()
   const holder = new Map(held.map((r) => [r.reference as string, r.record_id]))
-  const kept: Array<ReturnType<typeof rowOf>> = []
+  const kept: Array<RecordRow> = []
   const skipped: Array<{ seq: number, why: string }> = []
   for (const row of rows) {
     const owner = row.kind === 'decision' && row.reference !== null ? holder.get(row.reference) : undefined

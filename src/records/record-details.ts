@@ -1,4 +1,5 @@
-import type { Insertable, Transaction } from 'kysely'
+import { sql, type Insertable, type Transaction } from 'kysely'
+import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { CrosswalkLinkTable, Database, RecordCodeTable, RecordItemTable, RecordPartyTable } from '../db/schema.js'
 import type { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
 import type { ContentByKind, RecordKind } from './types.js'
@@ -11,6 +12,8 @@ export interface RecordDetailsSource {
 }
 
 const CHUNK = 1000
+
+type DetailTable = 'record_parties' | 'record_items' | 'record_codes' | 'crosswalk_links'
 
 /**
  * Rebuilds the query tables (parties, items, codes, crosswalk links) of `records` from their
@@ -63,8 +66,16 @@ function uniqueCodes (codes: ReadonlyArray<{ regime: string, code: string }>) {
   return codes.filter((c) => !seen.has(`${c.regime}\u0000${c.code}`) && seen.add(`${c.regime}\u0000${c.code}`) !== undefined)
 }
 
-async function insertChunks<T extends 'record_parties' | 'record_items' | 'record_codes' | 'crosswalk_links'> (trx: Transaction<Database>, table: T, rows: Array<Insertable<Database[T]>>) {
+const COLUMNS: { [T in DetailTable]: Columns<Insertable<Database[T]>> } = {
+  record_parties: [['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['role', 'text'], ['name', 'text'], ['aliases', 'text[]'], ['country', 'text'], ['address', 'text'], ['identifiers', 'jsonb']],
+  record_items: [['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['description', 'text'], ['manufacturer', 'text'], ['part_number', 'text']],
+  record_codes: [['issuer', 'text'], ['record_id', 'uuid'], ['item_ordinal', 'smallint'], ['regime', 'text'], ['code', 'text']],
+  crosswalk_links: [['issuer', 'text'], ['record_id', 'uuid'], ['from_regime', 'text'], ['from_code', 'text'], ['to_regime', 'text'], ['to_code', 'text'], ['relation', 'text']]
+}
+
+async function insertChunks<T extends DetailTable> (trx: Transaction<Database>, table: T, rows: Array<Insertable<Database[T]>>) {
+  const columns = COLUMNS[table] as Columns<Insertable<Database[T]>>
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx.insertInto(table).values(rows.slice(i, i + CHUNK) as never).execute()
+    await sql`insert into ${sql.table(table)} ${columnList(columns)} ${unnestRows(columns, rows.slice(i, i + CHUNK))}`.execute(trx)
   }
 }

@@ -15,3 +15,14 @@ export function peekJws (jws: string): { kid: string | undefined, payload: unkno
     return undefined
   }
 }
+
+/** Only the protected header's `kid`, without decoding the payload (a feed page peeks 1,000 of them). */
+export function peekKid (jws: string): string | undefined {
+  const end = jws.indexOf('.')
+  try {
+    const header = JSON.parse(Buffer.from(end < 0 ? jws : jws.slice(0, end), 'base64url').toString('utf8')) as { kid?: unknown }
+    return typeof header.kid === 'string' ? header.kid : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,10 +1,17 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
+import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { Database } from '../db/schema.js'
 import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
 import { peekJws } from '../signing/index.js'
 import { SyncFailure } from './sync-failure.js'
 
 const INSERT_CHUNK = 1000
+
+type EntryRow = ReturnType<typeof entryRow>
+const ENTRY_COLUMNS: Columns<EntryRow> = [
+  ['issuer', 'text'], ['seq', 'bigint'], ['entry_id', 'uuid'], ['kind', 'text'], ['record_id', 'uuid'], ['audience', 'text[]'],
+  ['jws', 'text'], ['hash', 'text'], ['prev', 'text'], ['published_at', 'timestamptz']
+]
 
 export type Projector = (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[]) => Promise<{ skipped: Array<{ seq: number, why: string }> }>
 
@@ -39,10 +46,8 @@ export async function ingestEntries (
   }
 }
 
-/** Inserts, projects and moves the cursor; the chain was verified by the caller. */
-async function storeEntries (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[], project: Projector) {
-  if (entries.length === 0) return { stored: 0, cursor: undefined, skipped: [] }
-  const rows = entries.map((e) => ({
+function entryRow (issuer: string, e: VerifiedEntry) {
+  return {
     issuer,
     seq: e.seq,
     entry_id: e.payload?.id ?? null,
@@ -53,12 +58,18 @@ async function storeEntries (trx: Transaction<Database>, issuer: string, entries
     hash: e.hash,
     prev: e.prev,
     published_at: e.payload?.time ?? null
-  }))
+  }
+}
+
+/** Inserts, projects and moves the cursor; the chain was verified by the caller. */
+async function storeEntries (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[], project: Projector) {
+  if (entries.length === 0) return { stored: 0, cursor: undefined, skipped: [] }
+  const rows = entries.map((e) => entryRow(issuer, e))
   let stored = 0
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const chunk = rows.slice(i, i + INSERT_CHUNK)
-    const inserted = await trx.insertInto('feed_entries').values(chunk)
-      .onConflict((oc) => oc.columns(['issuer', 'seq']).doNothing()).returning('seq').execute()
+    const { rows: inserted } = await sql<{ seq: number }>`insert into feed_entries ${columnList(ENTRY_COLUMNS)} ${unnestRows(ENTRY_COLUMNS, chunk)}
+      on conflict (issuer, seq) do nothing returning seq`.execute(trx)
     stored += inserted.length
     if (inserted.length < chunk.length) await checkHeldEntries(trx, issuer, chunk, new Set(inserted.map((r) => r.seq)))
   }

@@ -3,7 +3,7 @@ import type { Db } from '../db/create-db.js'
 import { ChainError, verifyChain, type CheckpointPayload, type VerifiedEntry, type WireEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
 import { findPeer, peerKeysFor, type Peer, type PeerKeys } from '../peers/index.js'
-import { CHECKPOINT_TYP, SignatureError, peekJws, verifyCompact, type Jwks } from '../signing/index.js'
+import { CHECKPOINT_TYP, SignatureError, peekKid, verifyCompact, type Jwks } from '../signing/index.js'
 import { ingestEntries, type IngestOutcome, type Projector } from './ingest.js'
 import type { PeerClient, WirePage } from './peer-client.js'
 import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
@@ -128,7 +128,7 @@ function prefetch (ctx: SyncContext, peer: Peer, after: number): Promise<WirePag
 /** The signed checkpoint, checked against what we hold and the last checkpoint we verified. */
 async function verifyCheckpoint (ctx: SyncContext, peer: Peer): Promise<{ payload: CheckpointPayload, jwks: Jwks }> {
   const wire = await ctx.client.feedHead(peer)
-  const kid = headerKid(wire.jws)
+  const kid = peekKid(wire.jws)
   const keys = await peerKeysFor(ctx.db, peer, kid, ctx.clock, ctx.jwksCooldownMs)
   if (!keys.known) throw unknownKey(peer, kid, keys, 'its checkpoint')
   let payload: CheckpointPayload
@@ -180,7 +180,7 @@ async function keysFor (ctx: SyncContext, peer: Peer, entries: WireEntry[], jwks
   const known = new Set(jwks.keys.map((k) => k.kid))
   for (const entry of entries) {
     if (!('jws' in entry)) continue
-    const kid = headerKid(entry.jws)
+    const kid = peekKid(entry.jws)
     if (kid === undefined || known.has(kid)) continue
     const keys = await peerKeysFor(ctx.db, (await findPeer(ctx.db, peer.agencyId)) ?? peer, kid, ctx.clock, ctx.jwksCooldownMs)
     if (!keys.known) throw unknownKey(peer, kid, keys, `entry ${entry.seq}`)
@@ -198,8 +198,4 @@ function unknownKey (peer: Peer, kid: string | undefined, keys: PeerKeys, what: 
     return new SyncFailure('UNKNOWN_KEY_COOLDOWN', `${what} is signed with key ${String(kid)}, not in ${peer.agencyId}'s key set; refetching it once the cooldown ends`, { retryAfterSeconds: Math.ceil(keys.cooldownRemainingMs / 1000) })
   }
   return new SyncFailure('UNKNOWN_KEY', `${what} is signed with key ${String(kid)}, which ${peer.agencyId} does not publish${keys.refreshed ? ' (its key set was fetched again just now)' : ''}`, { evidence: { kid: kid ?? null } })
-}
-
-function headerKid (jws: string): string | undefined {
-  return peekJws(jws)?.kid
 }
