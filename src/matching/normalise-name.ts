@@ -1,0 +1,135 @@
+import { findLegalForms } from './legal-forms.js'
+import type { NameWord, PreparedName } from './party-types.js'
+import { consonantKey, letterSet, phoneticKey, toLatinWords, vowelKey } from './transliterate.js'
+
+// Words that join names rather than name anything: articles, conjunctions, prepositions in
+// the languages of the lists, and the Arabic article written apart ("al-Rawi").
+const STOP_WORDS = new Set(('the and of for in on at to by a an de del della di da do dos das du des la le les el al ul ad ar as ' +
+  'at az ash y e et und der den die van von zu ve wa').split(' '))
+
+// Titles and ranks in front of personal names ("Colonel Innocent KAINA").
+const TITLES = new Set(('mr mrs ms miss dr doctor prof professor sir sheikh shaykh shaikh sheik haj haji hajji alhaji mullah mulla maulavi ' +
+  'mawlawi maulvi maulana qari imam engineer eng colonel col commandant major maj captain capt lieutenant lt ' +
+  'brigadier brig admiral commander cdr sergeant sgt chief').split(' '))
+
+// Words common in company names that say little about which company: they count half as much
+// as a distinctive word, so "Shenzhen Ditai Technology" and "Shenzhen Datang Technology"
+// differ by what differs.
+const GENERIC_WORDS = new Set(('bank trading trade traders international intl group industrial industries industry technology ' +
+  'technologies tech engineering electronics electronic electric import export imports exports impex general holding holdings ' +
+  'services service enterprise enterprises institute research science sciences scientific university center centre ' +
+  'development investment investments commercial national state production manufacturing manufacture systems system ' +
+  'solutions logistics shipping marine maritime petroleum oil gas energy power equipment machinery materials material ' +
+  'chemical chemicals products product global world worldwide organization organisation association foundation agency ' +
+  'office branch department ministry factory plant works concern firm partners associates brothers bros sons supply ' +
+  'supplies network communications communication information instruments automation aviation aerospace defense defence ' +
+  'military nuclear medical pharmaceutical construction building import-export consulting consultants management ' +
+  'resources mining metals steel transport transportation airlines airline air navigation software computer digital ' +
+  'precision optical optics laboratory lab academy school college hospital foreign united new first ' +
+  'china chinese russia russian iran iranian korea korean syria syrian iraq iraqi pakistan india hong kong beijing ' +
+  'shanghai shenzhen guangzhou tianjin wuhan chengdu hangzhou nanjing xian moscow petersburg tehran dubai uae emirates ' +
+  'america american europe european asia asian middle east far limited').split(' ').map(phoneticKey))
+
+// Connectors inside Arabic and Berber personal names: "bin", "ibn", "abu", "ould".
+const CONNECTORS = new Set('bin ibn bint abu abou abo ben ould ag'.split(' ').map(phoneticKey))
+
+const WEIGHTS = { core: 1, generic: 0.5, connector: 0.5, initial: 0.4, stop: 0.05 } as const
+
+const PARENTHESES = /[([{]([^)\]}]*)[)\]}]/gu
+const VARIANT_LABEL = /^\s*(?:original script|a\.?k\.?a\.?|f\.?k\.?a\.?|n\.?k\.?a\.?|also known as|formerly(?: known as)?|previously|now)\s*[:.,]?\s*/iu
+
+/**
+ * Normalises a name for display and comparison: Latin letters (any script transliterated),
+ * lowercase, no diacritics or punctuation, legal forms removed, single spaces, words in their
+ * original order. `normaliseName('ООО «Ромашка»')` and `normaliseName('Romashka, LLC')` are
+ * both "romashka". A name made of legal forms only ("Company Limited") keeps them.
+ */
+export function normaliseName (name: string): string {
+  const prepared = prepareName(name)
+  return prepared.words.length > 0 ? prepared.words.map((w) => w.text).join(' ') : prepared.legalWords.join(' ')
+}
+
+/**
+ * The strings to store for a name (each name and alias of a party) and to query with, for
+ * trigram candidate retrieval (pg_trgm): the normalised name, its phonetic form (romanisation
+ * variants folded, see `phoneticKey`), the same with no spaces ("gazprom bank" →
+ * "gazprombank"), and, for names written in an abjad, their consonants. Store every key of
+ * every name in one indexed text column; query with every key of the query's names, take
+ * the nearest candidates by `similarity()` and rank them with `scoreParty`.
+ */
+export function nameSearchKeys (name: string): string[] {
+  const keys = new Set<string>()
+  for (const form of prepareNameForms(name)) {
+    const words = form.words.filter((w) => w.role !== 'stop')
+    if (words.length === 0) continue
+    keys.add(words.map((w) => w.text).join(' '))
+    keys.add(words.map((w) => w.key).join(' '))
+    keys.add(words.map((w) => w.key).join(''))
+    if (words.some((w) => w.abjad)) keys.add(words.map((w) => w.consonants).join(' '))
+  }
+  return [...keys]
+}
+
+/**
+ * A name and the names written inside it: "Emal Bilal Construction Company (EBCC)" is read
+ * as "Emal Bilal Construction Company" and "EBCC"; "Amir Khazmat (original script: Амир
+ * Хазмат)" as both spellings. The first form is the name without its parentheses.
+ */
+export function prepareNameForms (name: string): PreparedName[] {
+  const forms: PreparedName[] = []
+  for (const part of name.split(';')) {
+    const outside = part.replace(PARENTHESES, ' ')
+    if (HAS_TEXT.test(outside)) forms.push(prepareName(outside))
+    for (const m of part.matchAll(PARENTHESES)) {
+      const inside = (m[1] ?? '').replace(VARIANT_LABEL, '')
+      if (HAS_TEXT.test(inside)) forms.push(prepareName(inside, true))
+    }
+  }
+  return forms.length > 0 ? forms : [prepareName(name)]
+}
+
+const HAS_TEXT = /[\p{L}\p{N}]/u
+
+// Legal forms written in Arabic script ("شركة", "ذ.م.م", Persian "کمپنی"); other abjad words are never legal
+// forms, whatever Latin form their letters spell ("آغا" is "agh", not AG).
+const ABJAD_LEGAL = new Set(['shrkh', 'shrkt', 'dm', 'kmpni'])
+
+/**
+ * Prepares one spelling of a name: its words, their keys and weights, and its legal forms.
+ * `parenthetical` marks a name found in parentheses inside another.
+ */
+export function prepareName (name: string, parenthetical = false): PreparedName {
+  const latin = toLatinWords(name)
+  const phonetic = latin.map((w) => phoneticKey(w.text))
+  const { hitOf, hits } = findLegalForms(phonetic, latin.map((w, i) => !w.abjad || ABJAD_LEGAL.has(phonetic[i] ?? '')))
+  const words: NameWord[] = []
+  const legalWords: string[] = []
+  latin.forEach((w, i) => {
+    if (hitOf[i] !== -1) {
+      legalWords.push(w.text)
+      return
+    }
+    const key = phonetic[i] ?? ''
+    const role = roleOf(w.text, key)
+    words.push({
+      text: w.text,
+      key,
+      letters: letterSet(key),
+      vowels: vowelKey(key),
+      consonants: consonantKey(w.text),
+      weight: WEIGHTS[role],
+      role,
+      abjad: w.abjad
+    })
+  })
+  return { source: name, words, legalForms: hits.map((hit) => ({ ...hit, words: hit.indices.map((i) => latin[i]?.text ?? '').join(' ') })), legalWords, parenthetical }
+}
+
+function roleOf (text: string, phonetic: string): NameWord['role'] {
+  if (STOP_WORDS.has(text)) return 'stop'
+  if (TITLES.has(text)) return 'stop'
+  if (text.length === 1) return 'initial'
+  if (CONNECTORS.has(phonetic)) return 'connector'
+  if (GENERIC_WORDS.has(phonetic)) return 'generic'
+  return 'core'
+}

@@ -1,0 +1,88 @@
+import type { LegalFormHit } from './legal-forms.js'
+
+/** An identifier of a party: passport, national id, registration or tax number, IMO, … */
+export interface PartyIdentifier {
+  type: string
+  value: string
+}
+
+/** A party as screened: an application's end user or consignee, or a denied party. */
+export interface PartyInput {
+  name: string
+  aliases?: string[]
+  /** ISO 3166-1 alpha-2 or alpha-3 code, or an English country name. */
+  country?: string | null
+  address?: string | null
+  identifiers?: PartyIdentifier[]
+}
+
+export type NameKind = 'name' | 'alias'
+
+/** One piece of evidence behind a score, and how much it added (or took away). */
+export interface MatchFeature {
+  feature: 'name' | 'legal-form' | 'identifier' | 'country' | 'address'
+  value: number | string
+  contribution: number
+  note: string
+}
+
+export interface PartyMatch {
+  /** In [0, 1]: the sum of the features' contributions, clamped. */
+  score: number
+  isMatch: boolean
+  /** The pair of names that matched best: one of ours, one of theirs. */
+  matched: { queryName: string, candidateName: string, candidateNameKind: NameKind }
+  features: MatchFeature[]
+  /** One or two sentences for an officer: which names matched, why, and the score. */
+  explanation: string
+}
+
+export interface ScoreOptions {
+  /** Score from which `isMatch` is true; DEFAULT_PARTY_THRESHOLD if not given. */
+  threshold?: number
+}
+
+/**
+ * A word of a prepared name. `key` is its phonetic key (see `phoneticKey`), `vowels` the same
+ * with its vowels folded (`vowelKey`), `consonants` its consonant skeleton (`consonantKey`); `role` sets its weight: distinctive words count fully, generic words
+ * ("trading", "technology"), connectors ("bin", "abu") and initials less, stop words and
+ * titles hardly at all.
+ */
+export interface NameWord {
+  text: string
+  key: string
+  /** The letters of `key`, as bits (see `letterSet`). */
+  letters: number
+  vowels: string
+  consonants: string
+  weight: number
+  role: 'core' | 'generic' | 'connector' | 'initial' | 'stop'
+  abjad: boolean
+}
+
+/** One spelling of a name, ready to compare: legal forms set apart from the words. */
+export interface PreparedName {
+  source: string
+  words: NameWord[]
+  legalForms: LegalFormHit[]
+  legalWords: string[]
+  /** Written in parentheses inside a longer name: "EBCC" in "Emal Bilal Construction Company (EBCC)". */
+  parenthetical: boolean
+}
+
+export interface PreparedPartyName {
+  source: string
+  kind: NameKind
+  /** The name (each part, when it lists several), then the names in its parentheses (see `prepareNameForms`). */
+  forms: PreparedName[]
+}
+
+/** A party prepared once by `prepareParty`, to be scored against many others. */
+export interface PreparedParty {
+  readonly kind: 'prepared-party'
+  names: PreparedPartyName[]
+  /** ISO 3166-1 alpha-2 code, or the normalised name when it is not a known country. */
+  country: string | null
+  addressWords: Set<string>
+  identifiers: PartyIdentifier[]
+}

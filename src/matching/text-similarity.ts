@@ -1,0 +1,257 @@
+const flagsA: Uint8Array = new Uint8Array(64)
+const flagsB: Uint8Array = new Uint8Array(64)
+
+/**
+ * Jaro-Winkler similarity of two strings, in [0, 1] (1: equal). Prefix scale 0.1, prefix up
+ * to 4 characters, as in Winkler (1990). Compares UTF-16 code units, so pass normalised text.
+ */
+export function jaroWinkler (a: string, b: string): number {
+  if (a === b) return 1
+  const la = a.length
+  const lb = b.length
+  if (la === 0 || lb === 0) return 0
+  const fa = la <= 64 ? flagsA.fill(0, 0, la) : new Uint8Array(la)
+  const fb = lb <= 64 ? flagsB.fill(0, 0, lb) : new Uint8Array(lb)
+  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1)
+  let matches = 0
+  for (let i = 0; i < la; i++) {
+    const from = Math.max(0, i - window)
+    const to = Math.min(lb - 1, i + window)
+    const c = a.charCodeAt(i)
+    for (let j = from; j <= to; j++) {
+      if (fb[j] === 0 && b.charCodeAt(j) === c) {
+        fa[i] = 1
+        fb[j] = 1
+        matches++
+        break
+      }
+    }
+  }
+  if (matches === 0) return 0
+  let transpositions = 0
+  let k = 0
+  for (let i = 0; i < la; i++) {
+    if (fa[i] === 0) continue
+    while (fb[k] === 0) k++
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++
+    k++
+  }
+  const jaro = (matches / la + matches / lb + (matches - transpositions / 2) / matches) / 3
+  let prefix = 0
+  const maxPrefix = Math.min(4, la, lb)
+  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++
+  return jaro + prefix * 0.1 * (1 - jaro)
+}
+
+const row: number[] = []
+
+/** Levenshtein edit distance (insertions, deletions, substitutions each cost 1). */
+export function levenshtein (a: string, b: string): number {
+  if (a === b) return 0
+  if (a.length === 0) return b.length
+  if (b.length === 0) return a.length
+  for (let j = 0; j <= b.length; j++) row[j] = j
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] ?? 0
+    row[0] = i
+    const c = a.charCodeAt(i - 1)
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] ?? 0
+      const cost = c === b.charCodeAt(j - 1) ? 0 : 1
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost)
+      diagonal = above
+    }
+  }
+  return row[b.length] ?? 0
+}
+
+const VOWELS = 'aeiou'
+// Letters that romanisations swap for one another: voiced and voiceless pairs, c as k or s.
+const KINDRED = ['bp', 'dt', 'gk', 'ck', 'cs', 'sz', 'fv', 'uv', 'iy', 'ij']
+
+let costs: { substitute: Float32Array, indel: Float32Array } | undefined
+
+// Edit costs over lowercase ASCII: a vowel for a vowel 0.4, kindred consonants 0.5, adding or
+// dropping a vowel or an h 0.5, anything else 1.
+function editCosts (): { substitute: Float32Array, indel: Float32Array } {
+  if (costs !== undefined) return costs
+  const substitute = new Float32Array(128 * 128).fill(1)
+  const indel = new Float32Array(128).fill(1)
+  for (let c = 0; c < 128; c++) substitute[c * 128 + c] = 0
+  for (const x of VOWELS) {
+    indel[x.charCodeAt(0)] = 0.5
+    for (const y of VOWELS) if (x !== y) substitute[x.charCodeAt(0) * 128 + y.charCodeAt(0)] = 0.4
+  }
+  indel['h'.charCodeAt(0)] = 0.5
+  for (const [x = '', y = ''] of KINDRED.map((pair) => [...pair])) {
+    substitute[x.charCodeAt(0) * 128 + y.charCodeAt(0)] = 0.5
+    substitute[y.charCodeAt(0) * 128 + x.charCodeAt(0)] = 0.5
+  }
+  costs = { substitute, indel }
+  return costs
+}
+
+const weightedRow: number[] = []
+
+/**
+ * Edit distance where the usual romanisation differences cost less than other edits (see
+ * `editCosts`): "ahmed" and "ahmet" are 0.5 apart, "barsukov" and "barsukou" 0.5.
+ */
+export function romanisationDistance (a: string, b: string): number {
+  if (a === b) return 0
+  const { substitute, indel } = editCosts()
+  weightedRow[0] = 0
+  for (let j = 1; j <= b.length; j++) weightedRow[j] = (weightedRow[j - 1] ?? 0) + (indel[b.charCodeAt(j - 1)] ?? 1)
+  for (let i = 1; i <= a.length; i++) {
+    const c = a.charCodeAt(i - 1)
+    const deleteC = indel[c] ?? 1
+    let diagonal: number = weightedRow[0] ?? 0
+    weightedRow[0] = diagonal + deleteC
+    for (let j = 1; j <= b.length; j++) {
+      const d = b.charCodeAt(j - 1)
+      const above = weightedRow[j] ?? 0
+      const change = c === d ? 0 : c < 128 && d < 128 ? substitute[c * 128 + d] ?? 1 : 1
+      weightedRow[j] = Math.min(above + deleteC, (weightedRow[j - 1] ?? 0) + (indel[d] ?? 1), diagonal + change)
+      diagonal = above
+    }
+  }
+  return weightedRow[b.length] ?? 0
+}
+
+/**
+ * Similarity of two words for name matching, in [0, 1]: the mean of Jaro-Winkler (kind to
+ * shared prefixes) and the romanisation-weighted edit distance over the longer length (strict
+ * on short words), rescaled so that words needing more than about a third of their letters
+ * changed score 0.
+ */
+export function wordSimilarity (a: string, b: string): number {
+  if (a === b) return 1
+  const edit = Math.max(0, 1 - romanisationDistance(a, b) / Math.max(a.length, b.length))
+  const mean = (jaroWinkler(a, b) + edit) / 2
+  return mean <= 0.6 ? 0 : (mean - 0.6) / 0.4
+}
+
+/** A word to align: `weight` is how much it says about identity (0 to 1). */
+export interface AlignedWord {
+  key: string
+  weight: number
+}
+
+/**
+ * One step of an alignment: words of one side (several when they were joined, "gazprom" +
+ * "bank") paired with words of the other ("gazprombank"), with their similarity.
+ */
+export interface WordPair {
+  a: number[]
+  b: number[]
+  similarity: number
+}
+
+export interface Alignment {
+  similarity: number
+  pairs: WordPair[]
+  unmatchedA: number[]
+  unmatchedB: number[]
+}
+
+export interface AlignOptions<T extends AlignedWord> {
+  /** Similarity of two words in [0, 1]. */
+  similarity: (a: T, b: T) => number
+  /** The word that `words[start]` to `words[end - 1]` make when written together. */
+  join: (words: readonly T[], start: number, end: number) => T
+  /** Pairs below this similarity are left unmatched. */
+  minSimilarity: number
+  /** Longest run of adjacent words joined into one (default 3). */
+  maxRun?: number
+  /**
+   * Whether a joined run is worth comparing with a word: by default only when they begin
+   * alike and their lengths are close.
+   */
+  worthJoining?: (joined: T, word: T) => boolean
+}
+
+function closeInLength (joined: AlignedWord, word: AlignedWord): boolean {
+  return word.key[0] === joined.key[0] && Math.abs(word.key.length - joined.key.length) <= 2 + joined.key.length / 4
+}
+
+interface Candidate { a: number[], b: number[], similarity: number, weight: number }
+
+/**
+ * Aligns two word lists one-to-one, regardless of order, letting a run of adjacent words on
+ * one side pair with one word on the other (joined or split words). Greedy by similarity,
+ * then by the weight covered. The similarity is the weighted Dice coefficient
+ * Σ sim·(wA + wB) / (ΣwA + ΣwB): unmatched words count against it by their weight.
+ */
+export function alignWords<T extends AlignedWord> (a: readonly T[], b: readonly T[], options: AlignOptions<T>): Alignment {
+  const candidates: Candidate[] = []
+  const add = (ia: number[], ib: number[], wa: T, wb: T): void => {
+    const similarity = options.similarity(wa, wb)
+    if (similarity >= options.minSimilarity) {
+      candidates.push({ a: ia, b: ib, similarity, weight: sumWeights(a, ia) + sumWeights(b, ib) })
+    }
+  }
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < b.length; j++) add([i], [j], a[i] as T, b[j] as T)
+  }
+  const maxRun = options.maxRun ?? 3
+  const worthJoining = options.worthJoining ?? closeInLength
+  for (const [side, other, flip] of [[a, b, false], [b, a, true]] as const) {
+    for (let start = 0; start < side.length; start++) {
+      for (let end = start + 2; end <= Math.min(side.length, start + maxRun); end++) {
+        const joined = options.join(side, start, end)
+        const indices = range(start, end)
+        for (let j = 0; j < other.length; j++) {
+          const word = other[j] as T
+          if (!worthJoining(joined, word)) continue
+          if (flip) add([j], indices, word, joined)
+          else add(indices, [j], joined, word)
+        }
+      }
+    }
+  }
+  candidates.sort((x, y) => y.similarity - x.similarity || y.weight - x.weight)
+  const usedA = new Uint8Array(a.length)
+  const usedB = new Uint8Array(b.length)
+  const pairs: WordPair[] = []
+  let matched = 0
+  for (const c of candidates) {
+    if (c.a.some((i) => usedA[i] === 1) || c.b.some((j) => usedB[j] === 1)) continue
+    for (const i of c.a) usedA[i] = 1
+    for (const j of c.b) usedB[j] = 1
+    pairs.push({ a: c.a, b: c.b, similarity: c.similarity })
+    matched += c.similarity * c.weight
+  }
+  const total = sumWeights(a, range(0, a.length)) + sumWeights(b, range(0, b.length))
+  return {
+    similarity: total === 0 ? 0 : matched / total,
+    pairs,
+    unmatchedA: range(0, a.length).filter((i) => usedA[i] === 0),
+    unmatchedB: range(0, b.length).filter((j) => usedB[j] === 0)
+  }
+}
+
+/**
+ * Similarity of two lists of words in [0, 1], whatever their order and however they are
+ * joined or split: `tokenSetSimilarity(['gazprom', 'bank'], ['gazprombank'])` is 1. Words
+ * weigh alike; pass normalised words (see `normaliseName`).
+ */
+export function tokenSetSimilarity (a: readonly string[], b: readonly string[]): number {
+  const words = (list: readonly string[]): AlignedWord[] => list.map((key) => ({ key, weight: 1 }))
+  return alignWords(words(a), words(b), {
+    similarity: (x, y) => wordSimilarity(x.key, y.key),
+    join: (list, start, end) => ({ key: list.slice(start, end).map((w) => w.key).join(''), weight: end - start }),
+    minSimilarity: 0.5
+  }).similarity
+}
+
+function sumWeights (words: readonly AlignedWord[], indices: readonly number[]): number {
+  let sum = 0
+  for (const i of indices) sum += words[i]?.weight ?? 0
+  return sum
+}
+
+function range (from: number, to: number): number[] {
+  const out: number[] = []
+  for (let i = from; i < to; i++) out.push(i)
+  return out
+}

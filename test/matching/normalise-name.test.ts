@@ -1,0 +1,92 @@
+import t from 'tap'
+import {
+  consonantKey, findLegalForms, jaroWinkler, nameSearchKeys, normaliseName, phoneticKey, prepareNameForms, toLatinWords,
+  tokenSetSimilarity
+} from '../../src/matching/index.js'
+
+// Names from /work/shared/data: OFAC = ofac-sdn-2021/sdn.csv and alt.csv, UN =
+// un-consolidated-2026/un_names.csv, BIS = us-restricted-lists-2026/bis_entity_list.json.
+// The Romashka lines are the STYLE.md example, not listed parties.
+t.test('normaliseName: Latin, lowercase, no punctuation or legal forms, words in order', async (t) => {
+  const names: Array<[string, string]> = [
+    ['OOO "Romashka"', 'romashka'],
+    ['ООО «Ромашка»', 'romashka'],
+    ['Romashka, LLC', 'romashka'],
+    ['Общество с ограниченной ответственностью "Ромашка"', 'romashka'],
+    ['CIMEX, S.A.', 'cimex'], // OFAC 537
+    ['ANGLO-CARIBBEAN CO., LTD.', 'anglo caribbean'], // OFAC 173
+    ['HAVANA INTERNATIONAL BANK, LTD', 'havana international bank'], // OFAC alt 906
+    ['ROSOBORONEKSPORT OAO', 'rosoboroneksport'], // OFAC 18782
+    ['LAKOKRASKA OPEN JOINT-STOCK COMPANY', 'lakokraska'], // OFAC
+    ['Joint Stock Company Concern Avtomatika', 'concern avtomatika'], // BIS
+    ['Tro.Ya, LLC', 'troya'], // BIS
+    ['Shenzhen Ditai Technology Со., Ltd.', 'shenzhen ditai technology'], // BIS: "Со" is Cyrillic
+    ['Эмират Кавказ', 'emirat kavkaz'], // UN 2971893
+    ['JÉRÔME KAKWAVU BUKANDE', 'jerome kakwavu bukande'], // UN 6907997
+    ['Company Limited', 'company limited'] // legal forms only: nothing else to keep
+  ]
+  for (const [raw, expected] of names) t.equal(normaliseName(raw), expected, raw)
+})
+
+t.test('toLatinWords transliterates every script and marks abjad words', async (t) => {
+  // UN 6908048, original script of SADDAM HUSSEIN AL-TIKRITI: the article "ال" is dropped
+  t.strictSame(toLatinWords('صدام حسين التكريتي').map((w) => [w.text, w.abjad]), [['sdm', true], ['hsyn', true], ['tkryty', true]])
+  t.strictSame(toLatinWords('Умаров Доку Хаматович').map((w) => w.text), ['umarov', 'doku', 'khamatovich']) // UN 2960872
+  t.strictSame(toLatinWords('华为技术').map((w) => w.text), ['hua', 'wei', 'ji', 'shu'], 'one word per Han syllable')
+  t.strictSame(toLatinWords('Ελληνικά').map((w) => w.text), ['ellinika'])
+})
+
+t.test('phoneticKey folds romanisation variants; consonantKey meets abjad spellings', async (t) => {
+  const same: Array<[string, string]> = [
+    ['yakovlev', 'jakovlev'],
+    ['gaziev', 'gaziyev'],
+    ['hussein', 'husayn'],
+    ['tsoy', 'tzoi'],
+    ['dzhikhad', 'jihad'],
+    ['ivanoff', 'ivanov'],
+    ['abdurrahman', 'abdalrahman'],
+    ['sirajuddin', 'sirajaldin']
+  ]
+  for (const [a, b] of same) t.equal(phoneticKey(a), phoneticKey(b), `${a} ~ ${b}`)
+  t.not(phoneticKey('zhang'), phoneticKey('yang'), 'zh is not folded into y')
+  t.equal(consonantKey('saddam'), consonantKey('sdm'))
+  t.equal(consonantKey('tikriti'), consonantKey('tkryty'))
+  t.equal(consonantKey('javad'), consonantKey('jwd'))
+})
+
+t.test('findLegalForms: longest form wins; short forms only at the ends', async (t) => {
+  const words = (name: string): string[] => toLatinWords(name).map((w) => phoneticKey(w.text))
+  const llc = findLegalForms(words('Limited Liability Company Gazprom Bureniye'))
+  t.strictSame(llc.hits.map((h) => h.family), ['limited-liability'])
+  t.strictSame(llc.hitOf, [0, 0, 0, -1, -1])
+  t.strictSame(findLegalForms(words('Ak Bars Holding')).hits, [], '"ak" in the middle of nowhere is no legal form') // BIS
+  t.strictSame(findLegalForms(words('VABO 2005 EOOD')).hits, [], 'unknown forms stay words') // OFAC
+  t.strictSame(findLegalForms(words('ATLAS HOLDING SAL')).hits.map((h) => h.words), ['sal']) // OFAC
+})
+
+t.test('prepareNameForms reads names in parentheses and lists separated by ";"', async (t) => {
+  // BIS (Afghanistan); UN 6908547; UN 6908060 alias list
+  t.strictSame(prepareNameForms('Emal Bilal Construction Company (EBCC)').map((f) => [f.words.map((w) => w.text).join(' '), f.parenthetical]),
+    [['emal bilal construction', false], ['ebcc', true]])
+  t.strictSame(prepareNameForms('Amir Khazmat (original script: Амир Хазмат)').map((f) => f.words.map((w) => w.text).join(' ')),
+    ['amir khazmat', 'amir khazmat'])
+  t.equal(prepareNameForms('Husain Salimi; Hosain Salimi; Hussain Salimi').length, 3)
+})
+
+t.test('nameSearchKeys: what to store and query for trigram retrieval', async (t) => {
+  t.strictSame(nameSearchKeys('Gazprom Bank'), ['gazprom bank', 'gazprombank'])
+  t.ok(nameSearchKeys('GAZPROMBANK').includes('gazprombank'), 'joined and split names share a key')
+  t.strictSame(nameSearchKeys('OOO Kaspersky Group'), nameSearchKeys('Kaspersky Group Limited Liability Company')) // BIS
+  t.ok(nameSearchKeys('صدام حسين التكريتي').includes('sdm hsn tkrt'), 'abjad names add their consonants')
+  t.strictSame(nameSearchKeys('Company Limited'), [], 'legal forms alone are not searchable')
+})
+
+t.test('jaroWinkler and tokenSetSimilarity', async (t) => {
+  const cases: Array<[string, string, number]> = [['MARTHA', 'MARHTA', 0.961], ['DWAYNE', 'DUANE', 0.84], ['DIXON', 'DICKSONX', 0.813]]
+  for (const [a, b, expected] of cases) t.equal(Math.round(jaroWinkler(a, b) * 1000) / 1000, expected, `${a} ${b}`)
+  t.equal(jaroWinkler('', 'abc'), 0)
+  t.equal(jaroWinkler('abc', 'abc'), 1)
+  t.equal(tokenSetSimilarity(['gazprom', 'bank'], ['gazprombank']), 1)
+  t.equal(tokenSetSimilarity(['navarro', 'omeara'], ['omeara', 'navarro']), 1)
+  t.ok(tokenSetSimilarity(['bank', 'melli'], ['bank', 'mellat']) < 0.85)
+})
