@@ -223,11 +223,13 @@ function nearestOthers (query: string, party: Party, index: ReturnType<typeof bu
 }
 
 // Different parties whose names are the same once spelling is normalised (same phonetic words
-// in any order, or the same letters once joined): no name matcher can or should tell them apart.
+// in any order, or the same letters once joined, stop words included): no name matcher can or
+// should tell them apart.
 function isHomonym (a: string, b: string): boolean {
   const ka = info(a).keys
   const kb = info(b).keys
-  return [...ka].sort().join(' ') === [...kb].sort().join(' ') || ka.join('') === kb.join('')
+  const joined = (name: string): string => prepareName(name).words.map((w) => w.key).join('')
+  return [...ka].sort().join(' ') === [...kb].sort().join(' ') || ka.join('') === kb.join('') || joined(a) === joined(b)
 }
 
 function buildPairs (parties: Party[]): Pair[] {
@@ -315,6 +317,14 @@ function main (): void {
   out.push(row('= everything', count(pairs)))
   out.push('')
   for (const list of ['UN', 'OFAC', 'BIS']) out.push(row(`spelling, ${list}`, count(spelling.filter((p) => p.list === list))))
+  out.push('')
+  out.push('Spelling variants at other thresholds (precision / recall):')
+  out.push([0.75, 0.8, 0.85, 0.9, 0.95].map((threshold) => {
+    const hits = (p: Pair): boolean => (p.match?.score ?? 0) >= threshold
+    const tp = spelling.filter((p) => p.positive && hits(p)).length
+    const fp = spelling.filter((p) => !p.positive && !p.homonym && hits(p)).length
+    return `  ${threshold.toFixed(2)}: ${fmt(tp / Math.max(1, tp + fp)).trim()} / ${fmt(tp / spelling.filter((p) => p.positive).length).trim()}`
+  }).join(''))
   out.push('')
   out.push('Worst misses among spelling variants (lowest scores):')
   for (const p of spelling.filter((p) => p.positive && p.match?.isMatch !== true).sort(byScore).slice(0, WORST)) out.push(describe(p))

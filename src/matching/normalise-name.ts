@@ -1,4 +1,5 @@
 import { findLegalForms } from './legal-forms.js'
+import { wordSimilarity } from './text-similarity.js'
 import type { NameWord, PreparedName } from './party-types.js'
 import { consonantKey, letterSet, phoneticKey, toLatinWords, vowelKey } from './transliterate.js'
 
@@ -33,7 +34,11 @@ const GENERIC_WORDS = new Set(('bank trading trade traders international intl gr
 // Connectors inside Arabic and Berber personal names: "bin", "ibn", "abu", "ould".
 const CONNECTORS = new Set('bin ibn bint abu abou abo ben ould ag'.split(' ').map(phoneticKey))
 
-const WEIGHTS = { core: 1, generic: 0.5, connector: 0.5, initial: 0.4, stop: 0.05 } as const
+const WEIGHTS = { core: 1, generic: 0.5, patronymic: 0.5, connector: 0.5, initial: 0.4, stop: 0.05 } as const
+
+// Russian, Ukrainian and Belarusian patronymics: often left out, and spelt differently in each
+// language ("Grigoriyevich", "Hryhoryavich").
+const PATRONYMIC = /(?:ovich|evich|avich|ovych|ievich|yevich|ovna|evna|auna|ivna|ichna)$/
 
 const PARENTHESES = /[([{]([^)\]}]*)[)\]}]/gu
 const VARIANT_LABEL = /^\s*(?:original script|a\.?k\.?a\.?|f\.?k\.?a\.?|n\.?k\.?a\.?|also known as|formerly(?: known as)?|previously|now)\s*[:.,]?\s*/iu
@@ -73,19 +78,45 @@ export function nameSearchKeys (name: string): string[] {
 /**
  * A name and the names written inside it: "Emal Bilal Construction Company (EBCC)" is read
  * as "Emal Bilal Construction Company" and "EBCC"; "Amir Khazmat (original script: Амир
- * Хазмат)" as both spellings. The first form is the name without its parentheses.
+ * Хазмат)" as both spellings; "X; Y" as X and Y. Parentheses that qualify the name
+ * ("Huawei Device (Dongguan)") stay part of it. Names set aside from parentheses are marked
+ * `parenthetical`.
  */
 export function prepareNameForms (name: string): PreparedName[] {
   const forms: PreparedName[] = []
   for (const part of name.split(';')) {
-    const outside = part.replace(PARENTHESES, ' ')
-    if (HAS_TEXT.test(outside)) forms.push(prepareName(outside))
+    const outsideWords = toLatinWords(part.replace(PARENTHESES, ' ')).map((w) => w.text)
+    const asides: string[] = []
+    let full = part
     for (const m of part.matchAll(PARENTHESES)) {
-      const inside = (m[1] ?? '').replace(VARIANT_LABEL, '')
-      if (HAS_TEXT.test(inside)) forms.push(prepareName(inside, true))
+      const inside = m[1] ?? ''
+      if (VARIANT_LABEL.test(inside) || restates(inside, outsideWords)) {
+        full = full.replace(m[0], ' ')
+        asides.push(inside.replace(VARIANT_LABEL, ''))
+      }
     }
+    if (HAS_TEXT.test(full)) forms.push(prepareName(full))
+    for (const aside of asides) if (HAS_TEXT.test(aside)) forms.push(prepareName(aside, true))
   }
   return forms.length > 0 ? forms : [prepareName(name)]
+}
+
+// A parenthesis restates the name when it is one word that is the name's acronym ("EBCC") or
+// a respelling of one of its words ("Butayev (Butaev)"). Other parentheses qualify the name
+// ("Huawei Device (Dongguan)") and stay part of it.
+function restates (inside: string, outsideWords: string[]): boolean {
+  const words = toLatinWords(inside).map((w) => w.text)
+  const [word] = words
+  if (words.length !== 1 || word === undefined) return false
+  const initials = outsideWords.filter((w) => !STOP_WORDS.has(w)).map((w) => w[0] ?? '').join('')
+  if (word.length >= 2 && word[0] === initials[0] && isSubsequence(word, initials)) return true
+  return outsideWords.some((w) => w.length >= 4 && wordSimilarity(phoneticKey(w), phoneticKey(word)) >= 0.5)
+}
+
+function isSubsequence (short: string, long: string): boolean {
+  let k = 0
+  for (const c of long) if (c === short[k]) k++
+  return k === short.length
 }
 
 const HAS_TEXT = /[\p{L}\p{N}]/u
@@ -129,6 +160,7 @@ function roleOf (text: string, phonetic: string): NameWord['role'] {
   if (STOP_WORDS.has(text)) return 'stop'
   if (TITLES.has(text)) return 'stop'
   if (text.length === 1) return 'initial'
+  if (text.length >= 8 && PATRONYMIC.test(text)) return 'patronymic'
   if (CONNECTORS.has(phonetic)) return 'connector'
   if (GENERIC_WORDS.has(phonetic)) return 'generic'
   return 'core'

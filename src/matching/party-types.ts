@@ -45,7 +45,7 @@ export interface ScoreOptions {
 /**
  * A word of a prepared name. `key` is its phonetic key (see `phoneticKey`), `vowels` the same
  * with its vowels folded (`vowelKey`), `consonants` its consonant skeleton (`consonantKey`); `role` sets its weight: distinctive words count fully, generic words
- * ("trading", "technology"), connectors ("bin", "abu") and initials less, stop words and
+ * ("trading", "technology"), patronymics, connectors ("bin", "abu") and initials less, stop words and
  * titles hardly at all.
  */
 export interface NameWord {
@@ -56,7 +56,7 @@ export interface NameWord {
   vowels: string
   consonants: string
   weight: number
-  role: 'core' | 'generic' | 'connector' | 'initial' | 'stop'
+  role: 'core' | 'generic' | 'patronymic' | 'connector' | 'initial' | 'stop'
   abjad: boolean
 }
 

@@ -113,7 +113,9 @@ function alignNames (a: PreparedName, b: PreparedName): Alignment {
   if (!a.words.some(isTelling) || !b.words.some(isTelling)) {
     return { similarity: 0, pairs: [], unmatchedA: [], unmatchedB: [] }
   }
-  return alignWords(a.words, b.words, { similarity: nameWordSimilarity, join: joinWords, worthJoining, minSimilarity: 0.3 })
+  return alignWords(a.words, b.words, {
+    similarity: nameWordSimilarity, join: joinWords, worthJoining, minSimilarity: 0.3, unmatchedPenalty: UNMATCHED_PENALTY
+  })
 }
 
 function worthJoining (joined: NameWord, word: NameWord): boolean {
@@ -123,24 +125,30 @@ function worthJoining (joined: NameWord, word: NameWord): boolean {
   return joined.key[0] === word.key[0] && Math.abs(joined.key.length - word.key.length) <= 2 + word.key.length / 4
 }
 
+// A word of one name with no counterpart in the other ("Yasir" in "Yasir Sabawi Ibrahim Hassan")
+// weighs this much more than a matched one: sons, branches and sub-units share most words.
+const UNMATCHED_PENALTY = 1.5
+
 function isTelling (word: NameWord): boolean {
   return word.role !== 'stop'
 }
 
 /**
- * Similarity of two words of names: 1 when spelt alike, 0.97 when they differ only by a
+ * Similarity of two words of names: 0 for stop words, which count only inside joined runs
+ * ("abd al rahman" = "abdelrahman"), 1 when spelt alike, 0.97 when they differ only by a
  * romanisation variant, 0.8 for an initial and a word it begins, else the best of
  * `wordSimilarity` of the phonetic keys (0 when they share under a third of their letters),
- * 0.9 (or 0.85 × their similarity) for their vowel-folded
+ * 0.88 (or 0.85 × their similarity) for their vowel-folded
  * keys, and 0.8 for an abbreviation of 4 letters or more ("trans", "transportation"); a word
  * written in an abjad is also compared by its consonants.
  */
 function nameWordSimilarity (x: NameWord, y: NameWord): number {
+  if (x.role === 'stop' || y.role === 'stop') return 0
   if (x.text === y.text) return 1
   if (x.key === y.key) return 0.97
   if (x.role === 'initial' || y.role === 'initial') return x.text[0] === y.text[0] ? 0.8 : 0
   let similarity = 0
-  if (x.vowels === y.vowels) similarity = 0.9
+  if (x.vowels === y.vowels) similarity = 0.88
   else if (shareLetters(x.letters, y.letters)) {
     similarity = wordSimilarity(x.key, y.key)
     if (similarity > 0) similarity = Math.max(similarity, 0.85 * wordSimilarity(x.vowels, y.vowels))
@@ -202,9 +210,10 @@ function describeAlignment (pair: NamePair): string {
     if (p.similarity === 1) return `${ours} = ${theirs}${joined}`
     return `${ours} ~ ${theirs} (${round(p.similarity)}${joined})`
   })
+  const telling = (name: PreparedName) => (i: number): boolean => name.words[i]?.role !== 'stop'
   const unmatched = [
-    ...alignment.unmatchedA.map((i) => `ours "${query.words[i]?.text ?? ''}"`),
-    ...alignment.unmatchedB.map((j) => `theirs "${candidate.words[j]?.text ?? ''}"`)
+    ...alignment.unmatchedA.filter(telling(query)).map((i) => `ours "${query.words[i]?.text ?? ''}"`),
+    ...alignment.unmatchedB.filter(telling(candidate)).map((j) => `theirs "${candidate.words[j]?.text ?? ''}"`)
   ]
   return parts.join(', ') + (unmatched.length > 0 ? `; unmatched: ${unmatched.join(', ')}` : '')
 }

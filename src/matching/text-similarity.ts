@@ -66,26 +66,27 @@ export function levenshtein (a: string, b: string): number {
 }
 
 const VOWELS = 'aeiou'
-// Letters that romanisations swap for one another: voiced and voiceless pairs, c as k or s.
-const KINDRED = ['bp', 'dt', 'gk', 'ck', 'cs', 'sz', 'fv', 'uv', 'iy', 'ij']
+// Letters that romanisations swap for one another: voiced and voiceless pairs, c as k or s,
+// h for kh, a final t or h for the Arabic ta marbuta.
+const KINDRED = ['bp', 'dt', 'gk', 'ck', 'cs', 'sz', 'fv', 'uv', 'iy', 'ij', 'hk', 'ht']
 
 let costs: { substitute: Float32Array, indel: Float32Array } | undefined
 
-// Edit costs over lowercase ASCII: a vowel for a vowel 0.4, kindred consonants 0.5, adding or
-// dropping a vowel or an h 0.5, anything else 1.
+// Edit costs over lowercase ASCII: a vowel for a vowel 0.3, kindred consonants 0.35, adding or
+// dropping a vowel or an h 0.4, anything else 1.
 function editCosts (): { substitute: Float32Array, indel: Float32Array } {
   if (costs !== undefined) return costs
   const substitute = new Float32Array(128 * 128).fill(1)
   const indel = new Float32Array(128).fill(1)
   for (let c = 0; c < 128; c++) substitute[c * 128 + c] = 0
   for (const x of VOWELS) {
-    indel[x.charCodeAt(0)] = 0.5
-    for (const y of VOWELS) if (x !== y) substitute[x.charCodeAt(0) * 128 + y.charCodeAt(0)] = 0.4
+    indel[x.charCodeAt(0)] = 0.4
+    for (const y of VOWELS) if (x !== y) substitute[x.charCodeAt(0) * 128 + y.charCodeAt(0)] = 0.3
   }
-  indel['h'.charCodeAt(0)] = 0.5
+  indel['h'.charCodeAt(0)] = 0.4
   for (const [x = '', y = ''] of KINDRED.map((pair) => [...pair])) {
-    substitute[x.charCodeAt(0) * 128 + y.charCodeAt(0)] = 0.5
-    substitute[y.charCodeAt(0) * 128 + x.charCodeAt(0)] = 0.5
+    substitute[x.charCodeAt(0) * 128 + y.charCodeAt(0)] = 0.35
+    substitute[y.charCodeAt(0) * 128 + x.charCodeAt(0)] = 0.35
   }
   costs = { substitute, indel }
   return costs
@@ -95,7 +96,7 @@ const weightedRow: number[] = []
 
 /**
  * Edit distance where the usual romanisation differences cost less than other edits (see
- * `editCosts`): "ahmed" and "ahmet" are 0.5 apart, "barsukov" and "barsukou" 0.5.
+ * `editCosts`): "ahmed" and "ahmet" are 0.35 apart, "barsukov" and "barsukou" 0.35.
  */
 export function romanisationDistance (a: string, b: string): number {
   if (a === b) return 0
@@ -163,6 +164,8 @@ export interface AlignOptions<T extends AlignedWord> {
   minSimilarity: number
   /** Longest run of adjacent words joined into one (default 3). */
   maxRun?: number
+  /** How much more an unmatched word weighs than a matched one (default 1). */
+  unmatchedPenalty?: number
   /**
    * Whether a joined run is worth comparing with a word: by default only when they begin
    * alike and their lengths are close.
@@ -180,7 +183,8 @@ interface Candidate { a: number[], b: number[], similarity: number, weight: numb
  * Aligns two word lists one-to-one, regardless of order, letting a run of adjacent words on
  * one side pair with one word on the other (joined or split words). Greedy by similarity,
  * then by the weight covered. The similarity is the weighted Dice coefficient
- * Σ sim·(wA + wB) / (ΣwA + ΣwB): unmatched words count against it by their weight.
+ * Σ sim·(wA + wB) / (ΣwA + ΣwB + (penalty − 1)·Σw unmatched): unmatched words count against
+ * it by their weight, times `unmatchedPenalty`.
  */
 export function alignWords<T extends AlignedWord> (a: readonly T[], b: readonly T[], options: AlignOptions<T>): Alignment {
   const candidates: Candidate[] = []
@@ -221,13 +225,11 @@ export function alignWords<T extends AlignedWord> (a: readonly T[], b: readonly 
     pairs.push({ a: c.a, b: c.b, similarity: c.similarity })
     matched += c.similarity * c.weight
   }
-  const total = sumWeights(a, range(0, a.length)) + sumWeights(b, range(0, b.length))
-  return {
-    similarity: total === 0 ? 0 : matched / total,
-    pairs,
-    unmatchedA: range(0, a.length).filter((i) => usedA[i] === 0),
-    unmatchedB: range(0, b.length).filter((j) => usedB[j] === 0)
-  }
+  const unmatchedA = range(0, a.length).filter((i) => usedA[i] === 0)
+  const unmatchedB = range(0, b.length).filter((j) => usedB[j] === 0)
+  const unmatched = sumWeights(a, unmatchedA) + sumWeights(b, unmatchedB)
+  const total = sumWeights(a, range(0, a.length)) + sumWeights(b, range(0, b.length)) + ((options.unmatchedPenalty ?? 1) - 1) * unmatched
+  return { similarity: total === 0 ? 0 : matched / total, pairs, unmatchedA, unmatchedB }
 }
 
 /**
