@@ -42,7 +42,10 @@ const ConfigEnv = Type.Object({
   SYNC_RESPONSE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
   SYNC_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, default: 33_554_432 }),
   SYNC_BACKOFF_BASE_MS: Type.Integer({ minimum: 1, default: 1_000 }),
-  SYNC_BACKOFF_CAP_MS: Type.Integer({ minimum: 1, default: 300_000 })
+  SYNC_BACKOFF_CAP_MS: Type.Integer({ minimum: 1, default: 300_000 }),
+  MATCH_PARTY_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.85, description: 'party match score from which a screening reports a hit (docs/matching.md)' }),
+  MATCH_TRIGRAM_THRESHOLD: Type.Number({ minimum: 0.1, maximum: 1, default: 0.5, description: 'pg_trgm word similarity from which a party is a candidate for scoring' }),
+  MATCH_CANDIDATES: Type.Integer({ minimum: 10, maximum: 5_000, default: 200, description: 'candidates scored per screened party (and per application for items)' })
 })
 type ConfigEnv = Static<typeof ConfigEnv>
 
@@ -76,6 +79,13 @@ export interface Config {
   peerJwksCooldownSeconds: number
   shutdownGraceMs: number
   sync: SyncConfig
+  matching: MatchingConfig
+}
+
+export interface MatchingConfig {
+  partyThreshold: number
+  trigramThreshold: number
+  candidates: number
 }
 
 export interface SyncConfig {
@@ -154,6 +164,11 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
       maxResponseBytes: c.SYNC_MAX_RESPONSE_BYTES,
       backoffBaseMs: c.SYNC_BACKOFF_BASE_MS,
       backoffCapMs: c.SYNC_BACKOFF_CAP_MS
+    }),
+    matching: Object.freeze({
+      partyThreshold: c.MATCH_PARTY_THRESHOLD,
+      trigramThreshold: c.MATCH_TRIGRAM_THRESHOLD,
+      candidates: c.MATCH_CANDIDATES
     })
   })
 }

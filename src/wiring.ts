@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Clock } from './lib/clock.js'
+import { refreshMatchKeys } from './screening/refresh-match-keys.js'
 import { createKeyRing, createUserTokenVerifier, loadKeyEncryptionKey } from './signing/index.js'
 
 /**
@@ -15,6 +16,8 @@ export async function wireServices (config: Config, logger: Logger, clock: Clock
   const db = existingDb ?? await createDb(config)
   try {
     await migrateToLatest(db)
+    const rekeyed = await refreshMatchKeys(db)
+    if (rekeyed > 0) logger.info({ rows: rekeyed }, 'match keys recomputed for the current matchers')
     const keyRing = createKeyRing(db, await loadKeyEncryptionKey(config.keyEncryptionKey))
     const kid = await keyRing.ensure()
     logger.info({ agency: config.agency.id, kid, database: config.databaseUrl === undefined ? 'embedded' : 'postgresql' }, 'agency services ready')

@@ -14,6 +14,9 @@ export interface Database {
   record_items: RecordItemTable
   record_codes: RecordCodeTable
   crosswalk_links: CrosswalkLinkTable
+  screenings: ScreeningTable
+  hit_dispositions: HitDispositionTable
+  audit_events: AuditEventTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -140,6 +143,9 @@ export interface RecordPartyTable {
   country: string | null
   address: string | null
   identifiers: ColumnType<unknown[], string, string>
+  name_keys: ColumnType<string, string | undefined, string>
+  identifier_keys: ColumnType<string[], string[] | undefined, string[]>
+  keys_version: ColumnType<number, number | undefined, number>
 }
 
 export interface RecordItemTable {
@@ -157,6 +163,9 @@ export interface RecordCodeTable {
   item_ordinal: number
   regime: string
   code: string
+  family: string | null
+  canonical: string | null
+  keys_version: ColumnType<number, number | undefined, number>
 }
 
 export interface CrosswalkLinkTable {
@@ -167,4 +176,45 @@ export interface CrosswalkLinkTable {
   to_regime: string
   to_code: string
   relation: 'equivalent' | 'broader' | 'narrower'
+  from_family: string | null
+  from_canonical: string | null
+  to_family: string | null
+  to_canonical: string | null
+  keys_version: ColumnType<number, number | undefined, number>
+}
+
+export interface ScreeningTable {
+  id: string
+  batch_id: string
+  position: number
+  officer: string
+  screened_at: Timestamp
+  application: ColumnType<unknown, string, never>
+  options: ColumnType<unknown, string, never>
+  result: ColumnType<unknown, string, never>
+}
+
+export interface HitDispositionTable {
+  id: string
+  screening_id: string
+  hit_id: string
+  issuer: string
+  record_id: string
+  party_key: string
+  disposition: 'exact' | 'partial' | 'not-identical' | 'false-positive'
+  reason: string
+  officer: string
+  decided_at: Timestamp
+}
+
+export interface AuditEventTable {
+  seq: number
+  at: Timestamp
+  actor: string
+  action: string
+  subject_type: string
+  subject_id: string
+  detail: ColumnType<unknown, string, never>
+  prev_hash: string | null
+  hash: string
 }

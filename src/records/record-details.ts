@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely'
 import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { CrosswalkLinkTable, Database, RecordCodeTable, RecordItemTable, RecordPartyTable } from '../db/schema.js'
+import { codeKeyColumns, linkKeyColumns, partyKeyColumns } from '../screening/match-keys.js'
 import type { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
 import type { ContentByKind, RecordKind } from './types.js'
 
@@ -40,19 +41,19 @@ export async function replaceRecordDetails (trx: Transaction<Database>, records:
     if (kind === 'decision') {
       const decision = content as DecisionContent
       decision.parties.forEach((p, ordinal) => parties.push({
-        ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? [])
+        ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? []), ...partyKeyColumns(p)
       }))
       decision.items.forEach((item, ordinal) => {
         items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null })
-        for (const code of uniqueCodes(item.codes)) codes.push({ ...key, item_ordinal: ordinal, regime: code.regime, code: code.code })
+        for (const code of uniqueCodes(item.codes)) codes.push({ ...key, item_ordinal: ordinal, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
       })
     } else if (kind === 'classification') {
       const classification = content as ClassificationContent
       items.push({ ...key, ordinal: 0, description: classification.item.description, manufacturer: classification.item.manufacturer ?? null, part_number: classification.item.partNumber ?? null })
-      for (const code of uniqueCodes(classification.codes ?? [])) codes.push({ ...key, item_ordinal: 0, regime: code.regime, code: code.code })
+      for (const code of uniqueCodes(classification.codes ?? [])) codes.push({ ...key, item_ordinal: 0, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
     } else {
       const crosswalk = content as CrosswalkContent
-      links.push({ ...key, from_regime: crosswalk.from.regime, from_code: crosswalk.from.code, to_regime: crosswalk.to.regime, to_code: crosswalk.to.code, relation: crosswalk.relation })
+      links.push({ ...key, from_regime: crosswalk.from.regime, from_code: crosswalk.from.code, to_regime: crosswalk.to.regime, to_code: crosswalk.to.code, relation: crosswalk.relation, ...linkKeyColumns(crosswalk) })
     }
   }
   await insertChunks(trx, 'record_parties', parties)
@@ -67,10 +68,18 @@ function uniqueCodes (codes: ReadonlyArray<{ regime: string, code: string }>) {
 }
 
 const COLUMNS: { [T in DetailTable]: Columns<Insertable<Database[T]>> } = {
-  record_parties: [['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['role', 'text'], ['name', 'text'], ['aliases', 'text[]'], ['country', 'text'], ['address', 'text'], ['identifiers', 'jsonb']],
+  record_parties: [
+    ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['role', 'text'], ['name', 'text'], ['aliases', 'text[]'], ['country', 'text'],
+    ['address', 'text'], ['identifiers', 'jsonb'], ['name_keys', 'text'], ['identifier_keys', 'text[]'], ['keys_version', 'smallint']
+  ],
   record_items: [['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['description', 'text'], ['manufacturer', 'text'], ['part_number', 'text']],
-  record_codes: [['issuer', 'text'], ['record_id', 'uuid'], ['item_ordinal', 'smallint'], ['regime', 'text'], ['code', 'text']],
-  crosswalk_links: [['issuer', 'text'], ['record_id', 'uuid'], ['from_regime', 'text'], ['from_code', 'text'], ['to_regime', 'text'], ['to_code', 'text'], ['relation', 'text']]
+  record_codes: [
+    ['issuer', 'text'], ['record_id', 'uuid'], ['item_ordinal', 'smallint'], ['regime', 'text'], ['code', 'text'], ['family', 'text'], ['canonical', 'text'], ['keys_version', 'smallint']
+  ],
+  crosswalk_links: [
+    ['issuer', 'text'], ['record_id', 'uuid'], ['from_regime', 'text'], ['from_code', 'text'], ['to_regime', 'text'], ['to_code', 'text'], ['relation', 'text'],
+    ['from_family', 'text'], ['from_canonical', 'text'], ['to_family', 'text'], ['to_canonical', 'text'], ['keys_version', 'smallint']
+  ]
 }
 
 async function insertChunks<T extends DetailTable> (trx: Transaction<Database>, table: T, rows: Array<Insertable<Database[T]>>) {

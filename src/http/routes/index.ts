@@ -1,5 +1,6 @@
 import type { App } from '../types.js'
 import { declareAccess } from '../plugins/auth.js'
+import { screeningReadRoutes, screeningWriteRoutes } from './screenings.js'
 import { classificationReadRoutes, classificationWriteRoutes } from './classifications.js'
 import { crosswalkReadRoutes, crosswalkWriteRoutes } from './crosswalks.js'
 import { decisionReadRoutes, decisionWriteRoutes } from './decisions.js'
@@ -36,11 +37,13 @@ export async function httpRoutes (app: App) {
     await app.register(decisionImportRoutes, { prefix: '/v1/decisions' })
     await app.register(classificationWriteRoutes, { prefix: '/v1/classifications' })
     await app.register(crosswalkWriteRoutes, { prefix: '/v1/crosswalks' })
+    await app.register(screeningWriteRoutes, { prefix: '/v1/screenings' })
   })
   await app.register(async function recordReaders (app: App) {
     declareAccess(app, ['officer', 'auditor'])
     await app.register(decisionReadRoutes, { prefix: '/v1/decisions' })
     await app.register(classificationReadRoutes, { prefix: '/v1/classifications' })
     await app.register(crosswalkReadRoutes, { prefix: '/v1/crosswalks' })
+    await app.register(screeningReadRoutes, { prefix: '/v1/screenings' })
   })
 }

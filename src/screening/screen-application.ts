@@ -1,0 +1,204 @@
+import { sql, type Transaction } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { MatchingConfig } from '../config.js'
+import {
+  normaliseName, prepareParty, scoreItem, scoreParty,
+  type CrosswalkLink, type ItemMatch, type PartyInput, type PartyMatch, type PreparedParty
+} from '../matching/index.js'
+import { lifecycleOf } from '../records/lifecycle.js'
+import type { DecisionContent, Party } from '../records/schemas.js'
+import { peekKid } from '../signing/index.js'
+import { crosswalkTargets, findCrosswalks, findItemCandidates, findPartyCandidates, type CandidateScope, type RecordKey } from './find-candidates.js'
+import { identifierKey, partySearchKeys } from './match-keys.js'
+import type { Application, ApplicationItem, Hit, PriorDisposition, ScreeningOptions } from './schemas.js'
+
+/** Item relations that count as "the same or an overlapping control entry". */
+const CODE_RELATIONS: ReadonlySet<string> = new Set(['same-entry', 'within', 'contains', 'crosswalk-equivalent'])
+const RELATION_RANK: Record<ItemMatch['relation'], number> = {
+  'same-entry': 5, 'crosswalk-equivalent': 4, within: 3, contains: 3, 'description-only': 1, unrelated: 0
+}
+const SUPPRESSING: ReadonlySet<string> = new Set(['not-identical', 'false-positive'])
+
+export interface ScreeningContext {
+  trx: Transaction<Database>
+  self: string
+  matching: MatchingConfig
+}
+
+/** The key under which a disposition of a hit is remembered for "the same party next time". */
+export function partyKeyOf (party: Pick<Party, 'name'> | undefined): string {
+  return party === undefined ? '' : normaliseName(party.name)
+}
+
+/**
+ * Screens one application against the decisions we hold: candidates are retrieved in
+ * PostgreSQL (trigram-near party names, shared identifiers; denials to the same destination
+ * under related control entries), then every candidate is scored in code, party by party and
+ * item by item, and assessed. Returns the hits ranked, and those an earlier disposition
+ * suppressed apart.
+ */
+export async function screenApplication (ctx: ScreeningContext, application: Application, date: string, options: ScreeningOptions): Promise<{ hits: Hit[], suppressed: Hit[] }> {
+  const scope: CandidateScope = { self: ctx.self, includeOwn: options.includeOwn }
+  const threshold = options.threshold ?? ctx.matching.partyThreshold
+  const candidates = new Map<string, RecordKey>()
+  const add = (keys: RecordKey[]) => { for (const k of keys) candidates.set(`${k.issuer}/${k.recordId}`, k) }
+  for (const party of application.parties) {
+    const identifiers = party.identifiers.flatMap((id) => identifierKey(id.value) ?? [])
+    add(await findPartyCandidates(ctx.trx, scope, partySearchKeys(party), identifiers, { trigramThreshold: ctx.matching.trigramThreshold, limit: ctx.matching.candidates }))
+  }
+  const codes = application.items.flatMap((item) => item.codes)
+  const crosswalks = await findCrosswalks(ctx.trx, codes)
+  add(await findItemCandidates(ctx.trx, scope, [...codes, ...crosswalkTargets(crosswalks)], application.destination, ctx.matching.candidates))
+  if (candidates.size === 0) return { hits: [], suppressed: [] }
+
+  const records = await loadCandidates(ctx.trx, [...candidates.values()])
+  const ourParties = application.parties.map((p) => prepareParty(toPartyInput(p)))
+  const dispositions = await latestDispositions(ctx.trx, [...candidates.values()])
+  const hits: Hit[] = []
+  for (const record of records) {
+    const hit = assess(record, ctx.self, application, ourParties, crosswalks, date, threshold, options)
+    if (hit === undefined) continue
+    const prior = dispositions.get(`${record.issuer}/${record.record_id}/${hit.party === null ? '' : partyKeyOf(application.parties[hit.party.applicationParty])}`)
+    hits.push({ ...hit, disposition: prior ?? null, suppressed: prior !== undefined && SUPPRESSING.has(prior.disposition) })
+  }
+  hits.sort(byRank)
+  return { hits: hits.filter((h) => !h.suppressed), suppressed: hits.filter((h) => h.suppressed) }
+}
+
+type CandidateRow = Awaited<ReturnType<typeof loadCandidates>>[number]
+
+function assess (
+  record: CandidateRow, self: string, application: Application, ourParties: PreparedParty[], crosswalks: CrosswalkLink[], date: string, threshold: number, options: ScreeningOptions
+): Omit<Hit, 'disposition' | 'suppressed'> | undefined {
+  const decision = record.body as unknown as DecisionContent
+  const lifecycle = lifecycleOf({ revokedFrom: record.revoked_from, validUntil: record.valid_until }, date)
+  if (decision.outcome === 'denied' && lifecycle !== 'in_force' && !options.includeInactive) return undefined
+  const party = bestParty(ourParties, decision.parties, threshold)
+  const item = bestItem(application.items, decision, crosswalks)
+  const sameDestination = decision.destination === application.destination
+  const codeRelated = item !== null && CODE_RELATIONS.has(item.relation)
+  // a shared identifier (registration, tax, passport number…) is a hit even when the names differ: the scorer weighs it, we never drop it
+  const partyMatched = party !== null && (party.isMatch || party.features.some((f) => f.feature === 'identifier' && f.contribution > 0))
+  if (!partyMatched && !(decision.outcome === 'denied' && codeRelated && sameDestination)) return undefined
+
+  const decidedBefore = decision.decisionDate <= date
+  const inForce = lifecycle === 'in_force'
+  const essentiallyIdentical = partyMatched && codeRelated && sameDestination && inForce
+  const own = record.issuer === self
+  return {
+    hitId: `${record.issuer}/${record.record_id}/${partyMatched ? party.applicationParty : '-'}`,
+    record: {
+      issuer: record.issuer,
+      recordId: record.record_id,
+      own,
+      reference: decision.reference,
+      outcome: decision.outcome,
+      decisionDate: decision.decisionDate,
+      validUntil: record.valid_until,
+      revokedFrom: record.revoked_from,
+      destination: decision.destination,
+      version: record.version,
+      lifecycle,
+      signature: { status: own ? 'own' : 'verified', entrySeq: record.latest_seq, kid: record.header === null ? null : peekKid(`${record.header}.`) ?? null, storedAt: record.stored_at.toISOString() }
+    },
+    party: partyMatched ? party : null,
+    item,
+    destination: { application: application.destination, candidate: decision.destination, same: sameDestination },
+    timeWindow: {
+      inForce,
+      decidedBefore,
+      explanation: inForce
+        ? `in force on ${date}${record.valid_until === null ? '' : ` (until ${record.valid_until})`}`
+        : lifecycle === 'revoked' ? `revoked from ${String(record.revoked_from)}` : `lapsed after ${String(record.valid_until)}`
+    },
+    assessment: {
+      essentiallyIdentical,
+      score: round(0.55 * (partyMatched ? party.score : 0) + 0.3 * (item?.score ?? 0) + 0.15 * (sameDestination ? 1 : 0)),
+      summary: summaryOf({ partyMatched, codeRelated, sameDestination, inForce, item, outcome: decision.outcome })
+    }
+  }
+}
+
+function summaryOf (a: { partyMatched: boolean, codeRelated: boolean, sameDestination: boolean, inForce: boolean, item: ItemMatch | null, outcome: string }): string {
+  const parts = [
+    a.partyMatched ? 'party matches' : 'no party match',
+    a.codeRelated ? `item ${a.item?.relation ?? ''}` : a.item?.relation === 'description-only' ? 'item alike by description only' : 'no related item',
+    a.sameDestination ? 'same destination' : 'another destination',
+    a.inForce ? 'in force' : 'not in force'
+  ]
+  const verdict = a.partyMatched && a.codeRelated && a.sameDestination && a.inForce ? `Essentially identical to an allied ${a.outcome === 'denied' ? 'denial' : 'grant'}` : 'Not essentially identical'
+  return `${verdict}: ${parts.join(', ')}.`
+}
+
+function bestParty (ours: PreparedParty[], theirs: Party[], threshold: number): (PartyMatch & { applicationParty: number, candidateParty: number, candidateRole: string }) | null {
+  let best: (PartyMatch & { applicationParty: number, candidateParty: number, candidateRole: string }) | null = null
+  theirs.forEach((party, j) => {
+    const prepared = prepareParty(toPartyInput(party))
+    ours.forEach((our, i) => {
+      const match = scoreParty(our, prepared, { threshold })
+      if (best === null || match.score > best.score) best = { ...match, applicationParty: i, candidateParty: j, candidateRole: party.role }
+    })
+  })
+  return best
+}
+
+function bestItem (ours: ApplicationItem[], decision: DecisionContent, crosswalks: CrosswalkLink[]): (ItemMatch & { applicationItem: number, candidateItem: number }) | null {
+  let best: (ItemMatch & { applicationItem: number, candidateItem: number }) | null = null
+  ours.forEach((our, i) => {
+    decision.items.forEach((their, j) => {
+      const match = scoreItem(our, their, crosswalks)
+      const better = best === null || RELATION_RANK[match.relation] > RELATION_RANK[best.relation] ||
+        (RELATION_RANK[match.relation] === RELATION_RANK[best.relation] && match.score > best.score)
+      if (better) best = { ...match, applicationItem: i, candidateItem: j }
+    })
+  })
+  return best
+}
+
+/** Essentially identical first, then denials in force, then by score; ties in a stable order. */
+function byRank (a: Hit, b: Hit): number {
+  const key = (h: Hit) => [h.assessment.essentiallyIdentical ? 1 : 0, h.record.outcome === 'denied' && h.timeWindow.inForce ? 1 : 0, h.assessment.score]
+  const [ka, kb] = [key(a), key(b)]
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return (kb[i] as number) - (ka[i] as number)
+  return a.hitId < b.hitId ? -1 : a.hitId > b.hitId ? 1 : 0
+}
+
+function toPartyInput (party: Party): PartyInput {
+  return { name: party.name, aliases: party.aliases, country: party.country, address: party.address ?? null, identifiers: party.identifiers.map((id) => ({ type: id.scheme, value: id.value })) }
+}
+
+async function loadCandidates (trx: Transaction<Database>, keys: RecordKey[]) {
+  const { rows } = await sql<{
+    issuer: string,
+    record_id: string,
+    version: number,
+    body: unknown,
+    valid_until: string | null,
+    revoked_from: string | null,
+    latest_seq: number,
+    header: string | null,
+    stored_at: Date
+  }>`
+    select r.issuer, r.record_id, r.version, r.body, r.valid_until, r.revoked_from, r.latest_seq,
+      split_part(f.jws, '.', 1) as header, f.stored_at
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
+    join records r on r.issuer = k.issuer and r.record_id = k."recordId" and r.kind = 'decision'
+    join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq`.execute(trx)
+  return rows
+}
+
+/** The latest disposition per (record, party key) for the candidates, from any screening. */
+async function latestDispositions (trx: Transaction<Database>, keys: RecordKey[]): Promise<Map<string, PriorDisposition>> {
+  const { rows } = await sql<{ issuer: string, record_id: string, party_key: string, screening_id: string, hit_id: string, disposition: PriorDisposition['disposition'], reason: string, officer: string, decided_at: Date }>`
+    select distinct on (d.issuer, d.record_id, d.party_key) d.issuer, d.record_id, d.party_key, d.screening_id, d.hit_id, d.disposition, d.reason, d.officer, d.decided_at
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
+    join hit_dispositions d on d.issuer = k.issuer and d.record_id = k."recordId"
+    order by d.issuer, d.record_id, d.party_key, d.decided_at desc, d.id`.execute(trx)
+  return new Map(rows.map((r) => [`${r.issuer}/${r.record_id}/${r.party_key}`, {
+    screeningId: r.screening_id, hitId: r.hit_id, disposition: r.disposition, reason: r.reason, officer: r.officer, decidedAt: r.decided_at.toISOString()
+  }]))
+}
+
+function round (x: number): number {
+  return Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto'
+import { appendAuditEvents } from '../audit/append-events.js'
+import type { MatchingConfig } from '../config.js'
+import type { Db } from '../db/create-db.js'
+import type { Clock } from '../lib/clock.js'
+import { errors } from '../lib/errors.js'
+import { todayOf } from '../records/dates.js'
+import { partyKeyOf, screenApplication } from './screen-application.js'
+import type { ApplicationResult, DispositionInput, Hit, ScreeningOptions, ScreeningRequest, ScreeningResult } from './schemas.js'
+
+export interface ScreeningDeps {
+  db: Db
+  self: string
+  clock: Clock
+  matching: MatchingConfig
+}
+
+const DEFAULT_OPTIONS: ScreeningOptions = { includeOwn: false, includeInactive: false, includeSuppressed: false }
+
+/**
+ * Screens a batch of applications for `officer`, in one transaction: each application is
+ * screened, stored as it was asked and answered (`screenings`), and written to the audit trail
+ * with what was asked and what was returned; all of it commits together or not at all.
+ */
+export async function screenApplications (deps: ScreeningDeps, officer: string, request: ScreeningRequest): Promise<ScreeningResult> {
+  const options = { ...DEFAULT_OPTIONS, ...request.options }
+  const batchId = randomUUID()
+  const screenedAt = deps.clock.now()
+  const today = todayOf(deps.clock)
+  return deps.db.transaction().execute(async (trx) => {
+    const results: ApplicationResult[] = []
+    for (const [position, application] of request.applications.entries()) {
+      const date = application.date ?? today
+      const { hits, suppressed } = await screenApplication({ trx, self: deps.self, matching: deps.matching }, application, date, options)
+      const result: ApplicationResult = {
+        screeningId: randomUUID(),
+        position,
+        reference: application.reference ?? null,
+        date,
+        hits,
+        suppressed: options.includeSuppressed ? suppressed : [],
+        suppressedCount: suppressed.length
+      }
+      await trx.insertInto('screenings').values({
+        id: result.screeningId,
+        batch_id: batchId,
+        position,
+        officer,
+        screened_at: screenedAt,
+        application: JSON.stringify(application),
+        options: JSON.stringify(options),
+        result: JSON.stringify({ ...result, suppressed })
+      }).execute()
+      results.push(result)
+    }
+    await appendAuditEvents(trx, results.map((result, position) => ({
+      actor: officer,
+      action: 'screening',
+      subject: { type: 'screening', id: result.screeningId },
+      detail: {
+        batchId,
+        asked: request.applications[position],
+        options,
+        returned: [...result.hits, ...result.suppressed].map(hitSummary),
+        suppressedCount: result.suppressedCount
+      }
+    })), deps.clock)
+    return { batchId, officer, screenedAt: screenedAt.toISOString(), results }
+  })
+}
+
+/** What the audit trail keeps of a hit: enough to tell what the officer was shown. */
+function hitSummary (hit: Hit) {
+  return {
+    hitId: hit.hitId,
+    issuer: hit.record.issuer,
+    recordId: hit.record.recordId,
+    version: hit.record.version,
+    essentiallyIdentical: hit.assessment.essentiallyIdentical,
+    score: hit.assessment.score,
+    partyScore: hit.party?.score ?? null,
+    itemRelation: hit.item?.relation ?? null,
+    suppressed: hit.suppressed
+  }
+}
+
+export interface StoredScreening {
+  screeningId: string
+  batchId: string
+  officer: string
+  screenedAt: string
+  application: unknown
+  options: ScreeningOptions
+  result: ApplicationResult
+}
+
+/** A stored screening as it was returned (with its suppressed hits), or NOT_FOUND. */
+export async function getScreening (db: Db, id: string): Promise<StoredScreening> {
+  const row = await db.selectFrom('screenings').selectAll().where('id', '=', id).executeTakeFirst()
+  if (row === undefined) throw errors.notFound(`screening ${id}`)
+  return {
+    screeningId: row.id,
+    batchId: row.batch_id,
+    officer: row.officer,
+    screenedAt: new Date(row.screened_at).toISOString(),
+    application: row.application,
+    options: row.options as ScreeningOptions,
+    result: row.result as ApplicationResult
+  }
+}
+
+export interface RecordedDisposition {
+  id: string
+  screeningId: string
+  hitId: string
+  issuer: string
+  recordId: string
+  disposition: DispositionInput['disposition']
+  reason: string
+  officer: string
+  decidedAt: string
+  suppressesLaterHits: boolean
+}
+
+/**
+ * Records an officer's disposition of one hit of a screening, with the audit event, in one
+ * transaction. The hit must be one the screening returned (suppressed ones included).
+ */
+export async function recordDisposition (deps: ScreeningDeps, officer: string, screeningId: string, hitId: string, input: DispositionInput): Promise<RecordedDisposition> {
+  const screening = await getScreening(deps.db, screeningId)
+  const hit = [...screening.result.hits, ...screening.result.suppressed].find((h) => h.hitId === hitId)
+  if (hit === undefined) throw errors.notFound(`hit ${hitId} of screening ${screeningId}`)
+  const application = screening.application as { parties: Array<{ name: string }> }
+  const partyKey = hit.party === null ? '' : partyKeyOf(application.parties[hit.party.applicationParty])
+  const id = randomUUID()
+  const decidedAt = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('hit_dispositions').values({
+      id,
+      screening_id: screeningId,
+      hit_id: hitId,
+      issuer: hit.record.issuer,
+      record_id: hit.record.recordId,
+      party_key: partyKey,
+      disposition: input.disposition,
+      reason: input.reason,
+      officer,
+      decided_at: decidedAt
+    }).execute()
+    await appendAuditEvents(trx, [{
+      actor: officer,
+      action: 'disposition',
+      subject: { type: 'screening-hit', id: `${screeningId}/${hitId}` },
+      detail: { dispositionId: id, issuer: hit.record.issuer, recordId: hit.record.recordId, partyKey, disposition: input.disposition, reason: input.reason }
+    }], deps.clock)
+  })
+  return {
+    id,
+    screeningId,
+    hitId,
+    issuer: hit.record.issuer,
+    recordId: hit.record.recordId,
+    disposition: input.disposition,
+    reason: input.reason,
+    officer,
+    decidedAt: decidedAt.toISOString(),
+    suppressesLaterHits: input.disposition === 'not-identical' || input.disposition === 'false-positive'
+  }
+}
