@@ -1,0 +1,134 @@
+import { sql, type RawBuilder, type Transaction } from 'kysely'
+import type { Db } from '../db/create-db.js'
+import type { Database } from '../db/schema.js'
+import type { Outcome } from './schemas.js'
+import type { Lifecycle } from './types.js'
+
+/**
+ * What `GET /v1/decisions` filters on, resolved: every value already checked and read (the
+ * code into its index keys), so that these queries only compose SQL.
+ */
+export interface DecisionFilter {
+  /** Our agency id: `scope` is relative to it. */
+  self: string
+  scope: 'all' | 'own' | 'allied'
+  issuer?: string | undefined
+  outcome?: Outcome | undefined
+  destination?: string | undefined
+  /** One lifecycle, or `not_in_force` (revoked or lapsed), on `today`. */
+  lifecycle?: Lifecycle | 'not_in_force' | undefined
+  reference?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+  /** A party's country; with a party search, the country of the party searched for. */
+  country?: string | undefined
+  /** Everything within one entry: the stored family key, the canonical form and the LIKE pattern of its descendants. */
+  code?: { family: string, canonical: string, descendantPattern: string } | undefined
+}
+
+/** Where a newest-first page starts: after this (decision date, issuer, record id). */
+export interface DecisionPosition {
+  date: string
+  issuer: string
+  recordId: string
+}
+
+/** A decision as listed: its `records` row, and the feed entry of its current version. */
+export interface DecisionRow {
+  issuer: string
+  record_id: string
+  version: number
+  body: Record<string, unknown>
+  decision_date: string
+  valid_until: string | null
+  revoked_from: string | null
+  latest_seq: number
+  /** The entry's JWS protected header (base64url), for its kid; null for a placeholder (never the current version of a record). */
+  header: string | null
+  stored_at: Date
+}
+
+const COLUMNS = sql`r.issuer, r.record_id, r.version, r.body, r.decision_date, r.valid_until, r.revoked_from, r.latest_seq,
+  split_part(f.jws, '.', 1) as header, f.stored_at`
+
+/**
+ * Decisions, ours and our peers', newest decision date first, then by issuer and id; `after`
+ * continues a previous page. Lifecycle filters are evaluated for `today`. For one issuer this
+ * is the order of the `records_list` index (no sort); across issuers the matching rows are sorted.
+ */
+export async function listDecisionRows (db: Db, filter: DecisionFilter, today: string, after: DecisionPosition | undefined, limit: number): Promise<DecisionRow[]> {
+  const conditions = filterConditions(filter, today)
+  if (filter.country !== undefined) conditions.push(sql<boolean>`exists (select 1 from record_parties cp where cp.issuer = r.issuer and cp.record_id = r.record_id and cp.country = ${filter.country})`)
+  if (after !== undefined) {
+    conditions.push(sql<boolean>`(r.decision_date < ${after.date}::date or (r.decision_date = ${after.date}::date and (r.issuer, r.record_id) > (${after.issuer}, ${after.recordId}::uuid)))`)
+  }
+  const { rows } = await sql<DecisionRow>`
+    select ${COLUMNS}
+    from records r
+    join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq
+    where ${sql.join(conditions, sql` and `)}
+    order by r.decision_date desc nulls last, r.issuer, r.record_id
+    limit ${limit}`.execute(db)
+  return rows
+}
+
+/**
+ * Decisions with a party whose name or alias is near any of `keys` (pg_trgm word similarity
+ * over the trigram-indexed `name_keys`, at `trigramThreshold`), filtered, the `limit` nearest:
+ * the candidates the party scorer ranks. With `filter.country`, only parties of that country
+ * are searched. Sets the trigram threshold for the rest of `trx`.
+ */
+export async function findPartyDecisionRows (
+  trx: Transaction<Database>, filter: DecisionFilter, today: string, keys: readonly string[], options: { trigramThreshold: number, limit: number }
+): Promise<DecisionRow[]> {
+  if (keys.length === 0) return []
+  await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(options.trigramThreshold)}, true)`.execute(trx)
+  const conditions = filterConditions(filter, today)
+  const country = filter.country === undefined ? sql`` : sql`and p.country = ${filter.country}`
+  const { rows } = await sql<DecisionRow>`
+    with candidates as (
+      select r.issuer, r.record_id, max(word_similarity(q.key, p.name_keys)) as similarity
+      from unnest(${keys as string[]}::text[]) as q(key)
+      join record_parties p on q.key <% p.name_keys ${country}
+      join records r on r.issuer = p.issuer and r.record_id = p.record_id
+      where ${sql.join(conditions, sql` and `)}
+      group by r.issuer, r.record_id
+      order by similarity desc, r.issuer, r.record_id
+      limit ${options.limit}
+    )
+    select ${COLUMNS}
+    from candidates c
+    join records r on r.issuer = c.issuer and r.record_id = c.record_id
+    join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq`.execute(trx)
+  return rows
+}
+
+/** The conditions on `records r` both listings share. */
+function filterConditions (filter: DecisionFilter, today: string): Array<RawBuilder<boolean>> {
+  const conditions = [sql<boolean>`r.kind = 'decision'`]
+  if (filter.scope === 'own') conditions.push(sql<boolean>`r.issuer = ${filter.self}`)
+  if (filter.scope === 'allied') conditions.push(sql<boolean>`r.issuer <> ${filter.self}`)
+  if (filter.issuer !== undefined) conditions.push(sql<boolean>`r.issuer = ${filter.issuer}`)
+  if (filter.outcome !== undefined) conditions.push(sql<boolean>`r.outcome = ${filter.outcome}`)
+  if (filter.destination !== undefined) conditions.push(sql<boolean>`r.destination = ${filter.destination}`)
+  if (filter.reference !== undefined) conditions.push(sql<boolean>`r.reference = ${filter.reference}`)
+  if (filter.from !== undefined) conditions.push(sql<boolean>`r.decision_date >= ${filter.from}::date`)
+  if (filter.to !== undefined) conditions.push(sql<boolean>`r.decision_date <= ${filter.to}::date`)
+  if (filter.lifecycle !== undefined) {
+    const revoked = sql<boolean>`(r.revoked_from is not null and r.revoked_from <= ${today}::date)`
+    const lapsed = sql<boolean>`(r.valid_until is not null and r.valid_until < ${today}::date)`
+    conditions.push({
+      revoked,
+      lapsed: sql<boolean>`not ${revoked} and ${lapsed}`,
+      in_force: sql<boolean>`not ${revoked} and not ${lapsed}`,
+      not_in_force: sql<boolean>`(${revoked} or ${lapsed})`
+    }[filter.lifecycle])
+  }
+  const code = filter.code
+  if (code !== undefined) {
+    // everything within the entry (docs/matching-items.md, "Database contract"): one range of the (family, canonical text_pattern_ops) index
+    conditions.push(sql<boolean>`exists (select 1 from record_codes rc where rc.issuer = r.issuer and rc.record_id = r.record_id
+      and rc.family = ${code.family} and (rc.canonical = ${code.canonical} or rc.canonical like ${code.descendantPattern}))`)
+  }
+  return conditions
+}
