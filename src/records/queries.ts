@@ -81,8 +81,6 @@ export interface RecordFilter {
   reference?: string | undefined
   from?: string | undefined
   to?: string | undefined
-  /** Case-insensitive substring of a party's name or alias. */
-  partyName?: string | undefined
   after?: ListPosition | undefined
   limit: number
 }
@@ -106,12 +104,6 @@ export async function listRecordRows (db: Db, issuer: string, filter: RecordFilt
     query = query.where(filter.lifecycle === 'revoked'
       ? revoked
       : filter.lifecycle === 'lapsed' ? sql<boolean>`not ${revoked} and ${lapsed}` : sql<boolean>`not ${revoked} and not ${lapsed}`)
-  }
-  if (filter.partyName !== undefined) {
-    const pattern = `%${filter.partyName.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    query = query.where(sql<boolean>`exists (select 1 from jsonb_array_elements(body->'parties') as p
-      where p->>'name' ilike ${pattern}
-         or exists (select 1 from jsonb_array_elements_text(p->'aliases') as a where a ilike ${pattern}))`)
   }
   const after = filter.after
   if (after !== undefined) {

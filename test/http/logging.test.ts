@@ -58,9 +58,9 @@ t.test('the authorization header, tokens and keys are redacted when something lo
 t.test('search terms (a party\'s name) do not reach the logs through the request URL', async (t) => {
   const logs = captureLogs('info')
   const agency = await startAgency(t, undefined, { logger: logs.logger })
-  const res = await agency.app.inject({ url: '/v1/decisions?q=Mahan%20Air&outcome=denied', headers: { authorization: await agency.auth('officer') } })
+  const res = await agency.app.inject({ url: '/v1/decisions?party=Mahan%20Air&outcome=denied', headers: { authorization: await agency.auth('officer') } })
   t.equal(res.statusCode, 200)
   const incoming = logs.lines.find((l) => l.msg === 'incoming request')
-  t.match(incoming, { req: { method: 'GET', url: '/v1/decisions', queryParameters: ['q', 'outcome'] } }, 'the path and the parameter names are logged')
+  t.match(incoming, { req: { method: 'GET', url: '/v1/decisions', queryParameters: ['party', 'outcome'] } }, 'the path and the parameter names are logged')
   t.notMatch(logs.text(), /Mahan/i, 'the searched name is not')
 })

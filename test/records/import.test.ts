@@ -65,7 +65,7 @@ t.test('NDJSON: one POST /v1/decisions body per line', async (t) => {
   const res = await importBody(agency, body, 'application/x-ndjson')
   t.same(res.body, { imported: 3, firstSeq: 1, lastSeq: 3 })
   const first = await decisionByReference(agency, lines[0]?.reference as string)
-  t.same(first?.audience, ['bravo'], 'the audience given on the line is kept')
+  t.same((await call(agency, 'GET', `/v1/decisions/${String(first?.id)}`)).body.record.audience, ['bravo'], 'the audience given on the line is kept')
   t.equal((await decisionByReference(agency, lines[2]?.reference as string))?.decision.validUntil, '2028-03-14')
 })
 

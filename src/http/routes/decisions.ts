@@ -1,11 +1,12 @@
 import {
-  amendRecord, DecisionInput, getRecord, listRecords, publishDecision, renewDecision, revokeRecord
+  amendRecord, DecisionInput, getRecord, publishDecision, renewDecision, revokeRecord
 } from '../../records/index.js'
+import { searchDecisions } from '../../records/search-decisions.js'
 import type { App } from '../types.js'
 import { problems } from '../schemas/common.js'
 import {
-  DecisionAmendment, DecisionQuery, DecisionView, Detail, Page, Published, RecordParams, Renewal, Revocation,
-  decisionView, detailView, publishedView
+  DecisionAmendment, DecisionListItem, DecisionQuery, DecisionView, Detail, Page, Published, RecordParams, Renewal, Revocation,
+  decisionListItem, decisionView, detailView, publishedView
 } from '../schemas/records.js'
 import { recordsContext } from './records-context.js'
 
@@ -73,19 +74,21 @@ export async function decisionWriteRoutes (app: App) {
   })
 }
 
-/** Reading our decisions (officers and auditors). */
+/** Reading our decisions and our allies' (officers and auditors). */
 export async function decisionReadRoutes (app: App) {
+  const deps = { db: app.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching }
+
   app.get('/', {
     schema: {
       tags,
-      summary: 'Our decisions, newest decision date first, filtered, a page at a time',
+      summary: 'Our decisions and our allies\', filtered, a page at a time: newest decision date first, or best party match first with `party`',
       querystring: DecisionQuery,
-      response: { 200: Page(DecisionView), ...problems(400) }
+      response: { 200: Page(DecisionListItem), ...problems(400) }
     }
   }, async (request) => {
-    const { status, q, ...query } = request.query
-    const page = await listRecords(app.db, app.config.agency.id, 'decision', { ...query, lifecycle: status, partyName: q }, app.clock)
-    return { records: page.records.map(decisionView), nextCursor: page.nextCursor }
+    const { status, ...query } = request.query
+    const page = await searchDecisions(deps, { ...query, lifecycle: status })
+    return { records: page.records.map(decisionListItem), nextCursor: page.nextCursor }
   })
 
   app.get('/:id', {

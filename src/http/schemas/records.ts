@@ -1,8 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import {
-  AgencyId, ClassificationContent, CountryCode, CrosswalkContent, DecisionContent, IsoDate, Outcome,
+  AgencyId, ClassificationContent, CountryCode, CrosswalkContent, DecisionContent, IsoDate, Outcome, Regime,
   type OwnRecord, type PublishedRecord, type RecordKind, type RecordVersion
 } from '../../records/index.js'
+import type { ListedDecision } from '../../records/search-decisions.js'
 import { Base64url, Uuid } from './common.js'
 
 const closed = { additionalProperties: false } as const
@@ -39,6 +40,36 @@ export type ClassificationView = Static<typeof ClassificationView>
 export const CrosswalkView = Type.Object({ ...RecordMeta, crosswalk: CrosswalkContent }, closed)
 export type CrosswalkView = Static<typeof CrosswalkView>
 
+export const DecisionListItem = Type.Object({
+  issuer: AgencyId,
+  own: Type.Boolean({ description: 'issued by us' }),
+  id: Uuid,
+  version: Type.Integer({ minimum: 1 }),
+  status: Lifecycle,
+  revokedFrom: Type.Union([IsoDate, Type.Null()]),
+  latestSeq: Type.Integer({ minimum: 1, description: 'seq, in the issuer\'s feed, of the entry that published the current version' }),
+  signature: Type.Object({
+    status: Type.Union([Type.Literal('own'), Type.Literal('verified')], {
+      description: 'verified: the issuer\'s signature and hash chain were verified when we stored the entry; own: signed by us'
+    }),
+    entrySeq: Type.Integer({ minimum: 1 }),
+    kid: Type.Union([Type.String(), Type.Null()], { description: 'the key that signed the entry' }),
+    storedAt: DateTime
+  }, closed),
+  decision: DecisionContent,
+  match: Type.Optional(Type.Object({
+    party: Type.Integer({ minimum: 0, description: 'index of their party in decision.parties' }),
+    matched: Type.Object({
+      queryName: Type.String({ description: 'the name searched for' }),
+      candidateName: Type.String({ description: 'their name or alias that matched it' }),
+      candidateNameKind: Type.Union([Type.Literal('name'), Type.Literal('alias')])
+    }, closed),
+    score: Type.Number({ minimum: 0, maximum: 1 }),
+    explanation: Type.String()
+  }, { ...closed, description: 'with `party` only: how their party matched' }))
+}, { ...closed, description: 'one of our decisions or an ally\'s, as it stands today' })
+export type DecisionListItem = Static<typeof DecisionListItem>
+
 export const VersionView = Type.Object({
   version: Type.Integer({ minimum: 1 }),
   kind: Type.String({ description: 'entry kind: decision, classification, crosswalk, amendment, revocation or renewal' }),
@@ -67,15 +98,39 @@ const dateRange = {
   to: Type.Optional(IsoDate)
 }
 
+/** A shared schema with its own description, for one parameter. */
+const described = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description })
+/** Literals as one `enum`: a bad value is one error, not one per literal as with a union. */
+const enumOf = <T extends string>(values: readonly T[], options: { default?: T, description: string }) =>
+  Type.Unsafe<T>({ type: 'string', enum: values, ...options })
+
 export const DecisionQuery = Type.Object({
-  outcome: Type.Optional(Outcome),
+  party: Type.Optional(Type.String({
+    minLength: 2,
+    maxLength: 200,
+    description: 'a party\'s name, matched fuzzily (transliteration, legal forms, joined or split words, spelling variants) against every ' +
+      'party\'s name and aliases. Decisions whose best party scores at least MATCH_PARTY_THRESHOLD are listed, best match first, each ' +
+      'with its `match`. Only the MATCH_CANDIDATES decisions whose party names are nearest by trigrams are scored'
+  })),
+  country: Type.Optional(described(CountryCode, 'a party is in this country; with `party`, the party that matches is')),
   destination: Type.Optional(CountryCode),
+  regime: Type.Optional(enumOf(Regime.anyOf.map((r) => r.const), { description: 'the control list `code` is written in; required with `code`' })),
+  code: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: 'a control-list entry: decisions with an item under it or under an entry within it, in any list sharing its numbering ' +
+      '(EU, UK and Wassenaar dual-use and military entries are one numbering: regime=eu&code=3A001 finds wassenaar 3.A.1.a.1). ' +
+      'Crosswalks are not followed. Required with `regime`'
+  })),
+  outcome: Type.Optional(Outcome),
+  issuer: Type.Optional(described(AgencyId, 'the agency that issued the decision: ours or a peer\'s')),
+  scope: enumOf<'all' | 'own' | 'allied'>(['all', 'own', 'allied'], { default: 'all', description: 'all: ours and our peers\'; own: ours only; allied: our peers\' only' }),
   status: Type.Optional(Lifecycle),
-  reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  inForce: Type.Optional(Type.Boolean({ description: 'true: status in_force; false: revoked or lapsed' })),
+  reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the issuer\'s reference' })),
   ...dateRange,
-  q: Type.Optional(Type.String({ minLength: 2, maxLength: 200, description: 'a party name or alias contains this (case-insensitive)' })),
   ...paging
-}, closed)
+}, { ...closed, description: 'filters combine; dates are decision dates, inclusive' })
 
 export const ClassificationQuery = Type.Object({ status: Type.Optional(Lifecycle), ...dateRange, ...paging }, closed)
 export const CrosswalkQuery = Type.Object({ status: Type.Optional(Lifecycle), ...paging }, closed)
@@ -124,6 +179,18 @@ function metaOf (record: OwnRecord) {
 }
 
 export const decisionView = (record: OwnRecord<'decision'>): DecisionView => ({ ...metaOf(record), decision: record.content })
+export const decisionListItem = (d: ListedDecision): DecisionListItem => ({
+  issuer: d.issuer,
+  own: d.own,
+  id: d.recordId,
+  version: d.version,
+  status: d.lifecycle,
+  revokedFrom: d.revokedFrom,
+  latestSeq: d.latestSeq,
+  signature: { ...d.signature, storedAt: d.signature.storedAt.toISOString() },
+  decision: d.content,
+  ...(d.match === undefined ? {} : { match: d.match })
+})
 export const classificationView = (record: OwnRecord<'classification'>): ClassificationView => ({ ...metaOf(record), classification: record.content })
 export const crosswalkView = (record: OwnRecord<'crosswalk'>): CrosswalkView => ({ ...metaOf(record), crosswalk: record.content })
 
