@@ -13,7 +13,7 @@ interface LoggedRequest { method?: string, url?: string, host?: string, ip?: str
 
 /**
  * Requests are logged by path: query strings carry search terms (a party's name in
- * `GET /v1/decisions?q=`), so only their parameter names are kept.
+ * `GET /v1/decisions?party=`), so only their parameter names are kept.
  */
 export function serializeRequest (req: LoggedRequest) {
   const [path, query] = (req.url ?? '').split('?', 2)
