@@ -3,6 +3,7 @@ import type { DecisionContent } from '../records/index.js'
 import { matchTransactionItems, matchTransactionParties, type ItemEvidence, type PartyEvidence } from './rule-transaction.js'
 import type { ConsultationCitation, DecisionFacts, DivergenceConfig, Finding, RecordRef } from './types.js'
 
+export { evaluateClassificationPair, type ClassificationPairEvidence } from './rule-classification.js'
 export type { ItemEvidence, PartyEvidence, PartyInDecision } from './rule-transaction.js'
 
 export const DEFAULT_DIVERGENCE_CONFIG: DivergenceConfig = Object.freeze({
