@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import {
-  DEFAULT_PARTY_THRESHOLD, levenshtein, phoneticKey, prepareName, prepareParty, scoreParty, toLatinWords,
-  type PartyMatch, type PreparedParty
+  DEFAULT_PARTY_THRESHOLD, levenshtein, prepareName, prepareNameForms, prepareParty, scoreParty, toLatinWords,
+  type PartyMatch, type PreparedName, type PreparedParty
 } from '../src/matching/index.js'
 
 const { values: args } = parseArgs({
@@ -39,7 +39,7 @@ interface ListedName { text: string, alt: AltType | 'primary' }
 interface Party { list: string, id: string, names: ListedName[] }
 
 const SPELLING_KINDS = ['case-punctuation', 'legal-form', 'word-order', 'joined-split', 'original-script', 'transliteration-typo'] as const
-const OTHER_KINDS = ['partial', 'acronym', 'unrelated-alias', 'unrelated-fka'] as const
+const OTHER_KINDS = ['partial', 'original-partial', 'original-translated', 'acronym', 'unrelated-alias', 'unrelated-fka'] as const
 type Kind = typeof SPELLING_KINDS[number] | typeof OTHER_KINDS[number]
 
 interface Pair { list: string, kind: Kind, positive: boolean, homonym: boolean, query: string, candidate: string, match?: PartyMatch }
@@ -93,26 +93,55 @@ function cleanBisAlias (alias: string): string[] {
     .filter((part) => /\p{L}.*\p{L}/u.test(part))
 }
 
-// Rules, first that applies wins. Words: toLatinWords of the name; core words: the words that
-// `prepareName` keeps (legal forms, stop words and titles set aside).
+// Kinds from the most to the least alike: a pair takes the best kind of any pair of its forms.
+const KIND_ORDER: readonly Kind[] = ['case-punctuation', 'legal-form', 'word-order', 'joined-split', 'original-script', 'transliteration-typo',
+  'acronym', 'partial', 'original-partial', 'original-translated', 'unrelated-alias', 'unrelated-fka']
+
+// A name is read as the matcher reads it (`prepareNameForms`): each part of a list ("X; Y") and
+// each name set aside from parentheses ("(EBCC)", "(original script: …)") is a form of its own.
+// The pair's kind is the best kind of any pair of forms, two parenthetical forms excepted, as
+// `scoreParty` compares forms the same way.
 function classifyPair (primary: string, other: ListedName): Kind {
-  if (other.alt === 'original-script') return 'original-script'
-  const a = toLatinWords(primary).map((w) => w.text)
-  const b = toLatinWords(other.text).map((w) => w.text)
+  let best = KIND_ORDER.length - 1
+  for (const a of prepareNameForms(primary)) {
+    for (const b of prepareNameForms(other.text)) {
+      if (a.parenthetical && b.parenthetical) continue
+      best = Math.min(best, KIND_ORDER.indexOf(classifyForms(a, b, other.alt)))
+    }
+  }
+  return KIND_ORDER[best] ?? 'unrelated-alias'
+}
+
+// Rules, first that applies wins. Words: toLatinWords of the form; core words: the words that
+// `prepareName` keeps (legal forms, stop words and titles set aside). Whether two words are
+// related is decided by the bench's own rules (`related`, `CLASSIFY_KEY`), never by the
+// matcher's similarity, so that improving the matcher does not move pairs between kinds.
+function classifyForms (primary: PreparedName, other: PreparedName, alt: ListedName['alt']): Kind {
+  const termsA = coreTerms(primary)
+  const termsB = coreTerms(other)
+  if (alt === 'original-script') {
+    if (correspond(termsB, termsA)) return 'original-script'
+    return anyRelated(termsB, termsA) ? 'original-partial' : 'original-translated'
+  }
+  const coreA = termsA.map((t) => t.text)
+  const coreB = termsB.map((t) => t.text)
+  const a = toLatinWords(primary.source).map((w) => w.text)
+  const b = toLatinWords(other.source).map((w) => w.text)
   if (a.join(' ') === b.join(' ')) return 'case-punctuation'
-  const coreA = coreWords(primary)
-  const coreB = coreWords(other.text)
   if (coreA.join(' ') === coreB.join(' ')) return 'legal-form'
   if ([...coreA].sort().join(' ') === [...coreB].sort().join(' ')) return 'word-order'
   if (coreA.join('') === coreB.join('')) return 'joined-split'
   if (isAcronym(coreA, a, b) || isAcronym(coreB, b, a)) return 'acronym'
-  const relatedA = coreA.filter((x) => coreB.some((y) => related(x, y, coreB)))
-  const relatedB = coreB.filter((y) => coreA.some((x) => related(y, x, coreA)))
-  if (relatedA.length === coreA.length && relatedB.length === coreB.length) return 'transliteration-typo'
-  if (relatedA.length > 0 || relatedB.length > 0) return 'partial'
-  return other.alt === 'fka' ? 'unrelated-fka' : 'unrelated-alias'
+  if (correspond(termsA, termsB)) return 'transliteration-typo'
+  if (anyRelated(termsA, termsB)) return 'partial'
+  return alt === 'fka' ? 'unrelated-fka' : 'unrelated-alias'
 }
 
+function coreTerms (form: PreparedName): Term[] {
+  return form.words.filter((w) => w.role !== 'stop').map((w) => ({ text: w.text, abjad: w.abjad }))
+}
+
+interface Term { text: string, abjad: boolean }
 interface NameInfo { core: string[], keys: string[], grams: Set<string> }
 const infos = new Map<string, NameInfo>()
 
@@ -124,10 +153,6 @@ function info (name: string): NameInfo {
     infos.set(name, found = { core, keys: words.map((w) => w.key), grams: trigrams(core) })
   }
   return found
-}
-
-function coreWords (name: string): string[] {
-  return info(name).core
 }
 
 // An acronym: one word of 2 to 8 letters (or single letters) whose letters are, in order, the
@@ -142,19 +167,102 @@ function isAcronym (core: string[], words: string[], other: string[]): boolean {
   return k === letters.length
 }
 
-// Two words are related when they meet under romanisation folding, differ in at most 40% of
-// their letters, one contains the other (3 letters or more), or one contains a word of the
-// other name joined to its neighbour. Deliberately lenient: a pair with any related word is
-// not "unrelated".
-function related (x: string, y: string, others: string[]): boolean {
-  const px = phoneticKey(x)
-  const py = phoneticKey(y)
-  if (px === py) return true
-  if (levenshtein(px, py) <= 0.4 * Math.max(px.length, py.length)) return true
-  if (Math.min(x.length, y.length) >= 3 && (x.includes(y) || y.includes(x))) return true
-  const i = others.indexOf(y)
-  const joined = i >= 0 ? others.slice(i, i + 2).join('') : y
-  return joined.length > y.length && (x.includes(joined) || joined.includes(x))
+// The bench's own romanisation folding and consonant skeleton, frozen copies of the matcher's
+// `phoneticKey` and `consonantKey` of 2026-11-23: kinds must not follow the matcher's changes.
+const CLASSIFY_KEY: Array<[RegExp, string]> = [
+  [/^abd[aeiou]l?/, 'abd'], [/[aeiou]l?d+ine?$/, 'aldin'], [/tsch|tch/g, 'ch'], [/dzh|dsch|dj/g, 'j'], [/shch|sch|shh/g, 'sh'],
+  [/c(?=[aou]|$)/g, 'k'], [/ts|tz|cz/g, 'c'], [/th/g, 't'], [/dh/g, 'd'], [/gh/g, 'g'], [/ph/g, 'f'], [/kh/g, 'h'], [/ck|q/g, 'k'],
+  [/x/g, 'ks'], [/w/g, 'v'], [/ou|oo/g, 'u'], [/ee/g, 'i'], [/[yj]/g, 'i'], [/ei/g, 'ai'], [/(?<=[aeiou])i(?=[aeiou])/g, ''],
+  [/off$/g, 'ov'], [/(.)\1+/g, '$1']
+]
+const CLASSIFY_SKELETON: Array<[RegExp, string]> = [
+  [/tch|tsch/g, 'ch'], [/dzh|dj/g, 'j'], [/th/g, 't'], [/dh/g, 'd'], [/gh/g, 'g'], [/kh/g, 'h'], [/ph/g, 'f'], [/ch/g, 'sh'],
+  [/q|c(?=[aou]|$)|ck/g, 'k'], [/x/g, 'ks'], [/[aeiouyvw]/g, ''], [/(.)\1+/g, '$1'], [/(?<=.)h$/, ''], [/^bdl(?=.)/, 'bd']
+]
+
+function fold (word: string, rules: Array<[RegExp, string]>): string {
+  return rules.reduce((key, [pattern, replacement]) => key.replace(pattern, replacement), word)
+}
+
+// Two words are related when they meet under romanisation folding (or, for a word written in an
+// abjad, by consonant skeleton), differ in at most 40% of their letters, or one contains the
+// other (3 letters or more). Deliberately lenient.
+function related (x: Term, y: Term): boolean {
+  const [kx, ky] = keysOf(x, y)
+  if (kx === ky) return true
+  if (levenshtein(kx, ky) <= 0.4 * Math.max(kx.length, ky.length)) return true
+  return Math.min(x.text.length, y.text.length) >= 3 && (x.text.includes(y.text) || y.text.includes(x.text))
+}
+
+// A run of adjacent words written together relates to a word more strictly: the same key, or at
+// most 25% of letters edited where each end word of the run brings the run closer to the word
+// ("Abd al Rahman" and "Abdulrahman", "Kheir Beik" and "Khayrbik"; not "Vladimir P." and
+// "Vladimir", nor "Semiconductors Stock" and "Semiconductors").
+function relatedRun (run: Term[], y: Term): boolean {
+  const distance = (terms: Term[]): number => {
+    const [kx, ky] = keysOf(joinTerms(terms), y)
+    return kx === ky ? 0 : levenshtein(kx, ky)
+  }
+  const [kx, ky] = keysOf(joinTerms(run), y)
+  if (kx === ky) return true
+  const d = distance(run)
+  return d <= 0.25 * Math.max(kx.length, ky.length) && d < distance(run.slice(1)) && d < distance(run.slice(0, -1))
+}
+
+function keysOf (x: Term, y: Term): [string, string] {
+  const rules = x.abjad || y.abjad ? CLASSIFY_SKELETON : CLASSIFY_KEY
+  return [fold(x.text, rules), fold(y.text, rules)]
+}
+
+function joinTerms (terms: Term[]): Term {
+  return { text: terms.map((t) => t.text).join(''), abjad: terms.some((t) => t.abjad) }
+}
+
+// Whether any word, or run of two adjacent words, of one name is related to a word of the other.
+function anyRelated (a: Term[], b: Term[]): boolean {
+  const pairs = (terms: Term[]): Term[][] => terms.slice(1).map((t, i) => [terms[i] as Term, t])
+  return a.some((x) => b.some((y) => related(x, y))) ||
+    pairs(a).some((run) => b.some((y) => relatedRun(run, y))) ||
+    pairs(b).some((run) => a.some((x) => relatedRun(run, x)))
+}
+
+/**
+ * Whether the words of two names correspond one to one: every word of each name is related to
+ * its own word of the other, or a run of two or three adjacent words, written together, to one
+ * word of the other ("abd al rahman" and "abdulrahman"). A word added, dropped or repeated
+ * breaks the correspondence. Exact search with backtracking over names of up to 30 words.
+ */
+function correspond (a: Term[], b: Term[]): boolean {
+  if (a.length === 0 || b.length === 0 || a.length > 30 || b.length > 30) return false
+  const full = (n: number): number => n === 30 ? 0x3fffffff : (1 << n) - 1
+  const failed = new Set<string>()
+  const run = (terms: Term[], used: number, start: number, length: number): Term[] | undefined => {
+    if (start + length > terms.length) return undefined
+    for (let k = start; k < start + length; k++) if ((used & (1 << k)) !== 0) return undefined
+    return terms.slice(start, start + length)
+  }
+  const mask = (start: number, length: number): number => ((1 << length) - 1) << start
+  const cover = (usedA: number, usedB: number): boolean => {
+    if (usedA === full(a.length)) return usedB === full(b.length)
+    const state = `${usedA},${usedB}`
+    if (failed.has(state)) return false
+    let i = 0
+    while ((usedA & (1 << i)) !== 0) i++
+    // a[i] alone against one to three words of b, or a run of a starting at a[i] against one word
+    const shapes: Array<[number, number]> = [[1, 1], [1, 2], [1, 3], [2, 1], [3, 1]]
+    for (let j = 0; j < b.length; j++) {
+      for (const [la, lb] of shapes) {
+        const x = run(a, usedA, i, la)
+        const y = run(b, usedB, j, lb)
+        if (x === undefined || y === undefined) continue
+        const fits = la > 1 ? relatedRun(x, y[0] as Term) : lb > 1 ? relatedRun(y, x[0] as Term) : related(x[0] as Term, y[0] as Term)
+        if (fits && cover(usedA | mask(i, la), usedB | mask(j, lb))) return true
+      }
+    }
+    failed.add(state)
+    return false
+  }
+  return cover(0, 0)
 }
 
 // pg_trgm-style trigrams: each word padded with two spaces in front and one behind.
