@@ -21,7 +21,7 @@ const TABLE: Array<[LegalFamily, string]> = [
   ['company', 'company|companies|co|corp|corporation|inc|incorporated|ltd|limited|plc|pte|pvt|private limited|private|pty|' +
     'sdn bhd|sendirian berhad|bhd|berhad|cia|compania|compagnie|cie|^ste|societe|sociedad|societa|' +
     'company limited|co ltd|ltd co|public limited company|gong si|you xian gong si|youxian gongsi|gongsi|youxiangongsi|' +
-    'sharikat|sharika|sherkat|shirkat|shrkh|shrkt|kmpny|sti|sirketi|ltd sti|limited sirketi|kaisha|^kabushiki|^pt|tbk|cong ty|congty'],
+    'sharikat|sharika|sherkat|shirkat|shrkh|shrkt|kmpny|lmtd|lmytd|sti|sirketi|ltd sti|limited sirketi|kaisha|^kabushiki|^pt|tbk|cong ty|congty'],
   ['limited-liability', 'llc|^l l c|limited liability company|limited liability co|ltd liability co|limited liability partnership|' +
     'ooo|obshchestvo s ogranichennoy otvetstvennostyu|obshchestvo s ogranichennoi otvetstvennostiu|gmbh|' +
     'gesellschaft mit beschrankter haftung|sarl|^srl|^sro|ltda|limitada|sp z o o|spzoo|^tov|^too|^odo|eurl|tnhh|' +
@@ -42,6 +42,8 @@ const TABLE: Array<[LegalFamily, string]> = [
 
 interface LegalForm {
   words: string[]
+  /** The words as written in the table: a word much longer than a short form is not it. */
+  texts: string[]
   family: LegalFamily
   edgeOnly: boolean
 }
@@ -52,6 +54,7 @@ function legalForms (): LegalForm[] {
   if (forms !== undefined) return forms
   forms = TABLE.flatMap(([family, list]) => list.split('|').map((form) => ({
     words: form.replace('^', '').split(' ').map(phoneticKey),
+    texts: form.replace('^', '').split(' '),
     family,
     edgeOnly: form.startsWith('^')
   })))
@@ -62,13 +65,16 @@ function legalForms (): LegalForm[] {
 /**
  * Marks the words of a name that belong to a legal form. `phonetic` holds the phonetic keys
  * of the name's words in order, `eligible` says which words may be part of one (all by
- * default); the answer holds, for each word, the index of the hit it belongs to (or -1), and
- * the hits with the indices of their words. Longer forms win ("Limited Liability Company" is one
- * hit, not "Limited" and "Company"). Ambiguous short forms count only at either end of the
- * name, where legal forms stand in every language.
+ * default), `texts` the words as written (when given, a word two letters longer than an
+ * ambiguous short form is not it, whatever its phonetic key: "Saja" is "sa" but a name); the
+ * answer holds, for each
+ * word, the index of the hit it belongs to (or -1), and the hits with the indices of their
+ * words. Longer forms win ("Limited Liability Company" is one hit, not "Limited" and
+ * "Company"). Ambiguous short forms count only at either end of the name, where legal forms
+ * stand in every language.
  */
 export function findLegalForms (
-  phonetic: readonly string[], eligible?: readonly boolean[]
+  phonetic: readonly string[], eligible?: readonly boolean[], texts?: readonly string[]
 ): { hitOf: number[], hits: Array<LegalFormHit & { indices: number[] }> } {
   const hitOf: number[] = phonetic.map((_, i) => eligible?.[i] === false ? -2 : -1)
   const hits: Array<LegalFormHit & { indices: number[] }> = []
@@ -79,6 +85,7 @@ export function findLegalForms (
       const end = i + form.words.length
       if (end > phonetic.length || !form.words.every((w, k) => phonetic[i + k] === w && hitOf[i + k] === -1)) continue
       if (form.edgeOnly && !(i < edge.start || end > edge.end)) continue
+      if (form.edgeOnly && texts !== undefined && !form.texts.every((w, k) => (texts[i + k] ?? '').length <= w.length + 1)) continue
       const indices: number[] = []
       for (let k = i; k < end; k++) indices.push(k)
       for (const k of indices) hitOf[k] = hits.length

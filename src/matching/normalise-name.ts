@@ -4,9 +4,13 @@ import type { NameWord, PreparedName } from './party-types.js'
 import { consonantKey, letterSet, phoneticKey, toLatinWords, vowelKey } from './transliterate.js'
 
 // Words that join names rather than name anything: articles, conjunctions, prepositions in
-// the languages of the lists, and the Arabic article written apart ("al-Rawi").
-const STOP_WORDS = new Set(('the and of for in on at to by a an de del della di da do dos das du des la le les el al ul ad ar as ' +
-  'at az ash y e et und der den die van von zu ve wa').split(' '))
+// the languages of the lists, the Arabic article written apart ("al-Rawi", "Zia-ur-Rahman",
+// "Shahab-ud-Din") and the Persian and Urdu ezafe ("Tehrik-e Taliban"). `LINKS` are stop words
+// only between two words: the ezafe "i" ("Lashkar-i-Taiba"), the Russian "i" (and), the Burmese
+// title "U" ("Shein, U Win"); elsewhere they are initials ("I&S Holding", "Han Kon U").
+const STOP_WORDS = new Set(('the and of for in on at to by a an de del della di da do dos das du des la le les el al ul ud ur ' +
+  'ad ar as at az ash ed y e et und der den die van von zu ve wa').split(' '))
+const LINKS = new Set(['i', 'u'])
 
 // Titles and ranks in front of personal names ("Colonel Innocent KAINA").
 const TITLES = new Set(('mr mrs ms miss dr doctor prof professor sir sheikh shaykh shaikh sheik haj haji hajji alhaji mullah mulla maulavi ' +
@@ -33,6 +37,16 @@ const GENERIC_WORDS = new Set(('bank trading trade traders international intl gr
 
 // Connectors inside Arabic and Berber personal names: "bin", "ibn", "abu", "ould".
 const CONNECTORS = new Set('bin ibn bint abu abou abo ben ould ag'.split(' ').map(phoneticKey))
+
+// The same in Arabic script: stop words ("في" in, "و" and, "من" from, "عن" about, "ال" written
+// apart, Pashto "د" of and "او" and), titles ("حاجي" haji, "ملا" mulla, "قاري" qari, "شيخ" sheikh,
+// "مولوي" mawlawi, "مولانا" maulana) and connectors ("بن" bin, "بنت" bint, "ابو" abu, "ولد" ould,
+// Tuareg "اغ" ag). Latin lists never apply to Arabic-script words: "عمر" (Omar) is "mr", not
+// Mister.
+const ABJAD_ROLES = new Map<string, NameWord['role']>([
+  ...'في و من عن ال د او حاجي حاجی حاج ملا قاري قاری شيخ شیخ مولوي مولوی مولانا'.split(' ').map((w) => [w, 'stop'] as const),
+  ...'بن ابن بنت ابو أبو ولد اغ'.split(' ').map((w) => [w, 'connector'] as const)
+])
 
 const WEIGHTS = { core: 1, generic: 0.5, patronymic: 0.5, connector: 0.5, initial: 0.4, stop: 0.05 } as const
 
@@ -84,7 +98,7 @@ export function nameSearchKeys (name: string): string[] {
  */
 export function prepareNameForms (name: string): PreparedName[] {
   const forms: PreparedName[] = []
-  for (const part of name.split(';')) {
+  for (const part of name.split(NAME_LIST)) {
     const outsideWords = toLatinWords(part.replace(PARENTHESES, ' ')).map((w) => w.text)
     const asides: string[] = []
     let full = part
@@ -120,10 +134,13 @@ function isSubsequence (short: string, long: string): boolean {
 }
 
 const HAS_TEXT = /[\p{L}\p{N}]/u
+// Names listed in one string: "X; Y", and "X / Y" with spaces around the slash.
+const NAME_LIST = /;|\s\/\s/
 
-// Legal forms written in Arabic script ("شركة", "ذ.م.م", Persian "کمپنی"); other abjad words are never legal
-// forms, whatever Latin form their letters spell ("آغا" is "agh", not AG).
-const ABJAD_LEGAL = new Set(['shrkh', 'shrkt', 'dm', 'kmpni'])
+// Legal forms written in Arabic script ("شركة" company, "ذ.م.م" LLC, Persian "کمپنی", Urdu "لمیٹڈ"
+// limited), by their written form: other Arabic-script words are never legal forms, whatever
+// their transliteration ("اعظم", Azam, is not "ذمم").
+const ABJAD_LEGAL = new Set('شركة شركت شرکت ذمم کمپنی كمبني کمپني لمتد لمیٹڈ لميتد'.split(' '))
 
 /**
  * Prepares one spelling of a name: its words, their keys and weights, and its legal forms.
@@ -132,7 +149,8 @@ const ABJAD_LEGAL = new Set(['shrkh', 'shrkt', 'dm', 'kmpni'])
 export function prepareName (name: string, parenthetical = false): PreparedName {
   const latin = toLatinWords(name)
   const phonetic = latin.map((w) => phoneticKey(w.text))
-  const { hitOf, hits } = findLegalForms(phonetic, latin.map((w, i) => !w.abjad || ABJAD_LEGAL.has(phonetic[i] ?? '')))
+  const eligible = latin.map((w) => !w.abjad || ABJAD_LEGAL.has(w.written.replace(/\./g, '')))
+  const { hitOf, hits } = findLegalForms(phonetic, eligible, latin.map((w) => w.text))
   const words: NameWord[] = []
   const legalWords: string[] = []
   latin.forEach((w, i) => {
@@ -141,13 +159,14 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
       return
     }
     const key = phonetic[i] ?? ''
-    const role = roleOf(w.text, key)
+    const linking = LINKS.has(w.text) && (latin[i - 1]?.text.length ?? 0) >= 2 && (latin[i + 1]?.text.length ?? 0) >= 2
+    const role = w.abjad ? ABJAD_ROLES.get(w.written) ?? 'core' : linking ? 'stop' : roleOf(w.text, key)
     words.push({
       text: w.text,
       key,
       letters: letterSet(key),
       vowels: vowelKey(key),
-      consonants: consonantKey(w.text),
+      consonants: w.abjad ? w.skeleton : consonantKey(w.text),
       weight: WEIGHTS[role],
       role,
       abjad: w.abjad

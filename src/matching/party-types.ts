@@ -58,6 +58,8 @@ export interface NameWord {
   weight: number
   role: 'core' | 'generic' | 'patronymic' | 'connector' | 'initial' | 'stop'
   abjad: boolean
+  /** A run of adjacent words written together, made while aligning two names. */
+  joined?: boolean
 }
 
 /** One spelling of a name, ready to compare: legal forms set apart from the words. */

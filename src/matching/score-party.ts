@@ -4,6 +4,7 @@ import type {
   MatchFeature, NameKind, NameWord, PartyIdentifier, PartyInput, PartyMatch, PreparedName, PreparedParty, ScoreOptions
 } from './party-types.js'
 import { alignWords, wordSimilarity, type Alignment } from './text-similarity.js'
+import { skeletonJoin, skeletonSimilarity } from './skeleton.js'
 import { consonantKey, letterSet, phoneticKey, toLatinWords, vowelKey } from './transliterate.js'
 
 /**
@@ -119,9 +120,7 @@ function alignNames (a: PreparedName, b: PreparedName): Alignment {
 }
 
 function worthJoining (joined: NameWord, word: NameWord): boolean {
-  if (joined.abjad || word.abjad) {
-    return joined.consonants[0] === word.consonants[0] && Math.abs(joined.consonants.length - word.consonants.length) <= 2
-  }
+  if (joined.abjad || word.abjad) return Math.abs(joined.consonants.length - word.consonants.length) <= 2
   return joined.key[0] === word.key[0] && Math.abs(joined.key.length - word.key.length) <= 2 + word.key.length / 4
 }
 
@@ -145,6 +144,7 @@ function isTelling (word: NameWord): boolean {
 function nameWordSimilarity (x: NameWord, y: NameWord): number {
   if (x.role === 'stop' || y.role === 'stop') return 0
   if (x.text === y.text) return 1
+  if (x.abjad || y.abjad) return abjadWordSimilarity(x, y)
   if (x.key === y.key) return 0.97
   if (x.role === 'initial' || y.role === 'initial') return x.text[0] === y.text[0] ? 0.8 : 0
   let similarity = 0
@@ -153,13 +153,18 @@ function nameWordSimilarity (x: NameWord, y: NameWord): number {
     similarity = wordSimilarity(x.key, y.key)
     if (similarity > 0) similarity = Math.max(similarity, 0.85 * wordSimilarity(x.vowels, y.vowels))
     const [short, long] = x.key.length < y.key.length ? [x.key, y.key] : [y.key, x.key]
-    if (short.length >= 4 && long.startsWith(short)) similarity = Math.max(similarity, 0.8)
-  }
-  if ((x.abjad || y.abjad) && x.consonants !== '' && y.consonants !== '') {
-    const consonants = x.consonants === y.consonants ? 0.92 : 0.9 * wordSimilarity(x.consonants, y.consonants)
-    similarity = Math.max(similarity, consonants)
+    if (short.length >= 4 && long.startsWith(short) && x.joined !== true && y.joined !== true) similarity = Math.max(similarity, 0.8)
   }
   return similarity
+}
+
+// A word written in an abjad is compared with another by its consonant skeleton: with a Latin
+// word through `skeletonSimilarity`, with another abjad word as letters.
+function abjadWordSimilarity (x: NameWord, y: NameWord): number {
+  if (x.consonants === '' || y.consonants === '') return 0
+  if (x.abjad && y.abjad) return x.consonants === y.consonants ? 0.92 : 0.9 * wordSimilarity(x.consonants, y.consonants)
+  const [arabic, latin] = x.abjad ? [x, y] : [y, x]
+  return skeletonSimilarity(arabic.consonants, latin.consonants, latin.text)
 }
 
 // Joined runs of a prepared name's words, made once per name and run.
@@ -187,16 +192,27 @@ function bitCount (n: number): number {
 function makeJoinedWord (run: NameWord[]): NameWord {
   const text = run.map((w) => w.text).join('')
   const key = phoneticKey(text)
+  const abjad = run.every((w) => w.abjad)
   return {
     text,
     key,
     letters: letterSet(key),
     vowels: vowelKey(key),
-    consonants: consonantKey(text),
+    consonants: runSkeleton(run, text),
     weight: run.reduce((sum, w) => sum + w.weight, 0),
     role: 'core',
-    abjad: run.some((w) => w.abjad)
+    abjad,
+    joined: true
   }
+}
+
+// The skeleton of a run of words written together, for comparison with abjad words: the words'
+// skeletons one after the other for abjad words (a letter ending one word and beginning the
+// next stays twice: "ابو بكر" is not "بكر"), none for a run that begins or ends with a stop word
+// ("in the" is no Arabic word).
+function runSkeleton (run: NameWord[], text: string): string {
+  if (run.every((w) => w.abjad)) return skeletonJoin(run.map((w) => w.consonants))
+  return run[0]?.role === 'stop' || run[run.length - 1]?.role === 'stop' ? '' : consonantKey(text)
 }
 
 function describeAlignment (pair: NamePair): string {

@@ -181,8 +181,9 @@ interface Candidate { a: number[], b: number[], similarity: number, weight: numb
 
 /**
  * Aligns two word lists one-to-one, regardless of order, letting a run of adjacent words on
- * one side pair with one word on the other (joined or split words). Greedy by similarity,
- * then by the weight covered. The similarity is the weighted Dice coefficient
+ * one side pair with one word on the other (joined or split words), choosing the pairs that
+ * give the highest similarity (exactly for names of up to 12 words, else greedily by
+ * similarity, then by the weight covered). The similarity is the weighted Dice coefficient
  * Σ sim·(wA + wB) / (ΣwA + ΣwB + (penalty − 1)·Σw unmatched): unmatched words count against
  * it by their weight, times `unmatchedPenalty`.
  */
@@ -200,20 +201,93 @@ export function alignWords<T extends AlignedWord> (a: readonly T[], b: readonly 
   const maxRun = options.maxRun ?? 3
   const worthJoining = options.worthJoining ?? closeInLength
   for (const [side, other, flip] of [[a, b, false], [b, a, true]] as const) {
+    const word = (start: number, end: number): T => end - start === 1 ? side[start] as T : options.join(side, start, end)
+    const similarity = (start: number, end: number, j: number): number =>
+      flip ? options.similarity(other[j] as T, word(start, end)) : options.similarity(word(start, end), other[j] as T)
     for (let start = 0; start < side.length; start++) {
       for (let end = start + 2; end <= Math.min(side.length, start + maxRun); end++) {
-        const joined = options.join(side, start, end)
-        const indices = range(start, end)
+        const joined = word(start, end)
         for (let j = 0; j < other.length; j++) {
-          const word = other[j] as T
-          if (!worthJoining(joined, word)) continue
-          if (flip) add([j], indices, word, joined)
-          else add(indices, [j], joined, word)
+          if (!worthJoining(joined, other[j] as T)) continue
+          // Each end word of a run must bring it closer: "Tikriti Ali" is not "Tikriti" joined.
+          const run = similarity(start, end, j)
+          if (run < options.minSimilarity || similarity(start + 1, end, j) >= run || similarity(start, end - 1, j) >= run) continue
+          const indices = range(start, end)
+          const weight = sumWeights(side, indices) + (other[j]?.weight ?? 0)
+          candidates.push(flip ? { a: [j], b: indices, similarity: run, weight } : { a: indices, b: [j], similarity: run, weight })
         }
       }
     }
   }
-  candidates.sort((x, y) => y.similarity - x.similarity || y.weight - x.weight)
+  const greedy = select(a, b, candidates.sort((x, y) => y.similarity - x.similarity || y.weight - x.weight), options)
+  if (a.length > EXACT_WORDS || b.length > EXACT_WORDS || candidates.length === 0) return greedy
+  return optimalAlignment(a, b, candidates, options, greedy)
+}
+
+// Names of up to this many words are aligned exactly (`optimalAlignment`), longer ones greedily.
+const EXACT_WORDS = 12
+
+/**
+ * The alignment of highest similarity. Greedy by similarity can take "نور" ~ "Nuri" before
+ * "نور الله" ~ "Nurullah" and strand "نوری"; this one cannot. The similarity is a ratio
+ * (matched / total, the total growing with unmatched words), maximised as in Dinkelbach's
+ * method: with `ratio` the best similarity so far, find the choice of pairs that maximises
+ * Σ weight × (similarity + ratio × (penalty − 1)) by dynamic programming over the words of
+ * `a` in order and the set of words of `b` used; repeat while the similarity improves.
+ */
+function optimalAlignment<T extends AlignedWord> (
+  a: readonly T[], b: readonly T[], candidates: readonly Candidate[], options: AlignOptions<T>, greedy: Alignment
+): Alignment {
+  const byStart: Candidate[][] = a.map(() => [])
+  for (const c of candidates) byStart[c.a[0] ?? 0]?.push(c)
+  const extra = (options.unmatchedPenalty ?? 1) - 1
+  let best = greedy
+  for (let round = 0; round < 4; round++) {
+    const bonus = best.similarity * extra
+    const memo = new Map<number, number>()
+    const choice = new Map<number, Candidate | null>()
+    const solve = (i: number, usedB: number): number => {
+      if (i >= a.length) return 0
+      const key = i * 65536 + usedB
+      const known = memo.get(key)
+      if (known !== undefined) return known
+      let value = solve(i + 1, usedB)
+      let chosen: Candidate | null = null
+      for (const c of byStart[i] ?? []) {
+        let mask = 0
+        for (const j of c.b) mask |= 1 << j
+        if ((usedB & mask) !== 0) continue
+        const v = c.weight * (c.similarity + bonus) + solve(i + c.a.length, usedB | mask)
+        if (v > value) {
+          value = v
+          chosen = c
+        }
+      }
+      memo.set(key, value)
+      choice.set(key, chosen)
+      return value
+    }
+    solve(0, 0)
+    const pairs: Candidate[] = []
+    for (let i = 0, usedB = 0; i < a.length;) {
+      const c = choice.get(i * 65536 + usedB) ?? null
+      if (c === null) {
+        i++
+        continue
+      }
+      pairs.push(c)
+      for (const j of c.b) usedB |= 1 << j
+      i += c.a.length
+    }
+    const alignment = select(a, b, pairs.sort((x, y) => y.similarity - x.similarity), options)
+    if (alignment.similarity <= best.similarity + 1e-9) break
+    best = alignment
+  }
+  return best
+}
+
+// Takes candidates in order, each whose words are all still free.
+function select<T extends AlignedWord> (a: readonly T[], b: readonly T[], candidates: readonly Candidate[], options: AlignOptions<T>): Alignment {
   const usedA = new Uint8Array(a.length)
   const usedB = new Uint8Array(b.length)
   const pairs: WordPair[] = []

@@ -1,4 +1,7 @@
 import anyAscii from 'any-ascii'
+import { abjadSkeleton } from './skeleton.js'
+
+export { consonantKey } from './skeleton.js'
 
 /**
  * One word of a name in Latin letters, with the script it was written in. `abjad` marks words
@@ -9,6 +12,10 @@ export interface LatinWord {
   text: string
   abjad: boolean
   syllabic: boolean
+  /** For an abjad word, the word as written (article and marks removed); otherwise empty. */
+  written: string
+  /** For an abjad word, its consonant skeleton (see `abjadSkeleton`); otherwise empty. */
+  skeleton: string
 }
 
 const ABJAD = /[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u0780-\u07bf\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u
@@ -17,6 +24,8 @@ const SYLLABIC = /[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u
 const LATIN_LETTER = /[a-z]/i
 const CYRILLIC_OR_GREEK = /[\u0370-\u03ff\u0400-\u04ff]/u
 const ARABIC_ARTICLE = /^[\u0627\u0671]\u0644(?=\S{2,})/u
+// "and", "with", "for" or "like" written onto the article: "والجهاد" is "wa al-jihad".
+const ARABIC_PROCLITIC = /^(?:[\u0648\u0641\u0628\u0643][\u0627\u0671]\u0644|\u0644\u0644)(?=\S{3,})/u
 const ARABIC_TATWEEL_AND_MARKS = /\p{M}|\u0640/gu
 
 // Cyrillic and Greek letters drawn like Latin ones. In a name written in Latin they are typing
@@ -41,11 +50,12 @@ export function toLatinWords (text: string): LatinWord[] {
       const word = hasLatin && isHomoglyphWord(part) ? [...part].map((c) => HOMOGLYPHS.get(c) ?? c).join('') : part
       const abjad = ABJAD.test(word)
       const syllabic = SYLLABIC.test(word)
-      const prepared = abjad ? word.replace(ARABIC_TATWEEL_AND_MARKS, '').replace(ARABIC_ARTICLE, '') : word
+      const prepared = abjad ? word.replace(ARABIC_TATWEEL_AND_MARKS, '').replace(ARABIC_PROCLITIC, '').replace(ARABIC_ARTICLE, '') : word
       const ascii = anyAscii(prepared)
       const pieces = syllabic ? ascii.replace(/([A-Z])/g, ' $1').split(' ') : [ascii]
+      const skeleton = abjad ? abjadSkeleton(prepared) : ''
       for (const piece of pieces) {
-        for (const text of asciiWords(piece)) words.push({ text, abjad, syllabic })
+        for (const text of asciiWords(piece)) words.push({ text, abjad, syllabic, written: abjad ? prepared : '', skeleton })
       }
     }
   }
@@ -108,35 +118,6 @@ const PHONETIC_RULES: Array<[RegExp, string]> = [
 export function phoneticKey (word: string): string {
   let key = word
   for (const [pattern, replacement] of PHONETIC_RULES) key = key.replace(pattern, replacement)
-  return key
-}
-
-const CONSONANT_RULES: Array<[RegExp, string]> = [
-  [/tch|tsch/g, 'ch'],
-  [/dzh|dj/g, 'j'],
-  [/th/g, 't'],
-  [/dh/g, 'd'],
-  [/gh/g, 'g'],
-  [/kh/g, 'h'],
-  [/ph/g, 'f'],
-  [/ch/g, 'sh'],
-  [/q|c(?=[aou]|$)|ck/g, 'k'],
-  [/x/g, 'ks'],
-  [/[aeiouyvw]/g, ''],
-  [/(.)\1+/g, '$1'],
-  [/(?<=.)h$/, ''],
-  [/^bdl(?=.)/, 'bd']
-]
-
-/**
- * The consonant skeleton of a lowercase ASCII word: vowels and the letters that write long
- * vowels in Arabic script (y, w, v) dropped, doubled letters and a final h too, and "bdl" at
- * the start read as "abd" + the article. Words written in an abjad (Arabic "صدام" → "sdm") and
- * their Latin spellings ("Saddam") meet here.
- */
-export function consonantKey (word: string): string {
-  let key = word
-  for (const [pattern, replacement] of CONSONANT_RULES) key = key.replace(pattern, replacement)
   return key
 }
 
