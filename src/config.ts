@@ -45,6 +45,7 @@ const ConfigEnv = Type.Object({
   SYNC_BACKOFF_CAP_MS: Type.Integer({ minimum: 1, default: 300_000 }),
   MATCH_PARTY_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.85, description: 'party match score from which a screening reports a hit (docs/matching.md)' }),
   MATCH_TRIGRAM_THRESHOLD: Type.Number({ minimum: 0.1, maximum: 1, default: 0.5, description: 'pg_trgm word similarity from which a party is a candidate for scoring' }),
+  DIVERGENCE_DESCRIPTION_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.8, description: 'description similarity from which two classified items without part numbers are the same item' }),
   MATCH_CANDIDATES: Type.Integer({ minimum: 10, maximum: 5_000, default: 200, description: 'candidates scored per screened party (and per application for items)' })
 })
 type ConfigEnv = Static<typeof ConfigEnv>
@@ -80,6 +81,8 @@ export interface Config {
   shutdownGraceMs: number
   sync: SyncConfig
   matching: MatchingConfig
+  /** Thresholds of the divergence rules (src/divergence/rules.ts). */
+  divergence: { partyThreshold: number, descriptionThreshold: number }
 }
 
 export interface MatchingConfig {
@@ -169,6 +172,10 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
       partyThreshold: c.MATCH_PARTY_THRESHOLD,
       trigramThreshold: c.MATCH_TRIGRAM_THRESHOLD,
       candidates: c.MATCH_CANDIDATES
+    }),
+    divergence: Object.freeze({
+      partyThreshold: c.MATCH_PARTY_THRESHOLD,
+      descriptionThreshold: c.DIVERGENCE_DESCRIPTION_THRESHOLD
     })
   })
 }

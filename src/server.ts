@@ -12,7 +12,7 @@ const app = await buildApp(deps)
 const stopWorker = new AbortController()
 let worker: Promise<void> = Promise.resolve()
 if (config.sync.inProcess) {
-  const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, keyRing: deps.keyRing, clock: systemClock, logger })
+  const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger })
   worker = runWorker(ctx, options, stopWorker.signal)
 }
 

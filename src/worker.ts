@@ -7,7 +7,7 @@ import { wireServices } from './wiring.js'
 const config = loadConfigOrExit(process.env)
 const logger = createLogger({ level: config.logLevel, name: 'worker' })
 const deps = await wireServices(config, logger, systemClock)
-const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, keyRing: deps.keyRing, clock: systemClock, logger })
+const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger })
 
 const stop = new AbortController()
 process.once('SIGTERM', () => stop.abort())

@@ -13,7 +13,7 @@ const config = loadConfig(process.env)
 const logger = createLogger({ level: 'warn' })
 const deps = await wireServices(config, logger, systemClock)
 const { ctx, options } = createSyncContext({
-  db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, keyRing: deps.keyRing, clock: systemClock, logger
+  db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger
 })
 const source = process.argv[2] as string
 const started = performance.now()

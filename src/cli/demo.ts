@@ -4,6 +4,7 @@ import { DEMO_AGENCIES, enrolEachOther, startDemoAgency, type DemoAgency } from 
 import { summarise, syncFederation } from '../demo/sync-federation.js'
 import { systemClock } from '../lib/clock.js'
 import { createLogger } from '../lib/logger.js'
+import { detectOnStored } from '../divergence/hooks.js'
 import { importCandidates } from '../records/index.js'
 import { issueLocalUserToken } from '../signing/index.js'
 import type { Command } from './main.js'
@@ -42,7 +43,10 @@ export const demoCommand: Command = {
       for (const [i, agency] of agencies.entries()) {
         const decisions = await loadDemoDecisions(i, agencies.length, agency.spec.referencePrefix)
         const progress = createProgress({ label: `load ${agency.spec.id}`, total: decisions.length, unit: 'decisions' })
-        await importCandidates({ db: agency.deps.db, issuer: agency.spec.id, clock, keyRing: agency.deps.keyRing, denialReviewYears: agency.config.denialReviewYears },
+        const ctx = {
+          db: agency.deps.db, issuer: agency.spec.id, clock, keyRing: agency.deps.keyRing, denialReviewYears: agency.config.denialReviewYears, onStored: detectOnStored({ config: agency.config.divergence, clock })
+        }
+        await importCandidates(ctx,
           (async function * () { for (const [n, decision] of decisions.entries()) yield { line: n + 1, value: decision } })(),
           { onBatch: ({ imported }) => progress.update(imported) })
         progress.finish()

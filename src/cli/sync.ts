@@ -23,7 +23,7 @@ export const syncCommand: Command = {
     const deps = await wireServices(config, logger, systemClock)
     try {
       const { ctx, options } = createSyncContext({
-        db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, keyRing: deps.keyRing, clock: systemClock, logger
+        db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger
       })
       if (values.follow === true) {
         const stop = new AbortController()

@@ -17,6 +17,8 @@ export interface Database {
   screenings: ScreeningTable
   hit_dispositions: HitDispositionTable
   audit_events: AuditEventTable
+  divergences: DivergenceTable
+  divergence_transitions: DivergenceTransitionTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -145,6 +147,7 @@ export interface RecordPartyTable {
   identifiers: ColumnType<unknown[], string, string>
   name_keys: ColumnType<string, string | undefined, string>
   identifier_keys: ColumnType<string[], string[] | undefined, string[]>
+  name_exact_keys: ColumnType<string[], string[] | undefined, string[]>
   keys_version: ColumnType<number, number | undefined, number>
 }
 
@@ -155,6 +158,8 @@ export interface RecordItemTable {
   description: string
   manufacturer: string | null
   part_number: string | null
+  part_key: string | null
+  keys_version: ColumnType<number, number | undefined, number>
 }
 
 export interface RecordCodeTable {
@@ -217,4 +222,36 @@ export interface AuditEventTable {
   detail: ColumnType<unknown, string, never>
   prev_hash: string | null
   hash: string
+}
+
+export interface DivergenceTable {
+  id: string
+  kind: 'undercut' | 'conflicting-classification' | 'divergent-outcome'
+  pair_key: string
+  first_issuer: string
+  first_record_id: string
+  first_version: number
+  second_issuer: string
+  second_record_id: string
+  second_version: number
+  severity: 'high' | 'medium' | 'low' | 'info'
+  state: 'open' | 'acknowledged' | 'justified' | 'dismissed' | 'escalated' | 'resolved'
+  holds: boolean
+  destination: string | null
+  control_category: string | null
+  explanation: string
+  evidence: ColumnType<unknown, string, string>
+  detected_at: Timestamp
+  updated_at: Timestamp
+  resolved_at: Date | string | null
+}
+
+export interface DivergenceTransitionTable {
+  divergence_id: string
+  seq: number
+  from_state: string | null
+  to_state: string
+  actor: string
+  reason: string
+  at: Timestamp
 }

@@ -25,6 +25,7 @@ export async function syncFederation (agencies: readonly DemoAgency[], clock: Cl
       agencyId: agency.spec.id,
       sync: agency.config.sync,
       jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds,
+      divergence: agency.config.divergence,
       keyRing: agency.deps.keyRing,
       clock,
       logger: agency.logger

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'RECORD_NOT_AMENDABLE'
   | 'DUPLICATE_REFERENCE'
   | 'IMPORT_REJECTED'
+  | 'INVALID_TRANSITION'
   | 'PEER_NOT_FOUND'
   | 'PEER_EXISTS'
   | 'PEER_NOT_ENROLLED'
@@ -76,6 +77,7 @@ export const errors = {
   duplicateReference: (reference: string) =>
     new AppError('DUPLICATE_REFERENCE', 409, `a decision with reference "${reference}" already exists; amend it instead of recording it again`),
   importRejected: (message: string, details: ProblemDetail[]) => new AppError('IMPORT_REJECTED', 422, message, details),
+  invalidTransition: (message: string) => new AppError('INVALID_TRANSITION', 409, message),
   peerNotFound: (agencyId: string) => new AppError('PEER_NOT_FOUND', 404, `no enrolled peer "${agencyId}"`),
   peerExists: (agencyId: string) => new AppError('PEER_EXISTS', 409, `peer "${agencyId}" is already enrolled`),
   peerNotEnrolled: (issuer: string) => new AppError('PEER_NOT_ENROLLED', 403, `issuer "${issuer}" is not an enrolled peer`),

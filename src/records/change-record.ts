@@ -45,6 +45,7 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
     if (entryKind === 'amendment') {
       await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId, kind, content: row.body as unknown as ContentByKind[RecordKind] }])
     }
+    await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId }])
     return { published: { record: toOwnRecord(row, today), entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }
   })
   ctx.onPublished?.(entry)

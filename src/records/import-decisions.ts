@@ -105,6 +105,7 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
       if (signed === undefined || problems.length > 0 || capped) return reportTaken(batch, 'is already stored')
       const inserted = await storeNewRecords(trx, appender, ctx.issuer, signed)
       if (inserted !== batch.length) return reportTaken(batch, 'is already stored')
+      await ctx.onStored?.(trx, batch.map((p) => ({ issuer: ctx.issuer, recordId: p.record.recordId })))
       progress.imported += batch.length
       progress.firstSeq ??= (signed.entries[0] as PublishedEntry).seq
       progress.lastSeq = (signed.entries.at(-1) as PublishedEntry).seq

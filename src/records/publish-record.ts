@@ -116,6 +116,7 @@ async function publishRecord<K extends RecordKind> (ctx: RecordsContext, kind: K
   const { published, entry } = await ctx.db.transaction().execute(async (trx) => {
     const { entries, rows, inserted } = await appendNewRecords(trx, { issuer: ctx.issuer, key, clock: ctx.clock }, [draft])
     if (inserted !== 1) throw errors.duplicateReference((content as ContentByKind['decision']).reference)
+    await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId: draft.recordId }])
     const entry = entries[0] as PublishedEntry
     const record = toOwnRecord(rows[0] as RecordRow, todayOf(ctx.clock)) as OwnRecord<K>
     return { published: { record, entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }

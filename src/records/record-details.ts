@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely'
 import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { CrosswalkLinkTable, Database, RecordCodeTable, RecordItemTable, RecordPartyTable } from '../db/schema.js'
-import { codeKeyColumns, linkKeyColumns, partyKeyColumns } from '../screening/match-keys.js'
+import { codeKeyColumns, itemKeyColumns, linkKeyColumns, partyKeyColumns } from '../screening/match-keys.js'
 import type { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
 import type { ContentByKind, RecordKind } from './types.js'
 
@@ -44,12 +44,12 @@ export async function replaceRecordDetails (trx: Transaction<Database>, records:
         ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? []), ...partyKeyColumns(p)
       }))
       decision.items.forEach((item, ordinal) => {
-        items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null })
+        items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null, ...itemKeyColumns(item) })
         for (const code of uniqueCodes(item.codes)) codes.push({ ...key, item_ordinal: ordinal, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
       })
     } else if (kind === 'classification') {
       const classification = content as ClassificationContent
-      items.push({ ...key, ordinal: 0, description: classification.item.description, manufacturer: classification.item.manufacturer ?? null, part_number: classification.item.partNumber ?? null })
+      items.push({ ...key, ordinal: 0, description: classification.item.description, manufacturer: classification.item.manufacturer ?? null, part_number: classification.item.partNumber ?? null, ...itemKeyColumns(classification.item) })
       for (const code of uniqueCodes(classification.codes ?? [])) codes.push({ ...key, item_ordinal: 0, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
     } else {
       const crosswalk = content as CrosswalkContent
@@ -70,9 +70,11 @@ function uniqueCodes (codes: ReadonlyArray<{ regime: string, code: string }>) {
 const COLUMNS: { [T in DetailTable]: Columns<Insertable<Database[T]>> } = {
   record_parties: [
     ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['role', 'text'], ['name', 'text'], ['aliases', 'text[]'], ['country', 'text'],
-    ['address', 'text'], ['identifiers', 'jsonb'], ['name_keys', 'text'], ['identifier_keys', 'text[]'], ['keys_version', 'smallint']
+    ['address', 'text'], ['identifiers', 'jsonb'], ['name_keys', 'text'], ['identifier_keys', 'text[]'], ['name_exact_keys', 'text[]'], ['keys_version', 'smallint']
   ],
-  record_items: [['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['description', 'text'], ['manufacturer', 'text'], ['part_number', 'text']],
+  record_items: [
+    ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['description', 'text'], ['manufacturer', 'text'], ['part_number', 'text'], ['part_key', 'text'], ['keys_version', 'smallint']
+  ],
   record_codes: [
     ['issuer', 'text'], ['record_id', 'uuid'], ['item_ordinal', 'smallint'], ['regime', 'text'], ['code', 'text'], ['family', 'text'], ['canonical', 'text'], ['keys_version', 'smallint']
   ],

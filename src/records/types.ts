@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/schema.js'
 import type { Db } from '../db/create-db.js'
 import type { EntryKind, PublishedEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
@@ -61,6 +63,12 @@ export interface RecordsContext {
   denialReviewYears: number
   /** Told of each entry published one by one, after its transaction committed (e.g. to push it to peers). */
   onPublished?: ((entry: PublishedEntry) => void) | undefined
+  /**
+   * Told of the records a transaction wrote (new, amended, revoked, renewed), inside that
+   * transaction, before it commits: divergence detection runs here, so a change and what it
+   * diverges from are stored together or not at all.
+   */
+  onStored?: ((trx: Transaction<Database>, records: Array<{ issuer: string, recordId: string }>) => Promise<unknown>) | undefined
 }
 
 export interface RecordChange {

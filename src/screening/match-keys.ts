@@ -1,4 +1,4 @@
-import { codeSearchPrefixes, nameSearchKeys } from '../matching/index.js'
+import { codeSearchPrefixes, nameSearchKeys, normalisePartNumber } from '../matching/index.js'
 
 /**
  * The version of the key grammar below. Raise it whenever `nameSearchKeys`, the identifier
@@ -36,13 +36,33 @@ export function identifierKey (value: string): string | null {
   return key.length >= MIN_IDENTIFIER_KEY ? key : null
 }
 
+/**
+ * A party's search keys with their spaces taken out: names that normalise alike (legal forms
+ * dropped, romanisations folded, words joined or split) share one. Divergence detection looks
+ * parties up by these (exact, cheap GIN probes on every stored record); the fuzzy trigram
+ * search on `name_keys` is for officers' queries and screening.
+ */
+export function exactNameKeys (keys: readonly string[]): string[] {
+  return [...new Set(keys.map((k) => k.replaceAll(' ', '')).filter((k) => k.length >= MIN_EXACT_KEY))]
+}
+
+/** Joined keys shorter than this ("ab") would tie unrelated parties together. */
+const MIN_EXACT_KEY = 4
+
 /** The `record_parties` key columns of a party. */
 export function partyKeyColumns (party: PartyKeySource) {
+  const keys = partySearchKeys(party)
   return {
-    name_keys: partySearchKeys(party).join(KEY_SEPARATOR),
+    name_keys: keys.join(KEY_SEPARATOR),
     identifier_keys: [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))],
+    name_exact_keys: exactNameKeys(keys),
     keys_version: KEYS_VERSION
   }
+}
+
+/** The `record_items` key columns: the part number as items are compared by it. */
+export function itemKeyColumns (item: { partNumber?: string | null | undefined }) {
+  return { part_key: normalisePartNumber(item.partNumber ?? null), keys_version: KEYS_VERSION }
 }
 
 /** The `record_codes` key columns of a code; nulls when the code cannot be read (the raw code stays). */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import { KEYS_VERSION, codeKeyColumns, linkKeyColumns, partyKeyColumns } from './match-keys.js'
+import { KEYS_VERSION, codeKeyColumns, itemKeyColumns, linkKeyColumns, partyKeyColumns } from './match-keys.js'
 
 const BATCH = 1000
 
@@ -17,11 +17,21 @@ export async function refreshMatchKeys (db: Db): Promise<number> {
       .where('keys_version', '<', KEYS_VERSION).limit(BATCH).execute()
     if (parties.length === 0) break
     const keys = parties.map((p) => ({ ...p, ...partyKeyColumns({ name: p.name, aliases: p.aliases, identifiers: p.identifiers as Array<{ value: string }> }) }))
-    await sql`update record_parties p set name_keys = k.name_keys, identifier_keys = k.identifier_keys::text[], keys_version = ${KEYS_VERSION}
-      from jsonb_to_recordset(${JSON.stringify(keys.map((k) => ({ ...k, aliases: undefined, identifiers: undefined, identifier_keys: arrayOfKeys(k.identifier_keys) })))}::jsonb)
-        as k(issuer text, record_id uuid, ordinal smallint, name_keys text, identifier_keys text)
+    await sql`update record_parties p set name_keys = k.name_keys, identifier_keys = k.identifier_keys, name_exact_keys = k.name_exact_keys, keys_version = ${KEYS_VERSION}
+      from jsonb_to_recordset(${JSON.stringify(keys.map((k) => ({ ...k, aliases: undefined, identifiers: undefined })))}::jsonb)
+        as k(issuer text, record_id uuid, ordinal smallint, name_keys text, identifier_keys text[], name_exact_keys text[])
       where p.issuer = k.issuer and p.record_id = k.record_id and p.ordinal = k.ordinal`.execute(db)
     total += parties.length
+  }
+  for (;;) {
+    const items = await db.selectFrom('record_items').select(['issuer', 'record_id', 'ordinal', 'part_number'])
+      .where('keys_version', '<', KEYS_VERSION).limit(BATCH).execute()
+    if (items.length === 0) break
+    const keys = items.map((i) => ({ issuer: i.issuer, record_id: i.record_id, ordinal: i.ordinal, ...itemKeyColumns({ partNumber: i.part_number }) }))
+    await sql`update record_items i set part_key = k.part_key, keys_version = ${KEYS_VERSION}
+      from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(issuer text, record_id uuid, ordinal smallint, part_key text)
+      where i.issuer = k.issuer and i.record_id = k.record_id and i.ordinal = k.ordinal`.execute(db)
+    total += items.length
   }
   for (;;) {
     const codes = await db.selectFrom('record_codes').select(['issuer', 'record_id', 'item_ordinal', 'regime', 'code'])
@@ -44,9 +54,4 @@ export async function refreshMatchKeys (db: Db): Promise<number> {
     total += links.length
   }
   return total
-}
-
-/** A text[] literal of identifier keys: they are letters and digits only, so nothing needs escaping. */
-function arrayOfKeys (keys: readonly string[]): string {
-  return `{${keys.join(',')}}`
 }

@@ -33,6 +33,7 @@ export async function syncRound (agency: TestAgency, peer: string, options: { cl
     agencyId: agency.id,
     sync: agency.config.sync,
     jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds,
+    divergence: agency.config.divergence,
     keyRing: agency.app.keyRing,
     clock: options.clock ?? systemClock,
     logger: createLogger({ level: 'silent' }),

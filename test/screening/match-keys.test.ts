@@ -22,14 +22,17 @@ t.test('rows written before the keys existed (or by an older grammar) are rekeye
   const recordId = '0b9f8a0e-4a3c-4d4f-9a53-6a0c2f7d8e11'
   await sql`insert into record_parties (issuer, record_id, ordinal, role, name, aliases, country, identifiers)
     values ('peer', ${recordId}, 0, 'end_user', 'Gazprombank OAO', '{"Gazprom Bank"}', 'RU', '[{"scheme":"registration","value":"1027700167110"}]')`.execute(db)
+  await sql`insert into record_items (issuer, record_id, ordinal, description, part_number) values ('peer', ${recordId}, 0, 'Integrated circuits', 'rh-1000 / b')`.execute(db)
   await sql`insert into record_codes (issuer, record_id, item_ordinal, regime, code) values ('peer', ${recordId}, 0, 'uk', '3A001a1')`.execute(db)
   await sql`insert into crosswalk_links (issuer, record_id, from_regime, from_code, to_regime, to_code, relation)
     values ('peer', ${recordId}, 'us-eccn', '3A001.a.1', 'eu', '3A001.a.1', 'equivalent')`.execute(db)
 
-  t.equal(await refreshMatchKeys(db), 3, 'three rows rekeyed')
+  t.equal(await refreshMatchKeys(db), 4, 'four rows rekeyed')
   const party = await db.selectFrom('record_parties').selectAll().executeTakeFirstOrThrow()
   t.match(party, { keys_version: KEYS_VERSION, identifier_keys: ['1027700167110'] })
   t.ok(party.name_keys.includes('gazprombank') && party.name_keys.includes('gazprom bank'), party.name_keys)
+  t.ok(party.name_exact_keys.includes('gazprombank'), 'the joined key for exact lookups')
+  t.match(await db.selectFrom('record_items').selectAll().executeTakeFirstOrThrow(), { part_key: 'RH1000B', keys_version: KEYS_VERSION })
   t.match(await db.selectFrom('record_codes').selectAll().executeTakeFirstOrThrow(), { family: 'dual-use', canonical: '3A001.a.1', keys_version: KEYS_VERSION })
   t.match(await db.selectFrom('crosswalk_links').selectAll().executeTakeFirstOrThrow(), { from_family: 'us-eccn', from_canonical: '3A001.a.1', to_family: 'dual-use', to_canonical: '3A001.a.1' })
   t.equal(await refreshMatchKeys(db), 0, 'a second run has nothing to do')

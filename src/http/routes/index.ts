@@ -1,16 +1,17 @@
 import type { App } from '../types.js'
 import { declareAccess } from '../plugins/auth.js'
-import { screeningReadRoutes, screeningWriteRoutes } from './screenings.js'
 import { classificationReadRoutes, classificationWriteRoutes } from './classifications.js'
 import { crosswalkReadRoutes, crosswalkWriteRoutes } from './crosswalks.js'
 import { decisionReadRoutes, decisionWriteRoutes } from './decisions.js'
 import { decisionImportRoutes } from './decisions-import.js'
+import { divergenceReadRoutes, divergenceWriteRoutes } from './divergences.js'
 import { feedRoutes } from './feed.js'
 import { healthRoutes } from './health.js'
 import { inboxRoutes } from './inbox.js'
 import { keyRoutes } from './keys.js'
 import { metricsRoutes } from './metrics.js'
 import { peerRoutes } from './peers.js'
+import { screeningReadRoutes, screeningWriteRoutes } from './screenings.js'
 import { wellKnownRoutes } from './well-known.js'
 
 /** Every route, in a named scope that declares who may call it (C2). */
@@ -45,5 +46,10 @@ export async function httpRoutes (app: App) {
     await app.register(classificationReadRoutes, { prefix: '/v1/classifications' })
     await app.register(crosswalkReadRoutes, { prefix: '/v1/crosswalks' })
     await app.register(screeningReadRoutes, { prefix: '/v1/screenings' })
+    await app.register(divergenceReadRoutes, { prefix: '/v1/divergences' })
+  })
+  await app.register(async function auditors (app: App) {
+    declareAccess(app, ['auditor'])
+    await app.register(divergenceWriteRoutes, { prefix: '/v1/divergences' })
   })
 }

@@ -1,3 +1,4 @@
+import { detectOnStored } from '../../divergence/hooks.js'
 import type { RecordsContext } from '../../records/index.js'
 import type { App } from '../types.js'
 
@@ -9,6 +10,7 @@ export function recordsContext (app: App): RecordsContext {
     clock: app.clock,
     keyRing: app.keyRing,
     denialReviewYears: app.config.denialReviewYears,
-    onPublished: app.pusher === undefined ? undefined : (entry) => app.pusher?.published(entry)
+    onPublished: app.pusher === undefined ? undefined : (entry) => app.pusher?.published(entry),
+    onStored: detectOnStored({ config: app.config.divergence, clock: app.clock })
   }
 }

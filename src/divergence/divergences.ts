@@ -1,0 +1,148 @@
+import { sql, type Selectable } from 'kysely'
+import { appendAuditEvents } from '../audit/append-events.js'
+import type { Db } from '../db/create-db.js'
+import type { DivergenceTable } from '../db/schema.js'
+import type { Clock } from '../lib/clock.js'
+import { errors } from '../lib/errors.js'
+import type { KeyRing } from '../signing/index.js'
+import { addTransition } from './detect.js'
+
+export type DivergenceState = 'open' | 'acknowledged' | 'justified' | 'dismissed' | 'escalated' | 'resolved'
+
+/** The changes an auditor may make; `resolved` is also reached by `system` when a divergence stops holding. */
+const TRANSITIONS: Record<DivergenceState, readonly DivergenceState[]> = {
+  open: ['acknowledged', 'resolved'],
+  acknowledged: ['justified', 'dismissed', 'escalated', 'resolved'],
+  escalated: ['justified', 'dismissed', 'resolved'],
+  justified: ['resolved'],
+  dismissed: ['resolved'],
+  resolved: []
+}
+
+export interface DivergenceFilter {
+  kind?: string | undefined
+  state?: DivergenceState | undefined
+  severity?: string | undefined
+  agency?: string | undefined
+  destination?: string | undefined
+  controlCategory?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+  limit: number
+  cursor?: string | undefined
+}
+
+type Row = Selectable<DivergenceTable>
+
+function summaryOf (row: Row) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    severity: row.severity,
+    state: row.state,
+    holds: row.holds,
+    destination: row.destination,
+    controlCategory: row.control_category,
+    explanation: row.explanation,
+    first: { issuer: row.first_issuer, recordId: row.first_record_id, version: row.first_version },
+    second: { issuer: row.second_issuer, recordId: row.second_record_id, version: row.second_version },
+    detectedAt: new Date(row.detected_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    resolvedAt: row.resolved_at === null ? null : new Date(row.resolved_at).toISOString()
+  }
+}
+export type DivergenceSummary = ReturnType<typeof summaryOf>
+
+/** Divergences, newest first, filtered; `nextCursor` continues after the last one. */
+export async function listDivergences (db: Db, filter: DivergenceFilter): Promise<{ divergences: DivergenceSummary[], nextCursor: string | null }> {
+  let query = db.selectFrom('divergences').selectAll()
+  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind as Row['kind'])
+  if (filter.state !== undefined) query = query.where('state', '=', filter.state)
+  if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity as Row['severity'])
+  if (filter.agency !== undefined) { const agency = filter.agency; query = query.where((eb) => eb.or([eb('first_issuer', '=', agency), eb('second_issuer', '=', agency)])) }
+  if (filter.destination !== undefined) query = query.where('destination', '=', filter.destination)
+  if (filter.controlCategory !== undefined) query = query.where('control_category', '=', filter.controlCategory)
+  if (filter.from !== undefined) query = query.where('detected_at', '>=', new Date(`${filter.from}T00:00:00Z`))
+  if (filter.to !== undefined) query = query.where('detected_at', '<', sql<Date>`${filter.to}::date + 1`)
+  if (filter.cursor !== undefined) {
+    const [at, id] = decodeCursor(filter.cursor)
+    query = query.where((eb) => eb.or([eb('detected_at', '<', at), eb.and([eb('detected_at', '=', at), eb('id', '>', id)])]))
+  }
+  const rows = await query.orderBy('detected_at', 'desc').orderBy('id').limit(filter.limit + 1).execute()
+  const page = rows.slice(0, filter.limit) as Row[]
+  const last = page.at(-1)
+  return {
+    divergences: page.map(summaryOf),
+    nextCursor: rows.length > filter.limit && last !== undefined ? Buffer.from(JSON.stringify([new Date(last.detected_at).toISOString(), last.id])).toString('base64url') : null
+  }
+}
+
+function decodeCursor (cursor: string): [Date, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
+    const date = new Date(at)
+    if (typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(date.getTime())) return [date, id]
+  } catch {}
+  throw errors.invalidRequest('the cursor is not one this API handed out', [{ pointer: '/querystring/cursor', detail: 'pass nextCursor from the previous page unchanged' }])
+}
+
+/**
+ * One divergence with everything an auditor needs to check it offline: both records as they
+ * are now, every signed entry of each (JWS), the keys of their issuers (JWKS), the match
+ * explanation and evidence, and the full history of its states.
+ */
+export async function getDivergence (deps: { db: Db, self: string, keyRing: Pick<KeyRing, 'jwks'> }, id: string) {
+  const row = await deps.db.selectFrom('divergences').selectAll().where('id', '=', id).executeTakeFirst()
+  if (row === undefined) throw errors.notFound(`divergence ${id}`)
+  const history = await deps.db.selectFrom('divergence_transitions').selectAll().where('divergence_id', '=', id).orderBy('seq').execute()
+  const side = async (issuer: string, recordId: string, version: number) => {
+    const record = await deps.db.selectFrom('records').select(['kind', 'version', 'body', 'revoked_from', 'valid_until']).where('issuer', '=', issuer).where('record_id', '=', recordId).executeTakeFirst()
+    const entries = await deps.db.selectFrom('feed_entries').select(['seq', 'kind', 'hash', 'jws']).where('issuer', '=', issuer).where('record_id', '=', recordId).orderBy('seq').execute()
+    const jwks = issuer === deps.self
+      ? await deps.keyRing.jwks()
+      : (await deps.db.selectFrom('peers').select('jwks').where('agency_id', '=', issuer).executeTakeFirst())?.jwks ?? { keys: [] }
+    return {
+      issuer,
+      recordId,
+      version,
+      currentVersion: record?.version ?? null,
+      kind: record?.kind ?? null,
+      content: record?.body ?? null,
+      revokedFrom: record?.revoked_from ?? null,
+      validUntil: record?.valid_until ?? null,
+      entries: entries.map((e) => ({ seq: e.seq, kind: e.kind, hash: e.hash, jws: e.jws })),
+      issuerKeys: jwks
+    }
+  }
+  const summary = summaryOf(row as Row)
+  return {
+    ...summary,
+    evidence: row.evidence as Record<string, unknown>,
+    records: {
+      first: await side(row.first_issuer, row.first_record_id, row.first_version),
+      second: await side(row.second_issuer, row.second_record_id, row.second_version)
+    },
+    history: history.map((h) => ({ seq: h.seq, from: h.from_state as DivergenceState | null, to: h.to_state as DivergenceState, actor: h.actor, reason: h.reason, at: new Date(h.at).toISOString() }))
+  }
+}
+
+/**
+ * Moves a divergence to `to` for `actor` (an auditor), with the reason, the history entry and
+ * the audit event in one transaction. Refuses a change the lifecycle does not allow
+ * (INVALID_TRANSITION) and names the states it allows.
+ */
+export async function transitionDivergence (deps: { db: Db, clock: Clock }, id: string, actor: string, to: DivergenceState, reason: string) {
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('divergences').select(['state']).where('id', '=', id).forUpdate().executeTakeFirst()
+    if (row === undefined) throw errors.notFound(`divergence ${id}`)
+    const allowed = TRANSITIONS[row.state]
+    if (!allowed.includes(to)) {
+      throw errors.invalidTransition(`a divergence in state "${row.state}" cannot move to "${to}"${allowed.length === 0 ? ' (it is resolved)' : `; it can move to ${allowed.join(', ')}`}`)
+    }
+    const now = deps.clock.now()
+    await trx.updateTable('divergences').set({ state: to, updated_at: now, ...(to === 'resolved' ? { resolved_at: now } : {}) }).where('id', '=', id).execute()
+    await addTransition(trx, id, row.state, to, actor, reason, now)
+    await appendAuditEvents(trx, [{ actor, action: 'divergence-transition', subject: { type: 'divergence', id }, detail: { from: row.state, to, reason } }], deps.clock)
+    return { id, from: row.state, to, actor, reason, at: now.toISOString() }
+  })
+}

@@ -1,0 +1,108 @@
+import { Type } from '@sinclair/typebox'
+import { getDivergence, listDivergences, transitionDivergence } from '../../divergence/divergences.js'
+import { userOf } from '../plugins/auth.js'
+import { problems, Uuid } from '../schemas/common.js'
+import type { App } from '../types.js'
+
+const tags = ['divergences']
+const closed = { additionalProperties: false } as const
+const DateTime = Type.String({ format: 'date-time' })
+const IsoDate = Type.String({ format: 'date' })
+const Kind = Type.Union([Type.Literal('undercut'), Type.Literal('conflicting-classification'), Type.Literal('divergent-outcome')])
+const Severity = Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low'), Type.Literal('info')])
+const State = Type.Union([
+  Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('justified'), Type.Literal('dismissed'), Type.Literal('escalated'), Type.Literal('resolved')
+], {
+  description: 'open → acknowledged → justified | dismissed | escalated → resolved; resolved by the system when the divergence stops holding'
+})
+const RecordSide = Type.Object({ issuer: Type.String(), recordId: Uuid, version: Type.Integer() }, closed)
+
+const DivergenceSummary = Type.Object({
+  id: Uuid,
+  kind: Kind,
+  severity: Severity,
+  state: State,
+  holds: Type.Boolean({ description: 'whether the rule still holds on the records as they are now' }),
+  destination: Type.Union([Type.String(), Type.Null()]),
+  controlCategory: Type.Union([Type.String(), Type.Null()]),
+  explanation: Type.String(),
+  first: RecordSide,
+  second: RecordSide,
+  detectedAt: DateTime,
+  updatedAt: DateTime,
+  resolvedAt: Type.Union([DateTime, Type.Null()])
+}, { ...closed, description: 'first: the denial (undercut, divergent outcome) or the earlier classification; second: the grant or the later classification' })
+
+const RecordEvidence = Type.Object({
+  ...RecordSide.properties,
+  currentVersion: Type.Union([Type.Integer(), Type.Null()]),
+  kind: Type.Union([Type.String(), Type.Null()]),
+  content: Type.Unknown({ description: 'the record\'s current content' }),
+  revokedFrom: Type.Union([IsoDate, Type.Null()]),
+  validUntil: Type.Union([IsoDate, Type.Null()]),
+  entries: Type.Array(Type.Object({ seq: Type.Integer(), kind: Type.Union([Type.String(), Type.Null()]), hash: Type.String(), jws: Type.Union([Type.String(), Type.Null()]) }, closed), {
+    description: 'every signed feed entry of the record, as its issuer signed it: verify them offline with issuerKeys'
+  }),
+  issuerKeys: Type.Object({ keys: Type.Array(Type.Unknown()) }, { description: 'the issuer\'s JWKS as we hold it' })
+}, closed)
+
+const DivergenceDetail = Type.Object({
+  ...DivergenceSummary.properties,
+  evidence: Type.Unknown({ description: 'the match behind the finding: which names matched, how the items relate, the dates, the consultation cited' }),
+  records: Type.Object({ first: RecordEvidence, second: RecordEvidence }, closed),
+  history: Type.Array(Type.Object({ seq: Type.Integer(), from: Type.Union([State, Type.Null()]), to: State, actor: Type.String(), reason: Type.String(), at: DateTime }, closed))
+}, closed)
+
+const DivergenceQuery = Type.Object({
+  kind: Type.Optional(Kind),
+  state: Type.Optional(State),
+  severity: Type.Optional(Severity),
+  agency: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'either record issued by this agency' })),
+  destination: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+  controlCategory: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'e.g. 3 (electronics) or ML10' })),
+  from: Type.Optional(IsoDate),
+  to: Type.Optional(IsoDate),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 }))
+}, closed)
+
+const Transition = Type.Object({ state: State, reason: Type.String({ minLength: 1, maxLength: 2000 }) }, closed)
+const TransitionResult = Type.Object({ id: Uuid, from: State, to: State, actor: Type.String(), reason: Type.String(), at: DateTime }, closed)
+
+/** Reading divergences (officers and auditors). */
+export async function divergenceReadRoutes (app: App) {
+  app.get('/', {
+    schema: {
+      tags,
+      summary: 'Divergences found between allies\' treatment of the same item or end user, newest first',
+      querystring: DivergenceQuery,
+      response: { 200: Type.Object({ divergences: Type.Array(DivergenceSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) }, closed), ...problems(400) }
+    }
+  }, async (request) => listDivergences(app.db, request.query))
+
+  app.get('/:id', {
+    schema: {
+      tags,
+      summary: 'One divergence: both records side by side with their signed entries and issuers\' keys, the explanation, the history',
+      params: Type.Object({ id: Uuid }, closed),
+      response: { 200: DivergenceDetail, ...problems(404) }
+    }
+  }, async (request) => getDivergence({ db: app.db, self: app.config.agency.id, keyRing: app.keyRing }, request.params.id))
+}
+
+/** Moving divergences through their lifecycle (auditors). */
+export async function divergenceWriteRoutes (app: App) {
+  app.patch('/:id', {
+    schema: {
+      tags,
+      summary: 'Move a divergence to another state, with the reason',
+      params: Type.Object({ id: Uuid }, closed),
+      body: Transition,
+      response: { 200: TransitionResult, ...problems(400, 404, 409) }
+    }
+  }, async (request) => {
+    const result = await transitionDivergence({ db: app.db, clock: app.clock }, request.params.id, userOf(request).subject, request.body.state, request.body.reason)
+    request.log.info({ divergenceId: result.id, from: result.from, to: result.to }, 'divergence state changed')
+    return result
+  })
+}
