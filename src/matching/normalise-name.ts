@@ -1,7 +1,7 @@
 import { findLegalForms } from './legal-forms.js'
 import { wordSimilarity } from './text-similarity.js'
 import type { NameWord, PreparedName } from './party-types.js'
-import { consonantKey, letterSet, phoneticKey, toLatinWords, vowelKey } from './transliterate.js'
+import { bareKey, consonantKey, letterSet, phoneticKey, stemKey, toLatinWords, vowelKey } from './transliterate.js'
 
 // Words that join names rather than name anything: articles, conjunctions, prepositions in
 // the languages of the lists, the Arabic article written apart ("al-Rawi", "Zia-ur-Rahman",
@@ -48,7 +48,11 @@ const ABJAD_ROLES = new Map<string, NameWord['role']>([
   ...'بن ابن بنت ابو أبو ولد اغ'.split(' ').map((w) => [w, 'connector'] as const)
 ])
 
-const WEIGHTS = { core: 1, generic: 0.5, patronymic: 0.5, connector: 0.5, initial: 0.4, stop: 0.05 } as const
+// Abbreviations read as the word they stand for: "Md.", "Mohd.", "Muh." for Muhammad (Bangladesh,
+// Malaysia, Indonesia).
+const ABBREVIATIONS = new Map(['md', 'mohd', 'muhd', 'mhd', 'muh', 'moh'].map((w) => [w, 'muhammad']))
+
+const WEIGHTS = { core: 1, generic: 0.5, patronymic: 0.5, connector: 0.5, initial: 0.4, stop: 0 } as const
 
 // Russian, Ukrainian and Belarusian patronymics: often left out, and spelt differently in each
 // language ("Grigoriyevich", "Hryhoryavich").
@@ -148,7 +152,7 @@ const ABJAD_LEGAL = new Set('شركة شركت شرکت ذمم کمپنی كمب
  */
 export function prepareName (name: string, parenthetical = false): PreparedName {
   const latin = toLatinWords(name)
-  const phonetic = latin.map((w) => phoneticKey(w.text))
+  const phonetic = latin.map((w) => phoneticKey(ABBREVIATIONS.get(w.text) ?? w.text))
   const eligible = latin.map((w) => !w.abjad || ABJAD_LEGAL.has(w.written.replace(/\./g, '')))
   const { hitOf, hits } = findLegalForms(phonetic, eligible, latin.map((w) => w.text))
   const words: NameWord[] = []
@@ -167,6 +171,8 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
       letters: letterSet(key),
       vowels: vowelKey(key),
       consonants: w.abjad ? w.skeleton : consonantKey(w.text),
+      stem: stemKey(key),
+      bare: w.abjad ? '' : bareKey(w.text),
       weight: WEIGHTS[role],
       role,
       abjad: w.abjad

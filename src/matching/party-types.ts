@@ -55,6 +55,10 @@ export interface NameWord {
   letters: number
   vowels: string
   consonants: string
+  /** `key` without an inflectional ending (see `stemKey`): "labs" and "lab", "kasperskogo" and "kaspersky". */
+  stem: string
+  /** For a word with the Arabic article written onto it ("Elkaddafi", "Eddine"), the key of the rest; else empty. */
+  bare: string
   weight: number
   role: 'core' | 'generic' | 'patronymic' | 'connector' | 'initial' | 'stop'
   abjad: boolean

@@ -5,7 +5,7 @@ import type {
 } from './party-types.js'
 import { alignWords, wordSimilarity, type Alignment } from './text-similarity.js'
 import { skeletonJoin, skeletonSimilarity } from './skeleton.js'
-import { consonantKey, letterSet, phoneticKey, toLatinWords, vowelKey } from './transliterate.js'
+import { consonantKey, letterSet, phoneticKey, stemKey, toLatinWords, vowelKey } from './transliterate.js'
 
 /**
  * The score from which two parties are reported as a match. Measured on the bench
@@ -115,7 +115,7 @@ function alignNames (a: PreparedName, b: PreparedName): Alignment {
     return { similarity: 0, pairs: [], unmatchedA: [], unmatchedB: [] }
   }
   return alignWords(a.words, b.words, {
-    similarity: nameWordSimilarity, join: joinWords, worthJoining, minSimilarity: 0.3, unmatchedPenalty: UNMATCHED_PENALTY
+    similarity: nameWordSimilarity, join: joinWords, worthJoining, minSimilarity: 0.3, unmatchedPenalty: UNMATCHED_PENALTY, optional
   })
 }
 
@@ -125,8 +125,14 @@ function worthJoining (joined: NameWord, word: NameWord): boolean {
 }
 
 // A word of one name with no counterpart in the other ("Yasir" in "Yasir Sabawi Ibrahim Hassan")
-// weighs this much more than a matched one: sons, branches and sub-units share most words.
-const UNMATCHED_PENALTY = 1.5
+// weighs this much more than a matched one: sons, branches and sub-units share most words, and
+// spelling variants of one name have every word in the other. Patronymics, initials and
+// connectors ("bin", "abu") are left out of names often, and weigh only their weight.
+const UNMATCHED_PENALTY = 2.5
+
+function optional (word: NameWord): boolean {
+  return word.role === 'patronymic' || word.role === 'initial' || word.role === 'connector'
+}
 
 function isTelling (word: NameWord): boolean {
   return word.role !== 'stop'
@@ -147,15 +153,34 @@ function nameWordSimilarity (x: NameWord, y: NameWord): number {
   if (x.abjad || y.abjad) return abjadWordSimilarity(x, y)
   if (x.key === y.key) return 0.97
   if (x.role === 'initial' || y.role === 'initial') return x.text[0] === y.text[0] ? 0.8 : 0
-  let similarity = 0
-  if (x.vowels === y.vowels) similarity = 0.88
-  else if (shareLetters(x.letters, y.letters)) {
-    similarity = wordSimilarity(x.key, y.key)
-    if (similarity > 0) similarity = Math.max(similarity, 0.85 * wordSimilarity(x.vowels, y.vowels))
-    const [short, long] = x.key.length < y.key.length ? [x.key, y.key] : [y.key, x.key]
-    if (short.length >= 4 && long.startsWith(short) && x.joined !== true && y.joined !== true) similarity = Math.max(similarity, 0.8)
+  let similarity = keySimilarity(x.key, x.vowels, x.letters, y.key, y.vowels, y.letters)
+  if (x.stem === y.stem) similarity = Math.max(similarity, 0.9)
+  if (x.joined !== true && y.joined !== true && abbreviates(x, y)) similarity = Math.max(similarity, 0.8)
+  if (x.bare !== '' || y.bare !== '') {
+    const bx = x.bare === '' ? x.key : x.bare
+    const by = y.bare === '' ? y.key : y.bare
+    similarity = Math.max(similarity, 0.95 * keySimilarity(bx, vowelKey(bx), letterSet(bx), by, vowelKey(by), letterSet(by)))
   }
   return similarity
+}
+
+// Phonetic keys: 0.97 when equal, 0.88 when they differ only in vowels, else `wordSimilarity`
+// (or 0.85 of it on the vowel-folded keys), and 0 when they share under a third of their letters.
+function keySimilarity (kx: string, vx: string, lx: number, ky: string, vy: string, ly: number): number {
+  if (kx === ky) return 0.97
+  if (vx === vy) return 0.88
+  if (!shareLetters(lx, ly)) return 0
+  const similarity = wordSimilarity(kx, ky)
+  return similarity > 0 ? Math.max(similarity, 0.85 * wordSimilarity(vx, vy)) : 0
+}
+
+// One word abbreviates the other: its first three letters or more when the other is a common
+// company word ("Lab", "Laboratory"; "Imp.", "Import"; "Tech", "Technology"), five or more
+// otherwise ("Jian" does not abbreviate "Jiangping").
+function abbreviates (x: NameWord, y: NameWord): boolean {
+  const [short, long] = x.key.length < y.key.length ? [x, y] : [y, x]
+  const minimum = long.role === 'generic' || short.role === 'generic' ? 3 : 5
+  return short.key.length >= minimum && long.key.startsWith(short.key)
 }
 
 // A word written in an abjad is compared with another by its consonant skeleton: with a Latin
@@ -199,6 +224,8 @@ function makeJoinedWord (run: NameWord[]): NameWord {
     letters: letterSet(key),
     vowels: vowelKey(key),
     consonants: runSkeleton(run, text),
+    stem: stemKey(key),
+    bare: '',
     weight: run.reduce((sum, w) => sum + w.weight, 0),
     role: 'core',
     abjad,

@@ -66,15 +66,40 @@ export function levenshtein (a: string, b: string): number {
 }
 
 const VOWELS = 'aeiou'
-// Letters that romanisations swap for one another: voiced and voiceless pairs, c as k or s,
-// h for kh, a final t or h for the Arabic ta marbuta.
-const KINDRED = ['bp', 'dt', 'gk', 'ck', 'cs', 'sz', 'fv', 'uv', 'iy', 'ij', 'hk', 'ht']
+// Letters that romanisations swap for one another: voiced and voiceless pairs (Korean k/g,
+// p/b, t/d), c as k or s, h for kh, g for h (Ukrainian and Belarusian "Serhiy", Russian
+// "Sergey"), j as i (German "Jakowlew") or as g (Egyptian "Gamal"), f for ph (Thai "ph" is p),
+// a final t or h for the Arabic ta marbuta.
+const KINDRED = ['bp', 'dt', 'gk', 'ck', 'cs', 'sz', 'fv', 'fp', 'uv', 'iy', 'ij', 'jg', 'hk', 'ht', 'gh']
+// Letters written with two letters in one romanisation and one (or two others) in another, and
+// what the difference costs: German and Dutch "ch" for kh (Indonesian "Mochammad"), Korean
+// McCune-Reischauer "ch" for revised "j" ("Cho'ng", "Jong"), French "ch" for sh, Belarusian "dz"
+// for d ("Dzmitry"), Pashto "dz" for z, "zh" for j, Belarusian "ia" for Russian "e"
+// ("Piatkevich", "Petkevich"), "io" for ё, Korean "eo"/"eu" for ŏ/ŭ, "ng" for n.
+// (German "ch" stands for kh inside a word only: "Ho" is not "Cho").
+const VARIANTS: Array<[string, string, number, 'inner'?]> = [
+  ['ch', 'h', 0.25, 'inner'], ['ch', 'k', 0.3, 'inner'], ['ch', 'j', 0.3], ['ch', 'sh', 0.35], ['ch', 'c', 0.35], ['sh', 's', 0.35],
+  ['zh', 'j', 0.25], ['zh', 'z', 0.35], ['zh', 'sh', 0.4], ['dz', 'd', 0.25], ['dz', 'z', 0.3], ['dz', 'j', 0.35],
+  ['ia', 'e', 0.25], ['ie', 'e', 0.2], ['io', 'e', 0.3], ['iu', 'u', 0.2], ['eo', 'o', 0.2], ['eu', 'u', 0.2],
+  ['ae', 'e', 0.2], ['ng', 'n', 0.35]
+]
+const TRANSPOSE = 0.6
 
-let costs: { substitute: Float32Array, indel: Float32Array } | undefined
+interface EditCosts {
+  substitute: Float32Array
+  indel: Float32Array
+  /**
+   * For a letter or a pair of letters (code, or code × 128 + code), what it may be written as;
+   * `inner`: not when the pair begins the word.
+   */
+  variants: Map<number, Array<{ length: number, key: number, cost: number, inner: boolean }>>
+}
+
+let costs: EditCosts | undefined
 
 // Edit costs over lowercase ASCII: a vowel for a vowel 0.3, kindred consonants 0.35, adding or
-// dropping a vowel or an h 0.4, anything else 1.
-function editCosts (): { substitute: Float32Array, indel: Float32Array } {
+// dropping a vowel or an h 0.4, the variants above, swapping two letters 0.6, anything else 1.
+function editCosts (): EditCosts {
   if (costs !== undefined) return costs
   const substitute = new Float32Array(128 * 128).fill(1)
   const indel = new Float32Array(128).fill(1)
@@ -88,48 +113,78 @@ function editCosts (): { substitute: Float32Array, indel: Float32Array } {
     substitute[x.charCodeAt(0) * 128 + y.charCodeAt(0)] = 0.35
     substitute[y.charCodeAt(0) * 128 + x.charCodeAt(0)] = 0.35
   }
-  costs = { substitute, indel }
+  const variants: EditCosts['variants'] = new Map()
+  const key = (text: string): number => text.length === 1 ? text.charCodeAt(0) : text.charCodeAt(0) * 128 + text.charCodeAt(1)
+  for (const [x, y, cost, inner] of VARIANTS) {
+    for (const [from, to] of [[x, y], [y, x]] as const) {
+      const list = variants.get(key(from)) ?? []
+      list.push({ length: to.length, key: key(to), cost, inner: inner === 'inner' })
+      variants.set(key(from), list)
+    }
+  }
+  costs = { substitute, indel, variants }
   return costs
 }
 
-const weightedRow: number[] = []
+let table = new Float64Array(0)
 
 /**
  * Edit distance where the usual romanisation differences cost less than other edits (see
- * `editCosts`): "ahmed" and "ahmet" are 0.35 apart, "barsukov" and "barsukou" 0.35.
+ * `editCosts`): "ahmed" and "ahmet" are 0.35 apart, "barsukov" and "barsukou" 0.35,
+ * "mochammad" and "mohammad" 0.25.
  */
 export function romanisationDistance (a: string, b: string): number {
   if (a === b) return 0
-  const { substitute, indel } = editCosts()
-  weightedRow[0] = 0
-  for (let j = 1; j <= b.length; j++) weightedRow[j] = (weightedRow[j - 1] ?? 0) + (indel[b.charCodeAt(j - 1)] ?? 1)
+  const { substitute, indel, variants } = editCosts()
+  const width = b.length + 1
+  if (table.length < (a.length + 1) * width) table = new Float64Array((a.length + 1) * width * 2)
+  const d = table
+  d[0] = 0
+  for (let j = 1; j <= b.length; j++) d[j] = (d[j - 1] ?? 0) + (indel[b.charCodeAt(j - 1)] ?? 1)
   for (let i = 1; i <= a.length; i++) {
     const c = a.charCodeAt(i - 1)
-    const deleteC = indel[c] ?? 1
-    let diagonal: number = weightedRow[0] ?? 0
-    weightedRow[0] = diagonal + deleteC
+    const previous = i > 1 ? a.charCodeAt(i - 2) : -1
+    const deleteC = c < 128 ? indel[c] ?? 1 : 1
+    const row = i * width
+    d[row] = (d[row - width] ?? 0) + deleteC
+    const single = variants.get(c)
+    const pair = previous >= 0 ? variants.get(previous * 128 + c) : undefined
     for (let j = 1; j <= b.length; j++) {
-      const d = b.charCodeAt(j - 1)
-      const above = weightedRow[j] ?? 0
-      const change = c === d ? 0 : c < 128 && d < 128 ? substitute[c * 128 + d] ?? 1 : 1
-      weightedRow[j] = Math.min(above + deleteC, (weightedRow[j - 1] ?? 0) + (indel[d] ?? 1), diagonal + change)
-      diagonal = above
+      const e = b.charCodeAt(j - 1)
+      const change = c === e ? 0 : c < 128 && e < 128 ? substitute[c * 128 + e] ?? 1 : 1
+      let best = Math.min((d[row - width + j] ?? 0) + deleteC, (d[row + j - 1] ?? 0) + (e < 128 ? indel[e] ?? 1 : 1),
+        (d[row - width + j - 1] ?? 0) + change)
+      const previousE = j > 1 ? b.charCodeAt(j - 2) : -1
+      for (const [list, length] of [[single, 1], [pair, 2]] as const) {
+        if (list === undefined) continue
+        for (const v of list) {
+          if (v.length > j || (v.inner && (length === 2 ? i === 2 : j === 2))) continue
+          const written = v.length === 1 ? e : previousE * 128 + e
+          if (written === v.key) best = Math.min(best, (d[(i - length) * width + j - v.length] ?? 0) + v.cost)
+        }
+      }
+      if (previous >= 0 && previousE >= 0 && c === previousE && previous === e && c !== previous) {
+        best = Math.min(best, (d[(i - 2) * width + j - 2] ?? 0) + TRANSPOSE)
+      }
+      d[row + j] = best
     }
   }
-  return weightedRow[b.length] ?? 0
+  return d[a.length * width + b.length] ?? 0
 }
 
 /**
- * Similarity of two words for name matching, in [0, 1]: the mean of Jaro-Winkler (kind to
- * shared prefixes) and the romanisation-weighted edit distance over the longer length (strict
- * on short words), rescaled so that words needing more than about a third of their letters
- * changed score 0.
+ * Similarity of two words for name matching, in [0, 1]: the better of two views. The mean of
+ * Jaro-Winkler (kind to shared prefixes) and the edit similarity (1 − the romanisation-weighted
+ * edit distance over the longer length), rescaled so that a mean of 0.6 or less is 0; and the
+ * edit similarity alone rescaled so that 0.55 or less is 0, which keeps words that differ by a
+ * romanisation variant close even where Jaro-Winkler is harsh (a different first letter:
+ * "Qods", "Ghods"; "Serhiy", "Sergey" in short words).
  */
 export function wordSimilarity (a: string, b: string): number {
   if (a === b) return 1
   const edit = Math.max(0, 1 - romanisationDistance(a, b) / Math.max(a.length, b.length))
   const mean = (jaroWinkler(a, b) + edit) / 2
-  return mean <= 0.6 ? 0 : (mean - 0.6) / 0.4
+  return Math.max(mean <= 0.6 ? 0 : (mean - 0.6) / 0.4, edit <= 0.55 ? 0 : (edit - 0.55) / 0.45)
 }
 
 /** A word to align: `weight` is how much it says about identity (0 to 1). */
@@ -166,6 +221,8 @@ export interface AlignOptions<T extends AlignedWord> {
   maxRun?: number
   /** How much more an unmatched word weighs than a matched one (default 1). */
   unmatchedPenalty?: number
+  /** Words whose absence is ordinary (a patronymic, an initial): unmatched, they weigh only their weight. */
+  optional?: (word: T) => boolean
   /**
    * Whether a joined run is worth comparing with a word: by default only when they begin
    * alike and their lengths are close.
@@ -301,7 +358,8 @@ function select<T extends AlignedWord> (a: readonly T[], b: readonly T[], candid
   }
   const unmatchedA = range(0, a.length).filter((i) => usedA[i] === 0)
   const unmatchedB = range(0, b.length).filter((j) => usedB[j] === 0)
-  const unmatched = sumWeights(a, unmatchedA) + sumWeights(b, unmatchedB)
+  const optional = options.optional ?? (() => false)
+  const unmatched = sumWeights(a, unmatchedA.filter((i) => !optional(a[i] as T))) + sumWeights(b, unmatchedB.filter((j) => !optional(b[j] as T)))
   const total = sumWeights(a, range(0, a.length)) + sumWeights(b, range(0, b.length)) + ((options.unmatchedPenalty ?? 1) - 1) * unmatched
   return { similarity: total === 0 ? 0 : matched / total, pairs, unmatchedA, unmatchedB }
 }

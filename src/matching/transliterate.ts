@@ -83,8 +83,9 @@ function asciiWords (ascii: string): string[] {
 }
 
 const PHONETIC_RULES: Array<[RegExp, string]> = [
-  [/^abd[aeiou]l?/, 'abd'],
-  [/[aeiou]l?d+ine?$/, 'aldin'],
+  [/ee/g, 'i'],
+  [/^abd[aeiouy]{1,2}[lr]?/, 'abd'],
+  [/[aeiou]l?d+(?:i|y)ne?$/, 'din'],
   [/tsch|tch/g, 'ch'],
   [/dzh|dsch|dj/g, 'j'],
   [/shch|sch|shh/g, 'sh'],
@@ -99,8 +100,7 @@ const PHONETIC_RULES: Array<[RegExp, string]> = [
   [/x/g, 'ks'],
   [/w/g, 'v'],
   [/ou|oo/g, 'u'],
-  [/ee/g, 'i'],
-  [/[yj]/g, 'i'],
+  [/y|(?<=[aeiou])j(?![aeiou])/g, 'i'],
   [/ei/g, 'ai'],
   [/(?<=[aeiou])i(?=[aeiou])/g, ''],
   [/off$/g, 'ov'],
@@ -121,6 +121,36 @@ export function phoneticKey (word: string): string {
   return key
 }
 
+// Inflectional endings: English plurals, Russian adjective and genitive endings ("Kasperskogo",
+// "Elektronnye"), final vowels that differ between Russian and Belarusian ("Lukashenko",
+// "Lukashenka") or between languages ("Groupe", "Grupo").
+const ENDING = /(?:ogo|ovo|ego|aia|oie|ie|ii|ih|es|s|a|e|i|o)$/
+
+/**
+ * A phonetic key without up to two inflectional endings, keeping at least four letters:
+ * "kasperskogo" and "kasperski" are both "kaspersk", "railvais" and "railvai" both "railva".
+ */
+export function stemKey (phonetic: string): string {
+  let stem = phonetic
+  for (let round = 0; round < 2; round++) {
+    const m = ENDING.exec(stem)
+    if (m === null || stem.length - m[0].length < 4) break
+    stem = stem.slice(0, m.index)
+  }
+  return stem
+}
+
+// The Arabic article written onto a word: "Elkaddafi", "Alhosseini", and assimilated before a
+// doubled consonant, "Eddine", "Essaadi". The rest must begin with a consonant ("Alexander" has
+// no article) and keep four letters.
+const ATTACHED_ARTICLE = /^(?:[aeu]l(?=[^aeiouy][a-z]{3})|[aeu](?=([bcdfghjklmnpqrstvwxz])\1[a-z]{3}))/
+
+/** The phonetic key of a word without an Arabic article written onto it, or '' when it has none. */
+export function bareKey (word: string): string {
+  const m = ATTACHED_ARTICLE.exec(word)
+  return m === null ? '' : phoneticKey(word.slice(m[0].length))
+}
+
 /**
  * A phonetic key with every run of vowels written "a": Latin spellings of Arabic, Persian and
  * Pashto names differ mostly in vowels ("Zahir", "Zaher"; "Muhammad", "Mohammed").
@@ -129,12 +159,12 @@ export function vowelKey (phonetic: string): string {
   return phonetic.replace(/[aeiou]+/g, 'a')
 }
 
-/** The set of letters a–z in a word, as bits 0 to 25 (digits share bit 26). */
+/** The set of letters a–z in a word, as bits 0 to 25 (digits share bit 26, j counts as i). */
 export function letterSet (word: string): number {
   let set = 0
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i) - 97
-    set |= c >= 0 && c < 26 ? 1 << c : 1 << 26
+    set |= c === 9 ? 1 << 8 : c >= 0 && c < 26 ? 1 << c : 1 << 26
   }
   return set
 }
