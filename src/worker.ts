@@ -1,4 +1,5 @@
 import { loadConfigOrExit } from './config.js'
+import { runLapseJob } from './divergence/reevaluate.js'
 import { systemClock } from './lib/clock.js'
 import { createLogger } from './lib/logger.js'
 import { createSyncContext, runWorker } from './sync/index.js'
@@ -12,5 +13,10 @@ const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agenc
 const stop = new AbortController()
 process.once('SIGTERM', () => stop.abort())
 process.once('SIGINT', () => stop.abort())
-await runWorker(ctx, options, stop.signal)
+const DAY_MS = 24 * 60 * 60 * 1000
+// lapses change no record, so the divergences they end are found by a daily re-evaluation
+await Promise.all([
+  runWorker(ctx, options, stop.signal),
+  runLapseJob({ db: deps.db, config: config.divergence, clock: systemClock, logger }, DAY_MS, stop.signal)
+])
 await deps.db.destroy()

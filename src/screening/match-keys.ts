@@ -38,12 +38,14 @@ export function identifierKey (value: string): string | null {
 
 /**
  * A party's search keys with their spaces taken out: names that normalise alike (legal forms
- * dropped, romanisations folded, words joined or split) share one. Divergence detection looks
+ * dropped, romanisations folded, words joined, split or reordered) share one. Divergence detection looks
  * parties up by these (exact, cheap GIN probes on every stored record); the fuzzy trigram
  * search on `name_keys` is for officers' queries and screening.
  */
 export function exactNameKeys (keys: readonly string[]): string[] {
-  return [...new Set(keys.map((k) => k.replaceAll(' ', '')).filter((k) => k.length >= MIN_EXACT_KEY))]
+  // each key joined as written and with its words in alphabetical order: "Bank Gazprom" meets "Gazprom Bank"
+  const joined = keys.flatMap((k) => [k.replaceAll(' ', ''), k.split(' ').sort().join('')])
+  return [...new Set(joined.filter((k) => k.length >= MIN_EXACT_KEY))]
 }
 
 /** Joined keys shorter than this ("ab") would tie unrelated parties together. */

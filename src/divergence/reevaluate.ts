@@ -1,0 +1,55 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/create-db.js'
+import type { Clock } from '../lib/clock.js'
+import type { Logger } from 'pino'
+import { detectDivergences, type DetectionOutcome } from './detect.js'
+import type { DivergenceConfig } from './types.js'
+
+const BATCH = 200
+
+/**
+ * Re-evaluates the divergences that still hold although one of their records lapsed (its
+ * `valid_until` passed) since they were last evaluated: nothing writes to a record when it
+ * lapses, so this runs daily (the worker) and on demand (`cli divergences reevaluate`). Each
+ * batch is its own transaction; returns what changed.
+ */
+export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig, clock: Clock }): Promise<DetectionOutcome & { checked: number }> {
+  const total = { opened: 0, updated: 0, resolved: 0, checked: 0 }
+  const today = deps.clock.now().toISOString().slice(0, 10)
+  let after = ''
+  for (;;) {
+    const { rows } = await sql<{ id: string, first_issuer: string, first_record_id: string, second_issuer: string, second_record_id: string }>`
+      select d.id, d.first_issuer, d.first_record_id, d.second_issuer, d.second_record_id
+      from divergences d
+      where d.holds and d.id > ${after === '' ? '00000000-0000-0000-0000-000000000000' : after}::uuid and exists (
+        select 1 from records r
+        where ((r.issuer = d.first_issuer and r.record_id = d.first_record_id) or (r.issuer = d.second_issuer and r.record_id = d.second_record_id))
+          and r.valid_until < ${today}::date)
+      order by d.id limit ${BATCH}`.execute(deps.db)
+    if (rows.length === 0) break
+    after = (rows.at(-1) as { id: string }).id
+    const keys = rows.flatMap((r) => [{ issuer: r.first_issuer, recordId: r.first_record_id }, { issuer: r.second_issuer, recordId: r.second_record_id }])
+    const outcome = await deps.db.transaction().execute((trx) => detectDivergences({ trx, config: deps.config, clock: deps.clock }, keys))
+    total.opened += outcome.opened
+    total.updated += outcome.updated
+    total.resolved += outcome.resolved
+    total.checked += rows.length
+  }
+  return total
+}
+
+/** Runs `reevaluateLapsed` now and then every `intervalMs` until `signal` aborts; failures are logged, never fatal. */
+export async function runLapseJob (deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger }, intervalMs: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      const outcome = await reevaluateLapsed(deps)
+      deps.logger.info(outcome, 'lapsed records re-evaluated for divergences')
+    } catch (err) {
+      deps.logger.error({ err }, 're-evaluating lapsed records failed; retrying at the next run')
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, intervalMs)
+      signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+    })
+  }
+}
