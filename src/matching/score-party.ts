@@ -114,8 +114,9 @@ function alignNames (a: PreparedName, b: PreparedName): Alignment {
   if (!a.words.some(isTelling) || !b.words.some(isTelling)) {
     return { similarity: 0, pairs: [], unmatchedA: [], unmatchedB: [] }
   }
+  const abjad = a.words.some((w) => w.abjad) || b.words.some((w) => w.abjad)
   return alignWords(a.words, b.words, {
-    similarity: nameWordSimilarity, join: joinWords, worthJoining, minSimilarity: 0.3, unmatchedPenalty: UNMATCHED_PENALTY, optional
+    similarity: nameWordSimilarity, join: abjad ? joinWithSkeletons : joinWords, worthJoining, minSimilarity: 0.3, unmatchedPenalty: UNMATCHED_PENALTY, optional
   })
 }
 
@@ -192,14 +193,26 @@ function abjadWordSimilarity (x: NameWord, y: NameWord): number {
   return skeletonSimilarity(arabic.consonants, latin.consonants, latin.text)
 }
 
-// Joined runs of a prepared name's words, made once per name and run.
+// Joined runs of a prepared name's words, made once per name and run: without consonant
+// skeletons when neither name has an abjad word (they would go unused), with them otherwise.
 const joinedRuns = new WeakMap<readonly NameWord[], Map<number, NameWord>>()
+const joinedRunsWithSkeletons = new WeakMap<readonly NameWord[], Map<number, NameWord>>()
 
 function joinWords (words: readonly NameWord[], start: number, end: number): NameWord {
-  let runs = joinedRuns.get(words)
-  if (runs === undefined) joinedRuns.set(words, runs = new Map())
+  return joinCached(joinedRuns, words, start, end, false)
+}
+
+function joinWithSkeletons (words: readonly NameWord[], start: number, end: number): NameWord {
+  return joinCached(joinedRunsWithSkeletons, words, start, end, true)
+}
+
+function joinCached (
+  cache: WeakMap<readonly NameWord[], Map<number, NameWord>>, words: readonly NameWord[], start: number, end: number, skeletons: boolean
+): NameWord {
+  let runs = cache.get(words)
+  if (runs === undefined) cache.set(words, runs = new Map())
   let joined = runs.get(start * 1024 + end)
-  if (joined === undefined) runs.set(start * 1024 + end, joined = makeJoinedWord(words.slice(start, end)))
+  if (joined === undefined) runs.set(start * 1024 + end, joined = makeJoinedWord(words.slice(start, end), skeletons))
   return joined
 }
 
@@ -214,7 +227,7 @@ function bitCount (n: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
 }
 
-function makeJoinedWord (run: NameWord[]): NameWord {
+function makeJoinedWord (run: NameWord[], skeletons: boolean): NameWord {
   const text = run.map((w) => w.text).join('')
   const key = phoneticKey(text)
   const abjad = run.every((w) => w.abjad)
@@ -223,7 +236,7 @@ function makeJoinedWord (run: NameWord[]): NameWord {
     key,
     letters: letterSet(key),
     vowels: vowelKey(key),
-    consonants: runSkeleton(run, text),
+    consonants: skeletons ? runSkeleton(run, text) : '',
     stem: stemKey(key),
     bare: '',
     weight: run.reduce((sum, w) => sum + w.weight, 0),

@@ -75,13 +75,14 @@ const KINDRED = ['bp', 'dt', 'gk', 'ck', 'cs', 'sz', 'fv', 'fp', 'uv', 'iy', 'ij
 // what the difference costs: German and Dutch "ch" for kh (Indonesian "Mochammad"), Korean
 // McCune-Reischauer "ch" for revised "j" ("Cho'ng", "Jong"), French "ch" for sh, Belarusian "dz"
 // for d ("Dzmitry"), Pashto "dz" for z, "zh" for j, Belarusian "ia" for Russian "e"
-// ("Piatkevich", "Petkevich"), "io" for ё, Korean "eo"/"eu" for ŏ/ŭ, "ng" for n.
+// ("Piatkevich", "Petkevich"), "io" for ё, Korean "eo"/"eu" for ŏ/ŭ, "ng" for n; and, dearer, m
+// for n (Ukrainian "Mykola", Russian "Nikolai") and d for z (Arabic ض and ظ: "Dafeer", "Zafir").
 // (German "ch" stands for kh inside a word only: "Ho" is not "Cho").
 const VARIANTS: Array<[string, string, number, 'inner'?]> = [
   ['ch', 'h', 0.25, 'inner'], ['ch', 'k', 0.3, 'inner'], ['ch', 'j', 0.3], ['ch', 'sh', 0.35], ['ch', 'c', 0.35], ['sh', 's', 0.35],
   ['zh', 'j', 0.25], ['zh', 'z', 0.35], ['zh', 'sh', 0.4], ['dz', 'd', 0.25], ['dz', 'z', 0.3], ['dz', 'j', 0.35],
   ['ia', 'e', 0.25], ['ie', 'e', 0.2], ['io', 'e', 0.3], ['iu', 'u', 0.2], ['eo', 'o', 0.2], ['eu', 'u', 0.2],
-  ['ae', 'e', 0.2], ['ng', 'n', 0.35]
+  ['ae', 'e', 0.2], ['ng', 'n', 0.35], ['m', 'n', 0.5], ['d', 'z', 0.5]
 ]
 const TRANSPOSE = 0.6
 
@@ -128,48 +129,66 @@ function editCosts (): EditCosts {
 
 let table = new Float64Array(0)
 
+type Variant = EditCosts['variants'] extends Map<number, Array<infer V>> ? V : never
+
 /**
  * Edit distance where the usual romanisation differences cost less than other edits (see
  * `editCosts`): "ahmed" and "ahmet" are 0.35 apart, "barsukov" and "barsukou" 0.35,
- * "mochammad" and "mohammad" 0.25.
+ * "mochammad" and "mohammad" 0.25. Past `limit` the answer is only known to exceed it: the
+ * computation stops once a whole row does.
  */
-export function romanisationDistance (a: string, b: string): number {
+export function romanisationDistance (a: string, b: string, limit = Infinity): number {
   if (a === b) return 0
   const { substitute, indel, variants } = editCosts()
   const width = b.length + 1
   if (table.length < (a.length + 1) * width) table = new Float64Array((a.length + 1) * width * 2)
   const d = table
   d[0] = 0
-  for (let j = 1; j <= b.length; j++) d[j] = (d[j - 1] ?? 0) + (indel[b.charCodeAt(j - 1)] ?? 1)
+  for (let j = 1; j <= b.length; j++) d[j] = (d[j - 1] ?? 0) + indelCost(indel, b.charCodeAt(j - 1))
   for (let i = 1; i <= a.length; i++) {
     const c = a.charCodeAt(i - 1)
     const previous = i > 1 ? a.charCodeAt(i - 2) : -1
-    const deleteC = c < 128 ? indel[c] ?? 1 : 1
+    const deleteC = indelCost(indel, c)
     const row = i * width
     d[row] = (d[row - width] ?? 0) + deleteC
+    let rowMin = d[row] ?? 0
     const single = variants.get(c)
     const pair = previous >= 0 ? variants.get(previous * 128 + c) : undefined
     for (let j = 1; j <= b.length; j++) {
       const e = b.charCodeAt(j - 1)
       const change = c === e ? 0 : c < 128 && e < 128 ? substitute[c * 128 + e] ?? 1 : 1
-      let best = Math.min((d[row - width + j] ?? 0) + deleteC, (d[row + j - 1] ?? 0) + (e < 128 ? indel[e] ?? 1 : 1),
+      let best = Math.min((d[row - width + j] ?? 0) + deleteC, (d[row + j - 1] ?? 0) + indelCost(indel, e),
         (d[row - width + j - 1] ?? 0) + change)
       const previousE = j > 1 ? b.charCodeAt(j - 2) : -1
-      for (const [list, length] of [[single, 1], [pair, 2]] as const) {
-        if (list === undefined) continue
-        for (const v of list) {
-          if (v.length > j || (v.inner && (length === 2 ? i === 2 : j === 2))) continue
-          const written = v.length === 1 ? e : previousE * 128 + e
-          if (written === v.key) best = Math.min(best, (d[(i - length) * width + j - v.length] ?? 0) + v.cost)
-        }
-      }
+      if (single !== undefined) best = Math.min(best, variantCost(d, single, 1, i, j, width, e, previousE))
+      if (pair !== undefined) best = Math.min(best, variantCost(d, pair, 2, i, j, width, e, previousE))
       if (previous >= 0 && previousE >= 0 && c === previousE && previous === e && c !== previous) {
         best = Math.min(best, (d[(i - 2) * width + j - 2] ?? 0) + TRANSPOSE)
       }
       d[row + j] = best
+      if (best < rowMin) rowMin = best
     }
+    if (rowMin > limit) return rowMin
   }
   return d[a.length * width + b.length] ?? 0
+}
+
+function indelCost (indel: Float32Array, code: number): number {
+  return code < 128 ? indel[code] ?? 1 : 1
+}
+
+// The cheapest way to reach cell (i, j) by writing the last `length` letters of `a` as one of
+// their variants ending at b[j - 1].
+function variantCost (
+  d: Float64Array, list: readonly Variant[], length: number, i: number, j: number, width: number, e: number, previousE: number
+): number {
+  let best = Infinity
+  for (const v of list) {
+    if (v.length > j || (v.inner && (length === 2 ? i === 2 : j === 2))) continue
+    const written = v.length === 1 ? e : previousE * 128 + e
+    if (written === v.key) best = Math.min(best, (d[(i - length) * width + j - v.length] ?? 0) + v.cost)
+  }
+  return best
 }
 
 /**
@@ -182,7 +201,10 @@ export function romanisationDistance (a: string, b: string): number {
  */
 export function wordSimilarity (a: string, b: string): number {
   if (a === b) return 1
-  const edit = Math.max(0, 1 - romanisationDistance(a, b) / Math.max(a.length, b.length))
+  const length = Math.max(a.length, b.length)
+  // Both views are 0 once the edit similarity is 0.2 or less (Jaro-Winkler is at most 1).
+  const edit = Math.max(0, 1 - romanisationDistance(a, b, 0.8 * length) / length)
+  if (edit <= 0.2) return 0
   const mean = (jaroWinkler(a, b) + edit) / 2
   return Math.max(mean <= 0.6 ? 0 : (mean - 0.6) / 0.4, edit <= 0.55 ? 0 : (edit - 0.55) / 0.45)
 }
@@ -246,39 +268,50 @@ interface Candidate { a: number[], b: number[], similarity: number, weight: numb
  */
 export function alignWords<T extends AlignedWord> (a: readonly T[], b: readonly T[], options: AlignOptions<T>): Alignment {
   const candidates: Candidate[] = []
-  const add = (ia: number[], ib: number[], wa: T, wb: T): void => {
-    const similarity = options.similarity(wa, wb)
-    if (similarity >= options.minSimilarity) {
-      candidates.push({ a: ia, b: ib, similarity, weight: sumWeights(a, ia) + sumWeights(b, ib) })
-    }
-  }
+  const singles = new Float64Array(a.length * b.length)
   for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) add([i], [j], a[i] as T, b[j] as T)
-  }
-  const maxRun = options.maxRun ?? 3
-  const worthJoining = options.worthJoining ?? closeInLength
-  for (const [side, other, flip] of [[a, b, false], [b, a, true]] as const) {
-    const word = (start: number, end: number): T => end - start === 1 ? side[start] as T : options.join(side, start, end)
-    const similarity = (start: number, end: number, j: number): number =>
-      flip ? options.similarity(other[j] as T, word(start, end)) : options.similarity(word(start, end), other[j] as T)
-    for (let start = 0; start < side.length; start++) {
-      for (let end = start + 2; end <= Math.min(side.length, start + maxRun); end++) {
-        const joined = word(start, end)
-        for (let j = 0; j < other.length; j++) {
-          if (!worthJoining(joined, other[j] as T)) continue
-          // Each end word of a run must bring it closer: "Tikriti Ali" is not "Tikriti" joined.
-          const run = similarity(start, end, j)
-          if (run < options.minSimilarity || similarity(start + 1, end, j) >= run || similarity(start, end - 1, j) >= run) continue
-          const indices = range(start, end)
-          const weight = sumWeights(side, indices) + (other[j]?.weight ?? 0)
-          candidates.push(flip ? { a: [j], b: indices, similarity: run, weight } : { a: indices, b: [j], similarity: run, weight })
-        }
-      }
+    for (let j = 0; j < b.length; j++) {
+      const similarity = options.similarity(a[i] as T, b[j] as T)
+      singles[i * b.length + j] = similarity
+      if (similarity >= options.minSimilarity) candidates.push({ a: [i], b: [j], similarity, weight: (a[i]?.weight ?? 0) + (b[j]?.weight ?? 0) })
     }
   }
+  addRuns(a, b, false, singles, candidates, options)
+  addRuns(b, a, true, singles, candidates, options)
   const greedy = select(a, b, candidates.sort((x, y) => y.similarity - x.similarity || y.weight - x.weight), options)
   if (a.length > EXACT_WORDS || b.length > EXACT_WORDS || candidates.length === 0) return greedy
   return optimalAlignment(a, b, candidates, options, greedy)
+}
+
+// Candidates pairing a run of two or three adjacent words of `side` with one word of `other`
+// (`flip`: `side` is the second name). Each end word of a run must bring it closer to the word:
+// "Tikriti Ali" is not "Tikriti" written together.
+function addRuns<T extends AlignedWord> (
+  side: readonly T[], other: readonly T[], flip: boolean, singles: Float64Array, candidates: Candidate[], options: AlignOptions<T>
+): void {
+  const maxRun = options.maxRun ?? 3
+  const worthJoining = options.worthJoining ?? closeInLength
+  const width = flip ? side.length : other.length
+  const pairs = new Map<number, number>()
+  for (let start = 0; start < side.length; start++) {
+    for (let end = start + 2; end <= Math.min(side.length, start + maxRun); end++) {
+      const joined = options.join(side, start, end)
+      for (let j = 0; j < other.length; j++) {
+        const word = other[j] as T
+        if (!worthJoining(joined, word)) continue
+        const run = flip ? options.similarity(word, joined) : options.similarity(joined, word)
+        if (end - start === 2) pairs.set(start * 64 + j, run)
+        if (run < options.minSimilarity) continue
+        const without = (from: number, to: number): number => to - from === 1
+          ? singles[flip ? j * width + from : from * width + j] ?? 0
+          : pairs.get(from * 64 + j) ?? (flip ? options.similarity(word, options.join(side, from, to)) : options.similarity(options.join(side, from, to), word))
+        if (without(start + 1, end) >= run || without(start, end - 1) >= run) continue
+        const indices = range(start, end)
+        const weight = sumWeights(side, indices) + word.weight
+        candidates.push(flip ? { a: [j], b: indices, similarity: run, weight } : { a: indices, b: [j], similarity: run, weight })
+      }
+    }
+  }
 }
 
 // Names of up to this many words are aligned exactly (`optimalAlignment`), longer ones greedily.

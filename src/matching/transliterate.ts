@@ -121,22 +121,18 @@ export function phoneticKey (word: string): string {
   return key
 }
 
-// Inflectional endings: English plurals, Russian adjective and genitive endings ("Kasperskogo",
-// "Elektronnye"), final vowels that differ between Russian and Belarusian ("Lukashenko",
-// "Lukashenka") or between languages ("Groupe", "Grupo").
-const ENDING = /(?:ogo|ovo|ego|aia|oie|ie|ii|ih|es|s|a|e|i|o)$/
+// Endings: English plurals and "-ment"/"-ing" ("Management", "Managing"), Russian adjective and
+// genitive endings ("Kasperskogo", "Elektronnye"), final vowels that differ between Russian and
+// Belarusian ("Lukashenko", "Lukashenka") or between languages ("Groupe", "Grupo").
+const ENDING = /(?:ement|ment|ing|ogo|ovo|ego|aia|oie|ie|ii|ih|es|s|a|e|i|o)$/
 
 /**
- * A phonetic key without up to two inflectional endings, keeping at least four letters:
- * "kasperskogo" and "kasperski" are both "kaspersk", "railvais" and "railvai" both "railva".
+ * A phonetic key without its endings, as many as come off while four letters remain:
+ * "kasperskogo" and "kasperski" are both "kaspersk", "railvais" and "railvai" both "railv".
  */
 export function stemKey (phonetic: string): string {
   let stem = phonetic
-  for (let round = 0; round < 2; round++) {
-    const m = ENDING.exec(stem)
-    if (m === null || stem.length - m[0].length < 4) break
-    stem = stem.slice(0, m.index)
-  }
+  for (let m = ENDING.exec(stem); m !== null && stem.length - m[0].length >= 4; m = ENDING.exec(stem)) stem = stem.slice(0, m.index)
   return stem
 }
 
