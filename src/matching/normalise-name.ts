@@ -151,7 +151,7 @@ const ABJAD_LEGAL = new Set('شركة شركت شرکت ذمم کمپنی كمب
  * `parenthetical` marks a name found in parentheses inside another.
  */
 export function prepareName (name: string, parenthetical = false): PreparedName {
-  const latin = toLatinWords(name)
+  const latin = toLatinWords(name.replace(DOMAIN, '$1$2'))
   const phonetic = latin.map((w) => phoneticKey(ABBREVIATIONS.get(w.text) ?? w.text))
   const eligible = latin.map((w) => !w.abjad || ABJAD_LEGAL.has(w.written.replace(/\./g, '')))
   const { hitOf, hits } = findLegalForms(phonetic, eligible, latin.map((w) => w.text))
@@ -180,6 +180,9 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
   })
   return { source: name, words, legalForms: hits.map((hit) => ({ ...hit, words: hit.indices.map((i) => latin[i]?.text ?? '').join(' ') })), legalWords, parenthetical }
 }
+
+// A name written as a web address is the name in it: "WWW.AEROCONTINENTE.COM.PE" is "AEROCONTINENTE".
+const DOMAIN = /(?:https?:\/\/)?www\.([a-z0-9-]+)(?:\.[a-z0-9-]+)+|(?:https?:\/\/)?\b([a-z0-9-]{3,})\.(?:com|net|org|info|biz)(?:\.[a-z]{2})?\b/giu
 
 function roleOf (text: string, phonetic: string): NameWord['role'] {
   if (STOP_WORDS.has(text)) return 'stop'
