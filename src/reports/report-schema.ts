@@ -1,0 +1,90 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+// The divergence report (issue #5, docs/divergence.md "Reports"): one TypeBox schema for the
+// JSON response, its OpenAPI entry and the type the report function returns (C5).
+
+const closed = { additionalProperties: false } as const
+const Count = Type.Integer({ minimum: 0 })
+const IsoDate = Type.String({ format: 'date' })
+
+export const DIVERGENCE_KINDS = ['undercut', 'conflicting-classification', 'divergent-outcome'] as const
+export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const
+export const STATES = ['open', 'acknowledged', 'justified', 'dismissed', 'escalated', 'resolved'] as const
+/** Awaiting an auditor's outcome: the states a divergence is "outstanding" in. */
+export const OUTSTANDING_STATES = ['open', 'acknowledged', 'escalated'] as const
+
+export type DivergenceKind = typeof DIVERGENCE_KINDS[number]
+export const DivergenceKind = Type.Union(DIVERGENCE_KINDS.map((k) => Type.Literal(k)))
+
+const countsOf = <K extends string>(keys: readonly K[], description: string) =>
+  Type.Object(Object.fromEntries(keys.map((k) => [k, Count])) as Record<K, typeof Count>, { ...closed, description })
+
+const Bucket = Type.Object({
+  label: Type.String(),
+  fromDays: Type.Integer({ minimum: 0, description: 'inclusive' }),
+  toDays: Type.Union([Type.Integer(), Type.Null()], { description: 'exclusive; null: no upper bound' }),
+  count: Count
+}, closed)
+
+export const DivergenceReport = Type.Object({
+  agency: Type.String({ description: 'the agency that computed the report, from the records it holds' }),
+  generatedAt: Type.String({ format: 'date-time' }),
+  period: Type.Object({
+    from: Type.Union([IsoDate, Type.Null()]),
+    to: Type.Union([IsoDate, Type.Null()])
+  }, { ...closed, description: 'on the detection time, UTC days, both inclusive; null: unbounded' }),
+  filters: Type.Object({
+    kind: Type.Union([DivergenceKind, Type.Null()]),
+    agency: Type.Union([Type.String(), Type.Null()]),
+    destination: Type.Union([Type.String(), Type.Null()])
+  }, closed),
+  totals: Type.Object({
+    divergences: Count,
+    outstanding: Type.Integer({ minimum: 0, description: 'open, acknowledged or escalated: awaiting an outcome' }),
+    resolved: Count,
+    byKind: countsOf(DIVERGENCE_KINDS, 'every kind, zero included'),
+    bySeverity: countsOf(SEVERITIES, 'every severity, zero included'),
+    byState: countsOf(STATES, 'every state, zero included')
+  }, closed),
+  perAgency: Type.Array(Type.Object({
+    agency: Type.String(),
+    total: Type.Integer({ minimum: 0, description: 'divergences naming this agency as first or second issuer' }),
+    asFirst: Type.Integer({ minimum: 0, description: 'as the issuer of the denial (undercut, divergent outcome) or of the earlier classification' }),
+    asSecond: Type.Integer({ minimum: 0, description: 'as the issuer of the grant or of the later classification' }),
+    outstanding: Count
+  }, closed), { description: 'most divergences first; a divergence counts for both of its agencies' }),
+  perMonth: Type.Array(Type.Object({
+    month: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' }),
+    detected: Type.Integer({ minimum: 0, description: 'detected in this month (UTC)' }),
+    resolved: Type.Integer({ minimum: 0, description: 'of the report\'s divergences, resolved in this month (UTC)' })
+  }, closed), { description: 'every month from the first to the last with a detection or a resolution, zeros included' }),
+  byControlCategory: Type.Array(Type.Object({
+    controlCategory: Type.Union([Type.String(), Type.Null()], { description: 'null: no category could be derived' }),
+    total: Count,
+    outstanding: Count
+  }, closed), { description: 'most divergences first' }),
+  byDestination: Type.Array(Type.Object({
+    destination: Type.Union([Type.String(), Type.Null()], { description: 'null: not a decision pair (classifications)' }),
+    total: Count,
+    outstanding: Count
+  }, closed), { description: 'most divergences first' }),
+  timeToResolution: Type.Object({
+    resolved: Count,
+    medianDays: Type.Union([Type.Number(), Type.Null()], { description: 'null when none is resolved' }),
+    p90Days: Type.Union([Type.Number(), Type.Null()], { description: 'linear interpolation between ranks (PostgreSQL percentile_cont)' }),
+    buckets: Type.Array(Bucket)
+  }, { ...closed, description: 'resolved divergences: from detection to resolution, in days to two decimals' }),
+  outstandingByAge: Type.Object({
+    outstanding: Count,
+    buckets: Type.Array(Bucket)
+  }, { ...closed, description: 'outstanding divergences by days since detection, at generatedAt' })
+}, { ...closed, description: 'Where allies treat the same item or end user differently, summed up for auditors' })
+export type DivergenceReport = Static<typeof DivergenceReport>
+
+export interface DivergenceReportFilter {
+  from?: string | undefined
+  to?: string | undefined
+  kind?: DivergenceKind | undefined
+  agency?: string | undefined
+  destination?: string | undefined
+}
