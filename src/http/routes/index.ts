@@ -11,6 +11,7 @@ import { inboxRoutes } from './inbox.js'
 import { keyRoutes } from './keys.js'
 import { metricsRoutes } from './metrics.js'
 import { peerRoutes } from './peers.js'
+import { reportRoutes } from './reports.js'
 import { screeningReadRoutes, screeningWriteRoutes } from './screenings.js'
 import { wellKnownRoutes } from './well-known.js'
 
@@ -47,6 +48,7 @@ export async function httpRoutes (app: App) {
     await app.register(crosswalkReadRoutes, { prefix: '/v1/crosswalks' })
     await app.register(screeningReadRoutes, { prefix: '/v1/screenings' })
     await app.register(divergenceReadRoutes, { prefix: '/v1/divergences' })
+    await app.register(reportRoutes, { prefix: '/v1/reports' })
   })
   await app.register(async function auditors (app: App) {
     declareAccess(app, ['auditor'])

@@ -1,0 +1,64 @@
+import { Readable } from 'node:stream'
+import { Type, type TSchema } from '@sinclair/typebox'
+import { errors } from '../../lib/errors.js'
+import { buildDivergenceReport } from '../../reports/divergence-report.js'
+import { listDivergenceRows } from '../../reports/divergence-rows.js'
+import { renderDivergenceCsv } from '../../reports/render-csv.js'
+import { renderDivergenceReportHtml } from '../../reports/render-html.js'
+import { DivergenceKind, DivergenceReport } from '../../reports/report-schema.js'
+import { AgencyId, CountryCode, problems } from '../schemas/common.js'
+import type { App } from '../types.js'
+
+const IsoDate = Type.String({ format: 'date' })
+
+const ReportQuery = Type.Object({
+  format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('html')], {
+    default: 'json',
+    description: 'json: the figures; csv: one row per divergence (RFC 4180); html: a printable page with charts. The Accept header is not consulted.'
+  }),
+  from: Type.Optional(Type.String({ ...IsoDate, description: 'first day of the period (UTC), on the detection time' })),
+  to: Type.Optional(Type.String({ ...IsoDate, description: 'last day of the period (UTC), included; on or after from' })),
+  kind: Type.Optional(DivergenceKind),
+  agency: Type.Optional(Type.String({ ...AgencyId, description: 'divergences naming this agency as first or second issuer' })),
+  destination: Type.Optional(CountryCode)
+}, { additionalProperties: false })
+
+const ReportResponse = {
+  description: 'The report as JSON (default), CSV or HTML, as `format` asks',
+  content: {
+    'application/json': { schema: DivergenceReport },
+    'text/csv': { schema: Type.String({ description: 'RFC 4180, header line, CRLF; formula-like cells prefixed with \'' }) },
+    'text/html': { schema: Type.String({ description: 'self-contained: inline CSS and SVG charts, no script' }) }
+  }
+} as unknown as TSchema
+
+/** Only inline styles: the page needs nothing else, and peers' strings can never run as script. */
+const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+/** Reports for auditors and officers (issue #5). */
+export async function reportRoutes (app: App) {
+  app.get('/divergences', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Divergences summed up for auditors: totals, per ally and month, by control category and destination, time to resolution, outstanding by age',
+      querystring: ReportQuery,
+      response: { 200: ReportResponse, ...problems(400) }
+    }
+  }, async (request, reply) => {
+    const { format, ...filter } = request.query
+    if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from) {
+      throw errors.invalidRequest(`the period ends (to=${filter.to}) before it starts (from=${filter.from})`, [{ pointer: '/querystring/to', detail: `must be on or after from (${filter.from})` }])
+    }
+    const agency = app.config.agency.id
+    if (format === 'csv') {
+      const name = `divergences-${agency}${filter.from === undefined ? '' : `-from-${filter.from}`}${filter.to === undefined ? '' : `-to-${filter.to}`}.csv`
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`)
+        .send(Readable.from(renderDivergenceCsv(listDivergenceRows(app.db, filter))))
+    }
+    const report = await buildDivergenceReport(app.db, filter, { agency, now: app.clock.now() })
+    if (format === 'html') {
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', HTML_CSP).send(renderDivergenceReportHtml(report))
+    }
+    return reply.type('application/json; charset=utf-8').send(report)
+  })
+}
