@@ -44,7 +44,7 @@ export const demoCommand: Command = {
         const decisions = await loadDemoDecisions(i, agencies.length, agency.spec.referencePrefix)
         const progress = createProgress({ label: `load ${agency.spec.id}`, total: decisions.length, unit: 'decisions' })
         const ctx = {
-          db: agency.deps.db, issuer: agency.spec.id, clock, keyRing: agency.deps.keyRing, denialReviewYears: agency.config.denialReviewYears, onStored: detectOnStored({ config: agency.config.divergence, clock })
+          db: agency.deps.db, issuer: agency.spec.id, actor: 'demo', clock, keyRing: agency.deps.keyRing, denialReviewYears: agency.config.denialReviewYears, onStored: detectOnStored({ config: agency.config.divergence, clock })
         }
         await importCandidates(ctx,
           (async function * () { for (const [n, decision] of decisions.entries()) yield { line: n + 1, value: decision } })(),

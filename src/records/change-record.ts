@@ -1,27 +1,36 @@
 import type { Transaction, Updateable } from 'kysely'
+import { appendAuditEvents } from '../audit/append-events.js'
 import type { Database, RecordTable } from '../db/schema.js'
 import { appendEntries, type EntryKind, type PublishedEntry } from '../feed/index.js'
 import { errors, type ProblemDetail } from '../lib/errors.js'
 import { addYears, todayOf } from './dates.js'
 import { checkDecisionDates, withDefaults } from './lifecycle.js'
+import { recordEvent } from './publish-record.js'
 import { findDecisionIdByReference, lockRecord, updateRecord, type RecordRow } from './queries.js'
 import { replaceRecordDetails } from './record-details.js'
 import type { DecisionContent } from './schemas.js'
 import { filterColumnsOf, toOwnRecord } from './to-record.js'
 import type { ContentByKind, PublishedRecord, RecordChange, RecordKind, RecordsContext } from './types.js'
 
+type ChangeKind = Extract<EntryKind, 'amendment' | 'revocation' | 'renewal'>
+
 interface NextVersion {
-  entryKind: EntryKind
+  entryKind: ChangeKind
   /** Entry body fields beyond `{ recordId, version, supersedes }`. */
   body: Record<string, unknown>
   changes: Updateable<RecordTable>
+  /** What the audit event records beyond the version, the entry and the reason (e.g. the revocation's effective date). */
+  detail?: Record<string, unknown>
 }
+
+const AUDIT_ACTIONS: Readonly<Record<ChangeKind, string>> = { amendment: 'record-amended', revocation: 'record-revoked', renewal: 'record-renewed' }
 
 /**
  * The one path by which a published record changes: lock its row, refuse a revoked record
  * (RECORD_NOT_AMENDABLE) or a stale version (RECORD_SUPERSEDED), sign version n+1 naming the
  * version it supersedes, for the audience of version 1, and move the row (and, for a new
- * content, its query tables) to it, all in one transaction. `next` may throw to refuse the change.
+ * content, its query tables) to it, with its audit event (`record-amended`, `-revoked`,
+ * `-renewed`, by `ctx.actor`), all in one transaction. `next` may throw to refuse the change.
  */
 async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: string, change: RecordChange,
   next: (current: RecordRow, today: string) => NextVersion): Promise<PublishedRecord> {
@@ -32,7 +41,7 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
     if (current.status === 'revoked') throw errors.recordNotAmendable(recordId, `it was revoked${current.revoked_from === null ? '' : ` with effect from ${current.revoked_from}`}`)
     if (current.version !== change.version) throw errors.recordSuperseded(recordId, current.version, change.version)
     const today = todayOf(ctx.clock)
-    const { entryKind, body, changes } = next(current, today)
+    const { entryKind, body, changes, detail } = next(current, today)
     const version = current.version + 1
     const [entry] = await appendEntries(trx, [{
       kind: entryKind,
@@ -45,6 +54,7 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
     if (entryKind === 'amendment') {
       await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId, kind, content: row.body as unknown as ContentByKind[RecordKind] }])
     }
+    await appendAuditEvents(trx, [recordEvent(AUDIT_ACTIONS[entryKind], ctx.actor, row, entry, { reason: change.reason, ...detail })], ctx.clock)
     await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId }])
     return { published: { record: toOwnRecord(row, today), entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }
   })
@@ -98,7 +108,8 @@ export async function revokeRecord<K extends RecordKind> (ctx: RecordsContext, k
     return {
       entryKind: 'revocation',
       body: { recordKind: kind, effectiveDate },
-      changes: { status: 'revoked', revoked_from: effectiveDate }
+      changes: { status: 'revoked', revoked_from: effectiveDate },
+      detail: { effectiveDate }
     }
   })
   return result as PublishedRecord<K>
@@ -124,7 +135,8 @@ export async function renewDecision (ctx: RecordsContext, recordId: string,
     return {
       entryKind: 'renewal',
       body: { validUntil },
-      changes: { valid_until: validUntil, body: JSON.stringify(renewed) }
+      changes: { valid_until: validUntil, body: JSON.stringify(renewed) },
+      detail: { validUntil }
     }
   })
   return result as PublishedRecord<'decision'>

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
+import { appendAuditEvents } from '../audit/append-events.js'
 import { openFeedAppender, type PublishedEntry, type Publisher } from '../feed/index.js'
 import { errors, type ProblemDetail } from '../lib/errors.js'
 import { checkDecision } from './check-decision.js'
@@ -71,9 +72,10 @@ export async function importDecisions (ctx: RecordsContext, source: Readable, fo
  * validated as `POST /v1/decisions` would and published in batches inside ONE transaction;
  * if any is bad (schema, dates, a reference used twice in the file or already stored),
  * nothing is stored and IMPORT_REJECTED lists every problem by line (the first
- * `maxProblems`). Candidates are pulled one at a time while at most one batch is being
- * published, so memory holds two batches whatever the file's size; besides them, only the
- * references seen so far are kept, to catch duplicates.
+ * `maxProblems`). A stored import is one audit event (`records-imported` by `ctx.actor`, with
+ * the count and the seq range), not one per decision. Candidates are pulled one at a time while
+ * at most one batch is being published, so memory holds two batches whatever the file's size;
+ * besides them, only the references seen so far are kept, to catch duplicates.
  */
 export async function importCandidates (ctx: RecordsContext, candidates: AsyncIterable<ImportCandidate>, options: ImportOptions = {}): Promise<ImportResult> {
   const batchSize = options.batchSize ?? 500
@@ -89,7 +91,7 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
       else capped = true
     }
     const referenceLines = new Map<string, number>()
-    const progress = { read: 0, imported: 0, firstSeq: null as number | null, lastSeq: null as number | null }
+    const progress = { read: 0, imported: 0, firstSeq: null as number | null, lastSeq: null as number | null, lastHash: null as string | null }
 
     // Stored decisions holding a reference of `batch` (other than the ones just inserted from it) are row problems.
     async function reportTaken (batch: Pending[], why: string) {
@@ -108,7 +110,9 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
       await ctx.onStored?.(trx, batch.map((p) => ({ issuer: ctx.issuer, recordId: p.record.recordId })))
       progress.imported += batch.length
       progress.firstSeq ??= (signed.entries[0] as PublishedEntry).seq
-      progress.lastSeq = (signed.entries.at(-1) as PublishedEntry).seq
+      const last = signed.entries.at(-1) as PublishedEntry
+      progress.lastSeq = last.seq
+      progress.lastHash = last.hash
       options.onBatch?.({ read: progress.read, imported: progress.imported, lastSeq: progress.lastSeq })
     }
 
@@ -162,7 +166,16 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
       }
       flush()
       await inFlight
-      if (problems.length === 0 && progress.imported > 0) await appender.finish()
+      if (problems.length === 0 && progress.imported > 0) {
+        await appender.finish()
+        const { imported: count, firstSeq, lastSeq, lastHash } = progress
+        await appendAuditEvents(trx, [{
+          actor: ctx.actor,
+          action: 'records-imported',
+          subject: { type: 'import', id: `${firstSeq}-${lastSeq}` },
+          detail: { kind: 'decision', count, firstSeq, lastSeq, lastEntryHash: lastHash, problems: 0 }
+        }], ctx.clock)
+      }
     } finally {
       await inFlight.catch(() => {}) // no query may outlive the transaction
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { setImmediate } from 'node:timers/promises'
 import type { Transaction } from 'kysely'
+import { appendAuditEvents, type AuditEventDraft } from '../audit/append-events.js'
 import type { Database } from '../db/schema.js'
 import { openFeedAppender, type FeedAppender, type FeedEntryRow, type PublishedEntry, type Publisher } from '../feed/index.js'
 import { errors } from '../lib/errors.js'
@@ -110,15 +111,31 @@ export async function appendNewRecords (trx: Transaction<Database>, publisher: P
   return { entries: signed.entries, rows: signed.rows, inserted }
 }
 
+/**
+ * The audit event of one version of our record, as stored in `row` and signed in `entry`:
+ * appended in the transaction that publishes it (C10), so both commit or neither.
+ */
+export function recordEvent (action: string, actor: string, row: Pick<RecordRow, 'record_id' | 'kind' | 'version' | 'reference'>,
+  entry: Pick<PublishedEntry, 'seq' | 'hash' | 'entryId'>, extra: Record<string, unknown> = {}): AuditEventDraft {
+  return {
+    actor,
+    action,
+    subject: { type: 'record', id: row.record_id },
+    detail: { kind: row.kind, version: row.version, seq: entry.seq, entryId: entry.entryId, entryHash: entry.hash, reference: row.reference, ...extra }
+  }
+}
+
 async function publishRecord<K extends RecordKind> (ctx: RecordsContext, kind: K, content: ContentByKind[K], audience: string[] | undefined): Promise<PublishedRecord<K>> {
   const key = await ctx.keyRing.current()
   const draft: NewRecord<K> = { kind, recordId: randomUUID(), content, audience: normaliseAudience(audience) }
   const { published, entry } = await ctx.db.transaction().execute(async (trx) => {
     const { entries, rows, inserted } = await appendNewRecords(trx, { issuer: ctx.issuer, key, clock: ctx.clock }, [draft])
     if (inserted !== 1) throw errors.duplicateReference((content as ContentByKind['decision']).reference)
-    await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId: draft.recordId }])
     const entry = entries[0] as PublishedEntry
-    const record = toOwnRecord(rows[0] as RecordRow, todayOf(ctx.clock)) as OwnRecord<K>
+    const row = rows[0] as RecordRow
+    await appendAuditEvents(trx, [recordEvent('record-published', ctx.actor, row, entry)], ctx.clock)
+    await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId: draft.recordId }])
+    const record = toOwnRecord(row, todayOf(ctx.clock)) as OwnRecord<K>
     return { published: { record, entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }
   })
   ctx.onPublished?.(entry)

@@ -58,6 +58,11 @@ export interface RecordVersion extends EntryRef {
 export interface RecordsContext {
   db: Db
   issuer: string
+  /**
+   * Who makes the change, as the audit trail names them: the officer's token subject, or
+   * `cli:<os user>` / `demo` for the command line and the demo.
+   */
+  actor: string
   clock: Clock
   keyRing: Pick<KeyRing, 'current'>
   denialReviewYears: number

@@ -22,7 +22,7 @@ function decision (i: number) {
 
 t.test('100,000 decisions stream through in bounded memory and all land in the feed', async (t) => {
   const agency = await startAgency(t)
-  const ctx: RecordsContext = { db: agency.app.db, issuer: agency.id, clock: systemClock, keyRing: agency.app.keyRing, denialReviewYears: 3 }
+  const ctx: RecordsContext = { db: agency.app.db, issuer: agency.id, actor: 'test', clock: systemClock, keyRing: agency.app.keyRing, denialReviewYears: 3 }
   let produced = 0
   let imported = 0
   let batches = 0

@@ -12,8 +12,6 @@ const ClassificationPublished = Published(ClassificationView)
 
 /** Recording and changing our item classifications (officers). */
 export async function classificationWriteRoutes (app: App) {
-  const ctx = recordsContext(app)
-
   app.post('/', {
     schema: {
       tags,
@@ -22,7 +20,7 @@ export async function classificationWriteRoutes (app: App) {
       response: { 201: ClassificationPublished, ...problems(400) }
     }
   }, async (request, reply) => {
-    const published = await publishClassification(ctx, request.body)
+    const published = await publishClassification(recordsContext(app, request), request.body)
     request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'classification published')
     return reply.code(201).send(publishedView(classificationView, published))
   })
@@ -37,7 +35,7 @@ export async function classificationWriteRoutes (app: App) {
     }
   }, async (request, reply) => {
     const { version, reason, classification } = request.body
-    const published = await amendRecord(ctx, 'classification', request.params.id, { version, reason, content: classification })
+    const published = await amendRecord(recordsContext(app, request), 'classification', request.params.id, { version, reason, content: classification })
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'classification amended')
     return reply.code(201).send(publishedView(classificationView, published))
   })
@@ -51,7 +49,7 @@ export async function classificationWriteRoutes (app: App) {
       response: { 201: ClassificationPublished, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    const published = await revokeRecord(ctx, 'classification', request.params.id, request.body)
+    const published = await revokeRecord(recordsContext(app, request), 'classification', request.params.id, request.body)
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'classification revoked')
     return reply.code(201).send(publishedView(classificationView, published))
   })

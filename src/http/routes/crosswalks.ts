@@ -12,8 +12,6 @@ const CrosswalkPublished = Published(CrosswalkView)
 
 /** Recording and changing our crosswalks between control lists (officers). */
 export async function crosswalkWriteRoutes (app: App) {
-  const ctx = recordsContext(app)
-
   app.post('/', {
     schema: {
       tags,
@@ -22,7 +20,7 @@ export async function crosswalkWriteRoutes (app: App) {
       response: { 201: CrosswalkPublished, ...problems(400) }
     }
   }, async (request, reply) => {
-    const published = await publishCrosswalk(ctx, request.body)
+    const published = await publishCrosswalk(recordsContext(app, request), request.body)
     request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'crosswalk published')
     return reply.code(201).send(publishedView(crosswalkView, published))
   })
@@ -37,7 +35,7 @@ export async function crosswalkWriteRoutes (app: App) {
     }
   }, async (request, reply) => {
     const { version, reason, crosswalk } = request.body
-    const published = await amendRecord(ctx, 'crosswalk', request.params.id, { version, reason, content: crosswalk })
+    const published = await amendRecord(recordsContext(app, request), 'crosswalk', request.params.id, { version, reason, content: crosswalk })
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'crosswalk amended')
     return reply.code(201).send(publishedView(crosswalkView, published))
   })
@@ -51,7 +49,7 @@ export async function crosswalkWriteRoutes (app: App) {
       response: { 201: CrosswalkPublished, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    const published = await revokeRecord(ctx, 'crosswalk', request.params.id, request.body)
+    const published = await revokeRecord(recordsContext(app, request), 'crosswalk', request.params.id, request.body)
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'crosswalk revoked')
     return reply.code(201).send(publishedView(crosswalkView, published))
   })

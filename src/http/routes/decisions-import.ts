@@ -31,7 +31,6 @@ function capBytes (body: Readable, limit: number): Readable {
  * CSV and NDJSON).
  */
 export async function decisionImportRoutes (app: App) {
-  const ctx = recordsContext(app)
   const limit = app.config.importLimitBytes
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (request, payload, done) => {
@@ -52,7 +51,7 @@ export async function decisionImportRoutes (app: App) {
   }, async (request, reply) => {
     const format = importFormatOf(request.headers['content-type'])
     const source = request.body instanceof Readable ? request.body : Readable.from([])
-    const result = await importDecisions(ctx, source, format, {
+    const result = await importDecisions(recordsContext(app, request), source, format, {
       maxRecordBytes: app.config.bodyLimitBytes,
       onBatch: (progress) => request.log.debug(progress, 'import batch published')
     })

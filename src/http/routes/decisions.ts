@@ -15,8 +15,6 @@ const DecisionPublished = Published(DecisionView)
 
 /** Recording and changing our licence decisions (officers). */
 export async function decisionWriteRoutes (app: App) {
-  const ctx = recordsContext(app)
-
   app.post('/', {
     schema: {
       tags,
@@ -25,7 +23,7 @@ export async function decisionWriteRoutes (app: App) {
       response: { 201: DecisionPublished, ...problems(400, 409) }
     }
   }, async (request, reply) => {
-    const published = await publishDecision(ctx, request.body)
+    const published = await publishDecision(recordsContext(app, request), request.body)
     request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'decision published')
     return reply.code(201).send(publishedView(decisionView, published))
   })
@@ -40,7 +38,7 @@ export async function decisionWriteRoutes (app: App) {
     }
   }, async (request, reply) => {
     const { version, reason, decision } = request.body
-    const published = await amendRecord(ctx, 'decision', request.params.id, { version, reason, content: decision })
+    const published = await amendRecord(recordsContext(app, request), 'decision', request.params.id, { version, reason, content: decision })
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision amended')
     return reply.code(201).send(publishedView(decisionView, published))
   })
@@ -54,7 +52,7 @@ export async function decisionWriteRoutes (app: App) {
       response: { 201: DecisionPublished, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    const published = await revokeRecord(ctx, 'decision', request.params.id, request.body)
+    const published = await revokeRecord(recordsContext(app, request), 'decision', request.params.id, request.body)
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision revoked')
     return reply.code(201).send(publishedView(decisionView, published))
   })
@@ -68,7 +66,7 @@ export async function decisionWriteRoutes (app: App) {
       response: { 201: DecisionPublished, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    const published = await renewDecision(ctx, request.params.id, request.body)
+    const published = await renewDecision(recordsContext(app, request), request.params.id, request.body)
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision renewed')
     return reply.code(201).send(publishedView(decisionView, published))
   })
