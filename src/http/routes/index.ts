@@ -1,5 +1,6 @@
 import type { App } from '../types.js'
 import { declareAccess } from '../plugins/auth.js'
+import { auditEventRoutes } from './audit-events.js'
 import { classificationReadRoutes, classificationWriteRoutes } from './classifications.js'
 import { crosswalkReadRoutes, crosswalkWriteRoutes } from './crosswalks.js'
 import { decisionReadRoutes, decisionWriteRoutes } from './decisions.js'
@@ -53,5 +54,6 @@ export async function httpRoutes (app: App) {
   await app.register(async function auditors (app: App) {
     declareAccess(app, ['auditor'])
     await app.register(divergenceWriteRoutes, { prefix: '/v1/divergences' })
+    await app.register(auditEventRoutes, { prefix: '/v1/audit-events' })
   })
 }

@@ -1,0 +1,77 @@
+import { Type } from '@sinclair/typebox'
+import { listAuditEvents } from '../../audit/list-events.js'
+import { verifyAuditChain } from '../../audit/verify-chain.js'
+import { problems } from '../schemas/common.js'
+import type { App } from '../types.js'
+
+const tags = ['audit']
+const closed = { additionalProperties: false } as const
+const DateTime = Type.String({ format: 'date-time' })
+const Seq = Type.Integer({ minimum: 1 })
+const Hash = Type.String({ description: 'SHA-256 (base64url) of the RFC 8785 form of { seq, at, actor, action, subject, detail, prev }' })
+const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description })
+
+const AuditEvent = Type.Object({
+  seq: Seq,
+  at: DateTime,
+  actor: Type.String({ description: 'an officer\'s or auditor\'s token subject, cli:<os user>, demo, or system' }),
+  action: Type.String({ description: 'e.g. record-published, record-amended, record-revoked, record-renewed, records-imported, screening, disposition, divergence-detected, divergence-transition' }),
+  subject: Type.Object({ type: Type.String(), id: Type.String() }, closed),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  prevHash: Type.Union([Hash, Type.Null()], { description: 'the hash of the event before; null for the first' }),
+  hash: Hash
+}, closed)
+
+const AuditEventQuery = Type.Object({
+  action: Type.Optional(Text(100, 'e.g. record-published')),
+  actor: Type.Optional(Text(200, 'e.g. an officer\'s token subject')),
+  subjectType: Type.Optional(Text(50, 'record, import, screening, screening-hit or divergence')),
+  subjectId: Type.Optional(Text(200, 'e.g. a record id')),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'events at or after this time' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'events before this time' })),
+  afterSeq: Type.Optional(Type.Integer({ minimum: 0, description: 'events after this seq: the previous page\'s nextAfterSeq' })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 })
+}, closed)
+
+const AuditEventPage = Type.Object({
+  events: Type.Array(AuditEvent),
+  nextAfterSeq: Type.Union([Type.Integer(), Type.Null()], { description: 'pass as afterSeq for the next page; null on the last page' })
+}, closed)
+
+const ChainVerification = Type.Object({
+  ok: Type.Boolean({ description: 'every event from fromSeq on is intact and linked' }),
+  checked: Type.Integer({ description: 'events found intact' }),
+  lastSeq: Type.Union([Type.Integer(), Type.Null()], { description: 'the last intact event: compare with a head recorded earlier to catch events removed from the end' }),
+  lastHash: Type.Union([Hash, Type.Null()]),
+  firstBad: Type.Optional(Type.Object({
+    seq: Seq,
+    reason: Type.Union([Type.Literal('hash-mismatch'), Type.Literal('broken-link'), Type.Literal('gap')]),
+    detail: Type.String()
+  }, closed))
+}, closed)
+
+/** The hash-chained audit trail (auditors). */
+export async function auditEventRoutes (app: App) {
+  app.get('/', {
+    schema: {
+      tags,
+      summary: 'Audit events in seq order, filtered, a page at a time',
+      description: 'Every publication, amendment, revocation, renewal and import of our records, screening, disposition and divergence transition, with who did it.',
+      querystring: AuditEventQuery,
+      response: { 200: AuditEventPage, ...problems(400) }
+    }
+  }, async (request) => listAuditEvents(app.db, request.query))
+
+  app.get('/verification', {
+    schema: {
+      tags,
+      summary: 'Verify the audit trail\'s hash chain: recompute every hash, check every link and that no seq is missing',
+      querystring: Type.Object({ fromSeq: Type.Optional(Seq) }, closed),
+      response: { 200: ChainVerification, ...problems(400) }
+    }
+  }, async (request) => {
+    const result = await verifyAuditChain(app.db, { fromSeq: request.query.fromSeq })
+    request.log.info({ ok: result.ok, checked: result.checked, lastSeq: result.lastSeq, firstBad: result.ok ? undefined : result.firstBad.seq }, 'audit trail verified')
+    return result
+  })
+}
