@@ -14,6 +14,7 @@ export interface Command {
 }
 
 const commands: Record<string, () => Promise<Command>> = {
+  audit: async () => (await import('./audit.js')).auditCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
   import: async () => (await import('./import.js')).importCommand,
   keys: async () => (await import('./keys.js')).keysCommand,
