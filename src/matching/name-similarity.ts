@@ -1,0 +1,155 @@
+import type { NameWord, PreparedName } from './party-types.js'
+import { skeletonJoin, skeletonSimilarity } from './skeleton.js'
+import { alignWords, type Alignment } from './align-words.js'
+import { wordSimilarity } from './text-similarity.js'
+import { consonantKey, letterSet, phoneticKey, stemKey, vowelKey } from './transliterate.js'
+
+/**
+ * Aligns the words of two prepared names (see `alignWords`) with `nameWordSimilarity`: words
+ * compared by their phonetic keys, stems and skeletons, runs of words written together, an
+ * unmatched distinctive word weighing 2.5 times. Names of stop words only score 0.
+ */
+export function alignNames (a: PreparedName, b: PreparedName): Alignment {
+  if (!a.words.some(isTelling) || !b.words.some(isTelling)) {
+    return { similarity: 0, pairs: [], unmatchedA: [], unmatchedB: [] }
+  }
+  const abjad = a.words.some((w) => w.abjad) || b.words.some((w) => w.abjad)
+  return alignWords(a.words, b.words, {
+    similarity: nameWordSimilarity, join: abjad ? joinWithSkeletons : joinWords, worthJoining, minSimilarity: 0.3, unmatchedPenalty: UNMATCHED_PENALTY, optional
+  })
+}
+
+function worthJoining (joined: NameWord, word: NameWord): boolean {
+  if (joined.abjad || word.abjad) return Math.abs(joined.consonants.length - word.consonants.length) <= 2
+  return joined.key[0] === word.key[0] && Math.abs(joined.key.length - word.key.length) <= 2 + word.key.length / 4
+}
+
+// A word of one name with no counterpart in the other ("Yasir" in "Yasir Sabawi Ibrahim Hassan")
+// weighs this much more than a matched one: sons, branches and sub-units share most words, and
+// spelling variants of one name have every word in the other. Patronymics, initials and
+// connectors ("bin", "abu") are left out of names often, and weigh only their weight.
+const UNMATCHED_PENALTY = 2.5
+
+function optional (word: NameWord): boolean {
+  return word.role === 'patronymic' || word.role === 'initial' || word.role === 'connector'
+}
+
+function isTelling (word: NameWord): boolean {
+  return word.role !== 'stop'
+}
+
+/**
+ * Similarity of two words of names: 0 for stop words, which count only inside joined runs
+ * ("abd al rahman" = "abdelrahman"), 1 when spelt alike, 0.97 when they differ only by a
+ * romanisation variant, 0.8 for an initial and a word it begins, else the best of
+ * `wordSimilarity` of the phonetic keys (0 when they share under a third of their letters),
+ * 0.88 (or 0.85 × their similarity) for their vowel-folded
+ * keys, and 0.8 for an abbreviation of 4 letters or more ("trans", "transportation"); a word
+ * written in an abjad is also compared by its consonants.
+ */
+function nameWordSimilarity (x: NameWord, y: NameWord): number {
+  if (x.role === 'stop' || y.role === 'stop') return 0
+  if (x.text === y.text) return 1
+  if (x.abjad || y.abjad) return abjadWordSimilarity(x, y)
+  if (x.key === y.key) return 0.97
+  if (x.role === 'initial' || y.role === 'initial') return x.text[0] === y.text[0] ? 0.8 : 0
+  let similarity = keySimilarity(x.key, x.vowels, x.letters, y.key, y.vowels, y.letters)
+  if (x.stem === y.stem) similarity = Math.max(similarity, 0.9)
+  if (x.joined !== true && y.joined !== true && abbreviates(x, y)) similarity = Math.max(similarity, 0.8)
+  if (x.bare !== '' || y.bare !== '') {
+    const bx = x.bare === '' ? x.key : x.bare
+    const by = y.bare === '' ? y.key : y.bare
+    similarity = Math.max(similarity, 0.95 * keySimilarity(bx, vowelKey(bx), letterSet(bx), by, vowelKey(by), letterSet(by)))
+  }
+  return similarity
+}
+
+// Phonetic keys: 0.97 when equal, 0.88 when they differ only in vowels, else `wordSimilarity`
+// (or 0.85 of it on the vowel-folded keys), and 0 when they share under a third of their letters.
+function keySimilarity (kx: string, vx: string, lx: number, ky: string, vy: string, ly: number): number {
+  if (kx === ky) return 0.97
+  if (vx === vy) return 0.88
+  if (!shareLetters(lx, ly)) return 0
+  const similarity = wordSimilarity(kx, ky)
+  return similarity > 0 ? Math.max(similarity, 0.85 * wordSimilarity(vx, vy)) : 0
+}
+
+// One word abbreviates the other: its first three letters or more when the other is a common
+// company word ("Lab", "Laboratory"; "Imp.", "Import"; "Tech", "Technology"), five or more
+// otherwise ("Jian" does not abbreviate "Jiangping").
+function abbreviates (x: NameWord, y: NameWord): boolean {
+  const [short, long] = x.key.length < y.key.length ? [x, y] : [y, x]
+  const minimum = long.role === 'generic' || short.role === 'generic' ? 3 : 5
+  return short.key.length >= minimum && long.key.startsWith(short.key)
+}
+
+// A word written in an abjad is compared with another by its consonant skeleton: with a Latin
+// word through `skeletonSimilarity`, with another abjad word as letters.
+function abjadWordSimilarity (x: NameWord, y: NameWord): number {
+  if (x.consonants === '' || y.consonants === '') return 0
+  if (x.abjad && y.abjad) return x.consonants === y.consonants ? 0.92 : 0.9 * wordSimilarity(x.consonants, y.consonants)
+  const [arabic, latin] = x.abjad ? [x, y] : [y, x]
+  return skeletonSimilarity(arabic.consonants, latin.consonants, latin.text)
+}
+
+// Joined runs of a prepared name's words, made once per name and run: without consonant
+// skeletons when neither name has an abjad word (they would go unused), with them otherwise.
+const joinedRuns = new WeakMap<readonly NameWord[], Map<number, NameWord>>()
+const joinedRunsWithSkeletons = new WeakMap<readonly NameWord[], Map<number, NameWord>>()
+
+function joinWords (words: readonly NameWord[], start: number, end: number): NameWord {
+  return joinCached(joinedRuns, words, start, end, false)
+}
+
+function joinWithSkeletons (words: readonly NameWord[], start: number, end: number): NameWord {
+  return joinCached(joinedRunsWithSkeletons, words, start, end, true)
+}
+
+function joinCached (
+  cache: WeakMap<readonly NameWord[], Map<number, NameWord>>, words: readonly NameWord[], start: number, end: number, skeletons: boolean
+): NameWord {
+  let runs = cache.get(words)
+  if (runs === undefined) cache.set(words, runs = new Map())
+  let joined = runs.get(start * 1024 + end)
+  if (joined === undefined) runs.set(start * 1024 + end, joined = makeJoinedWord(words.slice(start, end), skeletons))
+  return joined
+}
+
+// Words with less than a third of their letters in common are not compared further.
+function shareLetters (a: number, b: number): boolean {
+  return 3 * bitCount(a & b) >= bitCount(a | b)
+}
+
+function bitCount (n: number): number {
+  let v = n - ((n >>> 1) & 0x55555555)
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+}
+
+function makeJoinedWord (run: NameWord[], skeletons: boolean): NameWord {
+  const text = run.map((w) => w.text).join('')
+  const key = phoneticKey(text)
+  const abjad = run.every((w) => w.abjad)
+  return {
+    text,
+    key,
+    letters: letterSet(key),
+    vowels: vowelKey(key),
+    consonants: skeletons ? runSkeleton(run, text) : '',
+    stem: stemKey(key),
+    bare: '',
+    weight: run.reduce((sum, w) => sum + w.weight, 0),
+    role: 'core',
+    abjad,
+    joined: true
+  }
+}
+
+// The skeleton of a run of words written together, for comparison with abjad words: the words'
+// skeletons one after the other for abjad words (a letter ending one word and beginning the
+// next stays twice: "ابو بكر" is not "بكر"), none for a run that begins or ends with a stop word
+// ("in the" is no Arabic word).
+function runSkeleton (run: NameWord[], text: string): string {
+  if (run.every((w) => w.abjad)) return skeletonJoin(run.map((w) => w.consonants))
+  return run[0]?.role === 'stop' || run[run.length - 1]?.role === 'stop' ? '' : consonantKey(text)
+}
