@@ -74,19 +74,18 @@ const VOWELS = 'aeiou'
 // a final t or h for the Arabic ta marbuta.
 const KINDRED = ['bp', 'dt', 'gk', 'ck', 'cs', 'sz', 'fv', 'fp', 'uv', 'iy', 'ij', 'jg', 'hk', 'ht', 'gh']
 // Letters written with two letters in one romanisation and one (or two others) in another, and
-// what the difference costs: German and Dutch "ch" for kh (Indonesian "Mochammad"), Korean
-// McCune-Reischauer "ch" for revised "j" ("Cho'ng", "Jong"), French "ch" for sh, Belarusian "dz"
-// for d ("Dzmitry"), Pashto "dz" for z, "zh" for j, Belarusian "ia" for Russian "e"
-// ("Piatkevich", "Petkevich"), "io" for ё, Korean "eo"/"eu" for ŏ/ŭ, "ng" for n, Wade-Giles
-// "hs" for pinyin x (folded to "ks": "Hsu", "Xu") and "ch" for zh ("Chang", "Zhang"), postal
-// "sz" for s ("Szechuan", "Sichuan"); and, dearer, m
-// for n (Ukrainian "Mykola", Russian "Nikolai") and d for z (Arabic ض and ظ: "Dafeer", "Zafir").
-// (German "ch" stands for kh inside a word only: "Ho" is not "Cho").
+// what the difference costs: German and Dutch "ch" for kh inside a word (Indonesian
+// "Mochammad"; "Ho" is not "Cho"), Korean McCune-Reischauer "ch" for revised "j" ("Cho'ng",
+// "Jong"), French "ch" for sh, Belarusian "dz" for d ("Dzmitry"), Pashto "dz" for z, "zh" for j,
+// Belarusian "ia" for Russian "e" ("Piatkevich", "Petkevich"), "io" for ё, Korean "eo"/"eu" for
+// ŏ/ŭ, Wade-Giles "hs" for pinyin x (folded to "ks": "Hsu", "Xu") and "ch" for zh ("Chang",
+// "Zhang"), postal "sz" for s ("Szechuan", "Sichuan"); and, dearer, m for n (Ukrainian "Mykola",
+// Russian "Nikolai") and d for z (Arabic ض and ظ: "Dafeer", "Zafir").
 const VARIANTS: Array<[string, string, number, 'inner'?]> = [
   ['ch', 'h', 0.25, 'inner'], ['ch', 'k', 0.3, 'inner'], ['ch', 'j', 0.3], ['ch', 'sh', 0.35], ['ch', 'c', 0.35], ['sh', 's', 0.35],
   ['zh', 'j', 0.25], ['zh', 'z', 0.35], ['zh', 'sh', 0.4], ['dz', 'd', 0.25], ['dz', 'z', 0.3], ['dz', 'j', 0.35],
   ['ia', 'e', 0.25], ['ie', 'e', 0.2], ['io', 'e', 0.3], ['iu', 'u', 0.2], ['eo', 'o', 0.2], ['eu', 'u', 0.2],
-  ['ae', 'e', 0.2], ['ng', 'n', 0.35], ['hs', 'ks', 0.2], ['ch', 'zh', 0.3], ['sz', 's', 0.2], ['m', 'n', 0.5], ['d', 'z', 0.5]
+  ['ae', 'e', 0.2], ['hs', 'ks', 0.2], ['ch', 'zh', 0.3], ['sz', 's', 0.2], ['m', 'n', 0.5], ['d', 'z', 0.5]
 ]
 const TRANSPOSE = 0.6
 
