@@ -8,10 +8,10 @@ export async function up (db: Kysely<any>): Promise<void> {
   await sql`alter table record_parties
     add column name_keys text not null default '',
     add column identifier_keys text[] not null default '{}',
-    add column name_exact_keys text[] not null default '{}',
+    add column exact_keys text[] not null default '{}',
     add column keys_version smallint not null default 0`.execute(db)
   await sql`create index record_parties_name_keys on record_parties using gin (name_keys gin_trgm_ops)`.execute(db)
-  await sql`create index record_parties_name_exact_keys on record_parties using gin (name_exact_keys)`.execute(db)
+  await sql`create index record_parties_exact_keys on record_parties using gin (exact_keys)`.execute(db)
   await sql`create index record_parties_identifier_keys on record_parties using gin (identifier_keys)`.execute(db)
   await sql`create index record_parties_keys_version on record_parties (keys_version)`.execute(db)
 
@@ -87,5 +87,5 @@ export async function down (db: Kysely<any>): Promise<void> {
   await sql`alter table crosswalk_links drop column from_family, drop column from_canonical, drop column to_family, drop column to_canonical, drop column keys_version`.execute(db)
   await sql`alter table record_codes drop column family, drop column canonical, drop column keys_version`.execute(db)
   await sql`alter table record_items drop column part_key, drop column keys_version`.execute(db)
-  await sql`alter table record_parties drop column name_keys, drop column identifier_keys, drop column name_exact_keys, drop column keys_version`.execute(db)
+  await sql`alter table record_parties drop column name_keys, drop column identifier_keys, drop column exact_keys, drop column keys_version`.execute(db)
 }

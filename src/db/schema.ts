@@ -147,7 +147,7 @@ export interface RecordPartyTable {
   identifiers: ColumnType<unknown[], string, string>
   name_keys: ColumnType<string, string | undefined, string>
   identifier_keys: ColumnType<string[], string[] | undefined, string[]>
-  name_exact_keys: ColumnType<string[], string[] | undefined, string[]>
+  exact_keys: ColumnType<string[], string[] | undefined, string[]>
   keys_version: ColumnType<number, number | undefined, number>
 }
 

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import type { ClassificationContent, DecisionContent } from '../records/schemas.js'
 import { findCrosswalks } from '../screening/find-candidates.js'
+import { exactKeyProbes, unqualified } from '../screening/match-keys.js'
 import { evaluateClassificationPair, evaluateDecisionPair } from './rules.js'
 import type { ClassificationFacts, DecisionFacts, DivergenceConfig, Finding } from './types.js'
 
@@ -82,31 +83,62 @@ function event (id: string, action: string, detail: Record<string, unknown>): Au
   return { actor: SYSTEM, action, subject: { type: 'divergence', id }, detail }
 }
 
-/** Pairs (changed record, candidate) found through the indexes, keyed by their pair key. */
+/**
+ * Pairs (changed record, candidate) found through the indexes, keyed by their pair key:
+ * decisions of other agencies with an end user or consignee sharing an exact key (one GIN
+ * probe with the changed parties' keys qualified by every other issuer), and classifications
+ * of other agencies with the same part number.
+ */
 async function candidatePairs (trx: Transaction<Database>, changed: readonly RecordKey[]): Promise<Map<string, [RecordKey, RecordKey]>> {
+  const pairs = new Map<string, [RecordKey, RecordKey]>()
+  const add = (x: RecordKey, y: RecordKey) => { pairs.set(pairKey(x, y), [x, y]) }
   const keys = JSON.stringify(changed)
-  const { rows } = await sql<{ c_issuer: string, c_record_id: string, issuer: string, record_id: string }>`
-    with changed as (select * from jsonb_to_recordset(${keys}::jsonb) as k("issuer" text, "recordId" uuid))
-    select distinct c.issuer as c_issuer, c.record_id as c_record_id, p.issuer, p.record_id
-    from changed k
-    join record_parties c on c.issuer = k.issuer and c.record_id = k."recordId" and c.role in ('end_user', 'consignee')
-    join record_parties p on (p.name_exact_keys && c.name_exact_keys or p.identifier_keys && c.identifier_keys)
-      and p.issuer <> c.issuer and p.role in ('end_user', 'consignee')
-    join records r on r.issuer = p.issuer and r.record_id = p.record_id and r.kind = 'decision'
-    union
-    select distinct c.issuer, c.record_id, i.issuer, i.record_id
-    from changed k
+  const parties = await sql<{ issuer: string, record_id: string, exact_keys: string[] }>`
+    select c.issuer, c.record_id, c.exact_keys
+    from jsonb_to_recordset(${keys}::jsonb) as k("issuer" text, "recordId" uuid)
+    join record_parties c on c.issuer = k.issuer and c.record_id = k."recordId" and c.role in ('end_user', 'consignee')`.execute(trx)
+  if (parties.rows.length > 0) {
+    const issuers = await knownIssuers(trx)
+    const owners = new Map<string, RecordKey[]>() // bare key → changed records holding it
+    const probes = new Set<string>()
+    for (const party of parties.rows) {
+      const others = issuers.filter((i) => i !== party.issuer)
+      for (const probe of exactKeyProbes(party.exact_keys, others)) probes.add(probe)
+      for (const key of party.exact_keys) {
+        const bare = unqualified(key)
+        owners.set(bare, [...(owners.get(bare) ?? []), { issuer: party.issuer, recordId: party.record_id }])
+      }
+    }
+    if (probes.size > 0) {
+      const { rows } = await sql<{ issuer: string, record_id: string, exact_keys: string[] }>`
+        select p.issuer, p.record_id, p.exact_keys from record_parties p
+        join records r on r.issuer = p.issuer and r.record_id = p.record_id and r.kind = 'decision'
+        where p.exact_keys && ${[...probes]}::text[] and p.role in ('end_user', 'consignee')`.execute(trx)
+      for (const row of rows) {
+        const candidate = { issuer: row.issuer, recordId: row.record_id }
+        for (const key of row.exact_keys) {
+          for (const owner of owners.get(unqualified(key)) ?? []) if (owner.issuer !== candidate.issuer) add(owner, candidate)
+        }
+      }
+    }
+  }
+  const { rows: items } = await sql<{ c_issuer: string, c_record_id: string, issuer: string, record_id: string }>`
+    select distinct c.issuer as c_issuer, c.record_id as c_record_id, i.issuer, i.record_id
+    from jsonb_to_recordset(${keys}::jsonb) as k("issuer" text, "recordId" uuid)
     join record_items c on c.issuer = k.issuer and c.record_id = k."recordId" and c.part_key is not null
     join records cr on cr.issuer = c.issuer and cr.record_id = c.record_id and cr.kind = 'classification'
     join record_items i on i.part_key = c.part_key and i.issuer <> c.issuer
     join records r on r.issuer = i.issuer and r.record_id = i.record_id and r.kind = 'classification'`.execute(trx)
-  const pairs = new Map<string, [RecordKey, RecordKey]>()
-  for (const r of rows) {
-    const x = { issuer: r.c_issuer, recordId: r.c_record_id }
-    const y = { issuer: r.issuer, recordId: r.record_id }
-    pairs.set(pairKey(x, y), [x, y])
-  }
+  for (const r of items) add({ issuer: r.c_issuer, recordId: r.c_record_id }, { issuer: r.issuer, recordId: r.record_id })
   return pairs
+}
+
+/** Every agency whose records we may hold: us and our enrolled peers (only their feeds are ingested). */
+async function knownIssuers (trx: Transaction<Database>): Promise<string[]> {
+  const { rows } = await sql<{ issuer: string }>`
+    select agency_id as issuer from peers
+    union select issuer from feed_heads`.execute(trx)
+  return rows.map((r) => r.issuer)
 }
 
 interface HeldDivergence {

@@ -37,13 +37,11 @@ export function identifierKey (value: string): string | null {
 }
 
 /**
- * A party's search keys with their spaces taken out: names that normalise alike (legal forms
- * dropped, romanisations folded, words joined, split or reordered) share one. Divergence detection looks
- * parties up by these (exact, cheap GIN probes on every stored record); the fuzzy trigram
- * search on `name_keys` is for officers' queries and screening.
+ * A party's search keys with their spaces taken out, as written and with the words sorted:
+ * names that normalise alike (legal forms dropped, romanisations folded, words joined, split
+ * or reordered) share one.
  */
 export function exactNameKeys (keys: readonly string[]): string[] {
-  // each key joined as written and with its words in alphabetical order: "Bank Gazprom" meets "Gazprom Bank"
   const joined = keys.flatMap((k) => [k.replaceAll(' ', ''), k.split(' ').sort().join('')])
   return [...new Set(joined.filter((k) => k.length >= MIN_EXACT_KEY))]
 }
@@ -51,13 +49,36 @@ export function exactNameKeys (keys: readonly string[]): string[] {
 /** Joined keys shorter than this ("ab") would tie unrelated parties together. */
 const MIN_EXACT_KEY = 4
 
-/** The `record_parties` key columns of a party. */
-export function partyKeyColumns (party: PartyKeySource) {
+/**
+ * The exact keys of a party as stored for divergence detection: its exact name keys and its
+ * identifier values (`#` in front), each qualified by the issuer (`issuer|key`). Detection
+ * looks for *other* agencies' parties: qualified keys let one GIN probe ask for exactly those
+ * (`exactKeyProbes`), however many records the changed record's own issuer holds with the
+ * same name — an end user with a hundred licences at one agency costs nothing.
+ */
+export function qualifiedExactKeys (issuer: string, nameKeys: readonly string[], identifierKeys: readonly string[]): string[] {
+  return [...nameKeys.map((k) => `${issuer}|${k}`), ...identifierKeys.map((k) => `${issuer}|#${k}`)]
+}
+
+/** The probes for parties of `issuers` holding any of `keys` (exact keys as stored, of any issuer). */
+export function exactKeyProbes (keys: readonly string[], issuers: readonly string[]): string[] {
+  const bare = new Set(keys.map(unqualified))
+  return issuers.flatMap((issuer) => [...bare].map((k) => `${issuer}|${k}`))
+}
+
+/** An exact key without its issuer. */
+export function unqualified (key: string): string {
+  return key.slice(key.indexOf('|') + 1)
+}
+
+/** The `record_parties` key columns of a party of `issuer`. */
+export function partyKeyColumns (party: PartyKeySource, issuer: string) {
   const keys = partySearchKeys(party)
+  const identifierKeys = [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))]
   return {
     name_keys: keys.join(KEY_SEPARATOR),
-    identifier_keys: [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))],
-    name_exact_keys: exactNameKeys(keys),
+    identifier_keys: identifierKeys,
+    exact_keys: qualifiedExactKeys(issuer, exactNameKeys(keys), identifierKeys),
     keys_version: KEYS_VERSION
   }
 }

@@ -16,10 +16,10 @@ export async function refreshMatchKeys (db: Db): Promise<number> {
     const parties = await db.selectFrom('record_parties').select(['issuer', 'record_id', 'ordinal', 'name', 'aliases', 'identifiers'])
       .where('keys_version', '<', KEYS_VERSION).limit(BATCH).execute()
     if (parties.length === 0) break
-    const keys = parties.map((p) => ({ ...p, ...partyKeyColumns({ name: p.name, aliases: p.aliases, identifiers: p.identifiers as Array<{ value: string }> }) }))
-    await sql`update record_parties p set name_keys = k.name_keys, identifier_keys = k.identifier_keys, name_exact_keys = k.name_exact_keys, keys_version = ${KEYS_VERSION}
+    const keys = parties.map((p) => ({ ...p, ...partyKeyColumns({ name: p.name, aliases: p.aliases, identifiers: p.identifiers as Array<{ value: string }> }, p.issuer) }))
+    await sql`update record_parties p set name_keys = k.name_keys, identifier_keys = k.identifier_keys, exact_keys = k.exact_keys, keys_version = ${KEYS_VERSION}
       from jsonb_to_recordset(${JSON.stringify(keys.map((k) => ({ ...k, aliases: undefined, identifiers: undefined })))}::jsonb)
-        as k(issuer text, record_id uuid, ordinal smallint, name_keys text, identifier_keys text[], name_exact_keys text[])
+        as k(issuer text, record_id uuid, ordinal smallint, name_keys text, identifier_keys text[], exact_keys text[])
       where p.issuer = k.issuer and p.record_id = k.record_id and p.ordinal = k.ordinal`.execute(db)
     total += parties.length
   }
