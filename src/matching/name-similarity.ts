@@ -19,9 +19,25 @@ export function alignNames (a: PreparedName, b: PreparedName): Alignment {
   })
 }
 
+// A run of words written together is compared with a word when their lengths are close and
+// they begin with letters that romanisations interchange ("Hsueh Kang", "Xuekang"; "Qolam Reza",
+// "Gholamreza"; "Honor Bank", "Onerbank").
 function worthJoining (joined: NameWord, word: NameWord): boolean {
   if (joined.abjad || word.abjad) return Math.abs(joined.consonants.length - word.consonants.length) <= 2
-  return joined.key[0] === word.key[0] && Math.abs(joined.key.length - word.key.length) <= 2 + word.key.length / 4
+  return Math.abs(joined.key.length - word.key.length) <= 2 + word.key.length / 4 && (initials(joined.key) & initials(word.key)) !== 0
+}
+
+// Classes of first letters, as bits: vowels and h; h, k, g, q, x and ch; j, i, y, z and zh; b, p,
+// f, v, w and u; t and d; s, z and a soft c. Other letters are a class of their own.
+const INITIALS = new Map<string, number>([...'aeiou'].map((c) => [c, 1 | 8]))
+for (const [letters, bit] of [['h', 1 | 2], ['kgqx', 2], ['jyz', 4], ['bpfvw', 8], ['td', 16], ['s', 32], ['z', 4 | 32]] as const) {
+  for (const c of letters) INITIALS.set(c, bit)
+}
+
+function initials (key: string): number {
+  const c = key[0] ?? ''
+  if (c === 'c') return key[1] === 'h' ? 2 | 4 : 32
+  return INITIALS.get(c) ?? 64 << (c.charCodeAt(0) % 20)
 }
 
 // A word of one name with no counterpart in the other ("Yasir" in "Yasir Sabawi Ibrahim Hassan")
