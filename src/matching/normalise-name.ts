@@ -44,7 +44,7 @@ const CONNECTORS = new Set('bin ibn bint abu abou abo ben ould ag'.split(' ').ma
 // Tuareg "اغ" ag). Latin lists never apply to Arabic-script words: "عمر" (Omar) is "mr", not
 // Mister.
 const ABJAD_ROLES = new Map<string, NameWord['role']>([
-  ...'في و من عن ال د او حاجي حاجی حاج ملا قاري قاری شيخ شیخ مولوي مولوی مولانا'.split(' ').map((w) => [w, 'stop'] as const),
+  ...'في و من عن ال د او حاجي حاجی حجي حاج ملا قاري قاری شيخ شیخ مولوي مولوی مولانا'.split(' ').map((w) => [w, 'stop'] as const),
   ...'بن ابن بنت ابو أبو ولد اغ'.split(' ').map((w) => [w, 'connector'] as const)
 ])
 

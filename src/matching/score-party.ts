@@ -11,7 +11,7 @@ export { prepareParty } from './prepare-party.js'
  * (bench/matching-eval.ts, docs/matching.md): aliases that are spelling variants of each
  * other score above it, different entities with similar names below.
  */
-export const DEFAULT_PARTY_THRESHOLD = 0.85
+export const DEFAULT_PARTY_THRESHOLD = 0.81
 
 /**
  * Scores how likely `candidate` is the same party as `query`, in [0, 1], and explains it.
