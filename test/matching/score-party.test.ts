@@ -144,3 +144,16 @@ t.test('prepared parties score the same, and fast', async (t) => {
   const perCandidate = (performance.now() - started) / (50 * candidates.length)
   t.ok(perCandidate < 0.25, `${perCandidate.toFixed(3)} ms a candidate (hundreds of candidates in a few ms)`)
 })
+
+t.test('a patronymic left out does not count against a name; another given name does', async (t) => {
+  // OFAC 24322 and 28706 (sdn.csv and alt.csv): the alias leaves out the patronymic
+  t.ok(scoreParty({ name: 'ZHAROV, Aleksandr' }, { name: 'ZHAROV, Alexander Alexandrovich' }).isMatch)
+  t.ok(scoreParty({ name: 'TRUSHCHALOV, Nikolay' }, { name: 'TRUSHCHALOV, Nikolay Nikolayevich' }).isMatch)
+  // OFAC 7880 and 8186: father and son, the son's name has one more given name
+  t.notOk(scoreParty({ name: 'AL-TIKRITI, Barzan Ibrahim Hasan' }, { name: 'AL-TIKRITI, Ali Barzan Ibrahim Hasan' }).isMatch)
+})
+
+t.test('stop words and titles never count against a name', async (t) => {
+  t.equal(scoreParty({ name: "AL QA'IDA" }, { name: "AL QA'IDA" }).score, 1) // OFAC 6366
+  t.equal(scoreParty({ name: 'SAING, U Sai Lone' }, { name: 'SAING, Sai Lone' }).score, 1, 'the Burmese title U') // OFAC 31941
+})
