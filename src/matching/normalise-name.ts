@@ -1,4 +1,5 @@
 import { findLegalForms } from './legal-forms.js'
+import { plainSkeleton } from './skeleton.js'
 import { wordSimilarity } from './text-similarity.js'
 import type { NameWord, PreparedName } from './party-types.js'
 import { bareKey, consonantKey, letterSet, phoneticKey, stemKey, toLatinWords, vowelKey } from './transliterate.js'
@@ -88,7 +89,7 @@ export function nameSearchKeys (name: string): string[] {
     keys.add(words.map((w) => w.text).join(' '))
     keys.add(words.map((w) => w.key).join(' '))
     keys.add(words.map((w) => w.key).join(''))
-    if (words.some((w) => w.abjad)) keys.add(words.map((w) => w.consonants).join(' '))
+    if (words.some((w) => w.abjad)) keys.add(words.map((w) => plainSkeleton(w.consonants)).join(' '))
   }
   return [...keys]
 }

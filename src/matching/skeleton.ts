@@ -67,6 +67,13 @@ export function skeletonTidy (key: string): string {
   return key.replace(/^bdl(?=[^lh])/, 'bd')
 }
 
+const PLAIN = new Map(Object.entries({ T: 't', D: 'd', V: 'd', X: 'h', S: 's', C: 'c', Z: 'z', G: 'g', H: '' }))
+
+/** A skeleton in plain lowercase letters, for search keys: "Tqb" → "tqb". */
+export function plainSkeleton (skeleton: string): string {
+  return skeleton.replace(/[A-Z]/g, (c) => PLAIN.get(c) ?? c.toLowerCase())
+}
+
 /** The skeleton of abjad words written together ("عبد" + "الرحمن" → "bdrhmn"). */
 export function skeletonJoin (skeletons: readonly string[]): string {
   return skeletonTidy(skeletons.join(''))

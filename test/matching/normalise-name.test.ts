@@ -79,6 +79,7 @@ t.test('nameSearchKeys: what to store and query for trigram retrieval', async (t
   t.ok(nameSearchKeys('GAZPROMBANK').includes('gazprombank'), 'joined and split names share a key')
   t.strictSame(nameSearchKeys('OOO Kaspersky Group'), nameSearchKeys('Kaspersky Group Limited Liability Company')) // BIS
   t.ok(nameSearchKeys('صدام حسين التكريتي').includes('sdm hsn tkrt'), 'abjad names add their consonants')
+  t.ok(nameSearchKeys('نور محمد ثاقب').includes('nr mhmd tqb'), 'in plain letters') // UN 111210
   t.strictSame(nameSearchKeys('Company Limited'), [], 'legal forms alone are not searchable')
 })
 
