@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { DEFAULT_PARTY_THRESHOLD } from './matching/index.js'
 
 /**
  * The only reader of `process.env`. `loadConfig(env)` parses the environment once, at an
@@ -43,7 +44,7 @@ const ConfigEnv = Type.Object({
   SYNC_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, default: 33_554_432 }),
   SYNC_BACKOFF_BASE_MS: Type.Integer({ minimum: 1, default: 1_000 }),
   SYNC_BACKOFF_CAP_MS: Type.Integer({ minimum: 1, default: 300_000 }),
-  MATCH_PARTY_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.85, description: 'party match score from which a screening reports a hit (docs/matching.md)' }),
+  MATCH_PARTY_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: DEFAULT_PARTY_THRESHOLD, description: 'party match score from which a screening reports a hit (docs/matching.md)' }),
   MATCH_TRIGRAM_THRESHOLD: Type.Number({ minimum: 0.1, maximum: 1, default: 0.5, description: 'pg_trgm word similarity from which a party is a candidate for scoring' }),
   DIVERGENCE_DESCRIPTION_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.8, description: 'description similarity from which two classified items without part numbers are the same item' }),
   MATCH_CANDIDATES: Type.Integer({ minimum: 10, maximum: 5_000, default: 200, description: 'candidates scored per screened party (and per application for items)' })

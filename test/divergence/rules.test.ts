@@ -1,7 +1,7 @@
 import t from 'tap'
 import { DEFAULT_DIVERGENCE_CONFIG, evaluateDecisionPair, type DecisionPairEvidence } from '../../src/divergence/rules.js'
 import type { DecisionFacts, Finding } from '../../src/divergence/types.js'
-import type { CrosswalkLink } from '../../src/matching/index.js'
+import { DEFAULT_PARTY_THRESHOLD, type CrosswalkLink } from '../../src/matching/index.js'
 import type { ControlCode, DecisionContent, Party } from '../../src/records/index.js'
 
 // Party names copied from /work/shared/data (the tests never read it):
@@ -197,7 +197,7 @@ t.test('an undercut explains itself to an auditor and carries its evidence', asy
     matched: { queryName: 'Gazprom Bank', candidateName: 'GAZPROMBANK OAO', candidateNameKind: 'name' },
     isMatch: true,
     sharedIdentifier: false,
-    threshold: 0.85
+    threshold: DEFAULT_PARTY_THRESHOLD
   })
   t.ok(evidence.party.features.some((f) => f.feature === 'name'), 'party features are kept')
   t.match(evidence.item, {
@@ -250,11 +250,11 @@ t.test('a divergent outcome says the grant came first and whether the destinatio
 
 t.test('the party threshold comes from the configuration', async (t) => {
   const pair = [denial({ parties: [party('Эмират Кавказ')] }), grant({ parties: [party('EMARAT KAVKAZ')] })] as const
-  t.ok(evaluateDecisionPair(...pair, [], config, TODAY), 'a match at 0.85')
+  t.ok(evaluateDecisionPair(...pair, [], config, TODAY), `a match at the default ${DEFAULT_PARTY_THRESHOLD}`)
   t.equal(evaluateDecisionPair(...pair, [], { ...config, partyThreshold: 0.99 }, TODAY), null, 'not at 0.99')
 })
 
 t.test('DEFAULT_DIVERGENCE_CONFIG', async (t) => {
-  t.same(DEFAULT_DIVERGENCE_CONFIG, { partyThreshold: 0.85, descriptionThreshold: 0.8 })
+  t.same(DEFAULT_DIVERGENCE_CONFIG, { partyThreshold: DEFAULT_PARTY_THRESHOLD, descriptionThreshold: 0.8 }, 'the party threshold is the matcher\'s')
   t.ok(Object.isFrozen(DEFAULT_DIVERGENCE_CONFIG))
 })

@@ -13,6 +13,7 @@ import { keyRoutes } from './keys.js'
 import { metricsRoutes } from './metrics.js'
 import { peerRoutes } from './peers.js'
 import { reportRoutes } from './reports.js'
+import { reviewRoutes } from './reviews.js'
 import { screeningReadRoutes, screeningWriteRoutes } from './screenings.js'
 import { wellKnownRoutes } from './well-known.js'
 
@@ -41,6 +42,7 @@ export async function httpRoutes (app: App) {
     await app.register(classificationWriteRoutes, { prefix: '/v1/classifications' })
     await app.register(crosswalkWriteRoutes, { prefix: '/v1/crosswalks' })
     await app.register(screeningWriteRoutes, { prefix: '/v1/screenings' })
+    await app.register(reviewRoutes, { prefix: '/v1/reviews' })
   })
   await app.register(async function recordReaders (app: App) {
     declareAccess(app, ['officer', 'auditor'])

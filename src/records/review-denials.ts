@@ -1,0 +1,46 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/create-db.js'
+import type { Clock } from '../lib/clock.js'
+import { todayOf } from './dates.js'
+import type { DecisionContent } from './schemas.js'
+
+export interface DenialDue {
+  recordId: string
+  version: number
+  reference: string
+  decisionDate: string
+  validUntil: string
+  daysLeft: number
+  destination: string
+  parties: Array<{ role: string, name: string, country: string }>
+  /** Open divergences naming this denial: what a renewal keeps alive or a revocation resolves. */
+  openDivergences: number
+}
+
+/**
+ * Our denials in force whose review window ends within `withinDays` (those already past it
+ * have lapsed and are listed by GET /v1/decisions?status=lapsed), soonest first: each is to be
+ * renewed or revoked, and either is a signed record that reaches every ally.
+ */
+export async function denialsDueForReview (deps: { db: Db, issuer: string, clock: Clock }, withinDays: number): Promise<DenialDue[]> {
+  const today = todayOf(deps.clock)
+  const { rows } = await sql<{ record_id: string, version: number, body: DecisionContent, valid_until: string, days_left: number, open_divergences: number }>`
+    select r.record_id, r.version, r.body, r.valid_until, (r.valid_until - ${today}::date) as days_left,
+      (select count(*)::int from divergences d where d.holds and d.state <> 'resolved'
+        and ((d.first_issuer = r.issuer and d.first_record_id = r.record_id) or (d.second_issuer = r.issuer and d.second_record_id = r.record_id))) as open_divergences
+    from records r
+    where r.issuer = ${deps.issuer} and r.kind = 'decision' and r.outcome = 'denied' and r.revoked_from is null
+      and r.valid_until >= ${today}::date and r.valid_until <= ${today}::date + ${withinDays}::int
+    order by r.valid_until, r.record_id`.execute(deps.db)
+  return rows.map((r) => ({
+    recordId: r.record_id,
+    version: r.version,
+    reference: r.body.reference,
+    decisionDate: r.body.decisionDate,
+    validUntil: r.valid_until,
+    daysLeft: r.days_left,
+    destination: r.body.destination,
+    parties: r.body.parties.map((p) => ({ role: p.role, name: p.name, country: p.country })),
+    openDivergences: r.open_divergences
+  }))
+}
