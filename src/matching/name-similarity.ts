@@ -93,9 +93,13 @@ function keySimilarity (kx: string, vx: string, lx: number, ky: string, vy: stri
   if (kx === ky) return 0.97
   if (vx === vy) return 0.88
   if (!shareLetters(lx, ly)) return 0
-  const similarity = wordSimilarity(kx, ky)
-  return similarity > 0 ? Math.max(similarity, 0.85 * wordSimilarity(vx, vy)) : 0
+  const similarity = wordSimilarity(kx, ky, RELEVANT)
+  return similarity > 0 && similarity < 0.85 ? Math.max(similarity, 0.85 * wordSimilarity(vx, vy, RELEVANT / 0.85)) : similarity
 }
+
+// Word similarities under this weigh under 0.3 once cubed (see `nameWordSimilarity`), the least
+// that pairs two words: they need not be computed exactly.
+const RELEVANT = 0.48
 
 // One word abbreviates the other: its first three letters or more when the other is a common
 // company word ("Lab", "Laboratory"; "Imp.", "Import"; "Tech", "Technology"), five or more

@@ -131,6 +131,8 @@ function editCosts (): EditCosts {
 }
 
 let table = new Float64Array(0)
+let codesB = new Int32Array(0)
+let insertB = new Float64Array(0)
 
 type Variant = EditCosts['variants'] extends Map<number, Array<infer V>> ? V : never
 
@@ -146,8 +148,16 @@ export function romanisationDistance (a: string, b: string, limit = Infinity): n
   const width = b.length + 1
   if (table.length < (a.length + 1) * width) table = new Float64Array((a.length + 1) * width * 2)
   const d = table
+  if (codesB.length < b.length) {
+    codesB = new Int32Array(b.length * 2)
+    insertB = new Float64Array(b.length * 2)
+  }
+  for (let j = 0; j < b.length; j++) {
+    codesB[j] = b.charCodeAt(j)
+    insertB[j] = indelCost(indel, codesB[j] ?? 0)
+  }
   d[0] = 0
-  for (let j = 1; j <= b.length; j++) d[j] = (d[j - 1] ?? 0) + indelCost(indel, b.charCodeAt(j - 1))
+  for (let j = 1; j <= b.length; j++) d[j] = (d[j - 1] ?? 0) + (insertB[j - 1] ?? 1)
   for (let i = 1; i <= a.length; i++) {
     const c = a.charCodeAt(i - 1)
     const previous = i > 1 ? a.charCodeAt(i - 2) : -1
@@ -158,11 +168,11 @@ export function romanisationDistance (a: string, b: string, limit = Infinity): n
     const single = variants.get(c)
     const pair = previous >= 0 ? variants.get(previous * 128 + c) : undefined
     for (let j = 1; j <= b.length; j++) {
-      const e = b.charCodeAt(j - 1)
+      const e = codesB[j - 1] ?? 0
       const change = c === e ? 0 : c < 128 && e < 128 ? substitute[c * 128 + e] ?? 1 : 1
-      let best = Math.min((d[row - width + j] ?? 0) + deleteC, (d[row + j - 1] ?? 0) + indelCost(indel, e),
+      let best = Math.min((d[row - width + j] ?? 0) + deleteC, (d[row + j - 1] ?? 0) + (insertB[j - 1] ?? 1),
         (d[row - width + j - 1] ?? 0) + change)
-      const previousE = j > 1 ? b.charCodeAt(j - 2) : -1
+      const previousE = j > 1 ? codesB[j - 2] ?? -1 : -1
       if (single !== undefined) best = Math.min(best, variantCost(d, single, 1, i, j, width, e, previousE))
       if (pair !== undefined) best = Math.min(best, variantCost(d, pair, 2, i, j, width, e, previousE))
       if (previous >= 0 && previousE >= 0 && c === previousE && previous === e && c !== previous) {
@@ -200,14 +210,17 @@ function variantCost (
  * edit distance over the longer length), rescaled so that a mean of 0.6 or less is 0; and the
  * edit similarity alone rescaled so that 0.55 or less is 0, which keeps words that differ by a
  * romanisation variant close even where Jaro-Winkler is harsh (a different first letter:
- * "Qods", "Ghods"; "Serhiy", "Sergey" in short words).
+ * "Qods", "Ghods"; "Serhiy", "Sergey" in short words). A caller that has no use for
+ * similarities under `floor` may get 0 for them, sooner.
  */
-export function wordSimilarity (a: string, b: string): number {
+export function wordSimilarity (a: string, b: string, floor = 0): number {
   if (a === b) return 1
   const length = Math.max(a.length, b.length)
-  // Both views are 0 once the edit similarity is 0.2 or less (Jaro-Winkler is at most 1).
-  const edit = Math.max(0, 1 - romanisationDistance(a, b, 0.8 * length) / length)
-  if (edit <= 0.2) return 0
+  // Both views are under `floor` once the edit similarity is 0.2 + 0.8 × floor or less
+  // (Jaro-Winkler is at most 1).
+  const least = 0.2 + 0.8 * floor
+  const edit = Math.max(0, 1 - romanisationDistance(a, b, (1 - least) * length) / length)
+  if (edit <= least) return 0
   const mean = (jaroWinkler(a, b) + edit) / 2
   return Math.max(mean <= 0.6 ? 0 : (mean - 0.6) / 0.4, edit <= 0.55 ? 0 : (edit - 0.55) / 0.45)
 }
