@@ -2,7 +2,7 @@
  * bench/matching-eval: precision and recall of the party-name matcher on real sanctions and
  * export-control lists, per kind of name variant.
  *
- *   npm run bench:matching [-- --data ../shared/data --threshold 0.85 --worst 15]
+ *   npm run bench:matching [-- --data ../shared/data --threshold 0.81 --worst 15]
  *
  * `--dump FILE` writes every pair, its kind and score as JSON lines, to study.
  *
