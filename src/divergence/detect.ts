@@ -178,12 +178,10 @@ async function loadFacts (trx: Transaction<Database>, keys: readonly RecordKey[]
   return facts
 }
 
-async function openDivergence (trx: Transaction<Database>, key: string, finding: Finding, now: Date): Promise<string> {
-  const id = randomUUID()
-  await trx.insertInto('divergences').values({
-    id,
+/** The columns of a divergence that come from its finding. */
+function columnsOf (finding: Finding) {
+  return {
     kind: finding.kind,
-    pair_key: key,
     first_issuer: finding.first.issuer,
     first_record_id: finding.first.recordId,
     first_version: finding.first.version,
@@ -191,15 +189,17 @@ async function openDivergence (trx: Transaction<Database>, key: string, finding:
     second_record_id: finding.second.recordId,
     second_version: finding.second.version,
     severity: finding.severity,
-    state: 'open',
-    holds: true,
     destination: finding.destination,
     control_category: finding.controlCategory,
     explanation: finding.explanation,
-    evidence: JSON.stringify(finding.evidence),
-    detected_at: now,
-    updated_at: now,
-    resolved_at: null
+    evidence: JSON.stringify(finding.evidence)
+  }
+}
+
+async function openDivergence (trx: Transaction<Database>, key: string, finding: Finding, now: Date): Promise<string> {
+  const id = randomUUID()
+  await trx.insertInto('divergences').values({
+    id, pair_key: key, ...columnsOf(finding), state: 'open', holds: true, detected_at: now, updated_at: now, resolved_at: null
   }).execute()
   await trx.insertInto('divergence_transitions').values({ divergence_id: id, seq: 1, from_state: null, to_state: 'open', actor: SYSTEM, reason: finding.explanation, at: now }).execute()
   return id
@@ -207,18 +207,7 @@ async function openDivergence (trx: Transaction<Database>, key: string, finding:
 
 async function updateDivergence (trx: Transaction<Database>, held: HeldDivergence, finding: Finding, now: Date, reopen: boolean): Promise<void> {
   await trx.updateTable('divergences').set({
-    kind: finding.kind,
-    first_issuer: finding.first.issuer,
-    first_record_id: finding.first.recordId,
-    first_version: finding.first.version,
-    second_issuer: finding.second.issuer,
-    second_record_id: finding.second.recordId,
-    second_version: finding.second.version,
-    severity: finding.severity,
-    destination: finding.destination,
-    control_category: finding.controlCategory,
-    explanation: finding.explanation,
-    evidence: JSON.stringify(finding.evidence),
+    ...columnsOf(finding),
     updated_at: now,
     ...(reopen ? { holds: true, state: 'open' as const, resolved_at: null } : {})
   }).where('id', '=', held.id).execute()
