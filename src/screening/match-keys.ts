@@ -5,7 +5,7 @@ import { codeSearchPrefixes, nameSearchKeys, normalisePartNumber } from '../matc
  * rule or `codeSearchPrefixes` changes what they return: rows of an older version are
  * recomputed at startup (`refreshMatchKeys`).
  */
-export const KEYS_VERSION = 1
+export const KEYS_VERSION = 2
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '
@@ -22,9 +22,27 @@ export interface PartyKeySource {
 /** Every search key of every name of a party, deduplicated, in order. */
 export function partySearchKeys (party: PartyKeySource): string[] {
   const keys = new Set<string>()
-  for (const name of [party.name, ...(party.aliases ?? [])]) for (const key of nameSearchKeys(name)) keys.add(key)
+  for (const name of [party.name, ...(party.aliases ?? [])]) for (const key of searchKeysOf(name)) keys.add(key)
   return [...keys]
 }
+
+/**
+ * `nameSearchKeys`, remembered for the most recent names: the same end users and consignees
+ * recur across many decisions, and a sync page or an import computes the keys of ~1,500
+ * parties (about 90 µs a name). Bounded: the oldest name is forgotten first.
+ */
+function searchKeysOf (name: string): readonly string[] {
+  let keys = recentKeys.get(name)
+  if (keys === undefined) {
+    keys = nameSearchKeys(name)
+    if (recentKeys.size >= RECENT_NAMES) recentKeys.delete(recentKeys.keys().next().value as string)
+    recentKeys.set(name, keys)
+  }
+  return keys
+}
+
+const RECENT_NAMES = 20_000
+const recentKeys = new Map<string, readonly string[]>()
 
 /**
  * An identifier's value as retrieval compares it: NFKC, upper case, letters and digits only,
