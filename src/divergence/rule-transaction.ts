@@ -1,8 +1,9 @@
 import {
   normaliseCode, prepareParty, relateCodes, scoreItem, scoreParty,
-  type CodePair, type CrosswalkLink, type ItemMatch, type MatchFeature, type PartyInput, type PartyMatch, type PreparedParty
+  type CodePair, type CrosswalkLink, type ItemMatch, type MatchFeature, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import type { Item, Party, PartyRole } from '../records/index.js'
+import { toPartyInput } from '../screening/match-keys.js'
 
 /** Who receives and uses the goods: the parties that make two decisions one transaction. Agents, purchasers and intermediaries do not. */
 const TRANSACTION_ROLES: ReadonlySet<PartyRole> = new Set(['end_user', 'consignee'])
@@ -41,17 +42,6 @@ export type ItemEvidence = {
   /** The denial's entry's control category (normaliseCode), for reports. */
   category: string | null
   explanation: string
-}
-
-/** The same party as `scoreParty` sees it, from a decision's party. */
-export function toPartyInput (party: Party): PartyInput {
-  return {
-    name: party.name,
-    aliases: party.aliases,
-    country: party.country,
-    address: party.address ?? null,
-    identifiers: party.identifiers.map((id) => ({ type: id.scheme, value: id.value }))
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { codeSearchPrefixes, nameSearchKeys, normalisePartNumber } from '../matching/index.js'
+import { codeSearchPrefixes, nameSearchKeys, normalisePartNumber, type PartyInput } from '../matching/index.js'
+import type { Party } from '../records/schemas.js'
 
 /**
  * The version of the key grammar below. Raise it whenever `nameSearchKeys`, the identifier
@@ -122,4 +123,15 @@ export function linkKeyColumns (link: { from: { regime: string, code: string }, 
   const from = codeKeyColumns(link.from.regime, link.from.code)
   const to = codeKeyColumns(link.to.regime, link.to.code)
   return { from_family: from.family, from_canonical: from.canonical, to_family: to.family, to_canonical: to.canonical, keys_version: KEYS_VERSION }
+}
+
+/** A record's party as the party matcher reads it (identifier schemes become types). */
+export function toPartyInput (party: Party): PartyInput {
+  return {
+    name: party.name,
+    aliases: party.aliases,
+    country: party.country,
+    address: party.address ?? null,
+    identifiers: party.identifiers.map((id) => ({ type: id.scheme, value: id.value }))
+  }
 }

@@ -3,13 +3,13 @@ import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
 import {
   normaliseName, prepareParty, scoreItem, scoreParty,
-  type CrosswalkLink, type ItemMatch, type PartyInput, type PartyMatch, type PreparedParty
+  type CrosswalkLink, type ItemMatch, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { lifecycleOf } from '../records/lifecycle.js'
 import type { DecisionContent, Party } from '../records/schemas.js'
 import { peekKid } from '../signing/index.js'
 import { crosswalkTargets, findCrosswalks, findItemCandidates, findPartyCandidates, type CandidateScope, type RecordKey } from './find-candidates.js'
-import { identifierKey, partySearchKeys } from './match-keys.js'
+import { identifierKey, partySearchKeys, toPartyInput } from './match-keys.js'
 import type { Application, ApplicationItem, Hit, PriorDisposition, ScreeningOptions } from './schemas.js'
 
 /** Item relations that count as "the same or an overlapping control entry". */
@@ -161,10 +161,6 @@ function byRank (a: Hit, b: Hit): number {
   const [ka, kb] = [key(a), key(b)]
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return (kb[i] as number) - (ka[i] as number)
   return a.hitId < b.hitId ? -1 : a.hitId > b.hitId ? 1 : 0
-}
-
-function toPartyInput (party: Party): PartyInput {
-  return { name: party.name, aliases: party.aliases, country: party.country, address: party.address ?? null, identifiers: party.identifiers.map((id) => ({ type: id.scheme, value: id.value })) }
 }
 
 async function loadCandidates (trx: Transaction<Database>, keys: RecordKey[]) {
