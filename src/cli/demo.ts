@@ -1,5 +1,7 @@
 import { loadConfigOrExit } from '../config.js'
-import { DATE_SHIFT_YEARS, loadDemoDecisions } from '../demo/demo-data.js'
+import { demoDecisions, readDemoSlice } from '../demo/demo-data.js'
+import { readDivergenceOverview } from '../demo/divergence-summary.js'
+import { formatDivergenceOverview } from '../demo/format-divergences.js'
 import { DEMO_AGENCIES, enrolEachOther, startDemoAgency, type DemoAgency } from '../demo/start-agencies.js'
 import { summarise, syncFederation } from '../demo/sync-federation.js'
 import { systemClock } from '../lib/clock.js'
@@ -40,8 +42,10 @@ export const demoCommand: Command = {
       }
       step('enrolling each agency with the others (by base URL and JWKS URL)…')
       await enrolEachOther(agencies, clock)
+      const slice = await readDemoSlice(clock.now())
+      step(`loading real data, its dates moved ${slice.shiftDays} days forward (its last licence, of ${slice.lastDate.original}, falls on ${slice.lastDate.shifted})…`)
       for (const [i, agency] of agencies.entries()) {
-        const decisions = await loadDemoDecisions(i, agencies.length, agency.spec.referencePrefix)
+        const decisions = demoDecisions(slice, i, agencies.length, agency.spec.referencePrefix)
         const progress = createProgress({ label: `load ${agency.spec.id}`, total: decisions.length, unit: 'decisions' })
         const ctx = {
           db: agency.deps.db, issuer: agency.spec.id, actor: 'demo', clock, keyRing: agency.deps.keyRing, denialReviewYears: agency.config.denialReviewYears, onStored: detectOnStored({ config: agency.config.divergence, clock })
@@ -58,6 +62,9 @@ export const demoCommand: Command = {
       const failures = outcomes.filter((o) => o.status !== 'synced')
       step(`done: ${outcomes.length - failures.length} of ${outcomes.length} peer feeds synced and verified`)
       printSummary(await summarise(agencies, clock.now().toISOString().slice(0, 10)))
+      step('reading the divergences each agency found…')
+      const overview = await readDivergenceOverview(agencies, clock.now())
+      for (const line of formatDivergenceOverview(overview, { baseUrl: agencies[0]?.url ?? '', running: values.exit !== true })) print(line)
       for (const failure of failures) print(`! ${failure.peer}: ${failure.status} ${'code' in failure ? failure.code : ''} ${'message' in failure ? failure.message : ''}`)
       if (values.exit === true) return failures.length === 0 ? 0 : 1
       print('\nThe agencies are running; try:')
@@ -65,7 +72,9 @@ export const demoCommand: Command = {
         const token = await issueLocalUserToken(agency.config.dataDir, agency.config.idp, { subject: 'demo-officer', roles: ['officer', 'auditor', 'admin'], lifetimeSeconds: 8 * 3600 }, clock)
         print(`  ${agency.spec.id}: ${agency.url}/docs    curl -H "authorization: Bearer ${token}" ${agency.url}/v1/peers`)
       }
-      print(`(dates in the data are moved ${DATE_SHIFT_YEARS} years forward so that denials are in force; Ctrl-C stops)`)
+      const first = agencies[0]
+      if (first !== undefined) print(`  ${first.spec.id}'s divergence report: curl -H "authorization: Bearer <its token>" "${first.url}/v1/reports/divergences?format=html" > divergences.html`)
+      print(`(dates in the data are moved ${slice.shiftDays} days forward: its last licence, of ${slice.lastDate.original}, falls on ${slice.lastDate.shifted}; Ctrl-C stops)`)
       await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve) })
       return 0
     } finally {
