@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { DEFAULT_CONSULTATION_DEADLINES, parseDeadlines, type DeadlineRules } from './consultations/deadlines.js'
 import { DEFAULT_PARTY_THRESHOLD } from './matching/index.js'
 
 /**
@@ -47,6 +48,7 @@ const ConfigEnv = Type.Object({
   MATCH_PARTY_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: DEFAULT_PARTY_THRESHOLD, description: 'party match score from which a screening reports a hit (docs/matching.md)' }),
   MATCH_TRIGRAM_THRESHOLD: Type.Number({ minimum: 0.1, maximum: 1, default: 0.5, description: 'pg_trgm word similarity from which a party is a candidate for scoring' }),
   DIVERGENCE_DESCRIPTION_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.8, description: 'description similarity from which two classified items without part numbers are the same item' }),
+  CONSULTATION_DEADLINES: Type.String({ default: DEFAULT_CONSULTATION_DEADLINES, description: 'the period a consulted agency has to reply, per regime: regime=Nd (calendar days), Nwd (working days) or Nw (weeks), comma-separated, with a default entry' }),
   MATCH_CANDIDATES: Type.Integer({ minimum: 10, maximum: 5_000, default: 200, description: 'candidates scored per screened party (and per application for items)' })
 })
 type ConfigEnv = Static<typeof ConfigEnv>
@@ -84,6 +86,8 @@ export interface Config {
   matching: MatchingConfig
   /** Thresholds of the divergence rules (src/divergence/rules.ts). */
   divergence: { partyThreshold: number, descriptionThreshold: number }
+  /** Consultations between agencies (src/consultations). */
+  consultation: { deadlines: DeadlineRules }
 }
 
 export interface MatchingConfig {
@@ -127,6 +131,12 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
   if (idpPartial === 1) throw new ConfigError(['IDP_JWKS_URL and IDP_ISSUER: set both (a real identity provider) or neither (the local development one)'])
   if (c.KEY_ENCRYPTION_KEY !== undefined && c.KEY_ENCRYPTION_KEY_FILE !== undefined) {
     throw new ConfigError(['KEY_ENCRYPTION_KEY and KEY_ENCRYPTION_KEY_FILE: set one, not both'])
+  }
+  let deadlines: DeadlineRules
+  try {
+    deadlines = parseDeadlines(c.CONSULTATION_DEADLINES)
+  } catch (err) {
+    throw new ConfigError([`CONSULTATION_DEADLINES: ${(err as Error).message} (got ${JSON.stringify(c.CONSULTATION_DEADLINES)})`])
   }
   const dataDir = resolve(c.DATA_DIR)
   const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, '')
@@ -177,7 +187,8 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     divergence: Object.freeze({
       partyThreshold: c.MATCH_PARTY_THRESHOLD,
       descriptionThreshold: c.DIVERGENCE_DESCRIPTION_THRESHOLD
-    })
+    }),
+    consultation: Object.freeze({ deadlines })
   })
 }
 

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js'
 import { loadConfigOrExit } from './config.js'
 import { systemClock } from './lib/clock.js'
+import { consultationDeps, runConsultationDelivery } from './consultations/index.js'
 import { createLogger } from './lib/logger.js'
 import { createSyncContext, runWorker } from './sync/index.js'
 import { wireServices } from './wiring.js'
@@ -13,7 +14,10 @@ const stopWorker = new AbortController()
 let worker: Promise<void> = Promise.resolve()
 if (config.sync.inProcess) {
   const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger })
-  worker = runWorker(ctx, options, stopWorker.signal)
+  worker = Promise.all([
+    runWorker(ctx, options, stopWorker.signal),
+    runConsultationDelivery(consultationDeps(config, { db: deps.db, keyRing: deps.keyRing, clock: systemClock, logger }), config.sync.intervalSeconds * 1000, stopWorker.signal)
+  ]).then(() => {})
 }
 
 let closing = false

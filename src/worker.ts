@@ -1,4 +1,5 @@
 import { loadConfigOrExit } from './config.js'
+import { consultationDeps, runConsultationDelivery } from './consultations/index.js'
 import { runLapseJob } from './divergence/reevaluate.js'
 import { systemClock } from './lib/clock.js'
 import { createLogger } from './lib/logger.js'
@@ -17,6 +18,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
 // lapses change no record, so the divergences they end are found by a daily re-evaluation
 await Promise.all([
   runWorker(ctx, options, stop.signal),
-  runLapseJob({ db: deps.db, config: config.divergence, clock: systemClock, logger }, DAY_MS, stop.signal)
+  runLapseJob({ db: deps.db, config: config.divergence, clock: systemClock, logger }, DAY_MS, stop.signal),
+  // consultation messages a peer could not take at once are retried from the outbox
+  runConsultationDelivery(consultationDeps(config, { db: deps.db, keyRing: deps.keyRing, clock: systemClock, logger }), config.sync.intervalSeconds * 1000, stop.signal)
 ])
 await deps.db.destroy()

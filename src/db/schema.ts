@@ -19,6 +19,8 @@ export interface Database {
   audit_events: AuditEventTable
   divergences: DivergenceTable
   divergence_transitions: DivergenceTransitionTable
+  consultations: ConsultationTable
+  consultation_messages: ConsultationMessageTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -254,4 +256,43 @@ export interface DivergenceTransitionTable {
   actor: string
   reason: string
   at: Timestamp
+}
+
+export type ConsultationState = 'requested' | 'no-objection' | 'objection' | 'more-information'
+export type ConsultationAnswer = 'no-objection' | 'objection' | 'more-information'
+
+export interface ConsultationTable {
+  id: string
+  direction: 'outgoing' | 'incoming'
+  requester: string
+  consulted: string
+  denial_issuer: string
+  denial_record_id: string
+  denial_reference: string
+  regime: string
+  proposed: ColumnType<unknown, string, string>
+  question: string
+  state: ConsultationState
+  deadline: string
+  requested_at: Timestamp
+  answered_at: Date | string | null
+  updated_at: Timestamp
+  created_by: string | null
+}
+
+export interface ConsultationMessageTable {
+  id: string
+  consultation_id: string
+  position: number
+  kind: 'request' | 'reply' | 'information'
+  sender: string
+  receiver: string
+  answer: ConsultationAnswer | null
+  jws: string
+  sent_at: Timestamp
+  received_at: Date | string | null
+  delivery: 'pending' | 'delivered' | 'refused' | 'received'
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: Date | string | null
+  last_error: string | null
 }

@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely'
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../lib/time-id-cursor.js'
 import { appendAuditEvents } from '../audit/append-events.js'
 import type { Db } from '../db/create-db.js'
 import type { DivergenceTable } from '../db/schema.js'
@@ -65,7 +66,7 @@ export async function listDivergences (db: Db, filter: DivergenceFilter): Promis
   if (filter.from !== undefined) query = query.where('detected_at', '>=', new Date(`${filter.from}T00:00:00Z`))
   if (filter.to !== undefined) query = query.where('detected_at', '<', sql<Date>`${filter.to}::date + 1`)
   if (filter.cursor !== undefined) {
-    const [at, id] = decodeCursor(filter.cursor)
+    const [at, id] = decodeTimeIdCursor(filter.cursor)
     query = query.where((eb) => eb.or([eb('detected_at', '<', at), eb.and([eb('detected_at', '=', at), eb('id', '>', id)])]))
   }
   const rows = await query.orderBy('detected_at', 'desc').orderBy('id').limit(filter.limit + 1).execute()
@@ -73,17 +74,8 @@ export async function listDivergences (db: Db, filter: DivergenceFilter): Promis
   const last = page.at(-1)
   return {
     divergences: page.map(summaryOf),
-    nextCursor: rows.length > filter.limit && last !== undefined ? Buffer.from(JSON.stringify([new Date(last.detected_at).toISOString(), last.id])).toString('base64url') : null
+    nextCursor: rows.length > filter.limit && last !== undefined ? encodeTimeIdCursor(last.detected_at, last.id) : null
   }
-}
-
-function decodeCursor (cursor: string): [Date, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
-    const date = new Date(at)
-    if (typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(date.getTime())) return [date, id]
-  } catch {}
-  throw errors.invalidRequest('the cursor is not one this API handed out', [{ pointer: '/querystring/cursor', detail: 'pass nextCursor from the previous page unchanged' }])
 }
 
 /**

@@ -109,7 +109,8 @@ function explain (denial: DecisionFacts, grant: DecisionFacts, evidence: Decisio
   }
   const window = denial.validUntil === null ? 'in force with no end date' : `in force until ${denial.validUntil}`
   return `${granted}, within ${denial.issuer}'s denial ${denial.content.reference} of ${denial.content.decisionDate} ${window} ` +
-    `${entry} to ${showParty(denial.content, party.denial.index)}; ${names}; ${items}; ${consultationPhrase(denial, consultation)}.`
+    `${entry} to ${showParty(denial.content, party.denial.index)}; ${names}; ${items}; ${consultationPhrase(denial, consultation)}` +
+    `${grant.content.undercutOverride === undefined ? '' : `; recorded over the undercut warning: "${grant.content.undercutOverride.reason}"`}.`
 }
 
 function entryPhrase (item: ItemEvidence): string {
@@ -138,6 +139,7 @@ function showNames (party: PartyEvidence): string {
 function consultationPhrase (denial: DecisionFacts, consultation: NonNullable<DecisionPairEvidence['consultation']>): string {
   const { cited, withDenyingAgency, aboutThisDenial } = consultation
   if (cited === null) return `no consultation with ${denial.issuer} cited`
-  const what = `the grant cites a consultation with ${cited.agency} about ${cited.denial.issuer}'s denial ${cited.denial.recordId}`
+  const answer = cited.answer === undefined ? '' : cited.answer === 'none' ? ' (no answer by its deadline)' : ` (answer: ${cited.answer})`
+  const what = `the grant cites a consultation with ${cited.agency} about ${cited.denial.issuer}'s denial ${cited.denial.recordId}${answer}`
   return withDenyingAgency && aboutThisDenial ? what : `${what}, not with ${denial.issuer} about this denial`
 }

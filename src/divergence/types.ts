@@ -14,7 +14,7 @@ export interface DecisionFacts extends RecordRef {
   revokedFrom: string | null
   /** `validUntil` as stored (a denial's review window end; a grant's validity). */
   validUntil: string | null
-  /** The consultation a grant cites, when its content carries one (filled by the caller; the content has no field for it yet). */
+  /** The consultation a grant cites (its content's `consultation`). */
   consultation?: ConsultationCitation
 }
 
@@ -22,6 +22,8 @@ export interface DecisionFacts extends RecordRef {
 export interface ConsultationCitation {
   agency: string
   denial: { issuer: string, recordId: string }
+  /** The consulted agency's answer, as the grant cites it (`none`: no answer by the deadline). */
+  answer?: string
 }
 
 export interface ClassificationFacts extends RecordRef {

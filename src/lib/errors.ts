@@ -18,6 +18,10 @@ export type ErrorCode =
   | 'DUPLICATE_REFERENCE'
   | 'IMPORT_REJECTED'
   | 'INVALID_TRANSITION'
+  | 'CONSULTATION_NOT_FOUND'
+  | 'CONSULTATION_NOT_CITABLE'
+  | 'MESSAGE_REFUSED'
+  | 'UNDERCUT_WARNING'
   | 'PEER_NOT_FOUND'
   | 'PEER_EXISTS'
   | 'PEER_NOT_ENROLLED'
@@ -42,17 +46,30 @@ export interface ProblemDetail {
   detail: string
 }
 
+/** The allied denials a grant would undercut, listed by an UNDERCUT_WARNING problem (`conflicts`). */
+export interface UndercutConflict {
+  issuer: string
+  recordId: string
+  reference: string
+  decisionDate: string
+  validUntil: string | null
+  explanation: string
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly status: number
   readonly details: ProblemDetail[] | undefined
+  /** RFC 9457 extension members of the problem, declared in the Problem schema. */
+  readonly extensions: { conflicts?: UndercutConflict[] } | undefined
 
-  constructor (code: ErrorCode, status: number, message: string, details?: ProblemDetail[]) {
+  constructor (code: ErrorCode, status: number, message: string, details?: ProblemDetail[], extensions?: AppError['extensions']) {
     super(message)
     this.name = 'AppError'
     this.code = code
     this.status = status
     this.details = details
+    this.extensions = extensions
   }
 }
 
@@ -78,6 +95,12 @@ export const errors = {
     new AppError('DUPLICATE_REFERENCE', 409, `a decision with reference "${reference}" already exists; amend it instead of recording it again`),
   importRejected: (message: string, details: ProblemDetail[]) => new AppError('IMPORT_REJECTED', 422, message, details),
   invalidTransition: (message: string) => new AppError('INVALID_TRANSITION', 409, message),
+  consultationNotFound: (id: string) => new AppError('CONSULTATION_NOT_FOUND', 404, `no consultation with id "${id}"`),
+  consultationNotCitable: (id: string, why: string) => new AppError('CONSULTATION_NOT_CITABLE', 409, `consultation "${id}" cannot be cited: ${why}`),
+  messageRefused: (why: string, details?: ProblemDetail[]) => new AppError('MESSAGE_REFUSED', 422, `consultation message refused: ${why}`, details),
+  undercutWarning: (conflicts: UndercutConflict[]) => new AppError('UNDERCUT_WARNING', 409,
+    `this grant would undercut ${conflicts.length} allied denial${conflicts.length === 1 ? '' : 's'} in force (listed in conflicts): cite a consultation with the denying agency about it (consultation: { id, justification }) or give undercutOverride: { reason }; nothing was stored`,
+    undefined, { conflicts }),
   peerNotFound: (agencyId: string) => new AppError('PEER_NOT_FOUND', 404, `no enrolled peer "${agencyId}"`),
   peerExists: (agencyId: string) => new AppError('PEER_EXISTS', 409, `peer "${agencyId}" is already enrolled`),
   peerNotEnrolled: (issuer: string) => new AppError('PEER_NOT_ENROLLED', 403, `issuer "${issuer}" is not an enrolled peer`),

@@ -25,7 +25,20 @@ export function addYears (date: string, years: number): string {
   return result.toISOString().slice(0, 10)
 }
 
-/** TypeBox knows no string formats of its own: registers ours (`date`) before a schema is compiled. Idempotent. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+/** True for an RFC 3339 date-time whose day is a real calendar day. */
+export function isDateTime (value: string): boolean {
+  return DATE_TIME.test(value) && isIsoDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value))
+}
+
+/**
+ * TypeBox knows no string formats of its own: registers ours (`date`, `date-time`, `uuid`, as
+ * AJV's formats read them for HTTP bodies) before a schema is compiled. Idempotent.
+ */
 export function registerFormats (): void {
   if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', isIsoDate)
+  if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', isDateTime)
+  if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (value) => UUID.test(value))
 }

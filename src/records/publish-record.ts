@@ -9,7 +9,7 @@ import { todayOf } from './dates.js'
 import { checkDecisionDates, withDefaults } from './lifecycle.js'
 import { insertRecords, type RecordRow } from './queries.js'
 import { replaceRecordDetails } from './record-details.js'
-import type { ClassificationInput, CrosswalkInput, DecisionInput } from './schemas.js'
+import type { ClassificationInput, CrosswalkInput, DecisionContent, DecisionInput } from './schemas.js'
 import { filterColumnsOf, normaliseAudience, toOwnRecord } from './to-record.js'
 import type { ContentByKind, OwnRecord, PublishedRecord, RecordKind, RecordsContext } from './types.js'
 
@@ -147,7 +147,7 @@ async function publishRecord<K extends RecordKind> (ctx: RecordsContext, kind: K
  * A denial without validUntil stays in force for `denialReviewYears` from its decision date.
  * Throws INVALID_REQUEST for inconsistent dates, DUPLICATE_REFERENCE for a taken reference.
  */
-export async function publishDecision (ctx: RecordsContext, input: DecisionInput): Promise<PublishedRecord<'decision'>> {
+export async function publishDecision (ctx: RecordsContext, input: DecisionInput & Pick<DecisionContent, 'consultation' | 'undercutOverride'>): Promise<PublishedRecord<'decision'>> {
   const { audience, ...decision } = input
   const problems = checkDecisionDates(decision)
   if (problems.length > 0) {

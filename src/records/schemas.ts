@@ -73,6 +73,30 @@ export const RegimeReference = Type.Object({
 export const Outcome = Type.Union([Type.Literal('granted'), Type.Literal('denied')])
 export type Outcome = Static<typeof Outcome>
 
+export const ConsultationAnswer = Type.Union([Type.Literal('no-objection'), Type.Literal('objection'), Type.Literal('more-information')])
+export type ConsultationAnswer = Static<typeof ConsultationAnswer>
+
+/**
+ * A grant's citation of the consultation held with the denying agency before it was decided:
+ * what makes the signed grant a "granted after consultation" notice (docs/divergence.md).
+ */
+export const ConsultationCitation = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'the consultation, as both agencies hold it' }),
+  agency: AgencyId,
+  denial: Type.Object({
+    issuer: AgencyId,
+    recordId: Type.String({ format: 'uuid' })
+  }, { additionalProperties: false, description: 'the denial consulted about' }),
+  answer: Type.Union([Type.Literal('no-objection'), Type.Literal('objection'), Type.Literal('none')], { description: 'the consulted agency\'s answer; none: no answer by the deadline' }),
+  justification: Text(4000, 'why the licence is granted notwithstanding the denial')
+}, { additionalProperties: false })
+export type ConsultationCitation = Static<typeof ConsultationCitation>
+
+/** Why a grant was recorded although it undercuts an allied denial in force, without a consultation covering it. */
+export const UndercutOverride = Type.Object({
+  reason: Text(4000, 'why the grant is recorded notwithstanding the allied denials it undercuts')
+}, { additionalProperties: false })
+
 /** A licence decision; a denial notice is a decision with outcome "denied". */
 export const DecisionContent = Type.Object({
   reference: Text(100, 'our reference, unique among our decisions'),
@@ -87,9 +111,14 @@ export const DecisionContent = Type.Object({
   items: Type.Array(Item, { minItems: 1, maxItems: 200 }),
   reasons: Type.Array(Reason, { maxItems: 20, default: [] }),
   licenceType: Type.Optional(Text(50, 'e.g. SIEL, OIEL')),
-  notes: Type.Optional(Type.String({ maxLength: 4000 }))
+  notes: Type.Optional(Type.String({ maxLength: 4000 })),
+  consultation: Type.Optional(ConsultationCitation),
+  undercutOverride: Type.Optional(UndercutOverride)
 }, { additionalProperties: false })
 export type DecisionContent = Static<typeof DecisionContent>
+
+/** The fields of a decision the service writes itself when recording a grant (`POST /v1/decisions`), never taken from an import. */
+const { consultation: _citation, undercutOverride: _override, ...recordedFields } = DecisionContent.properties
 
 export const ClassificationContent = Type.Object({
   item: Type.Object({
@@ -116,7 +145,7 @@ export const Audience = Type.Array(AgencyId, { maxItems: 100, uniqueItems: true,
 
 /** `POST /v1/decisions`, and one line of an NDJSON import: the decision and who may see it. */
 export const DecisionInput = Type.Object({
-  ...DecisionContent.properties,
+  ...recordedFields,
   audience: Type.Optional(Audience)
 }, { additionalProperties: false })
 export type DecisionInput = Static<typeof DecisionInput>

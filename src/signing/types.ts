@@ -22,3 +22,4 @@ export interface Jwks {
 
 export const ENTRY_TYP = 'reciprocity-entry+jws'
 export const CHECKPOINT_TYP = 'reciprocity-checkpoint+jws'
+export const CONSULTATION_TYP = 'reciprocity-consultation+jws'

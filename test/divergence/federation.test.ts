@@ -32,14 +32,22 @@ t.test('an undercut found by every agency, with evidence that verifies, resolved
     items: [{ codes: [{ regime: 'uk', code: '3A001.a.1' }], description: 'Radiation hardened integrated circuits' }]
   }))
   await syncAll(agencies)
-  const grant = await publishDecision(bravo, decision({
+  const proposed = decision({
     outcome: 'granted',
     decisionDate: '2026-03-01',
     destination: 'RU',
     validUntil: '2028-03-01',
     parties: [{ role: 'end_user', name: 'Gazprom Bank', aliases: [], country: 'RU', identifiers: [] }],
     items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }]
-  }))
+  })
+  const warned = await bravo.app.inject({ method: 'POST', url: '/v1/decisions', headers: { authorization: await bravo.auth('officer') }, payload: proposed })
+  t.equal(warned.statusCode, 409, 'recording the grant first warns of the allied denial it would undercut')
+  t.match(warned.json(), {
+    code: 'UNDERCUT_WARNING',
+    conflicts: [{ issuer: 'alpha', recordId: denial.record.id, decisionDate: '2026-01-15', validUntil: '2029-01-15', explanation: /Gazprom Bank.*GAZPROMBANK OAO/ }]
+  })
+  t.equal(await divergencesAt(bravo).then((l) => l.length), 0, 'and stores nothing')
+  const grant = await publishDecision(bravo, { ...proposed, undercutOverride: { reason: 'Ministerial direction: supply to the civil satellite programme' } })
   const atBravo = await divergencesAt(bravo)
   t.equal(atBravo.length, 1, 'bravo sees it as soon as it records the grant')
   await syncAll(agencies)
@@ -114,8 +122,8 @@ t.test('a grant decided before the denial is a divergent outcome, not an undercu
   const agencies = await startFederation(t, ['delta', 'echo'])
   const [delta, echo] = agencies as [TestAgency, TestAgency]
   const party = [{ role: 'consignee', name: 'Huawei Technologies Co., Ltd.', aliases: [], country: 'CN', identifiers: [] }]
-  await publishDecision(echo, decision({ outcome: 'granted', decisionDate: '2025-05-01', destination: 'CN', validUntil: '2027-05-01', parties: party, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
-  await publishDecision(echo, decision({ outcome: 'granted', decisionDate: '2026-05-01', destination: 'RU', validUntil: '2027-05-01', parties: party, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
+  await publishDecision(echo, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2025-05-01', destination: 'CN', validUntil: '2027-05-01', parties: party, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
+  await publishDecision(echo, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-05-01', destination: 'RU', validUntil: '2027-05-01', parties: party, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
   await syncAll(agencies)
   await publishDecision(delta, decision({ outcome: 'denied', decisionDate: '2026-02-01', destination: 'CN', parties: [{ ...party[0], name: 'HUAWEI TECHNOLOGIES CO LTD' }], items: [{ codes: [{ regime: 'uk', code: '5A002a' }], description: 'Encryption items' }] }))
   await syncAll(agencies)

@@ -11,7 +11,7 @@ t.test('a denial that lapses ends its undercut at the next daily re-evaluation',
   const items = [{ codes: [{ regime: 'eu', code: '9A001.a' }], description: 'Aero gas turbine engines' }]
   await publishDecision(lima, decision({ outcome: 'denied', decisionDate: '2026-01-10', validUntil: '2027-01-10', destination: 'IR', parties: party, items }))
   await syncAll(agencies)
-  await publishDecision(mike, decision({ outcome: 'granted', decisionDate: '2026-04-01', validUntil: '2028-04-01', destination: 'IR', parties: [{ ...party[0], name: 'AIR MAHAN CO.' }], items }))
+  await publishDecision(mike, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-04-01', validUntil: '2028-04-01', destination: 'IR', parties: [{ ...party[0], name: 'AIR MAHAN CO.' }], items }))
   await syncAll(agencies)
   const held = await lima.db.selectFrom('divergences').selectAll().execute()
   t.match(held, [{ kind: 'undercut', state: 'open', holds: true }])

@@ -53,7 +53,7 @@ t.test('the divergence report, from divergences found by real agencies and moved
   t.same(await listAt(charlie), [], 'nothing diverges yet')
 
   clock.set(new Date('2026-03-05T10:00:00Z'))
-  const g1 = await publishDecision(charlie, decision({ outcome: 'granted', decisionDate: '2026-03-01', destination: 'RU', validUntil: '2028-03-01', parties: GAZPROM_BANK, items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }] }))
+  const g1 = await publishDecision(charlie, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-03-01', destination: 'RU', validUntil: '2028-03-01', parties: GAZPROM_BANK, items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }] }))
   const u1 = (await listAt(charlie)).find((d) => d.second.recordId === g1.record.id) as Listed
   t.match(u1, { kind: 'undercut', severity: 'high', first: { issuer: 'alpha' }, second: { issuer: 'charlie' }, detectedAt: '2026-03-05T10:00:00.000Z' })
   clock.set(new Date('2026-03-08T10:00:00Z'))
@@ -62,9 +62,9 @@ t.test('the divergence report, from divergences found by real agencies and moved
   await patch(charlie, u1.id, 'resolved', 'grant withdrawn after talks with alpha') // 12 days
 
   clock.set(new Date('2026-04-10T10:00:00Z'))
-  const g2 = await publishDecision(charlie, decision({ outcome: 'granted', decisionDate: '2025-05-01', destination: 'CN', validUntil: '2027-05-01', parties: HUAWEI, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
+  const g2 = await publishDecision(charlie, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2025-05-01', destination: 'CN', validUntil: '2027-05-01', parties: HUAWEI, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
   clock.set(new Date('2026-04-12T10:00:00Z'))
-  const g3 = await publishDecision(charlie, decision({ outcome: 'granted', decisionDate: '2026-04-11', validUntil: '2027-04-11' }))
+  const g3 = await publishDecision(charlie, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-04-11', validUntil: '2027-04-11' }))
   const listed = await listAt(charlie)
   const o1 = listed.find((d) => d.second.recordId === g2.record.id) as Listed
   const u2 = listed.find((d) => d.second.recordId === g3.record.id) as Listed
@@ -76,7 +76,7 @@ t.test('the divergence report, from divergences found by real agencies and moved
   await patch(charlie, u2.id, 'acknowledged', 'asked charlie\'s licensing team')
 
   // bravo grants against alpha's denial: charlie finds it when it pulls, at the time of the pull
-  await publishDecision(bravo, decision({ outcome: 'granted', decisionDate: '2026-03-01', destination: 'RU', validUntil: '2028-03-01', parties: GAZPROM_BANK, items: RAD_HARD }))
+  await publishDecision(bravo, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-03-01', destination: 'RU', validUntil: '2028-03-01', parties: GAZPROM_BANK, items: RAD_HARD }))
   await pull()
   const u3 = (await listAt(charlie)).find((d) => d.second.issuer === 'bravo') as Listed
   t.match(u3, { kind: 'undercut', first: { issuer: 'alpha' }, state: 'open' }, 'an undercut between two allies, found at charlie')

@@ -22,10 +22,10 @@ t.test('the HTML report renders in headless Chromium: every chart, no console er
   const huawei = [{ role: 'consignee', name: 'Huawei Technologies Co., Ltd.', aliases: [], country: 'CN', identifiers: [] }]
   await publishDecision(alpha, decision({ outcome: 'denied', decisionDate: '2026-01-15', destination: 'RU', parties: [{ role: 'end_user', name: 'GAZPROMBANK OAO', aliases: [], country: 'RU', identifiers: [] }], items: [{ codes: [{ regime: 'uk', code: '3A001.a.1' }], description: 'Radiation hardened integrated circuits' }] }))
   await publishDecision(alpha, decision({ outcome: 'denied', decisionDate: '2026-03-02' }))
-  await publishDecision(alpha, decision({ outcome: 'granted', decisionDate: '2025-05-01', destination: 'CN', validUntil: '2027-05-01', parties: huawei, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
+  await publishDecision(alpha, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2025-05-01', destination: 'CN', validUntil: '2027-05-01', parties: huawei, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
   await syncAll(agencies)
-  await publishDecision(bravo, decision({ outcome: 'granted', decisionDate: '2026-03-01', destination: 'RU', validUntil: '2028-03-01', parties: [{ role: 'end_user', name: 'Gazprom Bank', aliases: [], country: 'RU', identifiers: [] }], items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }] }))
-  await publishDecision(bravo, decision({ outcome: 'granted', decisionDate: '2026-04-11', validUntil: '2027-04-11' }))
+  await publishDecision(bravo, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-03-01', destination: 'RU', validUntil: '2028-03-01', parties: [{ role: 'end_user', name: 'Gazprom Bank', aliases: [], country: 'RU', identifiers: [] }], items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }] }))
+  await publishDecision(bravo, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-04-11', validUntil: '2027-04-11' }))
   await publishDecision(bravo, decision({ outcome: 'denied', decisionDate: '2026-02-01', destination: 'CN', parties: [{ ...huawei[0], name: 'HUAWEI TECHNOLOGIES CO LTD' }], items: [{ codes: [{ regime: 'uk', code: '5A002a' }], description: 'Encryption items' }] }))
   const listed = await bravo.app.inject({ url: '/v1/divergences', headers: { authorization: await bravo.auth('auditor') } })
   const divergences = listed.json().divergences as Array<{ id: string }>

@@ -32,7 +32,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 
 /** Maps anything thrown to an RFC 9457 problem; unexpected errors are masked as INTERNAL. */
 export function toProblem (err: unknown, instance: string, bodyLimit: number): Problem {
-  if (err instanceof AppError) return build(err.status, err.code, err.message, instance, err.details)
+  if (err instanceof AppError) return { ...build(err.status, err.code, err.message, instance, err.details), ...err.extensions }
   const e = err as FastifyError & { validationContext?: string }
   if (Array.isArray(e.validation)) {
     const where = e.validationContext ?? 'body'

@@ -1,9 +1,10 @@
+import { checkAmendedCitation, DecisionRecording, recordDecision } from '../../divergence/record-decision.js'
 import {
-  amendRecord, DecisionInput, getRecord, publishDecision, renewDecision, revokeRecord
+  amendRecord, getRecord, renewDecision, revokeRecord
 } from '../../records/index.js'
 import { searchDecisions } from '../../records/search-decisions.js'
 import type { App } from '../types.js'
-import { problems } from '../schemas/common.js'
+import { problemResponse, problems, UndercutWarningProblem } from '../schemas/common.js'
 import {
   DecisionAmendment, DecisionListItem, DecisionQuery, DecisionView, Detail, Page, Published, RecordParams, Renewal, Revocation,
   decisionListItem, decisionView, detailView, publishedView
@@ -19,11 +20,14 @@ export async function decisionWriteRoutes (app: App) {
     schema: {
       tags,
       summary: 'Record a licence decision (a denial notice when denied) and publish it',
-      body: DecisionInput,
-      response: { 201: DecisionPublished, ...problems(400, 409) }
+      description: 'A grant that would undercut an allied denial in force is refused with 409 UNDERCUT_WARNING listing the denials (conflicts), and nothing is stored, ' +
+        'unless it cites a consultation with the denying agency about that denial (consultation: { id, justification }) or gives undercutOverride: { reason }. ' +
+        'Either way the stored grant opens a divergence for the auditors.',
+      body: DecisionRecording,
+      response: { 201: DecisionPublished, ...problems(400, 404), 409: problemResponse(UndercutWarningProblem) }
     }
   }, async (request, reply) => {
-    const published = await publishDecision(recordsContext(app, request), request.body)
+    const published = await recordDecision(recordsContext(app, request), { matching: app.config.matching, divergence: app.config.divergence }, request.body)
     request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'decision published')
     return reply.code(201).send(publishedView(decisionView, published))
   })
@@ -38,6 +42,7 @@ export async function decisionWriteRoutes (app: App) {
     }
   }, async (request, reply) => {
     const { version, reason, decision } = request.body
+    await checkAmendedCitation({ db: app.db, issuer: app.config.agency.id }, request.params.id, decision)
     const published = await amendRecord(recordsContext(app, request), 'decision', request.params.id, { version, reason, content: decision })
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision amended')
     return reply.code(201).send(publishedView(decisionView, published))

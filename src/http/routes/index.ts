@@ -1,6 +1,7 @@
 import type { App } from '../types.js'
 import { declareAccess } from '../plugins/auth.js'
 import { auditEventRoutes } from './audit-events.js'
+import { consultationInboxRoutes, consultationReadRoutes, consultationWriteRoutes } from './consultations.js'
 import { classificationReadRoutes, classificationWriteRoutes } from './classifications.js'
 import { crosswalkReadRoutes, crosswalkWriteRoutes } from './crosswalks.js'
 import { decisionReadRoutes, decisionWriteRoutes } from './decisions.js'
@@ -29,6 +30,7 @@ export async function httpRoutes (app: App) {
     declareAccess(app, 'partner')
     await app.register(feedRoutes, { prefix: '/v1/feed' })
     await app.register(inboxRoutes, { prefix: '/v1/inbox' })
+    await app.register(consultationInboxRoutes, { prefix: '/v1/inbox/consultations' })
   })
   await app.register(async function administrators (app: App) {
     declareAccess(app, ['admin'])
@@ -43,6 +45,7 @@ export async function httpRoutes (app: App) {
     await app.register(crosswalkWriteRoutes, { prefix: '/v1/crosswalks' })
     await app.register(screeningWriteRoutes, { prefix: '/v1/screenings' })
     await app.register(reviewRoutes, { prefix: '/v1/reviews' })
+    await app.register(consultationWriteRoutes, { prefix: '/v1/consultations' })
   })
   await app.register(async function recordReaders (app: App) {
     declareAccess(app, ['officer', 'auditor'])
@@ -52,6 +55,7 @@ export async function httpRoutes (app: App) {
     await app.register(screeningReadRoutes, { prefix: '/v1/screenings' })
     await app.register(divergenceReadRoutes, { prefix: '/v1/divergences' })
     await app.register(reportRoutes, { prefix: '/v1/reports' })
+    await app.register(consultationReadRoutes, { prefix: '/v1/consultations' })
   })
   await app.register(async function auditors (app: App) {
     declareAccess(app, ['auditor'])

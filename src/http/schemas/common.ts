@@ -14,12 +14,27 @@ export const Problem = Type.Object({
 }, { $id: 'Problem', title: 'RFC 9457 problem details', additionalProperties: false })
 export type Problem = Static<typeof Problem>
 
+/** The problem of `POST /v1/decisions`: UNDERCUT_WARNING lists the allied denials in `conflicts`. */
+export const UndercutWarningProblem = Type.Object({
+  ...Problem.properties,
+  conflicts: Type.Optional(Type.Array(Type.Object({
+    issuer: Type.String({ description: 'the allied agency that denied' }),
+    recordId: Type.String(),
+    reference: Type.String(),
+    decisionDate: Type.String({ format: 'date' }),
+    validUntil: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+    explanation: Type.String({ description: 'why the grant would undercut it: the names, the control entries, the dates' })
+  }, { additionalProperties: false }), { description: 'UNDERCUT_WARNING: the allied denials in force the grant would undercut' }))
+}, { title: 'RFC 9457 problem details, with the conflicts of an UNDERCUT_WARNING', additionalProperties: false })
+
 /** Response entries for problem statuses, served as application/problem+json (RFC 9457). */
 export function problems (...statuses: number[]): Record<number, TSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, {
-    description: 'RFC 9457 problem',
-    content: { 'application/problem+json': { schema: Problem } }
-  } as unknown as TSchema]))
+  return Object.fromEntries(statuses.map((status) => [status, problemResponse(Problem)]))
+}
+
+/** A problem response entry with a problem schema of its own (one that declares extension members). */
+export function problemResponse (schema: TSchema): TSchema {
+  return { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema } } } as unknown as TSchema
 }
 
 export const AgencyId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'agency id: lowercase letters, digits and dashes' })

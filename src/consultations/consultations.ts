@@ -1,0 +1,121 @@
+import { sql, type Selectable } from 'kysely'
+import type { Db } from '../db/create-db.js'
+import type { ConsultationTable, ConsultationState } from '../db/schema.js'
+import type { Clock } from '../lib/clock.js'
+import { errors } from '../lib/errors.js'
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../lib/time-id-cursor.js'
+import { todayOf } from '../records/dates.js'
+import type { KeyRing } from '../signing/index.js'
+import { daysOverdue } from './deadlines.js'
+import type { ProposedTransaction } from './messages.js'
+
+type Row = Selectable<ConsultationTable>
+
+/** Awaiting something: a reply from the consulted agency, or information from the requester. */
+export const OPEN_STATES: readonly ConsultationState[] = ['requested', 'more-information']
+
+export interface ConsultationFilter {
+  direction?: 'outgoing' | 'incoming' | undefined
+  state?: ConsultationState | undefined
+  peer?: string | undefined
+  /** Only those awaiting a reply after their deadline (true), or only the others (false). */
+  overdue?: boolean | undefined
+  limit: number
+  cursor?: string | undefined
+}
+
+/** A consultation as officers read it; `overdue` when awaiting a reply after its deadline. */
+export function summaryOf (row: Row, today: string) {
+  const overdue = row.state === 'requested' && row.deadline < today
+  return {
+    id: row.id,
+    direction: row.direction,
+    requester: row.requester,
+    consulted: row.consulted,
+    peer: row.direction === 'outgoing' ? row.consulted : row.requester,
+    denial: { issuer: row.denial_issuer, recordId: row.denial_record_id, reference: row.denial_reference },
+    regime: row.regime,
+    proposed: row.proposed as ProposedTransaction,
+    question: row.question,
+    state: row.state,
+    deadline: row.deadline,
+    overdue,
+    daysOverdue: overdue ? daysOverdue(row.deadline, today) : 0,
+    requestedAt: new Date(row.requested_at).toISOString(),
+    answeredAt: row.answered_at === null ? null : new Date(row.answered_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    createdBy: row.created_by
+  }
+}
+export type ConsultationSummary = ReturnType<typeof summaryOf>
+
+/** Consultations both ways, newest request first, filtered; a page at a time. */
+export async function listConsultations (deps: { db: Db, clock: Clock }, filter: ConsultationFilter) {
+  const today = todayOf(deps.clock)
+  let query = deps.db.selectFrom('consultations').selectAll()
+  if (filter.direction !== undefined) query = query.where('direction', '=', filter.direction)
+  if (filter.state !== undefined) query = query.where('state', '=', filter.state)
+  if (filter.peer !== undefined) { const peer = filter.peer; query = query.where((eb) => eb.or([eb('requester', '=', peer), eb('consulted', '=', peer)])) }
+  if (filter.overdue !== undefined) {
+    query = filter.overdue
+      ? query.where('state', '=', 'requested').where('deadline', '<', today)
+      : query.where((eb) => eb.or([eb('state', '!=', 'requested'), eb('deadline', '>=', today)]))
+  }
+  if (filter.cursor !== undefined) {
+    const [at, id] = decodeTimeIdCursor(filter.cursor)
+    query = query.where((eb) => eb.or([eb('requested_at', '<', at), eb.and([eb('requested_at', '=', at), eb('id', '>', id)])]))
+  }
+  const rows = await query.orderBy('requested_at', 'desc').orderBy('id').limit(filter.limit + 1).execute()
+  const page = rows.slice(0, filter.limit)
+  const last = page.at(-1)
+  return {
+    consultations: page.map((row) => summaryOf(row, today)),
+    nextCursor: rows.length > filter.limit && last !== undefined ? encodeTimeIdCursor(last.requested_at, last.id) : null
+  }
+}
+
+/**
+ * One consultation with every message in order: its signed JWS (verifiable offline with the
+ * keys given for each agency), what it says, and, for the messages we sent, their delivery.
+ */
+export async function getConsultation (deps: { db: Db, self: string, clock: Clock, keyRing: Pick<KeyRing, 'jwks'> }, id: string) {
+  const row = await deps.db.selectFrom('consultations').selectAll().where('id', '=', id).executeTakeFirst()
+  if (row === undefined) throw errors.consultationNotFound(id)
+  const messages = await deps.db.selectFrom('consultation_messages').selectAll().where('consultation_id', '=', id).orderBy('position').execute()
+  const peer = row.requester === deps.self ? row.consulted : row.requester
+  const peerKeys = (await deps.db.selectFrom('peers').select('jwks').where('agency_id', '=', peer).executeTakeFirst())?.jwks ?? { keys: [] }
+  return {
+    ...summaryOf(row, todayOf(deps.clock)),
+    messages: messages.map((m) => {
+      const { text } = JSON.parse(Buffer.from(m.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { text?: string }
+      return {
+        id: m.id,
+        position: m.position,
+        kind: m.kind,
+        from: m.sender,
+        to: m.receiver,
+        answer: m.answer,
+        text: text ?? null,
+        sentAt: new Date(m.sent_at).toISOString(),
+        receivedAt: m.received_at === null ? null : new Date(m.received_at).toISOString(),
+        delivery: m.delivery,
+        attempts: m.attempts,
+        lastError: m.last_error,
+        jws: m.jws
+      }
+    }),
+    keys: { [deps.self]: await deps.keyRing.jwks(), [peer]: peerKeys }
+  }
+}
+
+/** Open consultations each way and the overdue ones, for the auditors' report. */
+export async function consultationFigures (db: Db, today: string) {
+  const { rows } = await sql<{ direction: 'outgoing' | 'incoming', open: string, overdue: string }>`
+    select direction, count(*) as open, count(*) filter (where state = 'requested' and deadline < ${today}::date) as overdue
+    from consultations where state in ('requested', 'more-information') group by direction`.execute(db)
+  const of = (direction: 'outgoing' | 'incoming') => rows.find((r) => r.direction === direction)
+  return {
+    open: { outgoing: Number(of('outgoing')?.open ?? 0), incoming: Number(of('incoming')?.open ?? 0) },
+    overdue: { outgoing: Number(of('outgoing')?.overdue ?? 0), incoming: Number(of('incoming')?.overdue ?? 0) }
+  }
+}

@@ -1,0 +1,25 @@
+import type { Config } from '../config.js'
+import type { Db } from '../db/create-db.js'
+import type { Clock } from '../lib/clock.js'
+import type { KeyRing } from '../signing/index.js'
+import type { ConsultationDeps } from './types.js'
+
+export { requestConsultation, type ConsultationRequest } from './request-consultation.js'
+export { replyToConsultation, sendInformation } from './send-message.js'
+export { receiveMessage, type ReceivedMessage } from './receive-message.js'
+export { deliverDue, deliverMessage, runConsultationDelivery } from './deliver.js'
+export { listConsultations, getConsultation, consultationFigures, OPEN_STATES, type ConsultationFilter, type ConsultationSummary } from './consultations.js'
+export { citeConsultation } from './cite-consultation.js'
+export { ProposedTransaction } from './messages.js'
+export type { ConsultationDeps } from './types.js'
+
+/** The consultation operations' dependencies, from the configuration and the wired services. */
+export function consultationDeps (config: Config, services: { db: Db, keyRing: KeyRing, clock: Clock, logger: ConsultationDeps['logger'] }): ConsultationDeps {
+  return {
+    ...services,
+    self: config.agency.id,
+    deadlines: config.consultation.deadlines,
+    delivery: { timeoutMs: Math.min(config.sync.responseTimeoutMs, 15_000), backoffBaseMs: config.sync.backoffBaseMs, backoffCapMs: config.sync.backoffCapMs },
+    jwksCooldownMs: config.peerJwksCooldownSeconds * 1000
+  }
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto'
+import { findPeer } from '../peers/index.js'
+import { errors } from '../lib/errors.js'
+import { todayOf } from '../records/dates.js'
+import type { DecisionContent } from '../records/schemas.js'
+import { deadlineFrom, periodFor } from './deadlines.js'
+import { deliverMessage } from './deliver.js'
+import { signMessage, type MessagePayload, type ProposedTransaction } from './messages.js'
+import { storeMessage } from './conversation.js'
+import type { ConsultationDeps } from './types.js'
+
+export interface ConsultationRequest {
+  denial: { issuer: string, recordId: string }
+  proposed: ProposedTransaction
+  question: string
+  regime?: string | undefined
+}
+
+/**
+ * Asks the agency that issued `denial` for consultation about the transaction we propose to
+ * license: stores the consultation and its signed request (with its deadline, from the
+ * regime's period) and the audit event in one transaction, then tries to deliver the request at
+ * once; the worker retries it when the peer cannot be reached. Returns the consultation's id.
+ */
+export async function requestConsultation (deps: ConsultationDeps, actor: string, input: ConsultationRequest): Promise<string> {
+  const { issuer, recordId } = input.denial
+  if (issuer === deps.self) throw errors.invalidRequest('a consultation is asked of the agency that denied, and this denial is ours', [{ pointer: '/body/denial/issuer', detail: `is our own agency, "${issuer}"` }])
+  const peer = await findPeer(deps.db, issuer)
+  if (peer === undefined) throw errors.peerNotFound(issuer)
+  if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
+  const denial = await deps.db.selectFrom('records').select(['reference', 'outcome', 'kind', 'body'])
+    .where('issuer', '=', issuer).where('record_id', '=', recordId).executeTakeFirst()
+  if (denial === undefined || denial.kind !== 'decision') throw errors.recordNotFound(recordId)
+  if (denial.outcome !== 'denied') throw errors.invalidRequest(`record ${recordId} of ${issuer} is a grant, not a denial`, [{ pointer: '/body/denial/recordId', detail: 'names a grant' }])
+  const regime = input.regime ?? (denial.body as DecisionContent).items[0]?.codes[0]?.regime ?? 'default'
+  const sentAt = deps.clock.now().toISOString()
+  const payload: MessagePayload = {
+    iss: deps.self,
+    aud: issuer,
+    consultation: randomUUID(),
+    message: randomUUID(),
+    kind: 'request',
+    sentAt,
+    request: {
+      denial: { issuer, recordId, reference: denial.reference ?? recordId },
+      proposed: input.proposed,
+      regime,
+      deadline: deadlineFrom(todayOf(deps.clock), periodFor(deps.deadlines, regime)),
+      question: input.question
+    }
+  }
+  const jws = signMessage(payload, await deps.keyRing.current())
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('consultations').values(consultationRow(payload, 'outgoing', actor)).execute()
+    await storeMessage(trx, { payload, jws, delivery: 'pending', state: 'requested', actor }, deps.clock)
+  })
+  deps.logger.info({ consultation: payload.consultation, peer: issuer, regime }, 'consultation requested')
+  await deliverMessage(deps, payload.message)
+  return payload.consultation
+}
+
+/** The consultation row a request opens, at either end. */
+export function consultationRow (payload: MessagePayload, direction: 'outgoing' | 'incoming', createdBy: string | null) {
+  const request = payload.request as NonNullable<MessagePayload['request']>
+  return {
+    id: payload.consultation,
+    direction,
+    requester: payload.iss,
+    consulted: payload.aud,
+    denial_issuer: request.denial.issuer,
+    denial_record_id: request.denial.recordId,
+    denial_reference: request.denial.reference,
+    regime: request.regime,
+    proposed: JSON.stringify(request.proposed),
+    question: request.question,
+    state: 'requested' as const,
+    deadline: request.deadline,
+    requested_at: payload.sentAt,
+    answered_at: null,
+    updated_at: payload.sentAt,
+    created_by: createdBy
+  }
+}

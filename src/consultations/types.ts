@@ -1,0 +1,26 @@
+import type { Logger } from 'pino'
+import type { Db } from '../db/create-db.js'
+import type { Clock } from '../lib/clock.js'
+import type { KeyRing } from '../signing/index.js'
+import type { DeadlineRules } from './deadlines.js'
+
+/** What the consultation operations need: our agency, our keys, the peers' API, the deadlines. */
+export interface ConsultationDeps {
+  db: Db
+  self: string
+  clock: Clock
+  keyRing: KeyRing
+  deadlines: DeadlineRules
+  /** Messages are logged with their consultation, message and peer; never their text. */
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>
+  delivery: DeliveryOptions
+  /** JWKS refresh cooldown on an unknown kid in a received message. */
+  jwksCooldownMs: number
+}
+
+export interface DeliveryOptions {
+  /** The whole request to the peer's inbox. */
+  timeoutMs: number
+  backoffBaseMs: number
+  backoffCapMs: number
+}

@@ -1,0 +1,71 @@
+import { sql, type Transaction } from 'kysely'
+import type { MatchingConfig } from '../config.js'
+import type { Database } from '../db/schema.js'
+import type { UndercutConflict } from '../lib/errors.js'
+import type { DecisionContent } from '../records/schemas.js'
+import { findCrosswalks, findPartyCandidates, type RecordKey } from '../screening/find-candidates.js'
+import { identifierKey, partySearchKeys } from '../screening/match-keys.js'
+import { evaluateDecisionPair } from './rules.js'
+import type { DecisionFacts, DivergenceConfig } from './types.js'
+
+/** Stands for the grant not stored yet, in the rule's finding. */
+const PROPOSED = '00000000-0000-0000-0000-000000000000'
+
+export interface Conflict extends UndercutConflict {
+  /** The grant's consultation citation is about this denial, with its issuer. */
+  covered: boolean
+}
+
+/**
+ * The allied denials in force that `grant` (a decision not stored yet, dates defaulted) would
+ * undercut, as the undercut rule itself judges them with the grant as it would be stored, so
+ * the warning and the divergence detection later agree. Candidates come from screening's fuzzy
+ * party search (trigram-near names, shared identifiers) over the allies' decisions.
+ */
+export async function findUndercutConflicts (
+  trx: Transaction<Database>,
+  deps: { self: string, matching: MatchingConfig, divergence: DivergenceConfig, today: string },
+  grant: DecisionContent
+): Promise<Conflict[]> {
+  if (grant.outcome !== 'granted') return []
+  const candidates = new Map<string, RecordKey>()
+  for (const party of grant.parties) {
+    const identifiers = party.identifiers.flatMap((id) => identifierKey(id.value) ?? [])
+    const found = await findPartyCandidates(trx, { self: deps.self, includeOwn: false }, partySearchKeys(party), identifiers,
+      { trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates })
+    for (const key of found) candidates.set(`${key.issuer}/${key.recordId}`, key)
+  }
+  if (candidates.size === 0) return []
+  const { rows } = await sql<{ issuer: string, record_id: string, version: number, body: DecisionContent, revoked_from: string | null, valid_until: string | null }>`
+    select r.issuer, r.record_id, r.version, r.body, r.revoked_from, r.valid_until
+    from jsonb_to_recordset(${JSON.stringify([...candidates.values()])}::jsonb) as k("issuer" text, "recordId" uuid)
+    join records r on r.issuer = k.issuer and r.record_id = k."recordId"
+    where r.kind = 'decision' and r.outcome = 'denied' and r.status = 'active'`.execute(trx)
+  if (rows.length === 0) return []
+  const denials: DecisionFacts[] = rows.map((r) => ({ issuer: r.issuer, recordId: r.record_id, version: r.version, content: r.body, revokedFrom: r.revoked_from, validUntil: r.valid_until }))
+  const codes = [grant, ...denials.map((d) => d.content)].flatMap((c) => c.items.flatMap((i) => i.codes))
+  const crosswalks = await findCrosswalks(trx, codes)
+  const proposed: DecisionFacts = {
+    issuer: deps.self,
+    recordId: PROPOSED,
+    version: 1,
+    content: grant,
+    revokedFrom: null,
+    validUntil: grant.validUntil ?? null,
+    ...(grant.consultation === undefined ? {} : { consultation: grant.consultation })
+  }
+  return denials.flatMap((denial) => {
+    const finding = evaluateDecisionPair(denial, proposed, crosswalks, deps.divergence, deps.today)
+    if (finding?.kind !== 'undercut') return []
+    const cited = grant.consultation
+    return [{
+      issuer: denial.issuer,
+      recordId: denial.recordId,
+      reference: denial.content.reference,
+      decisionDate: denial.content.decisionDate,
+      validUntil: denial.validUntil,
+      explanation: finding.explanation,
+      covered: cited !== undefined && cited.agency === denial.issuer && cited.denial.issuer === denial.issuer && cited.denial.recordId === denial.recordId
+    }]
+  }).sort((a, b) => a.issuer.localeCompare(b.issuer) || a.decisionDate.localeCompare(b.decisionDate))
+}
