@@ -62,6 +62,7 @@ export async function buildDivergenceReport (db: Db, filter: DivergenceReportFil
       await readTimeToResolution(trx, scope),
       await readOutstandingByAge(trx, scope, context.now)
     ]
+    const consultations = await readConsultations(trx, context, filter.agency)
     return {
       agency: context.agency,
       generatedAt: context.now.toISOString(),
@@ -73,7 +74,8 @@ export async function buildDivergenceReport (db: Db, filter: DivergenceReportFil
       byControlCategory: byControlCategory.map(({ key, ...counts }) => ({ controlCategory: key, ...counts })),
       byDestination: byDestination.map(({ key, ...counts }) => ({ destination: key, ...counts })),
       timeToResolution,
-      outstandingByAge
+      outstandingByAge,
+      consultations
     }
   })
 }
@@ -175,4 +177,42 @@ async function readOutstandingByAge (trx: Transaction<Database>, scope: Scope, n
     .select(sql<number>`greatest(0, extract(epoch from (${now}::timestamptz - detected_at))::float8 / 86400)`.as('days'))
   const row = await trx.selectFrom(ages.as('o')).select([(eb) => eb.fn.countAll().as('n'), ...bucketCounts()]).executeTakeFirstOrThrow()
   return { outstanding: Number(row.n), buckets: bucketsOf(row) }
+}
+
+const OPEN_LISTED = 200
+
+/** Consultations open at `now` (both ways), the overdue ones, per peer, and the list of them. */
+async function readConsultations (trx: Transaction<Database>, context: { agency: string, now: Date }, agency: string | undefined): Promise<DivergenceReport['consultations']> {
+  const today = context.now.toISOString().slice(0, 10)
+  let query = trx.selectFrom('consultations')
+    .select(['id', 'direction', 'requester', 'consulted', 'denial_issuer', 'denial_record_id', 'denial_reference', 'regime', 'state', 'deadline', 'requested_at'])
+    .where('state', 'in', ['requested', 'more-information'])
+  if (agency !== undefined) query = query.where((eb) => eb.or([eb('requester', '=', agency), eb('consulted', '=', agency)]))
+  const rows = await query.execute()
+  const overdueDays = (r: typeof rows[number]) => r.state === 'requested' && r.deadline < today ? Math.round((Date.parse(today) - Date.parse(r.deadline)) / DAY_MS) : 0
+  const listed = rows.map((r) => ({
+    id: r.id,
+    direction: r.direction,
+    peer: r.direction === 'outgoing' ? r.consulted : r.requester,
+    denial: { issuer: r.denial_issuer, recordId: r.denial_record_id, reference: r.denial_reference },
+    regime: r.regime,
+    state: r.state as 'requested' | 'more-information',
+    deadline: r.deadline,
+    daysOverdue: overdueDays(r),
+    requestedAt: new Date(r.requested_at).toISOString()
+  })).sort((a, b) => b.daysOverdue - a.daysOverdue || a.deadline.localeCompare(b.deadline) || a.id.localeCompare(b.id))
+  const count = (direction: 'outgoing' | 'incoming', overdue: boolean) => listed.filter((c) => c.direction === direction && (!overdue || c.daysOverdue > 0)).length
+  const peers = new Map<string, { peer: string, outgoing: number, incoming: number, overdue: number }>()
+  for (const c of listed) {
+    const row = peers.get(c.peer) ?? { peer: c.peer, outgoing: 0, incoming: 0, overdue: 0 }
+    row[c.direction] += 1
+    if (c.daysOverdue > 0) row.overdue += 1
+    peers.set(c.peer, row)
+  }
+  return {
+    open: { outgoing: count('outgoing', false), incoming: count('incoming', false) },
+    overdue: { outgoing: count('outgoing', true), incoming: count('incoming', true) },
+    perPeer: [...peers.values()].sort((a, b) => (b.outgoing + b.incoming) - (a.outgoing + a.incoming) || a.peer.localeCompare(b.peer)),
+    openList: listed.slice(0, OPEN_LISTED)
+  }
 }

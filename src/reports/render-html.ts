@@ -61,13 +61,14 @@ const days = (value: number | null) => value === null ? '–' : `${value} d`
 
 /** The report as one self-contained, printable HTML page: inline CSS, inline SVG, no script. */
 export function renderDivergenceReportHtml (report: DivergenceReport): string {
-  const { totals, timeToResolution: ttr, outstandingByAge: age } = report
+  const { totals, timeToResolution: ttr, outstandingByAge: age, consultations: cons } = report
   const period = report.period.from === null && report.period.to === null ? 'all time' : `${report.period.from ?? 'the start'} to ${report.period.to ?? 'now'}`
   const filters = Object.entries(report.filters).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v as string}`)
   const tile = (label: string, value: string | number) => `<div><dt>${e(label)}</dt><dd>${e(value)}</dd></div>`
   const allyBars = report.perAgency.map((a) => ({ label: a.agency, value: a.total }))
   const categoryBars = report.byControlCategory.map((c) => ({ label: none(c.controlCategory), value: c.total }))
   const destinationBars = report.byDestination.map((d) => ({ label: none(d.destination), value: d.total }))
+  const consultationBars = cons.perPeer.map((p) => ({ label: p.peer, value: p.outgoing + p.incoming }))
   const bucketBars = (buckets: typeof ttr.buckets) => buckets.map((b) => ({ label: b.label, value: b.count }))
   const describe = (bars: readonly Bar[]) => bars.length === 0 ? 'none' : bars.map((b) => `${b.label}: ${b.value}`).join(', ')
   const withOutstanding = <R extends { total: number, outstanding: number }>(key: Column<R>): Array<Column<R>> =>
@@ -130,6 +131,19 @@ ${figure('fig-age', 'Outstanding divergences by age', `Outstanding divergences (
   barChart({ id: 'fig-age-chart', title: 'Outstanding divergences by age', description: describe(bucketBars(age.buckets)), bars: bucketBars(age.buckets) }),
   table('Outstanding divergences by age: the numbers', bucketColumns, age.buckets))}
 </div></section>
+<section aria-labelledby="h-consultations"><h2 id="h-consultations">Consultations</h2>
+<dl class="tiles">${tile('open: we asked', cons.open.outgoing)}${tile('overdue: we asked', cons.overdue.outgoing)}${tile('open: asked of us', cons.open.incoming)}${tile('overdue: asked of us', cons.overdue.incoming)}</dl>
+${figure('fig-consultations', 'Open consultations per peer', ofAll(`Consultations awaiting a reply or more information at ${report.generatedAt}, per peer agency; overdue: awaiting the consulted agency's reply after the deadline.`, consultationBars),
+  barChart({ id: 'fig-consultations-chart', title: 'Open consultations per peer', description: describe(consultationBars), bars: topBars(consultationBars) }),
+  table('Open consultations per peer: the numbers', [
+    { head: 'peer', cell: (p) => p.peer }, { head: 'we asked', cell: (p) => p.outgoing, numeric: true }, { head: 'asked of us', cell: (p) => p.incoming, numeric: true }, { head: 'overdue', cell: (p) => p.overdue, numeric: true }
+  ], cons.perPeer))}
+${table<DivergenceReport['consultations']['openList'][number]>(`Open consultations, most overdue first${cons.openList.length === 200 ? ' (the first 200)' : ''}`, [
+  { head: 'consultation', cell: (c) => c.id }, { head: 'direction', cell: (c) => c.direction === 'outgoing' ? 'we asked' : 'asked of us' }, { head: 'peer', cell: (c) => c.peer },
+  { head: 'denial', cell: (c) => `${c.denial.issuer} ${c.denial.reference}` }, { head: 'regime', cell: (c) => c.regime }, { head: 'state', cell: (c) => c.state },
+  { head: 'deadline', cell: (c) => c.deadline }, { head: 'days overdue', cell: (c) => c.daysOverdue, numeric: true }
+], cons.openList)}
+</section>
 </main>
 <footer>Every divergence in this report can be checked offline: GET /v1/divergences/{id} returns both signed records and their issuers' keys.</footer>
 </body>

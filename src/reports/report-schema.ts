@@ -77,7 +77,23 @@ export const DivergenceReport = Type.Object({
   outstandingByAge: Type.Object({
     outstanding: Count,
     buckets: Type.Array(Bucket)
-  }, { ...closed, description: 'outstanding divergences by days since detection, at generatedAt' })
+  }, { ...closed, description: 'outstanding divergences by days since detection, at generatedAt' }),
+  consultations: Type.Object({
+    open: Type.Object({ outgoing: Count, incoming: Count }, { ...closed, description: 'awaiting a reply or more information; outgoing: we asked, incoming: we were asked' }),
+    overdue: Type.Object({ outgoing: Count, incoming: Count }, { ...closed, description: 'awaiting the consulted agency\'s reply after the deadline' }),
+    perPeer: Type.Array(Type.Object({ peer: Type.String(), outgoing: Count, incoming: Count, overdue: Count }, closed), { description: 'open consultations per peer agency, most first' }),
+    openList: Type.Array(Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      direction: Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')]),
+      peer: Type.String(),
+      denial: Type.Object({ issuer: Type.String(), recordId: Type.String(), reference: Type.String() }, closed),
+      regime: Type.String(),
+      state: Type.Union([Type.Literal('requested'), Type.Literal('more-information')]),
+      deadline: IsoDate,
+      daysOverdue: Type.Integer({ minimum: 0 }),
+      requestedAt: Type.String({ format: 'date-time' })
+    }, closed), { maxItems: 200, description: 'the open consultations, most overdue first, then by deadline (at most 200)' })
+  }, { ...closed, description: 'consultations open at generatedAt, whatever the period; with an agency filter, those with that agency' })
 }, { ...closed, description: 'Where allies treat the same item or end user differently, summed up for auditors' })
 export type DivergenceReport = Static<typeof DivergenceReport>
 

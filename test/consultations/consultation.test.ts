@@ -3,6 +3,7 @@ import { citeConsultation, deliverDue, consultationDeps, listConsultations } fro
 import { signMessage, type MessagePayload } from '../../src/consultations/messages.js'
 import { deadlineFrom, parseDeadlines, periodFor } from '../../src/consultations/deadlines.js'
 import { fixedClock, systemClock } from '../../src/lib/clock.js'
+import { buildDivergenceReport } from '../../src/reports/divergence-report.js'
 import { createLogger } from '../../src/lib/logger.js'
 import { CONSULTATION_TYP, signPartnerToken, verifyCompact, type Jwks } from '../../src/signing/index.js'
 import type { TestAgency } from '../helpers/agency.js'
@@ -171,6 +172,10 @@ t.test('messages a peer cannot take are retried; unanswered past the deadline th
     t.equal((await listConsultations({ db: agency.db, clock: after }, { overdue: false, limit: 10 })).consultations.length, 0)
   }
   t.equal((await call(lima, 'GET', '/v1/consultations?overdue=true')).body.consultations.length, 0, 'not overdue today')
+  const report = (await lima.app.inject({ url: '/v1/reports/divergences', headers: { authorization: await lima.auth('auditor') } })).json()
+  t.match(report.consultations, { open: { outgoing: 1, incoming: 0 }, overdue: { outgoing: 0, incoming: 0 }, perPeer: [{ peer: 'kilo', outgoing: 1, overdue: 0 }], openList: [{ id: asked.body.id, direction: 'outgoing', daysOverdue: 0 }] }, 'the auditors\' report: open, not overdue')
+  const later = await buildDivergenceReport(kilo.db, {}, { agency: 'kilo', now: after.now() })
+  t.match(later.consultations, { open: { incoming: 1 }, overdue: { incoming: 1 }, perPeer: [{ peer: 'lima', incoming: 1, overdue: 1 }], openList: [{ direction: 'incoming', peer: 'lima', daysOverdue: 3, denial: { issuer: 'kilo' } }] }, 'and overdue after the deadline')
   await t.rejects(citeConsultation(lima.db, systemClock.now().toISOString().slice(0, 10), { id: asked.body.id, justification: 'x' }), { code: 'CONSULTATION_NOT_CITABLE', message: /kilo has until/ }, 'before the deadline, the reply is awaited')
   t.match(await citeConsultation(lima.db, after.now().toISOString().slice(0, 10), { id: asked.body.id, justification: 'No reply within the period' }), { agency: 'kilo', answer: 'none' }, 'after it, citable as unanswered')
   await t.rejects(citeConsultation(kilo.db, after.now().toISOString().slice(0, 10), { id: asked.body.id, justification: 'x' }), { code: 'CONSULTATION_NOT_CITABLE', message: /asked of us/ }, 'the consulted agency cannot cite it')

@@ -86,7 +86,8 @@ function held (id: string, undercuts: number): AgencyDivergences {
     byControlCategory: [],
     byDestination: [],
     timeToResolution: { resolved: 0, medianDays: null, p90Days: null, buckets: [] },
-    outstandingByAge: { outstanding: totals.outstanding, buckets: [] }
+    outstandingByAge: { outstanding: totals.outstanding, buckets: [] },
+    consultations: { open: { outgoing: 0, incoming: 0 }, overdue: { outgoing: 0, incoming: 0 }, perPeer: [], openList: [] }
   }
   return { id, report, divergences: [] }
 }

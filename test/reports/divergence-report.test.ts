@@ -114,7 +114,8 @@ t.test('the divergence report, from divergences found by real agencies and moved
       // o1 resolved in 3 days, u1 in 12: median 7.5, p90 3 + 0.9 × (12 − 3)
       timeToResolution: { resolved: 2, medianDays: 7.5, p90Days: 11.1, buckets: buckets([0, 1, 1, 0, 0, 0]) },
       // u2, acknowledged: detected 2026-04-12T10:00, 79 days before the report
-      outstandingByAge: { outstanding: 1, buckets: buckets([0, 0, 0, 1, 0, 0]) }
+      outstandingByAge: { outstanding: 1, buckets: buckets([0, 0, 0, 1, 0, 0]) },
+      consultations: { open: { outgoing: 0, incoming: 0 }, overdue: { outgoing: 0, incoming: 0 }, perPeer: [], openList: [] }
     })
   })
 
@@ -189,12 +190,12 @@ t.test('the divergence report, from divergences found by real agencies and moved
     t.match(res.headers['content-security-policy'], /default-src 'none'/)
     const html = res.body
     t.notMatch(html, /<script|<link|src=|href=/i, 'no script, no external resource')
-    t.equal(html.match(/<figure /g)?.length, 9, 'nine figures')
-    t.equal(html.match(/<figure [^>]*>(?:(?!<\/figure>).)*<svg [^>]*role="img"(?:(?!<\/figure>).)*<table>/gs)?.length, 9, 'each with an SVG chart and a table')
+    t.equal(html.match(/<figure /g)?.length, 10, 'ten figures')
+    t.equal(html.match(/<figure [^>]*>(?:(?!<\/figure>).)*<svg [^>]*role="img"(?:(?!<\/figure>).)*<table>/gs)?.length, 10, 'each with an SVG chart and a table')
     const titles = [...html.matchAll(/<svg [^>]*><title id="[^"]+">([^<]+)<\/title>/g)].map((m) => m[1])
     t.same(titles, [
       'Divergences by kind', 'Divergences by severity', 'Divergences by state', 'Divergences per agency', 'Divergences detected and resolved per month',
-      'Divergences by control category', 'Divergences by destination', 'Time to resolution', 'Outstanding divergences by age'
+      'Divergences by control category', 'Divergences by destination', 'Time to resolution', 'Outstanding divergences by age', 'Open consultations per peer'
     ])
     t.match(html, /@media print/)
     t.match(html, /<th scope="row">2026-04<\/th><td class="n">2<\/td><td class="n">1<\/td>/, 'the month table')
@@ -286,10 +287,26 @@ t.test('HTML escapes every text that comes from peers', async (t) => {
     byControlCategory: [{ controlCategory: `"><img src=x onerror=alert(1)>${evil}`, total: 1, outstanding: 1 }],
     byDestination: [{ destination: evil, total: 1, outstanding: 1 }],
     timeToResolution: { resolved: 0, medianDays: null, p90Days: null, buckets: zero },
-    outstandingByAge: { outstanding: 1, buckets: zero }
+    outstandingByAge: { outstanding: 1, buckets: zero },
+    consultations: {
+      open: { outgoing: 1, incoming: 0 },
+      overdue: { outgoing: 1, incoming: 0 },
+      perPeer: [{ peer: evil, outgoing: 1, incoming: 0, overdue: 1 }],
+      openList: [{
+        id: '6f1c2f8e-2c39-4a5e-9a44-0c0fd1c1a001',
+        direction: 'outgoing',
+        peer: evil,
+        denial: { issuer: evil, recordId: 'r', reference: `<b>${evil}` },
+        regime: evil,
+        state: 'requested',
+        deadline: '2026-05-01',
+        daysOverdue: 60,
+        requestedAt: '2026-04-01T00:00:00.000Z'
+      }]
+    }
   }
   const html = renderDivergenceReportHtml(report)
   t.notMatch(html, /<script|<img|onerror=alert\(1\)>/i, 'no markup from the data')
   t.match(html, /&#60;script&#62;alert\(1\)&#60;\/script&#62;&#34;&#39;&#38;/, 'shown as text')
-  t.equal(html.match(/<svg /g)?.length, 9)
+  t.equal(html.match(/<svg /g)?.length, 10)
 })

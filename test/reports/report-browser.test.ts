@@ -20,10 +20,21 @@ t.test('the HTML report renders in headless Chromium: every chart, no console er
   const agencies = await startFederation(t, ['alpha', 'bravo'])
   const [alpha, bravo] = agencies as [TestAgency, TestAgency]
   const huawei = [{ role: 'consignee', name: 'Huawei Technologies Co., Ltd.', aliases: [], country: 'CN', identifiers: [] }]
-  await publishDecision(alpha, decision({ outcome: 'denied', decisionDate: '2026-01-15', destination: 'RU', parties: [{ role: 'end_user', name: 'GAZPROMBANK OAO', aliases: [], country: 'RU', identifiers: [] }], items: [{ codes: [{ regime: 'uk', code: '3A001.a.1' }], description: 'Radiation hardened integrated circuits' }] }))
+  const gazprombank = await publishDecision(alpha, decision({ outcome: 'denied', decisionDate: '2026-01-15', destination: 'RU', parties: [{ role: 'end_user', name: 'GAZPROMBANK OAO', aliases: [], country: 'RU', identifiers: [] }], items: [{ codes: [{ regime: 'uk', code: '3A001.a.1' }], description: 'Radiation hardened integrated circuits' }] }))
   await publishDecision(alpha, decision({ outcome: 'denied', decisionDate: '2026-03-02' }))
   await publishDecision(alpha, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2025-05-01', destination: 'CN', validUntil: '2027-05-01', parties: huawei, items: [{ codes: [{ regime: 'eu', code: '5A002.a' }], description: 'Encryption' }] }))
   await syncAll(agencies)
+  const asked = await bravo.app.inject({
+    method: 'POST',
+    url: '/v1/consultations',
+    headers: { authorization: await bravo.auth('officer') },
+    payload: {
+      denial: { issuer: 'alpha', recordId: gazprombank.record.id },
+      proposed: { destination: 'RU', parties: [{ role: 'end_user', name: 'Gazprom Bank', aliases: [], country: 'RU', identifiers: [] }], items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }] },
+      question: 'Do you object?'
+    }
+  })
+  t.equal(asked.statusCode, 201, 'an open consultation for the report\'s consultations section')
   await publishDecision(bravo, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-03-01', destination: 'RU', validUntil: '2028-03-01', parties: [{ role: 'end_user', name: 'Gazprom Bank', aliases: [], country: 'RU', identifiers: [] }], items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }] }))
   await publishDecision(bravo, decision({ outcome: 'granted', undercutOverride: { reason: 'recorded over the warning, for the auditors' }, decisionDate: '2026-04-11', validUntil: '2027-04-11' }))
   await publishDecision(bravo, decision({ outcome: 'denied', decisionDate: '2026-02-01', destination: 'CN', parties: [{ ...huawei[0], name: 'HUAWEI TECHNOLOGIES CO LTD' }], items: [{ codes: [{ regime: 'uk', code: '5A002a' }], description: 'Encryption items' }] }))
@@ -64,7 +75,7 @@ t.test('the HTML report renders in headless Chromium: every chart, no console er
       tableRows: figure.querySelectorAll('table tbody tr').length
     }
   }))
-  t.same(figures.map((f) => f.id), ['fig-kind', 'fig-severity', 'fig-state', 'fig-allies', 'fig-months', 'fig-categories', 'fig-destinations', 'fig-resolution', 'fig-age'], 'nine figures')
+  t.same(figures.map((f) => f.id), ['fig-kind', 'fig-severity', 'fig-state', 'fig-allies', 'fig-months', 'fig-categories', 'fig-destinations', 'fig-resolution', 'fig-age', 'fig-consultations'], 'ten figures')
   for (const f of figures) {
     t.ok(f.drawn, `${f.id}: the chart is drawn at a readable size`)
     t.ok(f.title.length > 0 && f.caption.startsWith(f.title), `${f.id}: the chart's title matches its caption`)
@@ -72,7 +83,8 @@ t.test('the HTML report renders in headless Chromium: every chart, no console er
     t.ok(f.marks > 0, `${f.id}: bars or a line`)
     t.ok(f.tableRows > 0, `${f.id}: a table with the numbers`)
   }
-  t.equal(await page.locator('figure svg[role="img"]').count(), 9, 'each chart is an image to assistive technology')
+  t.equal(await page.locator('figure svg[role="img"]').count(), 10, 'each chart is an image to assistive technology')
+  t.match(await page.locator('#h-consultations').locator('xpath=..').innerText(), /open: we asked\s+1[\s\S]*alpha[\s\S]*requested/, 'the open consultation, with its peer and state')
 
   await mkdir(fileURLToPath(new URL('.', `file://${SCREENSHOT}`)), { recursive: true })
   await page.screenshot({ path: SCREENSHOT, fullPage: true })
