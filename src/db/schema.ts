@@ -151,6 +151,8 @@ export interface RecordPartyTable {
   identifier_keys: ColumnType<string[], string[] | undefined, string[]>
   exact_keys: ColumnType<string[], string[] | undefined, string[]>
   keys_version: ColumnType<number, number | undefined, number>
+  /** The decision's outcome, for detection's probes (a partial index holds the denials' keys). */
+  outcome: 'granted' | 'denied' | null
 }
 
 export interface RecordItemTable {

@@ -4,9 +4,9 @@ import { appendAuditEvents, type AuditEventDraft } from '../audit/append-events.
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import type { ClassificationContent, DecisionContent } from '../records/schemas.js'
-import { findCrosswalks } from '../screening/find-candidates.js'
+import { codeProbes, crosswalkTargets, findCrosswalks } from '../screening/find-candidates.js'
 import { exactKeyProbes, unqualified } from '../screening/match-keys.js'
-import { evaluateClassificationPair, evaluateDecisionPair } from './rules.js'
+import { evaluateClassificationPair, evaluateDecisionPair, kindByTiming, type DecisionTiming } from './rules.js'
 import type { ClassificationFacts, DecisionFacts, DivergenceConfig, Finding } from './types.js'
 
 export interface DetectionContext {
@@ -16,12 +16,15 @@ export interface DetectionContext {
 }
 
 export interface DetectionOutcome {
+  /** Pairs the rules evaluated: candidates from the indexes and divergences already naming a changed record. */
+  examined: number
   opened: number
   updated: number
   resolved: number
 }
 
 interface RecordKey { issuer: string, recordId: string }
+type ControlCode = { regime: string, code: string }
 type Facts = ({ kind: 'decision' } & DecisionFacts) | ({ kind: 'classification' } & ClassificationFacts)
 
 const SYSTEM = 'system'
@@ -29,27 +32,29 @@ const SYSTEM = 'system'
 /**
  * Checks the records just written (`changed`: new, amended, revoked or renewed; own or allied)
  * against the records we hold, in the caller's transaction — the one that stores the change.
- * Candidates come from the indexes only: decisions with an end user or consignee sharing an
- * exact name key or an identifier (`record_parties`), classifications of the same part number
- * (`record_items`); plus every divergence already naming a changed record, re-evaluated. New
- * findings open a divergence; findings that no longer hold resolve theirs; both are recorded in
- * the divergence's history and the audit trail.
+ * Candidates come from the indexes only: decisions of the opposite outcome with an end user or
+ * consignee sharing an exact name key or an identifier (`record_parties`), classifications of
+ * the same part number (`record_items`); plus every divergence already naming a changed record,
+ * re-evaluated. New findings open a divergence; findings that no longer hold resolve theirs;
+ * both are recorded in the divergence's history and the audit trail.
  */
 export async function detectDivergences (ctx: DetectionContext, changed: readonly RecordKey[]): Promise<DetectionOutcome> {
-  const outcome: DetectionOutcome = { opened: 0, updated: 0, resolved: 0 }
+  const outcome: DetectionOutcome = { examined: 0, opened: 0, updated: 0, resolved: 0 }
   if (changed.length === 0) return outcome
   const changedKeys = unique(changed)
-  const pairs = await candidatePairs(ctx.trx, changedKeys)
+  const today = ctx.clock.now().toISOString().slice(0, 10)
+  const pairs = await candidatePairs(ctx.trx, changedKeys, today)
   const existing = await divergencesNaming(ctx.trx, changedKeys)
   for (const d of existing) pairs.set(pairKey(d.first, d.second), [d.first, d.second])
+  outcome.examined = pairs.size
   if (pairs.size === 0) return outcome
 
   const facts = await loadFacts(ctx.trx, unique([...pairs.values()].flat()))
   const codes = [...facts.values()].flatMap((f) => f.kind === 'decision' ? f.content.items.flatMap((i) => i.codes) : f.content.codes)
   const crosswalks = await findCrosswalks(ctx.trx, codes)
-  const today = ctx.clock.now().toISOString().slice(0, 10)
   const byKey = new Map(existing.map((d) => [pairKey(d.first, d.second), d]))
   const audit: AuditEventDraft[] = []
+  const opening: Array<{ id: string, key: string, finding: Finding }> = []
   const now = ctx.clock.now()
 
   for (const [key, [x, y]] of pairs) {
@@ -60,7 +65,8 @@ export async function detectDivergences (ctx: DetectionContext, changed: readonl
       : a.kind === 'decision' ? evaluateDecisionPair(a, b as DecisionFacts, crosswalks, ctx.config, today) : evaluateClassificationPair(a, b as ClassificationFacts, crosswalks, ctx.config)
     const held = byKey.get(key)
     if (finding !== null && held === undefined) {
-      const id = await openDivergence(ctx.trx, key, finding, now)
+      const id = randomUUID()
+      opening.push({ id, key, finding })
       audit.push(event(id, 'divergence-detected', { kind: finding.kind, severity: finding.severity, first: finding.first, second: finding.second, explanation: finding.explanation }))
       outcome.opened += 1
     } else if (finding !== null && held !== undefined) {
@@ -75,6 +81,7 @@ export async function detectDivergences (ctx: DetectionContext, changed: readonl
       outcome.resolved += 1
     }
   }
+  await openDivergences(ctx.trx, opening, now)
   await appendAuditEvents(ctx.trx, audit, ctx.clock)
   return outcome
 }
@@ -85,39 +92,46 @@ function event (id: string, action: string, detail: Record<string, unknown>): Au
 
 /**
  * Pairs (changed record, candidate) found through the indexes, keyed by their pair key:
- * decisions of other agencies with an end user or consignee sharing an exact key (one GIN
- * probe with the changed parties' keys qualified by every other issuer), and classifications
- * of other agencies with the same part number.
+ * decisions of other agencies with the opposite outcome, an end user or consignee sharing an
+ * exact key (one GIN probe per outcome, the changed parties' keys qualified by every other
+ * issuer; a new grant's probe reads the denials' index alone) and an item under a related
+ * code, kept when their dates and destinations allow a divergence (`kindByTiming`); and
+ * classifications of other agencies with the same part number. Revoked decisions diverge
+ * from nothing: none is a candidate, and a revoked changed record looks for none (the
+ * divergences naming it are re-evaluated all the same).
  */
-async function candidatePairs (trx: Transaction<Database>, changed: readonly RecordKey[]): Promise<Map<string, [RecordKey, RecordKey]>> {
+async function candidatePairs (trx: Transaction<Database>, changed: readonly RecordKey[], today: string): Promise<Map<string, [RecordKey, RecordKey]>> {
   const pairs = new Map<string, [RecordKey, RecordKey]>()
   const add = (x: RecordKey, y: RecordKey) => { pairs.set(pairKey(x, y), [x, y]) }
   const keys = JSON.stringify(changed)
-  const parties = await sql<{ issuer: string, record_id: string, exact_keys: string[] }>`
-    select c.issuer, c.record_id, c.exact_keys
+  const { rows: parties } = await sql<PartyOfDecision & { codes: ControlCode[] }>`
+    select c.issuer, c.record_id, c.exact_keys, r.outcome, r.decision_date, r.destination, r.valid_until,
+      (select coalesce(jsonb_agg(jsonb_build_object('regime', x.regime, 'code', x.code)), '[]') from record_codes x
+       where x.issuer = c.issuer and x.record_id = c.record_id) as codes
     from jsonb_to_recordset(${keys}::jsonb) as k("issuer" text, "recordId" uuid)
-    join record_parties c on c.issuer = k.issuer and c.record_id = k."recordId" and c.role in ('end_user', 'consignee')`.execute(trx)
-  if (parties.rows.length > 0) {
-    const issuers = await knownIssuers(trx)
-    const owners = new Map<string, RecordKey[]>() // bare key → changed records holding it
+    join record_parties c on c.issuer = k.issuer and c.record_id = k."recordId" and c.role in ('end_user', 'consignee')
+    join records r on r.issuer = c.issuer and r.record_id = c.record_id and r.kind = 'decision' and r.revoked_from is null`.execute(trx)
+  const issuers = parties.length > 0 ? await knownIssuers(trx) : []
+  for (const outcome of ['granted', 'denied'] as const) {
+    const owners = new Map<string, PartyOfDecision[]>() // bare key → changed parties holding it
     const probes = new Set<string>()
-    for (const party of parties.rows) {
-      const others = issuers.filter((i) => i !== party.issuer)
-      for (const probe of exactKeyProbes(party.exact_keys, others)) probes.add(probe)
-      for (const key of party.exact_keys) {
-        const bare = unqualified(key)
-        owners.set(bare, [...(owners.get(bare) ?? []), { issuer: party.issuer, recordId: party.record_id }])
-      }
+    const ownCodes: ControlCode[] = []
+    for (const party of parties) {
+      if (party.outcome !== outcome) continue
+      for (const probe of exactKeyProbes(party.exact_keys, issuers.filter((i) => i !== party.issuer))) probes.add(probe)
+      for (const key of party.exact_keys) owners.set(unqualified(key), [...(owners.get(unqualified(key)) ?? []), party])
+      ownCodes.push(...party.codes)
     }
-    if (probes.size > 0) {
-      const { rows } = await sql<{ issuer: string, record_id: string, exact_keys: string[] }>`
-        select p.issuer, p.record_id, p.exact_keys from record_parties p
-        join records r on r.issuer = p.issuer and r.record_id = p.record_id and r.kind = 'decision'
-        where p.exact_keys && ${[...probes]}::text[] and p.role in ('end_user', 'consignee')`.execute(trx)
-      for (const row of rows) {
-        const candidate = { issuer: row.issuer, recordId: row.record_id }
-        for (const key of row.exact_keys) {
-          for (const owner of owners.get(unqualified(key)) ?? []) if (owner.issuer !== candidate.issuer) add(owner, candidate)
+    if (probes.size === 0) continue
+    // the codes their items can be related to: their own, and the far ends of the crosswalks touching them
+    const codes = codeProbes([...ownCodes, ...crosswalkTargets(await findCrosswalks(trx, ownCodes))])
+    if (codes.length === 0) continue
+    for (const row of await decisionsNaming(trx, [...probes], outcome === 'granted' ? 'denied' : 'granted', codes)) {
+      for (const key of row.exact_keys) {
+        for (const owner of owners.get(unqualified(key)) ?? []) {
+          if (owner.issuer === row.issuer) continue
+          const [denial, grant] = outcome === 'denied' ? [owner, row] : [row, owner]
+          if (kindByTiming(timingOf(denial), timingOf(grant), today) !== null) add(keyOf(owner), keyOf(row))
         }
       }
     }
@@ -131,6 +145,45 @@ async function candidatePairs (trx: Transaction<Database>, changed: readonly Rec
     join records r on r.issuer = i.issuer and r.record_id = i.record_id and r.kind = 'classification'`.execute(trx)
   for (const r of items) add({ issuer: r.c_issuer, recordId: r.c_record_id }, { issuer: r.issuer, recordId: r.record_id })
   return pairs
+}
+
+/**
+ * The end users and consignees of `outcome` decisions (not revoked) that hold one of `probes`
+ * (qualified exact keys) and have an item under a code of `codes`: the only decisions whose
+ * items the rules can relate (same entry, within, contains, or through a crosswalk). The
+ * outcome is a literal, so that a new grant's probe reads the partial index of the denials'
+ * keys alone.
+ */
+async function decisionsNaming (trx: Transaction<Database>, probes: readonly string[], outcome: 'granted' | 'denied', codes: ReturnType<typeof codeProbes>): Promise<PartyOfDecision[]> {
+  const { rows } = await sql<PartyOfDecision>`
+    select p.issuer, p.record_id, p.exact_keys, r.outcome, r.decision_date, r.destination, r.valid_until from record_parties p
+    join records r on r.issuer = p.issuer and r.record_id = p.record_id and r.kind = 'decision' and r.revoked_from is null
+    where p.exact_keys && ${probes as string[]}::text[] and p.outcome = ${sql.lit(outcome)} and p.role in ('end_user', 'consignee')
+      and exists (
+        select 1 from record_codes c
+        join jsonb_to_recordset(${JSON.stringify(codes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)
+          on c.family = q.family and (c.canonical = q.canonical or c.canonical = any(q.ancestors) or c.canonical like q.pattern)
+        where c.issuer = p.issuer and c.record_id = p.record_id)`.execute(trx)
+  return rows
+}
+
+/** An end user or consignee of a decision in force or lapsed (not revoked), with what the timing rules read of the decision. */
+interface PartyOfDecision {
+  issuer: string
+  record_id: string
+  exact_keys: string[]
+  outcome: 'granted' | 'denied'
+  decision_date: string
+  destination: string
+  valid_until: string | null
+}
+
+function timingOf (p: PartyOfDecision): DecisionTiming {
+  return { decisionDate: p.decision_date, destination: p.destination, validUntil: p.valid_until }
+}
+
+function keyOf (p: PartyOfDecision): RecordKey {
+  return { issuer: p.issuer, recordId: p.record_id }
 }
 
 /** Every agency whose records we may hold: us and our enrolled peers (only their feeds are ingested). */
@@ -196,14 +249,21 @@ function columnsOf (finding: Finding) {
   }
 }
 
-async function openDivergence (trx: Transaction<Database>, key: string, finding: Finding, now: Date): Promise<string> {
-  const id = randomUUID()
-  await trx.insertInto('divergences').values({
-    id, pair_key: key, ...columnsOf(finding), state: 'open', holds: true, detected_at: now, updated_at: now, resolved_at: null
-  }).execute()
-  await trx.insertInto('divergence_transitions').values({ divergence_id: id, seq: 1, from_state: null, to_state: 'open', actor: SYSTEM, reason: finding.explanation, at: now }).execute()
-  return id
+/** Inserts new divergences, each with its first transition, a few statements for all of them (a new denial may open many). */
+async function openDivergences (trx: Transaction<Database>, opening: ReadonlyArray<{ id: string, key: string, finding: Finding }>, now: Date): Promise<void> {
+  for (let i = 0; i < opening.length; i += OPEN_CHUNK) {
+    const chunk = opening.slice(i, i + OPEN_CHUNK)
+    await trx.insertInto('divergences').values(chunk.map(({ id, key, finding }) => ({
+      id, pair_key: key, ...columnsOf(finding), state: 'open' as const, holds: true, detected_at: now, updated_at: now, resolved_at: null
+    }))).execute()
+    await trx.insertInto('divergence_transitions').values(chunk.map(({ id, finding }) => ({
+      divergence_id: id, seq: 1, from_state: null, to_state: 'open', actor: SYSTEM, reason: finding.explanation, at: now
+    }))).execute()
+  }
 }
+
+/** Divergences per insert: ~20 parameters each, far below PostgreSQL's 65,535 per statement. */
+const OPEN_CHUNK = 500
 
 async function updateDivergence (trx: Transaction<Database>, held: HeldDivergence, finding: Finding, now: Date, reopen: boolean): Promise<void> {
   await trx.updateTable('divergences').set({

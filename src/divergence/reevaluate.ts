@@ -13,7 +13,7 @@ const BATCH = 200
  * lapses, so this runs daily (the worker) and on demand (`cli divergences reevaluate`). Each
  * batch is its own transaction; returns what changed.
  */
-export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig, clock: Clock }): Promise<DetectionOutcome & { checked: number }> {
+export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig, clock: Clock }): Promise<Omit<DetectionOutcome, 'examined'> & { checked: number }> {
   const total = { opened: 0, updated: 0, resolved: 0, checked: 0 }
   const today = deps.clock.now().toISOString().slice(0, 10)
   let after = ''

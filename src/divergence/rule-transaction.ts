@@ -51,12 +51,12 @@ export type ItemEvidence = {
 export function matchTransactionParties (grant: readonly Party[], denial: readonly Party[], threshold: number): PartyEvidence | null {
   const denied: Array<{ index: number, party: Party, prepared: PreparedParty }> = []
   for (const [index, party] of denial.entries()) {
-    if (TRANSACTION_ROLES.has(party.role)) denied.push({ index, party, prepared: prepareParty(toPartyInput(party)) })
+    if (TRANSACTION_ROLES.has(party.role)) denied.push({ index, party, prepared: preparedOf(party) })
   }
   let best: PartyEvidence | null = null
   for (const [index, party] of grant.entries()) {
     if (!TRANSACTION_ROLES.has(party.role) || denied.length === 0) continue
-    const prepared = prepareParty(toPartyInput(party))
+    const prepared = preparedOf(party)
     for (const d of denied) {
       const match = scoreParty(prepared, d.prepared, { threshold })
       const sharedIdentifier = match.features.some((f) => f.feature === 'identifier' && f.contribution > 0)
@@ -106,6 +106,22 @@ export function matchTransactionItems (grant: readonly Item[], denial: readonly 
     explanation: best.match.explanation
   }
 }
+
+/**
+ * A party as the matcher reads it, prepared once per party object: detection compares a new
+ * record's parties with every candidate's, and preparing a name (normalised, transliterated,
+ * its keys) costs more than scoring it.
+ */
+function preparedOf (party: Party): PreparedParty {
+  let prepared = preparedParties.get(party)
+  if (prepared === undefined) {
+    prepared = prepareParty(toPartyInput(party))
+    preparedParties.set(party, prepared)
+  }
+  return prepared
+}
+
+const preparedParties = new WeakMap<Party, PreparedParty>()
 
 function partyIn (index: number, party: Party): PartyInDecision {
   return { index, role: party.role, name: party.name, country: party.country }

@@ -38,17 +38,16 @@ export function evaluateDecisionPair (a: DecisionFacts, b: DecisionFacts, crossw
   // a revocation, even one effective later, withdraws the decision: the divergence no longer holds
   if (denial.revokedFrom !== null || grant.revokedFrom !== null) return null
 
-  const grantedFirst = grant.content.decisionDate < denial.content.decisionDate
+  const kind = kindByTiming(timingOf(denial), timingOf(grant), today)
+  if (kind === null) return null
+  const grantedFirst = kind === 'divergent-outcome'
   const sameDestination = grant.content.destination === denial.content.destination
-  if (!grantedFirst) {
-    const withinWindow = denial.validUntil === null || grant.content.decisionDate <= denial.validUntil
-    if (!sameDestination || !withinWindow || !inForce(denial, today) || !inForce(grant, today)) return null
-  }
 
-  const party = matchTransactionParties(grant.content.parties, denial.content.parties, config.partyThreshold)
-  if (party === null) return null
+  // items first: comparing codes costs far less than scoring names, and most pairs fail on it
   const item = matchTransactionItems(grant.content.items, denial.content.items, crosswalks)
   if (item === null) return null
+  const party = matchTransactionParties(grant.content.parties, denial.content.parties, config.partyThreshold)
+  if (party === null) return null
 
   const cited = grant.consultation ?? null
   const consultation = grantedFirst
@@ -77,8 +76,29 @@ export function evaluateDecisionPair (a: DecisionFacts, b: DecisionFacts, crossw
   }
 }
 
-function inForce (decision: DecisionFacts, today: string): boolean {
-  return decision.validUntil === null || decision.validUntil >= today
+/** What the timing rules read of a decision: the columns `records` holds, so detection can apply them before loading any record. */
+export interface DecisionTiming {
+  decisionDate: string
+  destination: string
+  validUntil: string | null
+}
+
+/**
+ * Which divergence a denial and a grant can be by their dates and destinations alone: a
+ * divergent outcome when the grant came first (any destination); an undercut when the grant
+ * was decided within the denial's window (on or after its decision date, up to `validUntil`)
+ * for the same destination, both in force on `today`; otherwise none, whatever their parties
+ * and items. Revocations are the caller's to check.
+ */
+export function kindByTiming (denial: DecisionTiming, grant: DecisionTiming, today: string): 'undercut' | 'divergent-outcome' | null {
+  if (grant.decisionDate < denial.decisionDate) return 'divergent-outcome'
+  const withinWindow = denial.validUntil === null || grant.decisionDate <= denial.validUntil
+  const inForce = (d: DecisionTiming) => d.validUntil === null || d.validUntil >= today
+  return grant.destination === denial.destination && withinWindow && inForce(denial) && inForce(grant) ? 'undercut' : null
+}
+
+function timingOf (decision: DecisionFacts): DecisionTiming {
+  return { decisionDate: decision.content.decisionDate, destination: decision.content.destination, validUntil: decision.validUntil }
 }
 
 function datesOf (decision: DecisionFacts) {

@@ -41,7 +41,7 @@ export async function replaceRecordDetails (trx: Transaction<Database>, records:
     if (kind === 'decision') {
       const decision = content as DecisionContent
       decision.parties.forEach((p, ordinal) => parties.push({
-        ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? []), ...partyKeyColumns(p, issuer)
+        ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? []), ...partyKeyColumns(p, issuer), outcome: decision.outcome
       }))
       decision.items.forEach((item, ordinal) => {
         items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null, ...itemKeyColumns(item) })
@@ -70,7 +70,7 @@ function uniqueCodes (codes: ReadonlyArray<{ regime: string, code: string }>) {
 const COLUMNS: { [T in DetailTable]: Columns<Insertable<Database[T]>> } = {
   record_parties: [
     ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['role', 'text'], ['name', 'text'], ['aliases', 'text[]'], ['country', 'text'],
-    ['address', 'text'], ['identifiers', 'jsonb'], ['name_keys', 'text'], ['identifier_keys', 'text[]'], ['exact_keys', 'text[]'], ['keys_version', 'smallint']
+    ['address', 'text'], ['identifiers', 'jsonb'], ['name_keys', 'text'], ['identifier_keys', 'text[]'], ['exact_keys', 'text[]'], ['keys_version', 'smallint'], ['outcome', 'text']
   ],
   record_items: [
     ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['description', 'text'], ['manufacturer', 'text'], ['part_number', 'text'], ['part_key', 'text'], ['keys_version', 'smallint']

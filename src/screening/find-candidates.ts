@@ -81,7 +81,7 @@ export async function findItemCandidates (
 }
 
 /** Index probes for codes: family, canonical form, ancestors and the pattern of descendants. Codes that cannot be read probe nothing. */
-function codeProbes (codes: ReadonlyArray<{ regime: string, code: string }>) {
+export function codeProbes (codes: ReadonlyArray<{ regime: string, code: string }>) {
   const seen = new Set<string>()
   return codes.flatMap(({ regime, code }) => {
     const keys = codeSearchPrefixes(regime, code)
