@@ -23,8 +23,9 @@ export interface PushOptions {
 }
 
 /**
- * Urgent entries (denials, and the revocations, renewals and amendments that change what is in
- * force) are pushed to peers' inboxes as soon as they are published, so an ally learns of a
+ * Urgent entries (denials, grants recorded over an allied denial — after consultation or
+ * overriding the warning —, and the revocations, renewals and amendments that change what is
+ * in force) are pushed to peers' inboxes as soon as they are published, so an ally learns of a
  * denial before its next pull. Best effort: retried with backoff, then left to the pull, which
  * stays the source of truth (a pushed entry pulled later is a no-op at the peer).
  */
@@ -87,11 +88,16 @@ export function createPusher (deps: { db: Db, agencyId: string, keyRing: KeyRing
   }
 }
 
+interface DecisionFields { outcome?: unknown, consultation?: unknown, undercutOverride?: unknown }
+
+/** A grant recorded over an allied denial (after consultation, or overriding the warning): allies should know at once. */
+const undercuts = (decision: DecisionFields) => decision.outcome === 'granted' && (decision.consultation !== undefined || decision.undercutOverride !== undefined)
+
 function isUrgent (payload: EntryPayload): boolean {
-  const body = payload.body as { outcome?: unknown, content?: { outcome?: unknown } }
+  const body = payload.body as DecisionFields & { content?: DecisionFields }
   switch (payload.kind) {
-    case 'decision': return body.outcome === 'denied'
-    case 'amendment': return body.content?.outcome === 'denied'
+    case 'decision': return body.outcome === 'denied' || undercuts(body)
+    case 'amendment': return body.content?.outcome === 'denied' || undercuts(body.content ?? {})
     case 'revocation':
     case 'renewal': return true
     default: return false

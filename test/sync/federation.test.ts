@@ -162,5 +162,8 @@ t.test('urgent entries are pushed to the peers that may see them as soon as they
   t.equal(revoked.statusCode, 201)
   await alpha.app.pusher?.idle()
   t.match(await peerRecord(charlie, 'alpha', denial.record.id), { status: 'revoked', version: 2 }, 'the revocation was pushed too')
+  const overridden = await publishDecision(alpha, { outcome: 'granted', undercutOverride: { reason: 'Ministerial direction' } })
+  await alpha.app.pusher?.idle()
+  t.match(await peerRecord(charlie, 'alpha', overridden.record.id), { outcome: 'granted' }, 'a grant recorded over the undercut warning is pushed: allies learn of it at once')
   await assertCopiesEqual(t, [alpha, charlie])
 })
