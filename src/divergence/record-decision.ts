@@ -6,9 +6,9 @@ import { canonicalize } from '../lib/canonical-json.js'
 import { errors } from '../lib/errors.js'
 import { todayOf } from '../records/dates.js'
 import { withDefaults } from '../records/lifecycle.js'
-import { DecisionInput, publishDecision, UndercutOverride, type DecisionContent, type RecordsContext } from '../records/index.js'
+import { amendRecord, DecisionInput, publishDecision, UndercutOverride, type DecisionContent, type RecordChange, type RecordsContext } from '../records/index.js'
 import type { DivergenceConfig } from './types.js'
-import { findUndercutConflicts } from './undercut-warning.js'
+import { findUndercutConflicts, type Conflict } from './undercut-warning.js'
 
 /** `POST /v1/decisions`: a decision and, for a grant, the consultation it cites or why it overrides the warning. */
 export const DecisionRecording = Type.Object({
@@ -21,34 +21,64 @@ export const DecisionRecording = Type.Object({
 }, { additionalProperties: false })
 export type DecisionRecording = Static<typeof DecisionRecording>
 
+type Deps = { matching: MatchingConfig, divergence: DivergenceConfig }
+
 /**
  * Records a decision as an officer does: a grant that would undercut an allied denial in force
  * is refused (UNDERCUT_WARNING, listing the denials, nothing stored) unless the consultation it
  * cites covers every such denial or it carries `undercutOverride`; then it is stored (and
  * detection opens its divergences) with an `undercut-recorded` audit event naming the denials.
  */
-export async function recordDecision (ctx: RecordsContext, deps: { matching: MatchingConfig, divergence: DivergenceConfig }, input: DecisionRecording) {
+export async function recordDecision (ctx: RecordsContext, deps: Deps, input: DecisionRecording) {
   const { consultation: citing, undercutOverride, ...decision } = input
   if (decision.outcome !== 'granted' && (citing !== undefined || undercutOverride !== undefined)) {
     const field = citing !== undefined ? 'consultation' : 'undercutOverride'
     throw errors.invalidRequest(`${field} applies to grants only`, [{ pointer: `/body/${field}`, detail: 'not allowed on a denial' }])
   }
-  const today = todayOf(ctx.clock)
-  const consultation = citing === undefined ? undefined : await citeConsultation(ctx.db, today, citing)
+  const consultation = citing === undefined ? undefined : await citeConsultation(ctx.db, todayOf(ctx.clock), citing)
   const content = {
     ...decision,
     ...(consultation === undefined ? {} : { consultation }),
     ...(undercutOverride === undefined ? {} : { undercutOverride })
   }
-  if (content.outcome !== 'granted') return publishDecision(ctx, content)
-
   const { audience: _audience, ...proposed } = content
+  const conflicts = await undercutConflicts(ctx, deps, withDefaults(proposed, ctx.denialReviewYears))
+  return publishDecision(withUndercutEvent(ctx, content, conflicts), content)
+}
+
+/**
+ * Amends one of our decisions as an officer does. The consultation citation cannot change (the
+ * service wrote it), nor an override once given; an override may be added. An amended grant is
+ * checked for undercuts as a new one is (UNDERCUT_WARNING).
+ */
+export async function amendDecision (ctx: RecordsContext, deps: Deps, recordId: string, change: RecordChange & { content: DecisionContent }) {
+  const held = await ctx.db.selectFrom('records').select('body').where('issuer', '=', ctx.issuer).where('record_id', '=', recordId).where('kind', '=', 'decision').executeTakeFirst()
+  const before = held?.body as DecisionContent | undefined
+  const amended = change.content
+  if (before !== undefined) {
+    const same = (field: 'consultation' | 'undercutOverride') => canonicalize(before[field] ?? null) === canonicalize(amended[field] ?? null)
+    if (!same('consultation')) throw errors.recordNotAmendable(recordId, 'consultation is written with the grant and cannot be changed by an amendment; send it unchanged (or omit it when the grant has none)')
+    if (before.undercutOverride !== undefined && !same('undercutOverride')) throw errors.recordNotAmendable(recordId, 'undercutOverride, once given, cannot be changed or removed by an amendment; send it unchanged')
+  }
+  const conflicts = await undercutConflicts(ctx, deps, withDefaults(amended, ctx.denialReviewYears))
+  return amendRecord(withUndercutEvent(ctx, amended, conflicts), 'decision', recordId, change)
+}
+
+/** The allied denials a grant would undercut; UNDERCUT_WARNING when some are neither covered by its consultation nor overridden. */
+async function undercutConflicts (ctx: RecordsContext, deps: Deps, decision: DecisionContent): Promise<Conflict[]> {
+  if (decision.outcome !== 'granted') return []
   const conflicts = await ctx.db.transaction().execute((trx) =>
-    findUndercutConflicts(trx, { self: ctx.issuer, matching: deps.matching, divergence: deps.divergence, today }, withDefaults(proposed, ctx.denialReviewYears)))
+    findUndercutConflicts(trx, { self: ctx.issuer, matching: deps.matching, divergence: deps.divergence, today: todayOf(ctx.clock) }, decision))
   const uncovered = conflicts.filter((c) => !c.covered)
-  if (uncovered.length > 0 && undercutOverride === undefined) throw errors.undercutWarning(uncovered.map(({ covered: _covered, ...c }) => c))
-  if (conflicts.length === 0) return publishDecision(ctx, content)
-  return publishDecision({
+  if (uncovered.length > 0 && decision.undercutOverride === undefined) throw errors.undercutWarning(uncovered.map(({ covered: _covered, ...c }) => c))
+  return conflicts
+}
+
+/** `ctx` whose stored records also get an `undercut-recorded` audit event when the grant undercuts `conflicts`. */
+function withUndercutEvent (ctx: RecordsContext, decision: DecisionContent, conflicts: readonly Conflict[]): RecordsContext {
+  if (conflicts.length === 0) return ctx
+  const { consultation, undercutOverride } = decision
+  return {
     ...ctx,
     onStored: async (trx, records) => {
       await ctx.onStored?.(trx, records)
@@ -57,27 +87,12 @@ export async function recordDecision (ctx: RecordsContext, deps: { matching: Mat
         action: 'undercut-recorded',
         subject: { type: 'record', id: record.recordId },
         detail: {
-          reference: content.reference,
+          reference: decision.reference,
           denials: conflicts.map((c) => ({ issuer: c.issuer, recordId: c.recordId, reference: c.reference, coveredByConsultation: c.covered })),
           ...(consultation === undefined ? {} : { consultation: consultation.id, answer: consultation.answer }),
           ...(undercutOverride === undefined ? {} : { override: undercutOverride.reason })
         }
       })), ctx.clock)
-    }
-  }, content)
-}
-
-/**
- * An amendment keeps the grant's consultation citation and undercut override as recorded: they
- * are written by the service when the grant is recorded, never edited (CONFLICT otherwise).
- */
-export async function checkAmendedCitation (ctx: Pick<RecordsContext, 'db' | 'issuer'>, recordId: string, amended: DecisionContent): Promise<void> {
-  const held = await ctx.db.selectFrom('records').select('body').where('issuer', '=', ctx.issuer).where('record_id', '=', recordId).where('kind', '=', 'decision').executeTakeFirst()
-  if (held === undefined) return
-  const before = held.body as DecisionContent
-  for (const field of ['consultation', 'undercutOverride'] as const) {
-    if (canonicalize(before[field] ?? null) !== canonicalize(amended[field] ?? null)) {
-      throw errors.recordNotAmendable(recordId, `${field} is written with the grant and cannot be changed by an amendment; send it unchanged (or omit it when the grant has none)`)
     }
   }
 }

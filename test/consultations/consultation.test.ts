@@ -222,3 +222,24 @@ t.test('the inbox refuses messages that are not from the caller, not to us, badl
   t.equal((await mike.db.selectFrom('consultations').select('id').execute()).length, 1, 'only the good request is held')
   t.equal((await mike.db.selectFrom('consultation_messages').select('id').execute()).length, 1)
 })
+
+t.test('an amendment that makes a grant undercut is warned as a new grant is; an override may be added, not removed', async (t) => {
+  const agencies = await startFederation(t, ['papa', 'quebec'])
+  const [papa, quebec] = agencies as [TestAgency, TestAgency]
+  await denyGazprombank(papa)
+  await syncAll(agencies)
+  const grant = await publishDecision(quebec, decision({ outcome: 'granted', decisionDate: '2026-03-01', validUntil: '2028-03-01', ...PROPOSED, parties: [{ role: 'end_user', name: 'Rosneft Trading', aliases: [], country: 'RU', identifiers: [] }] }))
+  const amend = async (content: Record<string, unknown>, version: number) => quebec.app.inject({
+    method: 'POST', url: `/v1/decisions/${grant.record.id}/amendments`, headers: { authorization: await quebec.auth('officer') }, payload: { version, reason: 'end user corrected', decision: content }
+  })
+  const current = (await call(quebec, 'GET', `/v1/decisions/${grant.record.id}`)).body.record.decision
+  const renamed = { ...current, parties: PROPOSED.parties }
+  t.match((await amend(renamed, 1)).json(), { code: 'UNDERCUT_WARNING', conflicts: [{ issuer: 'papa' }] }, 'the amended end user is papa\'s denied one')
+  const overridden = await amend({ ...renamed, undercutOverride: { reason: 'Licence transferred by court order' } }, 1)
+  t.equal(overridden.statusCode, 201, overridden.body)
+  t.match((await amend(renamed, 2)).json(), { code: 'RECORD_NOT_AMENDABLE', detail: /undercutOverride, once given, cannot be changed or removed/ })
+  const trail = (await auditActions(quebec)).filter((e) => e.action === 'undercut-recorded')
+  t.match(trail, [{ subject: { id: grant.record.id }, detail: { override: 'Licence transferred by court order', denials: [{ issuer: 'papa' }] } }], 'the amendment over the warning is in the audit trail')
+  const res = await quebec.app.inject({ method: 'GET', url: '/v1/divergences', headers: { authorization: await quebec.auth('auditor') } })
+  t.match(res.json().divergences, [{ kind: 'undercut', severity: 'high', second: { issuer: 'quebec', recordId: grant.record.id }, explanation: /recorded over the undercut warning: "Licence transferred by court order"/ }], 'and the auditors have the divergence')
+})

@@ -1,7 +1,5 @@
-import { checkAmendedCitation, DecisionRecording, recordDecision } from '../../divergence/record-decision.js'
-import {
-  amendRecord, getRecord, renewDecision, revokeRecord
-} from '../../records/index.js'
+import { amendDecision, DecisionRecording, recordDecision } from '../../divergence/record-decision.js'
+import { getRecord, renewDecision, revokeRecord } from '../../records/index.js'
 import { searchDecisions } from '../../records/search-decisions.js'
 import type { App } from '../types.js'
 import { problemResponse, problems, UndercutWarningProblem } from '../schemas/common.js'
@@ -36,14 +34,14 @@ export async function decisionWriteRoutes (app: App) {
     schema: {
       tags,
       summary: 'Publish a corrected version of a decision',
+      description: 'An amended grant that would undercut an allied denial in force is refused with 409 UNDERCUT_WARNING, as a new one is, unless its consultation covers the denials or it gives undercutOverride (which may be added, not changed or removed); the consultation citation cannot change.',
       params: RecordParams,
       body: DecisionAmendment,
-      response: { 201: DecisionPublished, ...problems(400, 404, 409) }
+      response: { 201: DecisionPublished, ...problems(400, 404), 409: problemResponse(UndercutWarningProblem) }
     }
   }, async (request, reply) => {
     const { version, reason, decision } = request.body
-    await checkAmendedCitation({ db: app.db, issuer: app.config.agency.id }, request.params.id, decision)
-    const published = await amendRecord(recordsContext(app, request), 'decision', request.params.id, { version, reason, content: decision })
+    const published = await amendDecision(recordsContext(app, request), { matching: app.config.matching, divergence: app.config.divergence }, request.params.id, { version, reason, content: decision })
     request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision amended')
     return reply.code(201).send(publishedView(decisionView, published))
   })
