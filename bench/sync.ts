@@ -13,6 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
@@ -25,6 +26,7 @@ import { createLogger } from '../src/lib/logger.js'
 import { enrolPeer } from '../src/peers/index.js'
 import { appendNewRecords, type NewRecord } from '../src/records/index.js'
 import { wireServices } from '../src/wiring.js'
+import { cpuOfPids } from './lib/proc-cpu.js'
 import { sampleDecisions } from './lib/sample-decisions.js'
 
 const { values: args } = parseArgs({ options: { small: { type: 'string', default: '10000' }, large: { type: 'string', default: '100000' } } })
@@ -84,6 +86,20 @@ async function publish (deps: Awaited<ReturnType<typeof wireServices>>, issuer: 
   if (batch.length > 0) await flush()
 }
 
+interface ChildResult { entries: number, seconds: number, maxRssMb: number, cpu: { main: number, otherThreads: number, backends: number } }
+type SyncResult = ChildResult & { cpu: ChildResult['cpu'] & { source: number, sourceBackends: number }, machineBusy: number }
+
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat; zeros elsewhere. */
+function machineTicks (): { busy: number, total: number } {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] as string).trim().split(/\s+/).slice(1).map(Number)
+    const total = fields.reduce((a, b) => a + b, 0)
+    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total }
+  } catch {
+    return { busy: 0, total: 0 }
+  }
+}
+
 /** Prepares a fresh syncing agency enrolled at the source, then syncs in a child process. */
 async function syncFresh (source: { config: Config, deps: Awaited<ReturnType<typeof wireServices>>, url: string }, id: string) {
   const { config, env } = await agencyConfig(id)
@@ -91,8 +107,20 @@ async function syncFresh (source: { config: Config, deps: Awaited<ReturnType<typ
   await enrolPeer(deps.db, { agencyId: source.config.agency.id, name: 'source', country: 'GB', baseUrl: source.url, jwks: await source.deps.keyRing.jwks() }, systemClock)
   await enrolPeer(source.deps.db, { agencyId: id, name: id, country: 'FR', baseUrl: 'http://127.0.0.1:9', jwks: await deps.keyRing.jwks() }, systemClock)
   await deps.db.destroy()
+  const sourceBackends = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(source.deps.db)).rows.map((r) => r.pid)
+  const pids = await sourceBackends()
+  const before = { source: process.cpuUsage(), backends: new Map(pids.map((pid) => [pid, cpuOfPids([pid])])), machine: machineTicks() }
   const { stdout } = await run(process.execPath, [...(process.env.BENCH_CPU_PROF !== undefined ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', new URL('./lib/sync-child.ts', import.meta.url).pathname, source.config.agency.id], { env: { ...process.env, ...env }, maxBuffer: 1 << 20 })
-  return JSON.parse(stdout.trim().split('\n').at(-1) as string) as { entries: number, seconds: number, maxRssMb: number }
+  const machine = machineTicks()
+  const sourceCpu = process.cpuUsage(before.source)
+  // a backend opened during the sync counts from its start (one that closed meanwhile is lost)
+  const backendsCpu = (await sourceBackends()).reduce((sum, pid) => sum + cpuOfPids([pid]) - (before.backends.get(pid) ?? 0), 0)
+  const child = JSON.parse(stdout.trim().split('\n').at(-1) as string) as ChildResult
+  return {
+    ...child,
+    cpu: { ...child.cpu, source: (sourceCpu.user + sourceCpu.system) / 1e6, sourceBackends: backendsCpu },
+    machineBusy: machine.total === before.machine.total ? 0 : (machine.busy - before.machine.busy) / (machine.total - before.machine.total)
+  } satisfies SyncResult
 }
 
 try {
@@ -126,6 +154,20 @@ try {
     [`peak RSS of the syncing process, ${LARGE} entries (MiB)`, large.maxRssMb.toFixed(0), (large.maxRssMb / small.maxRssMb).toFixed(2) + '× the small run']
   ]
   for (const [name, value, ratio] of rows) process.stdout.write(`${name.padEnd(56)} ${value.padStart(9)}  ${ratio}\n`)
+  // where the CPU went, per 1,000 entries: the 2 cores are shared by all of it
+  const perThousand = (r: SyncResult, seconds: number) => (seconds * 1000 / r.entries).toFixed(3)
+  process.stdout.write(`\nCPU seconds per 1,000 entries (the raw verify of 1,000 costs ${(2000 / verifyRate).toFixed(3)} s on the same cores)\n`)
+  const parts: Array<[string, (r: SyncResult) => number]> = [
+    ['syncing process, main thread', (r) => r.cpu.main],
+    ['syncing process, other threads (verify pool, GC)', (r) => r.cpu.otherThreads],
+    ['syncing agency\'s PostgreSQL backends', (r) => r.cpu.backends],
+    ['source process (serving pages)', (r) => r.cpu.source],
+    ['source\'s PostgreSQL backends', (r) => r.cpu.sourceBackends],
+    ['total', (r) => r.cpu.main + r.cpu.otherThreads + r.cpu.backends + r.cpu.source + r.cpu.sourceBackends]
+  ]
+  process.stdout.write(`${''.padEnd(56)} ${String(SMALL).padStart(9)} ${String(LARGE).padStart(9)}\n`)
+  for (const [name, of] of parts) process.stdout.write(`${name.padEnd(56)} ${perThousand(small, of(small)).padStart(9)} ${perThousand(large, of(large)).padStart(9)}\n`)
+  process.stdout.write(`${'machine busy during the sync (all processes, 0–1)'.padEnd(56)} ${small.machineBusy.toFixed(2).padStart(9)} ${large.machineBusy.toFixed(2).padStart(9)}\n`)
 } finally {
   for (const step of cleanup) await step().catch(() => {})
 }

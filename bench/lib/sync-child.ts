@@ -1,13 +1,17 @@
 /**
  * The syncing agency of bench/sync, in a process of its own so that its peak RSS is its own:
  * opens its (already prepared) database, syncs everything the source publishes, and prints
- * `{ entries, seconds, maxRssMb }` as one JSON line.
+ * `{ entries, seconds, maxRssMb, cpu }` as one JSON line; `cpu` is the CPU seconds the sync
+ * took in this process's main thread, its other threads (signature verification on the
+ * thread pool, GC helpers), and its PostgreSQL backends.
  */
+import { sql } from 'kysely'
 import { loadConfig } from '../../src/config.js'
 import { systemClock } from '../../src/lib/clock.js'
 import { createLogger } from '../../src/lib/logger.js'
 import { createSyncContext, newWorkerId, runOneRound } from '../../src/sync/index.js'
 import { wireServices } from '../../src/wiring.js'
+import { cpuOfOwnThreads, cpuOfPids } from './proc-cpu.js'
 
 const config = loadConfig(process.env)
 const logger = createLogger({ level: 'warn' })
@@ -16,12 +20,16 @@ const { ctx, options } = createSyncContext({
   db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger
 })
 const source = process.argv[2] as string
+const backends = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(deps.db)).rows.map((r) => r.pid)
+const before = { threads: cpuOfOwnThreads(), backends: cpuOfPids(await backends()) }
 const started = performance.now()
 const outcome = await runOneRound(ctx, options, newWorkerId(), source)
 const seconds = (performance.now() - started) / 1000
+const threads = cpuOfOwnThreads()
+const cpu = { main: threads.main - before.threads.main, otherThreads: threads.others - before.threads.others, backends: cpuOfPids(await backends()) - before.backends }
 await deps.db.destroy()
 if (outcome?.status !== 'synced') {
   process.stderr.write(`sync failed: ${JSON.stringify(outcome)}\n`)
   process.exit(1)
 }
-process.stdout.write(JSON.stringify({ entries: outcome.result.stored, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n')
+process.stdout.write(JSON.stringify({ entries: outcome.result.stored, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, cpu }) + '\n')
