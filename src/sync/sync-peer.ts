@@ -7,6 +7,7 @@ import { CHECKPOINT_TYP, SignatureError, peekKid, verifyCompact, type Jwks } fro
 import { ingestEntries, type IngestOutcome, type Projector } from './ingest.js'
 import type { PeerClient, WirePage } from './peer-client.js'
 import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
+import { refreshStatisticsAsTablesGrow } from './refresh-statistics.js'
 import { SyncFailure, type SyncFailureCode } from './sync-failure.js'
 
 export interface SyncContext {
@@ -55,6 +56,7 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
   let verifiedTo = progress.cursor
   let next: Promise<WirePage> | undefined = prefetch(ctx, peer, verifiedTo.seq)
   let storing: Promise<IngestOutcome> | undefined
+  const statistics = await refreshStatisticsAsTablesGrow(ctx.db, log)
 
   /** Waits for the page being stored; false when the round must stop (lease lost) or restart from the cursor. */
   async function settle (): Promise<'ok' | 'moved' | 'stop'> {
@@ -69,6 +71,7 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
     }
     progress.stored += outcome.stored
     progress.cursor = outcome.cursor
+    statistics.stored(outcome.stored)
     if (outcome.skipped.length > 0) {
       const first = outcome.skipped[0] as { seq: number, why: string }
       log.warn({ count: outcome.skipped.length, firstSeq: first.seq, why: first.why }, 'entries stored but not projected')
@@ -114,6 +117,7 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
   } finally {
     // a failure on a later page never abandons the store of a verified one mid-way
     await storing?.catch(() => {})
+    await statistics.settle()
   }
   return { stored: progress.stored, cursor: progress.cursor.seq, headSeq: progress.headSeq }
 }
