@@ -1,8 +1,9 @@
-import { sql, type Transaction } from 'kysely'
+import { setImmediate } from 'node:timers/promises'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
-import { replaceRecordDetails } from './record-details.js'
+import { concatDetailRows, insertRecordDetails, recordDetailInserts, recordDetailRows, rewriteRecordDetails, type RecordDetailRows } from './record-details.js'
 import { isValidContent } from './valid-content.js'
 import { filterColumnsOf } from './to-record.js'
 import type { ContentByKind, RecordKind } from './types.js'
@@ -16,41 +17,98 @@ export interface ProjectionResult {
 const RECORD_KINDS: ReadonlySet<string> = new Set(['decision', 'classification', 'crosswalk'])
 
 /**
- * Projects a peer's verified entries, in seq order, into `records`: new records are inserted,
+ * What projecting a run of entries will write, computed without the database: each new
+ * record's row, checked against the v1 schemas, with its query-table rows and match keys, and
+ * the statements that insert them with their parameters serialised. Built by
+ * `prepareProjection` ahead of the transaction (the sync worker does it while the previous page
+ * is being stored) and applied in it by `projectEntries`.
+ */
+export interface PreparedProjection {
+  issuer: string
+  steps: ProjectionStep[]
+}
+
+type ProjectionStep =
+  | { type: 'records', run: PreparedRun }
+  | { type: 'change', seq: number, payload: EntryPayload }
+  | { type: 'skip', seq: number, why: string }
+
+/** Consecutive new records: one upsert, and the inserts of their detail rows for when all of them are new to us (a pull's usual case). */
+interface PreparedRun {
+  records: PreparedRecord[]
+  upsert: RawBuilder<AppliedRow>
+  freshDetails: Array<RawBuilder<unknown>>
+}
+
+interface PreparedRecord { row: RecordRow, details: RecordDetailRows }
+
+/** Hands the event loop back this often while preparing, so that the transaction of the previous page is not kept waiting. */
+const PREPARE_SLICE_MS = 4
+
+/**
+ * Prepares the projection of a peer's verified entries (see `PreparedProjection`), in seq
+ * order: consecutive new records form one run; changes (amendments, renewals, revocations) read
+ * the record they change, so they are applied one by one in the transaction.
+ */
+export async function prepareProjection (issuer: string, entries: readonly VerifiedEntry[]): Promise<PreparedProjection> {
+  const steps: ProjectionStep[] = []
+  let run: PreparedRecord[] = []
+  const flush = () => {
+    if (run.length > 0) steps.push({ type: 'records', run: prepareRun(run) })
+    run = []
+  }
+  let slice = performance.now()
+  for (const entry of entries) {
+    const payload = entry.payload
+    if (payload === undefined) continue
+    if (!RECORD_KINDS.has(payload.kind)) {
+      flush()
+      steps.push({ type: 'change', seq: entry.seq, payload })
+      continue
+    }
+    const row = newRecordRow(issuer, entry.seq, payload)
+    if (typeof row === 'string') steps.push({ type: 'skip', seq: entry.seq, why: row })
+    else run.push(prepareRecord(row))
+    if (performance.now() - slice > PREPARE_SLICE_MS) {
+      await setImmediate()
+      slice = performance.now()
+    }
+  }
+  flush()
+  return { issuer, steps }
+}
+
+/**
+ * Projects prepared entries, in seq order, into `records`: new records are inserted,
  * amendments replace the content, renewals move `valid_until`, revocations set `revoked_from`
  * — each only when it is newer than the version we hold, so replays are no-ops. Placeholders
  * carry nothing to project. Runs in the caller's transaction (the one that stores the entries).
  */
-export async function projectEntries (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[]): Promise<ProjectionResult> {
+export async function projectEntries (trx: Transaction<Database>, prepared: PreparedProjection): Promise<ProjectionResult> {
   const result: ProjectionResult = { projected: 0, skipped: [] }
-  let run: NewRow[] = []
-  const flush = async () => {
-    if (run.length === 0) return
-    const skipped = await upsertRecords(trx, run)
-    result.projected += run.length - skipped.length
-    result.skipped.push(...skipped)
-    run = []
-  }
-  for (const entry of entries) {
-    const payload = entry.payload
-    if (payload === undefined) continue
-    const row = RECORD_KINDS.has(payload.kind) ? newRecordRow(issuer, entry.seq, payload) : undefined
-    if (row !== undefined) {
-      // consecutive new records go in one statement; a change flushes them first, to keep seq order
-      if (typeof row === 'string') result.skipped.push({ seq: entry.seq, why: row })
-      else run.push(row)
-      continue
+  for (const step of prepared.steps) {
+    if (step.type === 'skip') {
+      result.skipped.push({ seq: step.seq, why: step.why })
+    } else if (step.type === 'records') {
+      const skipped = await upsertRecords(trx, step.run)
+      result.projected += step.run.records.length - skipped.length
+      result.skipped.push(...skipped)
+    } else {
+      const why = await projectChange(trx, prepared.issuer, step.seq, step.payload)
+      if (why === undefined) result.projected += 1
+      else result.skipped.push({ seq: step.seq, why })
     }
-    await flush()
-    const why = await projectChange(trx, issuer, entry.seq, payload)
-    if (why === undefined) result.projected += 1
-    else result.skipped.push({ seq: entry.seq, why })
   }
-  await flush()
   return result
 }
 
-type NewRow = Parameters<typeof upsertRecords>[1][number]
+function prepareRecord (row: RecordRow): PreparedRecord {
+  return { row, details: recordDetailRows([{ issuer: row.issuer, recordId: row.record_id, kind: row.kind, content: row.body as unknown as ContentByKind[RecordKind] }]) }
+}
+
+function prepareRun (records: PreparedRecord[]): PreparedRun {
+  return { records, upsert: upsertStatement(records.map((r) => r.row)), freshDetails: recordDetailInserts(concatDetailRows(records.map((r) => r.details))) }
+}
 
 /** The `records` row of a new record's entry, or why there is none. */
 function newRecordRow (issuer: string, seq: number, payload: EntryPayload) {
@@ -85,7 +143,7 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
     const kind = (body.recordKind ?? current?.kind) as RecordKind | undefined
     if (kind === undefined || !RECORD_KINDS.has(kind) || typeof body.content !== 'object' || body.content === null) return 'an amendment without recordKind or content'
     if (!isValidContent(kind, body.content)) return `the amended ${kind} does not match the v1 record schema`
-    const [skipped] = await upsertRecords(trx, [rowOf(issuer, seq, recordId, version, kind, body.content as Record<string, unknown>, payload.aud)])
+    const [skipped] = await upsertRecords(trx, prepareRun([prepareRecord(rowOf(issuer, seq, recordId, version, kind, body.content as Record<string, unknown>, payload.aud))]))
     return skipped?.why
   }
   if (current === undefined) return `a ${payload.kind} of record ${recordId}, which we do not hold`
@@ -110,27 +168,33 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
  * Inserts records, or moves a record we hold to a newer version; an older or equal version is
  * a no-op, so a replay changes nothing. One statement for the whole run, inside a savepoint:
  * only when a peer reused a decision reference (the unique index refuses the run) are the
- * clashing rows looked for, set aside and the rest written again.
+ * clashing rows looked for, set aside and the rest written again. Then the query tables: the
+ * prepared inserts when every record was new, else new records' rows inserted and changed
+ * records' rows replaced.
  */
-async function upsertRecords (trx: Transaction<Database>, all: ReadonlyArray<RecordRow>): Promise<Array<{ seq: number, why: string }>> {
-  let rows = all
+async function upsertRecords (trx: Transaction<Database>, run: PreparedRun): Promise<Array<{ seq: number, why: string }>> {
+  let records: readonly PreparedRecord[] = run.records
   let skipped: Array<{ seq: number, why: string }> = []
   await sql`savepoint project_run`.execute(trx)
   let appliedRows
   try {
-    appliedRows = await upsertRows(trx, rows)
+    appliedRows = (await run.upsert.execute(trx)).rows
   } catch (err) {
     if ((err as { constraint?: string }).constraint !== 'records_reference') throw err
     await sql`rollback to savepoint project_run`.execute(trx)
-    ;({ rows, skipped } = await withoutReferenceClashes(trx, all))
-    appliedRows = rows.length === 0 ? [] : await upsertRows(trx, rows)
+    ;({ records, skipped } = await withoutReferenceClashes(trx, run.records))
+    appliedRows = records.length === 0 ? [] : (await upsertStatement(records.map((r) => r.row)).execute(trx)).rows
   }
   await sql`release savepoint project_run`.execute(trx)
+  if (records === run.records && appliedRows.length === records.length && appliedRows.every((r) => r.inserted)) {
+    await insertRecordDetails(trx, run.freshDetails)
+    return skipped
+  }
   const applied = new Map(appliedRows.map((r) => [`${r.record_id}@${r.version}`, r.inserted]))
-  const sources = (fresh: boolean) => rows.filter((r) => applied.get(`${r.record_id}@${r.version}`) === fresh)
-    .map((r) => ({ issuer: r.issuer, recordId: r.record_id, kind: r.kind, content: r.body as unknown as ContentByKind[RecordKind] }))
-  await replaceRecordDetails(trx, sources(true), { fresh: true })
-  await replaceRecordDetails(trx, sources(false))
+  const of = (fresh: boolean) => records.filter((r) => applied.get(`${r.row.record_id}@${r.row.version}`) === fresh)
+  const changed = of(false)
+  await insertRecordDetails(trx, recordDetailInserts(concatDetailRows(of(true).map((r) => r.details))))
+  await rewriteRecordDetails(trx, changed.map((r) => ({ issuer: r.row.issuer, recordId: r.row.record_id })), recordDetailInserts(concatDetailRows(changed.map((r) => r.details))))
   return skipped
 }
 
@@ -141,17 +205,18 @@ const RECORD_COLUMNS: Columns<RecordRow> = [
   ['audience', 'text[]'], ['body', 'jsonb'], ['latest_seq', 'bigint']
 ]
 
+interface AppliedRow { record_id: string, version: number, inserted: boolean }
+
 /** The upsert itself; `inserted` (xmax = 0) tells a new row, which has no query-table rows to replace yet. */
-async function upsertRows (trx: Transaction<Database>, rows: readonly RecordRow[]) {
-  const { rows: applied } = await sql<{ record_id: string, version: number, inserted: boolean }>`
+function upsertStatement (rows: readonly RecordRow[]): RawBuilder<AppliedRow> {
+  return sql<AppliedRow>`
     insert into records ${columnList(RECORD_COLUMNS)} ${unnestRows(RECORD_COLUMNS, rows)}
     on conflict (issuer, record_id) do update set
       version = excluded.version, status = excluded.status, reference = excluded.reference, outcome = excluded.outcome,
       destination = excluded.destination, decision_date = excluded.decision_date, valid_until = excluded.valid_until,
       audience = excluded.audience, body = excluded.body, latest_seq = excluded.latest_seq, updated_at = now()
     where records.version < excluded.version
-    returning record_id, version, xmax = 0 as inserted`.execute(trx)
-  return applied
+    returning record_id, version, xmax = 0 as inserted`
 }
 
 /**
@@ -159,23 +224,24 @@ async function upsertRows (trx: Transaction<Database>, rows: readonly RecordRow[
  * at fault, but must not wedge our sync: the clashing entry is stored, not projected, and
  * reported, like any entry we cannot read.
  */
-async function withoutReferenceClashes (trx: Transaction<Database>, rows: ReadonlyArray<RecordRow>) {
-  const references = [...new Set(rows.flatMap((r) => r.kind === 'decision' && r.reference !== null ? [r.reference] : []))]
-  if (references.length === 0) return { rows, skipped: [] }
-  const issuer = (rows[0] as RecordRow).issuer
+async function withoutReferenceClashes (trx: Transaction<Database>, records: readonly PreparedRecord[]) {
+  const references = [...new Set(records.flatMap(({ row }) => row.kind === 'decision' && row.reference !== null ? [row.reference] : []))]
+  if (references.length === 0) return { records, skipped: [] }
+  const issuer = (records[0] as PreparedRecord).row.issuer
   const held = await trx.selectFrom('records').select(['reference', 'record_id'])
     .where('issuer', '=', issuer).where('kind', '=', 'decision').where('reference', 'in', references).execute()
   const holder = new Map(held.map((r) => [r.reference as string, r.record_id]))
-  const kept: Array<RecordRow> = []
+  const kept: PreparedRecord[] = []
   const skipped: Array<{ seq: number, why: string }> = []
-  for (const row of rows) {
+  for (const record of records) {
+    const { row } = record
     const owner = row.kind === 'decision' && row.reference !== null ? holder.get(row.reference) : undefined
     if (owner !== undefined && owner !== row.record_id) {
       skipped.push({ seq: row.latest_seq, why: `reference "${row.reference}" is already used by the issuer's record ${owner}` })
       continue
     }
     if (row.kind === 'decision' && row.reference !== null) holder.set(row.reference, row.record_id)
-    kept.push(row)
+    kept.push(record)
   }
-  return { rows: kept, skipped }
+  return { records: kept, skipped }
 }

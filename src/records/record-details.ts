@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Transaction } from 'kysely'
+import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely'
 import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { CrosswalkLinkTable, Database, RecordCodeTable, RecordItemTable, RecordPartyTable } from '../db/schema.js'
 import { codeKeyColumns, itemKeyColumns, linkKeyColumns, partyKeyColumns } from '../screening/match-keys.js'
@@ -16,6 +16,14 @@ const CHUNK = 1000
 
 type DetailTable = 'record_parties' | 'record_items' | 'record_codes' | 'crosswalk_links'
 
+/** The query-table rows of some records, match keys computed: what `insertRecordDetails` writes. */
+export interface RecordDetailRows {
+  parties: Array<Insertable<RecordPartyTable>>
+  items: Array<Insertable<RecordItemTable>>
+  codes: Array<Insertable<RecordCodeTable>>
+  links: Array<Insertable<CrosswalkLinkTable>>
+}
+
 /**
  * Rebuilds the query tables (parties, items, codes, crosswalk links) of `records` from their
  * current content, in the caller's transaction: the one place every writer of `records` (own
@@ -23,43 +31,79 @@ type DetailTable = 'record_parties' | 'record_items' | 'record_codes' | 'crosswa
  */
 export async function replaceRecordDetails (trx: Transaction<Database>, records: readonly RecordDetailsSource[], options: { fresh?: boolean } = {}): Promise<void> {
   if (records.length === 0) return
-  if (options.fresh !== true) {
-    const byIssuer = new Map<string, string[]>()
-    for (const r of records) byIssuer.set(r.issuer, [...(byIssuer.get(r.issuer) ?? []), r.recordId])
-    for (const [issuer, ids] of byIssuer) {
-      for (const table of ['record_parties', 'record_items', 'record_codes', 'crosswalk_links'] as const) {
-        await trx.deleteFrom(table).where('issuer', '=', issuer).where('record_id', 'in', ids).execute()
-      }
+  if (options.fresh !== true) await deleteRecordDetails(trx, records)
+  await insertRecordDetails(trx, recordDetailInserts(recordDetailRows(records)))
+}
+
+async function deleteRecordDetails (trx: Transaction<Database>, records: ReadonlyArray<{ issuer: string, recordId: string }>): Promise<void> {
+  const byIssuer = new Map<string, string[]>()
+  for (const r of records) byIssuer.set(r.issuer, [...(byIssuer.get(r.issuer) ?? []), r.recordId])
+  for (const [issuer, ids] of byIssuer) {
+    for (const table of ['record_parties', 'record_items', 'record_codes', 'crosswalk_links'] as const) {
+      await trx.deleteFrom(table).where('issuer', '=', issuer).where('record_id', 'in', ids).execute()
     }
   }
-  const parties: Array<Insertable<RecordPartyTable>> = []
-  const items: Array<Insertable<RecordItemTable>> = []
-  const codes: Array<Insertable<RecordCodeTable>> = []
-  const links: Array<Insertable<CrosswalkLinkTable>> = []
+}
+
+/**
+ * The query-table rows of `records`, match keys included (the CPU-heavy part, ~90 µs a new
+ * name): no database, so a caller may compute them before its transaction.
+ */
+export function recordDetailRows (records: readonly RecordDetailsSource[]): RecordDetailRows {
+  const rows: RecordDetailRows = { parties: [], items: [], codes: [], links: [] }
   for (const { issuer, recordId, kind, content } of records) {
     const key = { issuer, record_id: recordId }
     if (kind === 'decision') {
       const decision = content as DecisionContent
-      decision.parties.forEach((p, ordinal) => parties.push({
+      decision.parties.forEach((p, ordinal) => rows.parties.push({
         ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? []), ...partyKeyColumns(p, issuer), outcome: decision.outcome
       }))
       decision.items.forEach((item, ordinal) => {
-        items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null, ...itemKeyColumns(item) })
-        for (const code of uniqueCodes(item.codes)) codes.push({ ...key, item_ordinal: ordinal, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
+        rows.items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null, ...itemKeyColumns(item) })
+        for (const code of uniqueCodes(item.codes)) rows.codes.push({ ...key, item_ordinal: ordinal, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
       })
     } else if (kind === 'classification') {
       const classification = content as ClassificationContent
-      items.push({ ...key, ordinal: 0, description: classification.item.description, manufacturer: classification.item.manufacturer ?? null, part_number: classification.item.partNumber ?? null, ...itemKeyColumns(classification.item) })
-      for (const code of uniqueCodes(classification.codes ?? [])) codes.push({ ...key, item_ordinal: 0, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
+      rows.items.push({ ...key, ordinal: 0, description: classification.item.description, manufacturer: classification.item.manufacturer ?? null, part_number: classification.item.partNumber ?? null, ...itemKeyColumns(classification.item) })
+      for (const code of uniqueCodes(classification.codes ?? [])) rows.codes.push({ ...key, item_ordinal: 0, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
     } else {
       const crosswalk = content as CrosswalkContent
-      links.push({ ...key, from_regime: crosswalk.from.regime, from_code: crosswalk.from.code, to_regime: crosswalk.to.regime, to_code: crosswalk.to.code, relation: crosswalk.relation, ...linkKeyColumns(crosswalk) })
+      rows.links.push({ ...key, from_regime: crosswalk.from.regime, from_code: crosswalk.from.code, to_regime: crosswalk.to.regime, to_code: crosswalk.to.code, relation: crosswalk.relation, ...linkKeyColumns(crosswalk) })
     }
   }
-  await insertChunks(trx, 'record_parties', parties)
-  await insertChunks(trx, 'record_items', items)
-  await insertChunks(trx, 'record_codes', codes)
-  await insertChunks(trx, 'crosswalk_links', links)
+  return rows
+}
+
+/** The rows of several sets, in order, as one set. */
+export function concatDetailRows (sets: readonly RecordDetailRows[]): RecordDetailRows {
+  return {
+    parties: sets.flatMap((s) => s.parties),
+    items: sets.flatMap((s) => s.items),
+    codes: sets.flatMap((s) => s.codes),
+    links: sets.flatMap((s) => s.links)
+  }
+}
+
+/** The insert statements of detail rows, parameters serialised now (see `unnestRows`); run them with `insertRecordDetails`. */
+export function recordDetailInserts (rows: RecordDetailRows): Array<RawBuilder<unknown>> {
+  return [
+    ...insertStatements('record_parties', rows.parties),
+    ...insertStatements('record_items', rows.items),
+    ...insertStatements('record_codes', rows.codes),
+    ...insertStatements('crosswalk_links', rows.links)
+  ]
+}
+
+/** Runs statements of `recordDetailInserts` for records that hold no detail rows yet (new, or deleted first). */
+export async function insertRecordDetails (trx: Transaction<Database>, inserts: ReadonlyArray<RawBuilder<unknown>>): Promise<void> {
+  for (const insert of inserts) await insert.execute(trx)
+}
+
+/** Deletes the detail rows of records then inserts the new ones: for records whose content changed. */
+export async function rewriteRecordDetails (trx: Transaction<Database>, records: ReadonlyArray<{ issuer: string, recordId: string }>, inserts: ReadonlyArray<RawBuilder<unknown>>): Promise<void> {
+  if (records.length === 0) return
+  await deleteRecordDetails(trx, records)
+  await insertRecordDetails(trx, inserts)
 }
 
 function uniqueCodes (codes: ReadonlyArray<{ regime: string, code: string }>) {
@@ -84,9 +128,11 @@ const COLUMNS: { [T in DetailTable]: Columns<Insertable<Database[T]>> } = {
   ]
 }
 
-async function insertChunks<T extends DetailTable> (trx: Transaction<Database>, table: T, rows: Array<Insertable<Database[T]>>) {
+function insertStatements<T extends DetailTable> (table: T, rows: Array<Insertable<Database[T]>>): Array<RawBuilder<unknown>> {
   const columns = COLUMNS[table] as Columns<Insertable<Database[T]>>
+  const statements: Array<RawBuilder<unknown>> = []
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await sql`insert into ${sql.table(table)} ${columnList(columns)} ${unnestRows(columns, rows.slice(i, i + CHUNK))}`.execute(trx)
+    statements.push(sql`insert into ${sql.table(table)} ${columnList(columns)} ${unnestRows(columns, rows.slice(i, i + CHUNK))}`)
   }
+  return statements
 }

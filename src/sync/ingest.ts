@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
 import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { Database } from '../db/schema.js'
 import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
@@ -13,7 +13,21 @@ const ENTRY_COLUMNS: Columns<EntryRow> = [
   ['jws', 'text'], ['hash', 'text'], ['prev', 'text'], ['published_at', 'timestamptz']
 ]
 
-export type Projector = (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[]) => Promise<{ skipped: Array<{ seq: number, why: string }> }>
+/**
+ * What storing a peer's verified entries does beyond keeping them (projection, detection), in
+ * two steps: `Projector` does the work that needs no database (rows, match keys, serialised
+ * statements) and returns the `Projection` that writes it in the storing transaction.
+ */
+export type Projector = (issuer: string, entries: readonly VerifiedEntry[]) => Promise<Projection>
+export type Projection = (trx: Transaction<Database>) => Promise<{ skipped: Array<{ seq: number, why: string }> }>
+
+/** Verified entries of one issuer ready to store: their insert statements built and their projection prepared (`prepareEntries`). */
+export interface PreparedEntries {
+  issuer: string
+  entries: readonly VerifiedEntry[]
+  inserts: ReadonlyArray<{ statement: RawBuilder<{ seq: number }>, rows: ReadonlyArray<{ seq: number, hash: string }> }>
+  projection: Projection
+}
 
 export type IngestOutcome = { stored: number, cursor: { seq: number, hash: string | null }, skipped: Array<{ seq: number, why: string }> } | 'cursor-moved'
 
@@ -28,16 +42,16 @@ export type IngestOutcome = { stored: number, cursor: { seq: number, hash: strin
  */
 export async function ingestEntries (
   trx: Transaction<Database>,
-  issuer: string,
   from: { seq: number, hash: string | null },
-  entries: readonly VerifiedEntry[],
+  prepared: PreparedEntries,
   options: { leaseOwner: string | null, project: Projector }
 ): Promise<IngestOutcome> {
+  const issuer = prepared.issuer
   const row = await trx.selectFrom('peer_sync').select(['cursor_seq', 'cursor_hash', 'lease_owner'])
     .where('agency_id', '=', issuer).forUpdate().executeTakeFirst()
   if (row === undefined || row.cursor_seq !== from.seq || row.cursor_hash !== from.hash) return 'cursor-moved'
   if (options.leaseOwner !== null && row.lease_owner !== options.leaseOwner) return 'cursor-moved'
-  const first = await storeEntries(trx, issuer, entries, options.project)
+  const first = await storeEntries(trx, prepared)
   const drained = await drainInbox(trx, issuer, first.cursor ?? from, options.project)
   return {
     stored: first.stored + drained.stored,
@@ -61,19 +75,35 @@ function entryRow (issuer: string, e: VerifiedEntry) {
   }
 }
 
-/** Inserts, projects and moves the cursor; the chain was verified by the caller. */
-async function storeEntries (trx: Transaction<Database>, issuer: string, entries: readonly VerifiedEntry[], project: Projector) {
-  if (entries.length === 0) return { stored: 0, cursor: undefined, skipped: [] }
-  const rows = entries.map((e) => entryRow(issuer, e))
-  let stored = 0
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const chunk = rows.slice(i, i + INSERT_CHUNK)
-    const { rows: inserted } = await sql<{ seq: number }>`insert into feed_entries ${columnList(ENTRY_COLUMNS)} ${unnestRows(ENTRY_COLUMNS, chunk)}
-      on conflict (issuer, seq) do nothing returning seq`.execute(trx)
-    stored += inserted.length
-    if (inserted.length < chunk.length) await checkHeldEntries(trx, issuer, chunk, new Set(inserted.map((r) => r.seq)))
+/**
+ * Builds what storing verified entries takes that needs no database: the entries' insert
+ * statements (parameters serialised) and their projection (`project`). The sync worker runs it
+ * for a page while the previous page is being stored, so that only the database's work stays
+ * in the transaction.
+ */
+export async function prepareEntries (issuer: string, entries: readonly VerifiedEntry[], project: Projector): Promise<PreparedEntries> {
+  const inserts = []
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+    const rows = entries.slice(i, i + INSERT_CHUNK).map((e) => entryRow(issuer, e))
+    inserts.push({
+      statement: sql<{ seq: number }>`insert into feed_entries ${columnList(ENTRY_COLUMNS)} ${unnestRows(ENTRY_COLUMNS, rows)}
+        on conflict (issuer, seq) do nothing returning seq`,
+      rows
+    })
   }
-  const { skipped } = await project(trx, issuer, entries)
+  return { issuer, entries, inserts, projection: await project(issuer, entries) }
+}
+
+/** Inserts, projects and moves the cursor; the chain was verified by the caller. */
+async function storeEntries (trx: Transaction<Database>, { issuer, entries, inserts, projection }: PreparedEntries) {
+  if (entries.length === 0) return { stored: 0, cursor: undefined, skipped: [] }
+  let stored = 0
+  for (const { statement, rows } of inserts) {
+    const { rows: inserted } = await statement.execute(trx)
+    stored += inserted.length
+    if (inserted.length < rows.length) await checkHeldEntries(trx, issuer, rows, new Set(inserted.map((r) => r.seq)))
+  }
+  const { skipped } = await projection(trx)
   const last = entries[entries.length - 1] as VerifiedEntry
   await trx.updateTable('peer_sync').set((eb) => ({
     cursor_seq: last.seq, cursor_hash: last.hash, entries_ingested: eb('entries_ingested', '+', entries.length)
@@ -103,7 +133,7 @@ async function drainInbox (trx: Transaction<Database>, issuer: string, from: { s
     if (payload.prev !== cursor.hash) {
       throw new SyncFailure('CHAIN_BROKEN', `pushed entry ${next.seq}: prev does not match the hash of entry ${cursor.seq}`, { evidence: { seq: next.seq, entry: next.jws } })
     }
-    const result = await storeEntries(trx, issuer, [{ seq: next.seq, hash: next.hash, prev: payload.prev, jws: next.jws, payload }], project)
+    const result = await storeEntries(trx, await prepareEntries(issuer, [{ seq: next.seq, hash: next.hash, prev: payload.prev, jws: next.jws, payload }], project))
     stored += result.stored
     skipped.push(...result.skipped)
     cursor = { seq: next.seq, hash: next.hash }

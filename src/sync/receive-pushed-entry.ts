@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
 import { findPeer, peerKeysFor } from '../peers/index.js'
 import { peekJws } from '../signing/index.js'
-import { ingestEntries, type Projector } from './ingest.js'
+import { ingestEntries, prepareEntries, type Projector } from './ingest.js'
 import { ensureSyncRows, quarantinePeer } from './queries.js'
 import { SyncFailure } from './sync-failure.js'
 
@@ -34,6 +34,7 @@ export async function receivePushedEntry (ctx: { db: Db, clock: Clock, project: 
     throw errors.entryInvalid(err.reason === 'unknown-kid' ? 'UNKNOWN_KEY' : 'BAD_SIGNATURE', err.message)
   }
   await ensureSyncRows(ctx.db)
+  const prepared = await prepareEntries(caller, [entry], ctx.project)
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const sync = await trx.selectFrom('peer_sync').select(['cursor_seq', 'cursor_hash']).where('agency_id', '=', caller).forUpdate().executeTakeFirstOrThrow()
@@ -45,7 +46,7 @@ export async function receivePushedEntry (ctx: { db: Db, clock: Clock, project: 
       }
       if (entry.seq === cursor.seq + 1) {
         if (entry.prev !== cursor.hash) throw new SyncFailure('CHAIN_BROKEN', `pushed entry ${entry.seq}: prev does not match the hash of entry ${cursor.seq}`, { evidence: { seq: entry.seq, pushed: jws } })
-        const outcome = await ingestEntries(trx, caller, cursor, [entry], { leaseOwner: null, project: ctx.project })
+        const outcome = await ingestEntries(trx, cursor, prepared, { leaseOwner: null, project: ctx.project })
         if (outcome === 'cursor-moved') throw new Error('cursor moved under a row lock')
         return { status: 'stored' as const, seq: entry.seq, cursor: outcome.cursor.seq }
       }

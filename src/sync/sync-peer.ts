@@ -4,7 +4,7 @@ import { ChainError, verifyChain, type CheckpointPayload, type VerifiedEntry, ty
 import type { Clock } from '../lib/clock.js'
 import { findPeer, peerKeysFor, type Peer, type PeerKeys } from '../peers/index.js'
 import { CHECKPOINT_TYP, SignatureError, peekKid, verifyCompact, type Jwks } from '../signing/index.js'
-import { ingestEntries, type IngestOutcome, type Projector } from './ingest.js'
+import { ingestEntries, prepareEntries, type IngestOutcome, type Projector } from './ingest.js'
 import type { PeerClient, WirePage } from './peer-client.js'
 import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
 import { refreshStatisticsAsTablesGrow } from './refresh-statistics.js'
@@ -95,6 +95,8 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
       jwks = await keysFor(ctx, peer, page.entries, jwks)
       const verified = await verifyPage(peer, page.entries, jwks, verifiedTo)
       checkAgainstCheckpoint(verified, checkpoint)
+      // rows, match keys and statements of this page are built while the previous page is stored
+      const prepared = await prepareEntries(peer.agencyId, verified, ctx.project)
       const settled = await settle()
       if (settled === 'stop') {
         log.warn('lease lost during the round; stopping')
@@ -107,7 +109,7 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
         continue
       }
       const from = verifiedTo
-      storing = ctx.db.transaction().execute((trx) => ingestEntries(trx, peer.agencyId, from, verified, { leaseOwner: owner, project: ctx.project }))
+      storing = ctx.db.transaction().execute((trx) => ingestEntries(trx, from, prepared, { leaseOwner: owner, project: ctx.project }))
       storing.catch(() => {}) // awaited by settle() or below
       const last = verified[verified.length - 1] as VerifiedEntry
       verifiedTo = { seq: last.seq, hash: last.hash }
