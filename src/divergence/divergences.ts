@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely'
+import type { Selectable } from 'kysely'
 import { decodeTimeIdCursor, encodeTimeIdCursor } from '../lib/time-id-cursor.js'
 import { appendAuditEvents } from '../audit/append-events.js'
 import type { Db } from '../db/create-db.js'
@@ -64,7 +64,7 @@ export async function listDivergences (db: Db, filter: DivergenceFilter): Promis
   if (filter.destination !== undefined) query = query.where('destination', '=', filter.destination)
   if (filter.controlCategory !== undefined) query = query.where('control_category', '=', filter.controlCategory)
   if (filter.from !== undefined) query = query.where('detected_at', '>=', new Date(`${filter.from}T00:00:00Z`))
-  if (filter.to !== undefined) query = query.where('detected_at', '<', sql<Date>`${filter.to}::date + 1`)
+  if (filter.to !== undefined) query = query.where('detected_at', '<', new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000)) // UTC days, as the report
   if (filter.cursor !== undefined) {
     const [at, id] = decodeTimeIdCursor(filter.cursor)
     query = query.where((eb) => eb.or([eb('detected_at', '<', at), eb.and([eb('detected_at', '=', at), eb('id', '>', id)])]))

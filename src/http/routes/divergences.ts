@@ -60,8 +60,8 @@ const DivergenceQuery = Type.Object({
   agency: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'either record issued by this agency' })),
   destination: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
   controlCategory: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'e.g. 3 (electronics) or ML10' })),
-  from: Type.Optional(IsoDate),
-  to: Type.Optional(IsoDate),
+  from: Type.Optional(Type.String({ format: 'date', description: 'detected on or after this UTC day' })),
+  to: Type.Optional(Type.String({ format: 'date', description: 'detected on or before this UTC day (included)' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   cursor: Type.Optional(Type.String({ maxLength: 200 }))
 }, closed)
