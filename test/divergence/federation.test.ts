@@ -50,6 +50,10 @@ t.test('an undercut found by every agency, with evidence that verifies, resolved
   const grant = await publishDecision(bravo, { ...proposed, undercutOverride: { reason: 'Ministerial direction: supply to the civil satellite programme' } })
   const atBravo = await divergencesAt(bravo)
   t.equal(atBravo.length, 1, 'bravo sees it as soon as it records the grant')
+  const today = new Date().toISOString().slice(0, 10)
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
+  t.equal((await divergencesAt(bravo, `?from=${today}&to=${today}`)).length, 1, 'detected today (UTC days, both included)')
+  t.equal((await divergencesAt(bravo, `?to=${yesterday}`)).length, 0, 'not up to yesterday')
   await syncAll(agencies)
 
   const found: Array<Awaited<ReturnType<typeof divergencesAt>>[number] | undefined> = []
