@@ -16,6 +16,7 @@ export async function citeConsultation (db: Db, today: string, request: { id: st
   let answer: ConsultationCitation['answer']
   if (row.state === 'no-objection' || row.state === 'objection') answer = row.state
   else if (row.state === 'requested' && row.deadline < today) answer = 'none'
+  else if (row.state === 'withdrawn') throw errors.consultationNotCitable(request.id, 'we withdrew it')
   else if (row.state === 'requested') throw errors.consultationNotCitable(request.id, `${row.consulted} has until ${row.deadline} to reply`)
   else throw errors.consultationNotCitable(request.id, `${row.consulted} asked for more information: send it (POST /v1/consultations/${request.id}/information) and await the reply`)
   return {

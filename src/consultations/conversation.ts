@@ -10,9 +10,10 @@ export interface ConsultationRoles { requester: string, consulted: string }
 /**
  * The state a message moves a consultation to, the same at both ends: a reply (by the
  * consulted agency) answers a consultation awaiting one; information (by the requester) answers
- * a request for more. Throws INVALID_TRANSITION, naming the state, for anything else.
+ * a request for more; a withdrawal (by the requester) ends it, whatever its state. Throws INVALID_TRANSITION, naming the state, for anything else.
  */
 export function nextState (state: ConsultationState, roles: ConsultationRoles, message: Pick<MessagePayload, 'kind' | 'iss' | 'answer'>): ConsultationState {
+  if (state === 'withdrawn' && message.kind !== 'withdrawal') throw errors.invalidTransition('the consultation was withdrawn by its requester')
   if (message.kind === 'reply') {
     if (message.iss !== roles.consulted) throw errors.invalidTransition(`only the consulted agency (${roles.consulted}) replies to this consultation`)
     if (state !== 'requested') throw errors.invalidTransition(`the consultation is "${state}", not awaiting a reply`)
@@ -22,6 +23,11 @@ export function nextState (state: ConsultationState, roles: ConsultationRoles, m
     if (message.iss !== roles.requester) throw errors.invalidTransition(`only the requesting agency (${roles.requester}) sends information in this consultation`)
     if (state !== 'more-information') throw errors.invalidTransition(`the consultation is "${state}": information is sent after a reply asking for more`)
     return 'requested'
+  }
+  if (message.kind === 'withdrawal') {
+    if (message.iss !== roles.requester) throw errors.invalidTransition(`only the requesting agency (${roles.requester}) withdraws this consultation`)
+    if (state === 'withdrawn') throw errors.invalidTransition('the consultation is withdrawn already')
+    return 'withdrawn'
   }
   throw errors.invalidTransition('a consultation has one request, the message that opens it')
 }

@@ -5,7 +5,7 @@ import type { KeyRing } from '../signing/index.js'
 import type { ConsultationDeps } from './types.js'
 
 export { requestConsultation, type ConsultationRequest } from './request-consultation.js'
-export { replyToConsultation, sendInformation } from './send-message.js'
+export { replyToConsultation, sendInformation, withdrawConsultation } from './send-message.js'
 export { receiveMessage, type ReceivedMessage } from './receive-message.js'
 export { deliverDue, deliverMessage, runConsultationDelivery } from './deliver.js'
 export { listConsultations, getConsultation, consultationFigures, OPEN_STATES, type ConsultationFilter, type ConsultationSummary } from './consultations.js'

@@ -26,7 +26,7 @@ export const RequestBody = Type.Object({
 }, { additionalProperties: false })
 export type RequestBody = Static<typeof RequestBody>
 
-export const MessageKind = Type.Union([Type.Literal('request'), Type.Literal('reply'), Type.Literal('information')])
+export const MessageKind = Type.Union([Type.Literal('request'), Type.Literal('reply'), Type.Literal('information'), Type.Literal('withdrawal')])
 export type MessageKind = Static<typeof MessageKind>
 
 /** The signed payload of a consultation message (docs/divergence.md, "Consultation"). */
@@ -47,7 +47,8 @@ let check: TypeCheck<typeof MessagePayload> | undefined
 
 /**
  * The problems of a received payload: its shape, and the fields its kind requires (a request
- * carries `request`, a reply `answer`, information `text`). Empty when it is well formed.
+ * carries `request`, a reply `answer`, information and a withdrawal `text`). Empty when it is
+ * well formed.
  */
 export function payloadProblems (payload: unknown): Array<{ pointer: string, detail: string }> {
   if (check === undefined) {
@@ -57,7 +58,7 @@ export function payloadProblems (payload: unknown): Array<{ pointer: string, det
   if (!check.Check(payload)) {
     return [...check.Errors(payload)].slice(0, 10).map((e) => ({ pointer: `/payload${e.path}`, detail: e.message }))
   }
-  const required = { request: 'request', reply: 'answer', information: 'text' } as const
+  const required = { request: 'request', reply: 'answer', information: 'text', withdrawal: 'text' } as const
   const field = required[payload.kind]
   if (payload[field] === undefined) return [{ pointer: `/payload/${field}`, detail: `a ${payload.kind} message carries ${field}` }]
   const extra = (['request', 'answer'] as const).filter((f) => f !== field && payload[f] !== undefined)

@@ -16,6 +16,11 @@ export async function sendInformation (deps: ConsultationDeps, actor: string, id
   await sendMessage(deps, actor, id, { kind: 'information', text })
 }
 
+/** Our withdrawal, as the requester, of a consultation we asked (we decided not to grant, the application was withdrawn…). */
+export async function withdrawConsultation (deps: ConsultationDeps, actor: string, id: string, reason: string): Promise<void> {
+  await sendMessage(deps, actor, id, { kind: 'withdrawal', text: reason })
+}
+
 /**
  * Signs and stores a message of a consultation we hold, moves the consultation to its state
  * and writes the audit event (one transaction, the consultation's row locked), then delivers

@@ -260,7 +260,7 @@ export interface DivergenceTransitionTable {
   at: Timestamp
 }
 
-export type ConsultationState = 'requested' | 'no-objection' | 'objection' | 'more-information'
+export type ConsultationState = 'requested' | 'no-objection' | 'objection' | 'more-information' | 'withdrawn'
 export type ConsultationAnswer = 'no-objection' | 'objection' | 'more-information'
 
 export interface ConsultationTable {
@@ -286,7 +286,7 @@ export interface ConsultationMessageTable {
   id: string
   consultation_id: string
   position: number
-  kind: 'request' | 'reply' | 'information'
+  kind: 'request' | 'reply' | 'information' | 'withdrawal'
   sender: string
   receiver: string
   answer: ConsultationAnswer | null

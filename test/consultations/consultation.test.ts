@@ -179,6 +179,17 @@ t.test('messages a peer cannot take are retried; unanswered past the deadline th
   await t.rejects(citeConsultation(lima.db, systemClock.now().toISOString().slice(0, 10), { id: asked.body.id, justification: 'x' }), { code: 'CONSULTATION_NOT_CITABLE', message: /kilo has until/ }, 'before the deadline, the reply is awaited')
   t.match(await citeConsultation(lima.db, after.now().toISOString().slice(0, 10), { id: asked.body.id, justification: 'No reply within the period' }), { agency: 'kilo', answer: 'none' }, 'after it, citable as unanswered')
   await t.rejects(citeConsultation(kilo.db, after.now().toISOString().slice(0, 10), { id: asked.body.id, justification: 'x' }), { code: 'CONSULTATION_NOT_CITABLE', message: /asked of us/ }, 'the consulted agency cannot cite it')
+
+  const id = asked.body.id as string
+  t.match((await call(kilo, 'POST', `/v1/consultations/${id}/withdrawal`, { reason: 'not ours to withdraw' })).body, { code: 'INVALID_TRANSITION', detail: /only the requesting agency \(lima\)/ })
+  const withdrawn = await call(lima, 'POST', `/v1/consultations/${id}/withdrawal`, { reason: 'The exporter withdrew the application' })
+  t.match(withdrawn.body, { state: 'withdrawn', overdue: false, messages: [{ kind: 'request' }, { kind: 'withdrawal', text: 'The exporter withdrew the application', delivery: 'delivered' }] }, 'the requester withdraws it, with a signed message')
+  t.match((await call(kilo, 'GET', `/v1/consultations/${id}`)).body, { state: 'withdrawn', messages: [{}, { kind: 'withdrawal', delivery: 'received' }] }, 'kilo holds the withdrawal')
+  t.match((await call(kilo, 'POST', `/v1/consultations/${id}/replies`, { answer: 'objection', text: 'late' })).body, { code: 'INVALID_TRANSITION', detail: /withdrawn/ }, 'a withdrawn consultation is not answered')
+  t.equal((await call(lima, 'POST', `/v1/consultations/${id}/withdrawal`, { reason: 'again' })).status, 409, 'nor withdrawn twice')
+  await t.rejects(citeConsultation(lima.db, after.now().toISOString().slice(0, 10), { id, justification: 'x' }), { code: 'CONSULTATION_NOT_CITABLE', message: /we withdrew it/ }, 'nor cited')
+  t.equal((await listConsultations({ db: kilo.db, clock: after }, { overdue: true, limit: 10 })).consultations.length, 0, 'nor overdue')
+  t.same((await buildDivergenceReport(kilo.db, {}, { agency: 'kilo', now: after.now() })).consultations.open, { outgoing: 0, incoming: 0 }, 'nor open in the report')
 })
 
 t.test('the inbox refuses messages that are not from the caller, not to us, badly signed, or about what we do not hold; a repeat is a no-op', async (t) => {

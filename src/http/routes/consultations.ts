@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import {
-  consultationDeps, getConsultation, listConsultations, ProposedTransaction, receiveMessage, replyToConsultation, requestConsultation, sendInformation
+  consultationDeps, getConsultation, listConsultations, ProposedTransaction, receiveMessage, replyToConsultation, requestConsultation, sendInformation, withdrawConsultation
 } from '../../consultations/index.js'
 import { AgencyId, ConsultationAnswer } from '../../records/schemas.js'
 import { partnerOf, userOf } from '../plugins/auth.js'
@@ -11,8 +11,8 @@ const tags = ['consultations']
 const closed = { additionalProperties: false } as const
 const DateTime = Type.String({ format: 'date-time' })
 const IsoDate = Type.String({ format: 'date' })
-const State = Type.Union([Type.Literal('requested'), Type.Literal('no-objection'), Type.Literal('objection'), Type.Literal('more-information')], {
-  description: 'requested: awaiting the consulted agency\'s reply; no-objection / objection: answered; more-information: awaiting the requester\'s information'
+const State = Type.Union([Type.Literal('requested'), Type.Literal('no-objection'), Type.Literal('objection'), Type.Literal('more-information'), Type.Literal('withdrawn')], {
+  description: 'requested: awaiting the consulted agency\'s reply; no-objection / objection: answered; more-information: awaiting the requester\'s information; withdrawn: by the requester'
 })
 const Direction = Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')], { description: 'outgoing: we asked; incoming: we were asked' })
 const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description })
@@ -40,7 +40,7 @@ const ConsultationSummary = Type.Object({
 const Message = Type.Object({
   id: Uuid,
   position: Type.Integer({ minimum: 1 }),
-  kind: Type.Union([Type.Literal('request'), Type.Literal('reply'), Type.Literal('information')]),
+  kind: Type.Union([Type.Literal('request'), Type.Literal('reply'), Type.Literal('information'), Type.Literal('withdrawal')]),
   from: AgencyId,
   to: AgencyId,
   answer: Type.Union([ConsultationAnswer, Type.Null()]),
@@ -139,6 +139,19 @@ export async function consultationWriteRoutes (app: App) {
     }
   }, async (request, reply) => {
     await sendInformation(deps, userOf(request).subject, request.params.id, request.body.text)
+    return reply.code(201).send(await view(request.params.id))
+  })
+
+  app.post('/:id/withdrawal', {
+    schema: {
+      tags,
+      summary: 'Withdraw a consultation we asked (a signed message): it can no longer be answered or cited',
+      params: Params,
+      body: Type.Object({ reason: Text(4000, 'why, e.g. the application was withdrawn, or we will not grant') }, closed),
+      response: { 201: ConsultationDetail, ...problems(400, 404, 409) }
+    }
+  }, async (request, reply) => {
+    await withdrawConsultation(deps, userOf(request).subject, request.params.id, request.body.reason)
     return reply.code(201).send(await view(request.params.id))
   })
 }
