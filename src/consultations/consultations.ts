@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely'
+import type { Selectable } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { ConsultationTable, ConsultationState } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
@@ -24,9 +24,14 @@ export interface ConsultationFilter {
   cursor?: string | undefined
 }
 
+/** Days a consultation awaiting the consulted agency's reply is past its deadline on `today`; 0 when it is not overdue. */
+export function overdueDays (row: Pick<Row, 'state' | 'deadline'>, today: string): number {
+  return row.state === 'requested' ? daysOverdue(row.deadline, today) : 0
+}
+
 /** A consultation as officers read it; `overdue` when awaiting a reply after its deadline. */
 export function summaryOf (row: Row, today: string) {
-  const overdue = row.state === 'requested' && row.deadline < today
+  const late = overdueDays(row, today)
   return {
     id: row.id,
     direction: row.direction,
@@ -39,8 +44,8 @@ export function summaryOf (row: Row, today: string) {
     question: row.question,
     state: row.state,
     deadline: row.deadline,
-    overdue,
-    daysOverdue: overdue ? daysOverdue(row.deadline, today) : 0,
+    overdue: late > 0,
+    daysOverdue: late,
     requestedAt: new Date(row.requested_at).toISOString(),
     answeredAt: row.answered_at === null ? null : new Date(row.answered_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -105,17 +110,5 @@ export async function getConsultation (deps: { db: Db, self: string, clock: Cloc
       }
     }),
     keys: { [deps.self]: await deps.keyRing.jwks(), [peer]: peerKeys }
-  }
-}
-
-/** Open consultations each way and the overdue ones, for the auditors' report. */
-export async function consultationFigures (db: Db, today: string) {
-  const { rows } = await sql<{ direction: 'outgoing' | 'incoming', open: string, overdue: string }>`
-    select direction, count(*) as open, count(*) filter (where state = 'requested' and deadline < ${today}::date) as overdue
-    from consultations where state in ('requested', 'more-information') group by direction`.execute(db)
-  const of = (direction: 'outgoing' | 'incoming') => rows.find((r) => r.direction === direction)
-  return {
-    open: { outgoing: Number(of('outgoing')?.open ?? 0), incoming: Number(of('incoming')?.open ?? 0) },
-    overdue: { outgoing: Number(of('outgoing')?.overdue ?? 0), incoming: Number(of('incoming')?.overdue ?? 0) }
   }
 }

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
+import { OPEN_STATES, overdueDays } from '../consultations/index.js'
 import type { Database } from '../db/schema.js'
 import {
   DIVERGENCE_KINDS, OUTSTANDING_STATES, SEVERITIES, STATES,
@@ -186,10 +187,9 @@ async function readConsultations (trx: Transaction<Database>, context: { agency:
   const today = context.now.toISOString().slice(0, 10)
   let query = trx.selectFrom('consultations')
     .select(['id', 'direction', 'requester', 'consulted', 'denial_issuer', 'denial_record_id', 'denial_reference', 'regime', 'state', 'deadline', 'requested_at'])
-    .where('state', 'in', ['requested', 'more-information'])
+    .where('state', 'in', OPEN_STATES)
   if (agency !== undefined) query = query.where((eb) => eb.or([eb('requester', '=', agency), eb('consulted', '=', agency)]))
   const rows = await query.execute()
-  const overdueDays = (r: typeof rows[number]) => r.state === 'requested' && r.deadline < today ? Math.round((Date.parse(today) - Date.parse(r.deadline)) / DAY_MS) : 0
   const listed = rows.map((r) => ({
     id: r.id,
     direction: r.direction,
@@ -198,7 +198,7 @@ async function readConsultations (trx: Transaction<Database>, context: { agency:
     regime: r.regime,
     state: r.state as 'requested' | 'more-information',
     deadline: r.deadline,
-    daysOverdue: overdueDays(r),
+    daysOverdue: overdueDays(r, today),
     requestedAt: new Date(r.requested_at).toISOString()
   })).sort((a, b) => b.daysOverdue - a.daysOverdue || a.deadline.localeCompare(b.deadline) || a.id.localeCompare(b.id))
   const count = (direction: 'outgoing' | 'incoming', overdue: boolean) => listed.filter((c) => c.direction === direction && (!overdue || c.daysOverdue > 0)).length
