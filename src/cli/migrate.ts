@@ -1,4 +1,4 @@
-import type { MigrationResultSet } from 'kysely'
+import type { MigrationResultSet } from 'kysely/migration'
 import { loadConfigOrExit } from '../config.js'
 import { migrateDownAll, migrateToLatest } from '../db/migrate.js'
 import type { Command } from './main.js'

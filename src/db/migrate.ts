@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely'
+import { FileMigrationProvider, Migrator, NO_MIGRATIONS, type MigrationResultSet } from 'kysely/migration'
 import type { Db } from './create-db.js'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
@@ -18,7 +18,6 @@ export async function migrateToLatest (db: Db): Promise<MigrationResultSet> {
 /** Undoes every migration; used by CI's up-down-up check. */
 export async function migrateDownAll (db: Db): Promise<MigrationResultSet> {
   const migrator = createMigrator(db)
-  const { NO_MIGRATIONS } = await import('kysely')
   return check(await migrator.migrateTo(NO_MIGRATIONS))
 }
 
