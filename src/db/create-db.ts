@@ -11,6 +11,10 @@ export interface DbConfig {
   databaseUrl: string | undefined
   dataDir: string
   dbPoolSize?: number
+  /** Longest statement, in ms (PostgreSQL's statement_timeout); 0 or absent: none. */
+  dbStatementTimeoutMs?: number
+  /** Connections kept apart for what must keep answering under load (`createReservedDb`). */
+  dbReservedPoolSize?: number
 }
 
 // int8 (seq, counts) as number: our sequence numbers stay far below 2^53.
@@ -27,17 +31,41 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
  */
 export async function createDb (config: DbConfig): Promise<Db> {
   if (config.databaseUrl !== undefined) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolSize ?? 10, connectionTimeoutMillis: 10_000 })
-    // An idle connection closed by the server (restart, failover, pg_terminate_backend) is an
-    // 'error' event on the pool, which would crash the process unheard. pg-pool drops that
-    // client itself; the next query reconnects or fails, and /health/ready reports it.
-    pool.on('error', () => {})
-    // The same for a client checked out between two queries (inside a transaction): without a
-    // listener its 'error' is uncaught; with one, its next query fails and the transaction rolls back.
-    pool.on('connect', (client) => { client.on('error', () => {}) })
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return createServerDb(config.databaseUrl, config.dbPoolSize ?? 10, config.dbStatementTimeoutMs ?? 0, 10_000)
   }
   return createEmbeddedDb(config.dataDir)
+}
+
+/**
+ * A small second pool on the same PostgreSQL database, for the routes that must answer while
+ * imports, screenings and syncs hold the main pool: health checks, our feed, its head and the
+ * JWKS (and the partner authentication in front of them). Its statements are short or cut at
+ * five seconds. Undefined with the embedded database (one connection in all) or a size of 0:
+ * then the main pool serves them. The caller destroys it.
+ */
+export function createReservedDb (config: DbConfig): Db | undefined {
+  if (config.databaseUrl === undefined || (config.dbReservedPoolSize ?? 0) === 0) return undefined
+  return createServerDb(config.databaseUrl, config.dbReservedPoolSize ?? 0, 5_000, 5_000)
+}
+
+function createServerDb (databaseUrl: string, max: number, statementTimeoutMs: number, connectionTimeoutMillis: number): Db {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    // a request waits this long for a free connection, then gets a 503 with Retry-After
+    connectionTimeoutMillis,
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    // no transaction is ever left open waiting for a client (uploads are staged first)
+    idle_in_transaction_session_timeout: 60_000
+  })
+  // An idle connection closed by the server (restart, failover, pg_terminate_backend) is an
+  // 'error' event on the pool, which would crash the process unheard. pg-pool drops that
+  // client itself; the next query reconnects or fails, and /health/ready reports it.
+  pool.on('error', () => {})
+  // The same for a client checked out between two queries (inside a transaction): without a
+  // listener its 'error' is uncaught; with one, its next query fails and the transaction rolls back.
+  pool.on('connect', (client) => { client.on('error', () => {}) })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
 async function createEmbeddedDb (dataDir: string): Promise<Db> {
@@ -51,6 +79,7 @@ async function createEmbeddedDb (dataDir: string): Promise<Db> {
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 })
     const dialect = new PostgresDialect({
       pool: {
+        options: pool.options,
         connect: () => pool.connect(),
         end: async () => { await pool.end(); await pglite.close(); await releaseLock() }
       }
