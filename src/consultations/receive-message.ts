@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ConsultationState } from '../db/schema.js'
+import { visibleTo } from '../feed/index.js'
 import { errors } from '../lib/errors.js'
 import { findPeer, peerKeysFor } from '../peers/index.js'
 import { CONSULTATION_TYP, peekJws, SignatureError, verifyCompact } from '../signing/index.js'
@@ -51,7 +52,7 @@ export async function receiveMessage (deps: ConsultationDeps, caller: string, jw
     }
     const actor = `peer:${caller}`
     if (payload.kind === 'request') {
-      await checkRequest(trx, deps.self, payload)
+      await checkRequest(trx, deps.self, caller, payload)
       const inserted = await trx.insertInto('consultations').values(consultationRow(payload, 'incoming', null))
         .onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst()
       if (inserted === undefined) throw errors.messageRefused(`consultation ${payload.consultation} exists already`, [{ pointer: '/payload/consultation', detail: 'id reused' }])
@@ -71,14 +72,24 @@ export async function receiveMessage (deps: ConsultationDeps, caller: string, jw
   return outcome
 }
 
-/** A request must be about one of our denials. */
-async function checkRequest (trx: Parameters<typeof storeMessage>[0], self: string, payload: MessagePayload): Promise<void> {
+/**
+ * A request must be about one of our denials that the sender may see in our feed (`visibleTo`).
+ * A record outside its audience, a grant, another kind of record and an id we never used get
+ * one and the same refusal, so that the inbox tells a peer nothing its feed does not.
+ */
+async function checkRequest (trx: Parameters<typeof storeMessage>[0], self: string, caller: string, payload: MessagePayload): Promise<void> {
   const denial = (payload.request as NonNullable<MessagePayload['request']>).denial
   const pointer = '/payload/request/denial'
   if (denial.issuer !== self) throw errors.messageRefused(`the request is about a denial of "${denial.issuer}": ask that agency`, [{ pointer: `${pointer}/issuer`, detail: 'is not us' }])
-  const record = await trx.selectFrom('records').select(['kind', 'outcome']).where('issuer', '=', self).where('record_id', '=', denial.recordId).executeTakeFirst()
-  if (record === undefined || record.kind !== 'decision') throw errors.messageRefused(`we have no decision ${denial.recordId}`, [{ pointer: `${pointer}/recordId`, detail: 'unknown' }])
-  if (record.outcome !== 'denied') throw errors.messageRefused(`our decision ${denial.recordId} is a grant, not a denial`, [{ pointer: `${pointer}/recordId`, detail: 'names a grant' }])
+  const record = await trx.selectFrom('records')
+    .innerJoin('feed_entries', (join) => join.onRef('feed_entries.issuer', '=', 'records.issuer').onRef('feed_entries.seq', '=', 'records.latest_seq'))
+    .select(['records.kind', 'records.outcome'])
+    .where('records.issuer', '=', self).where('records.record_id', '=', denial.recordId)
+    .where(visibleTo(caller))
+    .executeTakeFirst()
+  if (record?.kind !== 'decision' || record.outcome !== 'denied') {
+    throw errors.messageRefused('the request names no denial of ours that you may see', [{ pointer: `${pointer}/recordId`, detail: 'is not a denial of ours that you may see' }])
+  }
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url')

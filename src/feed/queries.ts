@@ -25,6 +25,16 @@ export async function findFeedHead (db: Db, issuer: string): Promise<FeedHead> {
 }
 
 /**
+ * Whether `viewer` may read a feed entry: its audience is everyone (null) or names the viewer.
+ * The one rule of who sees what: the feed sends any other entry as a placeholder, and no
+ * other answer to a peer may depend on a record it cannot see. A later version of a record
+ * keeps the audience of its first, so its latest entry decides for the whole record.
+ */
+export function visibleTo (viewer: string) {
+  return sql<boolean>`(feed_entries.audience is null or ${viewer} = any(feed_entries.audience))`
+}
+
+/**
  * Entries after `after`, in seq order, serialised as the JSON array items of a feed page:
  * `{"seq":N,"jws":"…"}`, or the placeholder `{"seq":N,"hash":"…","prev":"…"}` for an entry
  * outside `viewer`'s audience. The stored JWS text is placed as is: every value concatenated
@@ -34,7 +44,7 @@ export async function findFeedHead (db: Db, issuer: string): Promise<FeedHead> {
 export async function readFeedItems (db: Db, issuer: string, after: number, limit: number, viewer: string): Promise<{ items: string, last: number | null, count: number, public: boolean }> {
   const rows = await db.selectFrom('feed_entries')
     .select(['seq', 'jws', 'hash', 'prev'])
-    .select(sql<boolean>`audience is null or ${viewer} = any(audience)`.as('visible'))
+    .select(visibleTo(viewer).as('visible'))
     .select(sql<boolean>`audience is null`.as('public'))
     // seqs are gap-free, so the page is exactly this range: bounding it keeps every plan to
     // `limit` rows, even when statistics are stale after a bulk import

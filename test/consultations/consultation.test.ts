@@ -223,7 +223,7 @@ t.test('the inbox refuses messages that are not from the caller, not to us, badl
   const tampered = good.split('.')
   tampered[1] = Buffer.from(JSON.stringify({ ...base(), question: 'changed' })).toString('base64url')
   t.match(await push(tampered.join('.')), { status: 422, body: { code: 'MESSAGE_REFUSED', errors: [{ detail: 'bad-signature' }] } }, 'a signature that does not verify')
-  t.match(await push(signMessage(base({ request: { ...base().request!, denial: { issuer: 'mike', recordId: grantAtMike.record.id, reference: 'R' } } }), key)), { status: 422, body: { detail: /is a grant, not a denial/ } })
+  t.match(await push(signMessage(base({ request: { ...base().request!, denial: { issuer: 'mike', recordId: grantAtMike.record.id, reference: 'R' } } }), key)), { status: 422, body: { detail: /names no denial of ours that you may see/ } })
   t.match(await push(signMessage(base({ request: { ...base().request!, denial: { issuer: 'oscar', recordId: denial.record.id, reference: 'R' } } }), key)), { status: 422, body: { detail: /ask that agency/ } })
   t.match(await push(signMessage(base({ kind: 'reply', answer: 'objection', request: undefined }), key)), { status: 404, body: { code: 'CONSULTATION_NOT_FOUND' } }, 'a reply to nothing')
   t.match(await push(signMessage({ ...base(), request: undefined } as MessagePayload, key)), { status: 422, body: { errors: [{ pointer: '/payload/request' }] } }, 'a request without its request')
@@ -232,6 +232,48 @@ t.test('the inbox refuses messages that are not from the caller, not to us, badl
   t.match(other, { status: 409, body: { code: 'INVALID_TRANSITION' } }, 'information nobody asked for')
   t.equal((await mike.db.selectFrom('consultations').select('id').execute()).length, 1, 'only the good request is held')
   t.equal((await mike.db.selectFrom('consultation_messages').select('id').execute()).length, 1)
+})
+
+t.test('a request about a denial outside the sender\'s audience, an unknown id and a grant get one answer, byte for byte, and nothing is stored', async (t) => {
+  const agencies = await startFederation(t, ['romeo', 'sierra', 'tango'])
+  const [romeo, sierra] = agencies as [TestAgency, TestAgency, TestAgency]
+  const hidden = await publishDecision(romeo, decision({ outcome: 'denied', audience: ['tango'] }))
+  const shared = await publishDecision(romeo, decision({ outcome: 'denied', audience: ['sierra', 'tango'] }))
+  const grant = await publishDecision(romeo, decision({ outcome: 'granted', validUntil: '2028-01-01' }))
+  const key = await sierra.app.keyRing.current()
+  const token = async () => `Bearer ${await signPartnerToken(key, { issuer: 'sierra', audience: 'romeo', lifetimeSeconds: 60 }, systemClock)}`
+  const ask = async (recordId: string) => {
+    const payload: MessagePayload = {
+      iss: 'sierra',
+      aud: 'romeo',
+      consultation: crypto.randomUUID(),
+      message: crypto.randomUUID(),
+      kind: 'request',
+      sentAt: new Date().toISOString(),
+      request: { denial: { issuer: 'romeo', recordId, reference: 'R-1' }, proposed: PROPOSED as never, regime: 'eu', deadline: '2027-01-01', question: 'Objection?' }
+    }
+    const res = await romeo.app.inject({ method: 'POST', url: '/v1/inbox/consultations', headers: { authorization: await token() }, payload: { jws: signMessage(payload, key) } })
+    return { payload, status: res.statusCode, type: res.headers['content-type'], body: res.body }
+  }
+
+  const refused = [
+    { name: 'a denial whose audience excludes the sender', ...await ask(hidden.record.id) },
+    { name: 'an id we never used', ...await ask(crypto.randomUUID()) },
+    { name: 'a grant the sender may see', ...await ask(grant.record.id) }
+  ]
+  const [first] = refused as [typeof refused[number]]
+  t.match(JSON.parse(first.body), { status: 422, code: 'MESSAGE_REFUSED', errors: [{ pointer: '/payload/request/denial/recordId' }] })
+  const withoutInstance = (body: string) => body.replace(/"instance":"[^"]*",?/, '')
+  for (const answer of refused) {
+    t.same({ status: answer.status, type: answer.type, body: withoutInstance(answer.body) }, { status: first.status, type: first.type, body: withoutInstance(first.body) }, `${answer.name}: the same answer`)
+  }
+  const consultations = refused.map((r) => r.payload.consultation)
+  t.same(await romeo.db.selectFrom('consultations').select('id').where('id', 'in', consultations).execute(), [], 'no consultation stored')
+  t.same(await romeo.db.selectFrom('consultation_messages').select('id').where('id', 'in', refused.map((r) => r.payload.message)).execute(), [], 'no message stored')
+  t.same(await romeo.db.selectFrom('audit_events').select('seq').where('subject_id', 'in', consultations).execute(), [], 'no audit event')
+
+  const accepted = await ask(shared.record.id)
+  t.equal(accepted.status, 201, `a denial whose audience names the sender is taken: ${accepted.body}`)
 })
 
 t.test('an amendment that makes a grant undercut is warned as a new grant is; an override may be added, not removed', async (t) => {
