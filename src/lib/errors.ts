@@ -113,6 +113,8 @@ export const errors = {
     new AppError('INBOX_WRONG_ISSUER', 403, `"${caller}" pushed an entry issued by "${issuer}": a peer may push only its own entries`),
   forkDetected: (issuer: string, why: string) => new AppError('FORK_DETECTED', 409, `fork in the feed of "${issuer}": ${why}; the peer is quarantined`),
   tokenInvalid: (why: string) => new AppError('TOKEN_INVALID', 401, `token rejected: ${why}`),
+  /** One answer for an unknown issuer, a missing or bad signature and an unknown key: it says nothing of enrolment. */
+  tokenNotVerified: () => new AppError('TOKEN_INVALID', 401, 'token rejected: it is not signed by a key enrolled for its issuer'),
   tokenExpired: () => new AppError('TOKEN_EXPIRED', 401, 'token rejected: it has expired'),
   tokenReplayed: (jti: string) => new AppError('TOKEN_REPLAYED', 401, `token rejected: jti "${jti}" was already used`),
   tokenLifetimeTooLong: (seconds: number, max: number) =>

@@ -1,9 +1,11 @@
+import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
-import { errors } from '../lib/errors.js'
-import { peekTokenIssuer, verifyPartnerToken } from '../signing/index.js'
+import { AppError, errors } from '../lib/errors.js'
+import { peekTokenIssuer, verifyPartnerToken, type Jwks } from '../signing/index.js'
 import { peerKeysFor } from './peer-keys.js'
 import { deleteExpiredJtis, findPeer, recordTokenJti } from './queries.js'
+import type { Peer } from './types.js'
 
 /** Expired jtis are purged at most this often per process: their rows only cost space meanwhile. */
 const JTI_CLEANUP_INTERVAL_MS = 60_000
@@ -14,20 +16,25 @@ export interface PartnerAuthContext {
   maxLifetimeSeconds: number
   jwksCooldownMs: number
   clock: Clock
+  /** Where a failed key refresh is reported (the request's logger). */
+  logger?: Pick<Logger, 'warn'> | undefined
 }
 
 /**
- * Authenticates a partner agency by its token: the issuer must be an enrolled, active peer;
- * the token must verify under that peer's keys with aud = us and a lifetime of at most five
- * minutes; and its jti must never have been seen (replays are refused). Returns the agency id.
+ * Authenticates a partner agency by its token. The signature is checked before anything that
+ * depends on enrolment is told: an unknown issuer, a token that is unsigned, badly signed or
+ * signed by a key we do not hold all get the one TOKEN_INVALID of `errors.tokenNotVerified`.
+ * The peer's keys are kept whatever its status, so a disabled or quarantined peer's token is
+ * verified too, and only then told PEER_INACTIVE. The claims are `verifyPartnerToken`'s; the
+ * jti must never have been seen (replays are refused). Returns the agency id.
  */
 export async function authenticatePartner (db: Db, token: string, ctx: PartnerAuthContext): Promise<string> {
   const { issuer, kid } = peekTokenIssuer(token)
   const peer = await findPeer(db, issuer)
-  if (peer === undefined) throw errors.peerNotEnrolled(issuer)
-  if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
-  const { jwks } = await peerKeysFor(db, peer, kid, ctx.clock, ctx.jwksCooldownMs)
+  if (peer === undefined) throw errors.tokenNotVerified()
+  const jwks = await keysToVerify(db, peer, kid, ctx)
   const claims = await verifyPartnerToken(token, jwks, { issuer, audience: ctx.ourAgencyId, maxLifetimeSeconds: ctx.maxLifetimeSeconds }, ctx.clock)
+  if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
   const now = ctx.clock.now().getTime()
   if (now - lastJtiCleanup > JTI_CLEANUP_INTERVAL_MS || now < lastJtiCleanup) {
     lastJtiCleanup = now
@@ -35,4 +42,19 @@ export async function authenticatePartner (db: Db, token: string, ctx: PartnerAu
   }
   if (!await recordTokenJti(db, issuer, claims.jti, claims.expiresAt)) throw errors.tokenReplayed(claims.jti)
   return issuer
+}
+
+/**
+ * The peer's keys, refreshed on an unknown kid (with the cooldown). A refresh that fails leaves
+ * the stored keys: the token then fails as any token signed by a key we do not hold, since a
+ * 502 here would tell an unsigned token that its issuer is enrolled with a JWKS URL.
+ */
+async function keysToVerify (db: Db, peer: Peer, kid: string | undefined, ctx: PartnerAuthContext): Promise<Jwks> {
+  try {
+    return (await peerKeysFor(db, peer, kid, ctx.clock, ctx.jwksCooldownMs)).jwks
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'PEER_KEYS_UNAVAILABLE') throw err
+    ctx.logger?.warn({ peer: peer.agencyId, err }, 'peer keys could not be refreshed for a partner token')
+    return peer.jwks
+  }
 }

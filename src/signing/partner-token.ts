@@ -31,13 +31,22 @@ export interface PartnerClaims {
   expiresAt: Date
 }
 
-/** Reads the unverified `iss` and `kid`, to pick the enrolled peer whose keys must verify it. */
+/** How far a peer's clock may run ahead of ours (iat, nbf) or behind it (exp), in seconds. */
+export const PARTNER_TOKEN_SKEW_SECONDS = 30
+/** The longest `jti` we store in the replay cache. */
+export const MAX_JTI_LENGTH = 256
+
+/**
+ * Reads the unverified `iss` and `kid`, to pick the enrolled peer whose keys must verify it.
+ * Refuses (TOKEN_INVALID) only what no enrolled peer could have signed, the same whoever is
+ * named: not a JWT, or no `iss` that is a short printable string.
+ */
 export function peekTokenIssuer (token: string): { issuer: string, kid: string | undefined } {
   try {
     const header = decodeProtectedHeader(token)
     const [, body] = token.split('.')
     const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString('utf8')) as { iss?: unknown }
-    if (typeof claims.iss !== 'string' || claims.iss === '') throw new Error('no iss')
+    if (!isClaimText(claims.iss)) throw new Error('no iss')
     return { issuer: claims.iss, kid: typeof header.kid === 'string' ? header.kid : undefined }
   } catch {
     throw errors.tokenInvalid('not a JWT with an issuer')
@@ -45,29 +54,61 @@ export function peekTokenIssuer (token: string): { issuer: string, kid: string |
 }
 
 /**
- * Verifies a partner token against the issuer's enrolled keys: EdDSA only, iss = sub = the
- * peer, aud = us, exp present and at most `maxLifetimeSeconds` after iat and after now, jti
- * present. Replay (the jti seen before) is the caller's check, against the database.
+ * Verifies a partner token against the issuer's enrolled keys (RFC 7519, RFC 7523 §3). The
+ * signature first: EdDSA only, by a key of `jwks`; until it verifies, every failure (no or
+ * another algorithm, unknown kid, bad signature) is the one TOKEN_INVALID of
+ * `errors.tokenNotVerified`, the answer an unknown issuer gets too. Then the claims:
+ * `typ`, when present, exactly PARTNER_TOKEN_TYP; iss = sub = the peer; `aud` exactly us (the
+ * string, or a one-element array holding it); `iat` not after now + the skew; `exp` after
+ * `iat`, not past, at most `maxLifetimeSeconds` after `iat`; `jti` a printable string of at most
+ * MAX_JTI_LENGTH characters. Replay (the jti seen before) is the caller's check, against the
+ * database.
  */
 export async function verifyPartnerToken (token: string, jwks: Jwks, expect: { issuer: string, audience: string, maxLifetimeSeconds: number }, clock: Clock): Promise<PartnerClaims> {
+  let verified: Awaited<ReturnType<typeof jwtVerify>>
   try {
-    const { payload } = await jwtVerify(token, keySetFor(jwks), {
+    verified = await jwtVerify(token, keySetFor(jwks), {
       algorithms: ['EdDSA', 'Ed25519'],
       issuer: expect.issuer,
       subject: expect.issuer,
-      audience: expect.audience,
       currentDate: clock.now(),
-      requiredClaims: ['exp', 'iat', 'jti'],
-      clockTolerance: 30
+      requiredClaims: ['exp', 'iat', 'jti', 'aud'],
+      clockTolerance: PARTNER_TOKEN_SKEW_SECONDS
     })
-    const now = Math.floor(clock.now().getTime() / 1000)
-    const exp = payload.exp as number
-    const lifetime = exp - Math.min(payload.iat as number, now)
-    if (lifetime > expect.maxLifetimeSeconds + 30) throw errors.tokenLifetimeTooLong(lifetime, expect.maxLifetimeSeconds)
-    return { issuer: expect.issuer, jti: String(payload.jti), expiresAt: new Date(exp * 1000) }
   } catch (err) {
-    throw toTokenError(err)
+    throw toPartnerTokenError(err)
   }
+  const { payload, protectedHeader } = verified
+  if (protectedHeader.typ !== undefined && protectedHeader.typ !== PARTNER_TOKEN_TYP) throw errors.tokenInvalid(`header "typ" must be "${PARTNER_TOKEN_TYP}" when present`)
+  const { aud, jti } = payload
+  if (!(aud === expect.audience || (Array.isArray(aud) && aud.length === 1 && aud[0] === expect.audience))) {
+    throw errors.tokenInvalid(`claim "aud" must be exactly "${expect.audience}"`)
+  }
+  const now = Math.floor(clock.now().getTime() / 1000)
+  const iat = payload.iat as number
+  const exp = payload.exp as number
+  if (iat > now + PARTNER_TOKEN_SKEW_SECONDS) throw errors.tokenInvalid('claim "iat" is in the future')
+  if (exp <= iat) throw errors.tokenInvalid('claim "exp" is not after "iat"')
+  const lifetime = exp - Math.min(iat, now)
+  if (lifetime > expect.maxLifetimeSeconds + PARTNER_TOKEN_SKEW_SECONDS) throw errors.tokenLifetimeTooLong(lifetime, expect.maxLifetimeSeconds)
+  if (!isClaimText(jti)) throw errors.tokenInvalid(`claim "jti" must be a string of 1 to ${MAX_JTI_LENGTH} printable characters`)
+  return { issuer: expect.issuer, jti, expiresAt: new Date(exp * 1000) }
+}
+
+/**
+ * jose verifies the signature before it reads a claim, so its JWT* errors come from a signed
+ * token and may say what is wrong; any other error means the signature did not verify.
+ */
+function toPartnerTokenError (err: unknown): Error {
+  if (err instanceof joseErrors.JWTExpired || err instanceof joseErrors.JWTClaimValidationFailed || err instanceof joseErrors.JWTInvalid) return toTokenError(err)
+  if (err instanceof joseErrors.JOSEError) return errors.tokenNotVerified()
+  return err instanceof Error ? err : new Error(String(err))
+}
+
+/** A claim we key on or store (iss, jti): 1 to MAX_JTI_LENGTH characters, none a control character or a lone surrogate. */
+function isClaimText (value: unknown): value is string {
+  // eslint-disable-next-line no-control-regex
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_JTI_LENGTH && value.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(value)
 }
 
 export function toTokenError (err: unknown): Error {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createSecretKey } from 'node:crypto'
-import { SignJWT, UnsecuredJWT } from 'jose'
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto'
+import { CompactSign, SignJWT, UnsecuredJWT, type CompactJWSHeaderParameters } from 'jose'
 import t from 'tap'
 import { fixedClock } from '../../src/lib/clock.js'
 import type { Jwks } from '../../src/signing/index.js'
@@ -9,6 +9,23 @@ import { enrol, makePeerIdentity, startAgency, type TestAgency } from '../helper
 
 const feedHead = (agency: TestAgency, authorization: string) =>
   agency.app.inject({ method: 'GET', url: '/v1/feed/head', headers: { authorization } })
+
+/** The one answer for a token whose signature does not verify, whoever it names. */
+const NOT_VERIFIED = /^token rejected: it is not signed by a key enrolled for its issuer$/
+
+const claimsFor = (issuer: string, audience: string, now = Math.floor(Date.now() / 1000)): Record<string, unknown> =>
+  ({ iss: issuer, sub: issuer, aud: audience, iat: now, exp: now + 60, jti: randomUUID() })
+
+/** A JWS over exactly these claims and header, so that a test can send what a careful signer would not. */
+const rawToken = (key: { kid: string, privateKey: KeyObject }, claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'EdDSA', kid: key.kid, typ: 'JWT' }) =>
+  new CompactSign(Buffer.from(JSON.stringify(claims))).setProtectedHeader(header as CompactJWSHeaderParameters).sign(key.privateKey)
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+const unsigned = (claims: Record<string, unknown>) => `${b64({ alg: 'none' })}.${b64(claims)}.`
+const tamper = (token: string, claims: Record<string, unknown>) => {
+  const [header, , signature] = token.split('.')
+  return `${header}.${b64(claims)}.${signature}`
+}
 
 t.test('an enrolled, active peer reads the feed with a fresh partner token', async (t) => {
   const agency = await startAgency(t)
@@ -93,10 +110,10 @@ t.test('partner tokens that must be refused', async (t) => {
   })
 })
 
-t.test('only enrolled, active peers are let in', async (t) => {
+t.test('only enrolled, active peers are let in; a disabled peer is told so only once its signature verifies', async (t) => {
   const agency = await startAgency(t)
   const stranger = await makePeerIdentity('stranger')
-  t.match((await feedHead(agency, await stranger.auth(agency.id))).json(), { status: 403, code: 'PEER_NOT_ENROLLED' })
+  t.match((await feedHead(agency, await stranger.auth(agency.id))).json(), { status: 401, code: 'TOKEN_INVALID', detail: NOT_VERIFIED })
 
   const peer = await makePeerIdentity('nl-cdiu')
   await enrol(agency, peer)
@@ -105,18 +122,112 @@ t.test('only enrolled, active peers are let in', async (t) => {
   })
   t.match(disable.json(), { status: 'disabled', statusReason: 'suspended by treaty review' })
   t.match((await feedHead(agency, await peer.auth(agency.id))).json(), { status: 403, code: 'PEER_INACTIVE' })
+  const jtis = await agency.db.selectFrom('partner_token_jtis').select('jti').where('issuer', '=', peer.agencyId).execute()
+  t.same(jtis, [], 'a disabled peer\'s token leaves no jti behind')
   await agency.app.inject({ method: 'PATCH', url: `/v1/peers/${peer.agencyId}`, headers: { authorization: await agency.auth('admin') }, payload: { status: 'active' } })
   t.equal((await feedHead(agency, await peer.auth(agency.id))).statusCode, 200)
+})
+
+t.test('until the signature verifies, an unknown issuer, a disabled peer and an active one get the same answer', async (t) => {
+  const agency = await startAgency(t)
+  const active = await makePeerIdentity('pl-dkce')
+  const disabled = await makePeerIdentity('cz-lic')
+  await enrol(agency, active)
+  await enrol(agency, disabled)
+  const patched = await agency.app.inject({
+    method: 'PATCH', url: `/v1/peers/${disabled.agencyId}`, headers: { authorization: await agency.auth('admin') }, payload: { status: 'disabled', reason: 'treaty review' }
+  })
+  t.equal(patched.statusCode, 200)
+  const stranger = await makePeerIdentity('xx-nobody')
+  const impostor = await makePeerIdentity('impostor')
+
+  const forged: Array<[string, string]> = []
+  for (const named of [active, disabled, stranger]) {
+    const claims = claimsFor(named.agencyId, agency.id)
+    const who = named === stranger ? 'an unknown issuer' : `a${named === active ? 'n active' : ' disabled'} peer`
+    forged.push(
+      [`${who}: unsigned (alg none)`, unsigned(claims)],
+      [`${who}: signed by another key under its kid`, await rawToken({ kid: named.signingKey.kid, privateKey: impostor.signingKey.privateKey }, claims)],
+      [`${who}: signed by a key we do not hold`, await rawToken(impostor.signingKey, claims)],
+      [`${who}: payload changed after signing`, tamper(await rawToken(named.signingKey, claims), { ...claims, jti: randomUUID() })],
+      [`${who}: HS256 with its public key as the secret`, await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: named.signingKey.kid })
+        .sign(createSecretKey(Buffer.from(named.jwks.keys[0]?.x as string, 'base64url')))]
+    )
+  }
+  forged.push(['an unknown issuer, correctly signed by its own key', await rawToken(stranger.signingKey, claimsFor(stranger.agencyId, agency.id))])
+  const answers = []
+  for (const [name, token] of forged) {
+    const res = await feedHead(agency, `Bearer ${token}`)
+    answers.push({ name, status: res.statusCode, type: res.headers['content-type'], body: res.body })
+  }
+  const first = answers[0] as typeof answers[number]
+  t.match(JSON.parse(first.body), { status: 401, code: 'TOKEN_INVALID', detail: NOT_VERIFIED })
+  for (const answer of answers) t.same({ status: answer.status, type: answer.type, body: answer.body }, { status: first.status, type: first.type, body: first.body }, answer.name)
+
+  const signed = await feedHead(agency, `Bearer ${await rawToken(disabled.signingKey, claimsFor(disabled.agencyId, agency.id))}`)
+  t.match(signed.json(), { status: 403, code: 'PEER_INACTIVE' }, 'the disabled peer\'s own signed token is told its status')
+})
+
+t.test('claim rules of partner tokens, each on a token signed by the enrolled peer', async (t) => {
+  const clock = fixedClock(new Date('2026-05-04T10:00:00Z'))
+  const agency = await startAgency(t, undefined, { clock })
+  const peer = await makePeerIdentity('be-fps')
+  await enrol(agency, peer)
+  const now = Math.floor(clock.now().getTime() / 1000)
+  const base = () => claimsFor(peer.agencyId, agency.id, now)
+  const header = { alg: 'EdDSA', kid: peer.signingKey.kid, typ: 'JWT' }
+  const { typ: _typ, ...untyped } = header
+  const cases: Array<{ name: string, claims: Record<string, unknown>, header?: Record<string, unknown>, expect: { status: number, code?: string, detail?: RegExp } }> = [
+    { name: 'a fresh token', claims: base(), expect: { status: 200 } },
+    { name: 'iat fifty minutes in the future', claims: { ...base(), iat: now + 3000, exp: now + 3060 }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"iat" is in the future/ } },
+    { name: 'iat fifty minutes in the future and exp before it', claims: { ...base(), iat: now + 3000, exp: now + 60 }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"iat" is in the future/ } },
+    { name: 'iat within the 30 s skew', claims: { ...base(), iat: now + 20, exp: now + 80 }, expect: { status: 200 } },
+    { name: 'exp before iat', claims: { ...base(), iat: now - 10, exp: now - 20 }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"exp" is not after "iat"/ } },
+    { name: 'exp equal to iat', claims: { ...base(), iat: now + 10, exp: now + 10 }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"exp" is not after "iat"/ } },
+    { name: 'no iat', claims: { ...base(), iat: undefined }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"iat"/ } },
+    { name: 'iat a string', claims: { ...base(), iat: String(now) }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"iat"/ } },
+    { name: 'exp long past', claims: { ...base(), iat: now - 600, exp: now - 300 }, expect: { status: 401, code: 'TOKEN_EXPIRED' } },
+    { name: 'a lifetime of an hour', claims: { ...base(), exp: now + 3600 }, expect: { status: 401, code: 'TOKEN_LIFETIME_TOO_LONG' } },
+    { name: 'jti an object', claims: { ...base(), jti: { id: randomUUID() } }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"jti"/ } },
+    { name: 'jti a number', claims: { ...base(), jti: 42 }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"jti"/ } },
+    { name: 'jti of 8 KB', claims: { ...base(), jti: 'j'.repeat(8192) }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"jti"/ } },
+    { name: 'jti of 257 characters', claims: { ...base(), jti: 'j'.repeat(257) }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"jti"/ } },
+    { name: 'jti of 256 characters', claims: { ...base(), jti: `${randomUUID()}${'j'.repeat(220)}` }, expect: { status: 200 } },
+    { name: 'jti empty', claims: { ...base(), jti: '' }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"jti"/ } },
+    { name: 'jti with a NUL character', claims: { ...base(), jti: `${randomUUID()}\u0000` }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"jti"/ } },
+    { name: 'jti with a lone surrogate', claims: { ...base(), jti: `${randomUUID()}\ud800` }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"jti"/ } },
+    { name: 'typ of another kind of token', claims: base(), header: { ...header, typ: 'at+jwt' }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"typ" must be "JWT"/ } },
+    { name: 'typ in lower case', claims: base(), header: { ...header, typ: 'jwt' }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"typ"/ } },
+    { name: 'typ absent', claims: base(), header: untyped, expect: { status: 200 } },
+    { name: 'aud a one-element array holding us', claims: { ...base(), aud: [agency.id] }, expect: { status: 200 } },
+    { name: 'aud an array with us and another agency', claims: { ...base(), aud: [agency.id, 'fr-sbdu'] }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"aud" must be exactly/ } },
+    { name: 'aud another agency', claims: { ...base(), aud: 'fr-sbdu' }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"aud"/ } },
+    { name: 'no aud', claims: { ...base(), aud: undefined }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"aud"/ } },
+    { name: 'sub not the issuer', claims: { ...base(), sub: 'someone' }, expect: { status: 401, code: 'TOKEN_INVALID', detail: /"sub"/ } },
+    { name: 'alg none', claims: base(), header: { alg: 'none' }, expect: { status: 401, code: 'TOKEN_INVALID', detail: NOT_VERIFIED } }
+  ]
+  for (const c of cases) {
+    const token = c.header?.alg === 'none' ? unsigned(c.claims) : await rawToken(peer.signingKey, c.claims, c.header ?? header)
+    const res = await feedHead(agency, `Bearer ${token}`)
+    if (c.expect.status === 200) t.equal(res.statusCode, 200, `${c.name}: accepted ${res.statusCode === 200 ? '' : res.body}`)
+    else t.match({ status: res.statusCode, ...res.json() }, c.expect, `${c.name}: refused`)
+  }
+  const stored = await agency.db.selectFrom('partner_token_jtis').select('jti').where('issuer', '=', peer.agencyId).execute()
+  t.ok(stored.every((row) => row.jti.length <= 256), 'no jti longer than 256 characters is stored')
+  t.equal(stored.length, cases.filter((c) => c.expect.status === 200).length, 'only accepted tokens leave their jti')
+  const odd = await feedHead(agency, `Bearer ${unsigned({ ...base(), iss: 'be-fps\u0000' })}`)
+  t.match({ status: odd.statusCode, ...odd.json() }, { status: 401, code: 'TOKEN_INVALID', detail: /not a JWT with an issuer/ }, 'an iss with a NUL character is malformed, not a 500')
 })
 
 t.test('a peer enrolled by JWKS URL: keys fetched at enrolment, refreshed once on an unknown kid', async (t) => {
   const first = await makePeerIdentity('it-uama')
   const second = await makePeerIdentity('it-uama')
-  let served: Jwks = first.jwks
+  let served: Jwks | undefined = first.jwks
   let fetches = 0
   const server = createServer((_req, res) => {
     fetches += 1
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served))
+    if (served === undefined) res.writeHead(500).end()
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
@@ -145,6 +256,16 @@ t.test('a peer enrolled by JWKS URL: keys fetched at enrolment, refreshed once o
   const third = await makePeerIdentity('it-uama')
   t.equal((await feedHead(agency, await third.auth(agency.id, clock))).statusCode, 401)
   t.equal(fetches, 2, 'a second unknown kid inside the cooldown does not refetch')
+
+  served = undefined
+  clock.advance(61_000)
+  const unknownKid = await feedHead(agency, await third.auth(agency.id, clock))
+  t.equal(fetches, 3, 'the refresh was tried')
+  const stranger = await makePeerIdentity('xx-nobody')
+  const fromStranger = await feedHead(agency, await stranger.auth(agency.id, clock))
+  t.same({ status: unknownKid.statusCode, body: unknownKid.body }, { status: fromStranger.statusCode, body: fromStranger.body },
+    'a refresh that fails is not a 502: the token is refused as an unknown issuer\'s is')
+  t.match(unknownKid.json(), { status: 401, code: 'TOKEN_INVALID', detail: NOT_VERIFIED })
 })
 
 t.test('enrolment refuses bad input with problems that say what is wrong', async (t) => {
