@@ -1,24 +1,17 @@
 import { buildApp } from './app.js'
 import { loadConfigOrExit } from './config.js'
+import { runBackgroundJobs } from './jobs/run-background-jobs.js'
 import { systemClock } from './lib/clock.js'
-import { consultationDeps, runConsultationDelivery } from './consultations/index.js'
 import { createLogger } from './lib/logger.js'
-import { createSyncContext, runWorker } from './sync/index.js'
 import { wireServices } from './wiring.js'
 
 const config = loadConfigOrExit(process.env)
 const logger = createLogger({ level: config.logLevel })
 const deps = await wireServices(config, logger, systemClock).catch((err: unknown) => startupFailed(err))
 const app = await buildApp(deps)
-const stopWorker = new AbortController()
-let worker: Promise<void> = Promise.resolve()
-if (config.sync.inProcess) {
-  const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger })
-  worker = Promise.all([
-    runWorker(ctx, options, stopWorker.signal),
-    runConsultationDelivery(consultationDeps(config, { db: deps.db, keyRing: deps.keyRing, clock: systemClock, logger }), config.sync.intervalSeconds * 1000, stopWorker.signal)
-  ]).then(() => {})
-}
+const stopJobs = new AbortController()
+// SYNC_IN_PROCESS: the worker's jobs run here too (the embedded database admits one process)
+const jobs = config.sync.inProcess ? runBackgroundJobs(deps, stopJobs.signal) : Promise.resolve()
 
 let closing = false
 async function shutdown (signal: string) {
@@ -30,8 +23,8 @@ async function shutdown (signal: string) {
     process.exit(1)
   }, config.shutdownGraceMs)
   force.unref()
-  stopWorker.abort()
-  await Promise.all([app.close(), worker])
+  stopJobs.abort()
+  await Promise.all([app.close(), jobs])
   await deps.db.destroy()
   logger.info('stopped')
 }

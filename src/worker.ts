@@ -1,25 +1,29 @@
 import { loadConfigOrExit } from './config.js'
-import { consultationDeps, runConsultationDelivery } from './consultations/index.js'
-import { runLapseJob } from './divergence/reevaluate.js'
+import { runBackgroundJobs } from './jobs/run-background-jobs.js'
 import { systemClock } from './lib/clock.js'
 import { createLogger } from './lib/logger.js'
-import { createSyncContext, runWorker } from './sync/index.js'
 import { wireServices } from './wiring.js'
 
 const config = loadConfigOrExit(process.env)
 const logger = createLogger({ level: config.logLevel, name: 'worker' })
 const deps = await wireServices(config, logger, systemClock)
-const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger })
 
 const stop = new AbortController()
-process.once('SIGTERM', () => stop.abort())
-process.once('SIGINT', () => stop.abort())
-const DAY_MS = 24 * 60 * 60 * 1000
-// lapses change no record, so the divergences they end are found by a daily re-evaluation
-await Promise.all([
-  runWorker(ctx, options, stop.signal),
-  runLapseJob({ db: deps.db, config: config.divergence, clock: systemClock, logger }, DAY_MS, stop.signal),
-  // consultation messages a peer could not take at once are retried from the outbox
-  runConsultationDelivery(consultationDeps(config, { db: deps.db, keyRing: deps.keyRing, clock: systemClock, logger }), config.sync.intervalSeconds * 1000, stop.signal)
-])
+function shutdown (signal: string) {
+  if (stop.signal.aborted) return
+  logger.info({ signal }, 'shutting down: finishing the jobs\' current runs')
+  // a sync round runs until the peer's head, however many pages that is; past the grace
+  // period, exit anyway: each page is its own transaction, so nothing is half stored
+  const force = setTimeout(() => {
+    logger.error({ graceMs: config.shutdownGraceMs }, 'shutdown grace period elapsed; exiting')
+    process.exit(1)
+  }, config.shutdownGraceMs)
+  force.unref()
+  stop.abort()
+}
+process.once('SIGTERM', () => shutdown('SIGTERM'))
+process.once('SIGINT', () => shutdown('SIGINT'))
+
+await runBackgroundJobs(deps, stop.signal)
 await deps.db.destroy()
+logger.info('stopped')

@@ -4,6 +4,7 @@ import { readDivergenceOverview } from '../demo/divergence-summary.js'
 import { formatDivergenceOverview } from '../demo/format-divergences.js'
 import { DEMO_AGENCIES, enrolEachOther, startDemoAgency, type DemoAgency } from '../demo/start-agencies.js'
 import { summarise, syncFederation } from '../demo/sync-federation.js'
+import { runBackgroundJobs } from '../jobs/run-background-jobs.js'
 import { systemClock } from '../lib/clock.js'
 import { createLogger } from '../lib/logger.js'
 import { detectOnStored } from '../divergence/hooks.js'
@@ -75,7 +76,12 @@ export const demoCommand: Command = {
       const first = agencies[0]
       if (first !== undefined) print(`  ${first.spec.id}'s divergence report: curl -H "authorization: Bearer <its token>" "${first.url}/v1/reports/divergences?format=html" > divergences.html`)
       print(`(dates in the data are moved ${slice.shiftDays} days forward: its last licence, of ${slice.lastDate.original}, falls on ${slice.lastDate.shifted}; Ctrl-C stops)`)
+      // from here each agency runs as `SYNC_IN_PROCESS=true npm start` would: syncs, the consultation outbox, lapses
+      const stop = new AbortController()
+      const jobs = Promise.all(agencies.map((agency) => runBackgroundJobs(agency.deps, stop.signal)))
       await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve) })
+      stop.abort()
+      await jobs
       return 0
     } finally {
       for (const agency of agencies) {

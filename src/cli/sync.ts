@@ -1,8 +1,9 @@
 import { loadConfigOrExit } from '../config.js'
+import { runBackgroundJobs } from '../jobs/run-background-jobs.js'
 import { systemClock } from '../lib/clock.js'
 import { createLogger } from '../lib/logger.js'
 import { listPeers } from '../peers/index.js'
-import { createSyncContext, newWorkerId, runOneRound, runWorker } from '../sync/index.js'
+import { createSyncContext, newWorkerId, runOneRound } from '../sync/index.js'
 import { wireServices } from '../wiring.js'
 import type { Command } from './main.js'
 import { createProgress } from './progress.js'
@@ -11,10 +12,10 @@ import { print } from './services.js'
 /**
  * `sync`: pulls every active peer's feed now, each until we hold its head, with a progress bar
  * (plain lines when not on a terminal), and prints one line per peer; exit 1 if any failed.
- * `--follow` keeps running as the sync worker does (`npm run worker`) until interrupted.
+ * `--follow` runs every background job until interrupted, as the worker does (`npm run worker`).
  */
 export const syncCommand: Command = {
-  summary: 'Pull, verify and store the feeds of enrolled peers (once, or --follow)',
+  summary: 'Pull, verify and store the feeds of enrolled peers now (--follow: run the worker\'s jobs until interrupted)',
   usage: 'sync [--peer AGENCY_ID] [--follow]',
   options: { peer: { type: 'string' }, follow: { type: 'boolean' } },
   async run ({ values }) {
@@ -22,16 +23,16 @@ export const syncCommand: Command = {
     const logger = createLogger({ level: values.follow === true ? config.logLevel : 'warn', name: 'sync' })
     const deps = await wireServices(config, logger, systemClock)
     try {
-      const { ctx, options } = createSyncContext({
-        db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger
-      })
       if (values.follow === true) {
         const stop = new AbortController()
         process.once('SIGINT', () => stop.abort())
         process.once('SIGTERM', () => stop.abort())
-        await runWorker(ctx, options, stop.signal)
+        await runBackgroundJobs(deps, stop.signal)
         return 0
       }
+      const { ctx, options } = createSyncContext({
+        db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger
+      })
       const peers = (await listPeers(deps.db)).filter((p) => (typeof values.peer === 'string' ? p.agencyId === values.peer : p.status === 'active'))
       if (peers.length === 0) {
         print(typeof values.peer === 'string' ? `no enrolled peer "${values.peer}"` : 'no active peers to sync')

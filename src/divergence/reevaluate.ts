@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
+import { sleepUnlessAborted } from '../lib/sleep.js'
 import type { Logger } from 'pino'
 import { detectDivergences, type DetectionOutcome } from './detect.js'
 import type { DivergenceConfig } from './types.js'
@@ -10,8 +11,8 @@ const BATCH = 200
 /**
  * Re-evaluates the divergences that still hold although one of their records lapsed (its
  * `valid_until` passed) since they were last evaluated: nothing writes to a record when it
- * lapses, so this runs daily (the worker) and on demand (`cli divergences reevaluate`). Each
- * batch is its own transaction; returns what changed.
+ * lapses, so this runs at start and daily (the background jobs) and on demand. Each batch is
+ * its own transaction; returns what changed.
  */
 export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig, clock: Clock }): Promise<Omit<DetectionOutcome, 'examined'> & { checked: number }> {
   const total = { opened: 0, updated: 0, resolved: 0, checked: 0 }
@@ -47,9 +48,7 @@ export async function runLapseJob (deps: { db: Db, config: DivergenceConfig, clo
     } catch (err) {
       deps.logger.error({ err }, 're-evaluating lapsed records failed; retrying at the next run')
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs)
-      signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
-    })
+    // the signal may have aborted while the run was under way: this returns at once then
+    await sleepUnlessAborted(intervalMs, signal)
   }
 }

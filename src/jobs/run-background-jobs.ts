@@ -1,0 +1,60 @@
+import type { Logger } from 'pino'
+import type { Config } from '../config.js'
+import { consultationDeps, runConsultationDelivery } from '../consultations/index.js'
+import type { Db } from '../db/create-db.js'
+import { runLapseJob } from '../divergence/reevaluate.js'
+import type { Clock } from '../lib/clock.js'
+import type { KeyRing } from '../signing/index.js'
+import { createSyncContext, runWorker } from '../sync/index.js'
+
+/** What the jobs need of the wired services; `wireServices` returns a superset. */
+export interface JobDeps {
+  config: Config
+  db: Db
+  keyRing: KeyRing
+  clock: Clock
+  logger: Logger
+}
+
+/** Runs until `signal` aborts, then resolves once its current run has ended; logs a failed run and carries on, never rejects. */
+type Job = (deps: JobDeps, signal: AbortSignal) => Promise<void>
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Every background job of an agency. Adding one is adding a line here: every entry point that
+ * runs jobs runs this list. Pushes are not here: each publish starts its own, in the process
+ * that published (the API's `pusher`).
+ */
+const JOBS: Readonly<Record<string, Job>> = {
+  // pull, verify and store the feeds of the peers that are due
+  sync: (deps, signal) => {
+    const { config } = deps
+    const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: deps.clock, logger: deps.logger })
+    return runWorker(ctx, options, signal)
+  },
+  // consultation messages a peer could not take at once, retried from the outbox
+  'consultation-outbox': (deps, signal) => runConsultationDelivery(consultationDeps(deps.config, deps), deps.config.sync.intervalSeconds * 1000, signal),
+  // a lapse writes nothing, so the divergences it ends are found by re-evaluating: at start, then daily
+  'lapse-reevaluation': (deps, signal) => runLapseJob({ db: deps.db, config: deps.config.divergence, clock: deps.clock, logger: deps.logger }, DAY_MS, signal)
+}
+
+/**
+ * Starts every background job and resolves when all have stopped: after `signal` aborts, each
+ * finishes the run it is in (a sync round, a delivery round, a re-evaluation) and returns, so
+ * the caller may then close the database. The one way the server (`SYNC_IN_PROCESS=true`), the
+ * worker, `cli sync --follow` and the demo run jobs.
+ */
+export async function runBackgroundJobs (deps: JobDeps, signal: AbortSignal): Promise<void> {
+  const log = deps.logger.child({ component: 'jobs' })
+  log.info({ jobs: Object.keys(JOBS) }, 'background jobs started')
+  await Promise.all(Object.entries(JOBS).map(async ([job, run]) => {
+    try {
+      await run(deps, signal)
+    } catch (err) {
+      // a job's loop catches what a run throws; reaching here is a bug, which must not stop the others
+      log.error({ err, job }, 'background job ended with an error')
+    }
+  }))
+  log.info('background jobs stopped')
+}
