@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { DEFAULT_CONSULTATION_DEADLINES, parseDeadlines, type DeadlineRules } from './consultations/deadlines.js'
+import type { PrivateAddresses } from './lib/outbound-address.js'
 import { DEFAULT_PARTY_THRESHOLD } from './matching/index.js'
 
 /**
@@ -43,6 +44,7 @@ const ConfigEnv = Type.Object({
   SYNC_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
   SYNC_RESPONSE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
   SYNC_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, default: 33_554_432 }),
+  OUTBOUND_PRIVATE_ADDRESSES: Type.Union([Type.Literal('allow'), Type.Literal('refuse')], { default: 'allow', description: 'refuse: requests to peers, their JWKS and any administrator-given URL never reach loopback, link-local or private addresses (set it in production); allow: agencies on one host or private network (the demo, docker-compose, tests)' }),
   SYNC_BACKOFF_BASE_MS: Type.Integer({ minimum: 1, default: 1_000 }),
   SYNC_BACKOFF_CAP_MS: Type.Integer({ minimum: 1, default: 300_000 }),
   MATCH_PARTY_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: DEFAULT_PARTY_THRESHOLD, description: 'party match score from which a screening reports a hit (docs/matching.md)' }),
@@ -106,6 +108,8 @@ export interface SyncConfig {
   connectTimeoutMs: number
   responseTimeoutMs: number
   maxResponseBytes: number
+  /** OUTBOUND_PRIVATE_ADDRESSES: for every request to a peer or an administrator-given URL, not only the sync's. */
+  privateAddresses: PrivateAddresses
   backoffBaseMs: number
   backoffCapMs: number
 }
@@ -176,6 +180,7 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
       connectTimeoutMs: c.SYNC_CONNECT_TIMEOUT_MS,
       responseTimeoutMs: c.SYNC_RESPONSE_TIMEOUT_MS,
       maxResponseBytes: c.SYNC_MAX_RESPONSE_BYTES,
+      privateAddresses: c.OUTBOUND_PRIVATE_ADDRESSES,
       backoffBaseMs: c.SYNC_BACKOFF_BASE_MS,
       backoffCapMs: c.SYNC_BACKOFF_CAP_MS
     }),

@@ -1,10 +1,15 @@
 import { sql } from 'kysely'
+import { HttpFailure, sendHttpRequest } from '../lib/http-client.js'
+import { sleepUnlessAborted } from '../lib/sleep.js'
 import { findPeer } from '../peers/index.js'
 import { signPartnerToken } from '../signing/index.js'
 import { backoffDelayMs } from '../sync/backoff.js'
 import type { ConsultationDeps } from './types.js'
 
 export type DeliveryState = 'pending' | 'delivered' | 'refused'
+
+/** The inbox answers with a small JSON document or a problem; anything longer is cut off. */
+const MAX_ANSWER_BYTES = 64 * 1024
 
 /**
  * Delivers one message we sent (from the outbox) to the receiver's `POST
@@ -18,26 +23,27 @@ export async function deliverMessage (deps: ConsultationDeps, messageId: string)
   if (message === undefined || message.delivery !== 'pending') return (message?.delivery ?? 'refused') as DeliveryState
   const about = { component: 'consultation-delivery', peer: message.receiver, message: message.id }
   let failure: string
+  let reason: string | undefined
   try {
     const peer = await findPeer(deps.db, message.receiver)
     if (peer === undefined || peer.status !== 'active') {
       failure = peer === undefined ? `${message.receiver} is not an enrolled peer` : `peer ${message.receiver} is ${peer.status}`
     } else {
       const token = await signPartnerToken(await deps.keyRing.current(), { issuer: deps.self, audience: peer.agencyId, lifetimeSeconds: 60 }, deps.clock)
-      const response = await fetch(`${peer.baseUrl}/v1/inbox/consultations`, {
+      const response = await sendHttpRequest(`${peer.baseUrl}/v1/inbox/consultations`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ jws: message.jws }),
-        signal: AbortSignal.timeout(deps.delivery.timeoutMs)
+        limits: { connectTimeoutMs: deps.delivery.connectTimeoutMs, responseTimeoutMs: deps.delivery.timeoutMs, maxBytes: MAX_ANSWER_BYTES },
+        privateAddresses: deps.privateAddresses
       })
-      const body = await response.text()
-      if (response.ok) {
+      if (response.status >= 200 && response.status < 300) {
         await settle(deps, message.id, 'delivered', null)
         deps.logger.info({ ...about, status: response.status }, 'consultation message delivered')
         return 'delivered'
       }
-      if (response.status !== 429 && response.status < 500) {
-        const problem = `${response.status} ${problemDetail(body)}`
+      if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+        const problem = `${response.status} ${problemDetail(response.body)}`
         await settle(deps, message.id, 'refused', problem)
         deps.logger.warn({ ...about, status: response.status }, 'consultation message refused by the peer')
         return 'refused'
@@ -45,7 +51,9 @@ export async function deliverMessage (deps: ConsultationDeps, messageId: string)
       failure = `status ${response.status}`
     }
   } catch (err) {
-    failure = (err as Error).message
+    // what officers see says what failed; the log says how (host, system error)
+    failure = err instanceof HttpFailure ? `the peer's inbox could not be reached (${err.kind})` : (err as Error).message
+    reason = (err as Error).message
   }
   const delay = backoffDelayMs(message.attempts, { baseMs: deps.delivery.backoffBaseMs, capMs: deps.delivery.backoffCapMs })
   await deps.db.updateTable('consultation_messages').set({
@@ -53,7 +61,7 @@ export async function deliverMessage (deps: ConsultationDeps, messageId: string)
     last_error: failure,
     next_attempt_at: new Date(deps.clock.now().getTime() + delay)
   }).where('id', '=', message.id).where('delivery', '=', 'pending').execute()
-  deps.logger.info({ ...about, attempt: message.attempts + 1, failure, retryInMs: Math.round(delay) }, 'consultation message not delivered yet')
+  deps.logger.info({ ...about, attempt: message.attempts + 1, failure, reason, retryInMs: Math.round(delay) }, 'consultation message not delivered yet')
   return 'pending'
 }
 
@@ -90,9 +98,6 @@ export async function runConsultationDelivery (deps: ConsultationDeps, intervalM
     } catch (err) {
       deps.logger.error({ err }, 'consultation delivery round failed')
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs)
-      signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
-    })
+    await sleepUnlessAborted(intervalMs, signal)
   }
 }

@@ -19,7 +19,8 @@ export function consultationDeps (config: Config, services: { db: Db, keyRing: K
     ...services,
     self: config.agency.id,
     deadlines: config.consultation.deadlines,
-    delivery: { timeoutMs: Math.min(config.sync.responseTimeoutMs, 15_000), backoffBaseMs: config.sync.backoffBaseMs, backoffCapMs: config.sync.backoffCapMs },
-    jwksCooldownMs: config.peerJwksCooldownSeconds * 1000
+    delivery: { connectTimeoutMs: config.sync.connectTimeoutMs, timeoutMs: Math.min(config.sync.responseTimeoutMs, 15_000), backoffBaseMs: config.sync.backoffBaseMs, backoffCapMs: config.sync.backoffCapMs },
+    jwksCooldownMs: config.peerJwksCooldownSeconds * 1000,
+    privateAddresses: config.sync.privateAddresses
   }
 }

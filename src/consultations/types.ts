@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
+import type { PrivateAddresses } from '../lib/outbound-address.js'
 import type { KeyRing } from '../signing/index.js'
 import type { DeadlineRules } from './deadlines.js'
 
@@ -16,9 +17,12 @@ export interface ConsultationDeps {
   delivery: DeliveryOptions
   /** JWKS refresh cooldown on an unknown kid in a received message. */
   jwksCooldownMs: number
+  /** The outbound address policy, for deliveries and refreshes of a peer's keys. */
+  privateAddresses: PrivateAddresses
 }
 
 export interface DeliveryOptions {
+  connectTimeoutMs: number
   /** The whole request to the peer's inbox. */
   timeoutMs: number
   backoffBaseMs: number

@@ -13,7 +13,10 @@ import type { WorkerOptions } from './worker.js'
 export function createSyncContext (deps: { db: Db, agencyId: string, sync: SyncConfig, jwksCooldownSeconds: number, keyRing: KeyRing, clock: Clock, logger: Logger, divergence: DivergenceConfig, client?: PeerClient | undefined }): { ctx: SyncContext, options: WorkerOptions } {
   const client = deps.client ?? createHttpPeerClient(
     async (peer) => signPartnerToken(await deps.keyRing.current(), { issuer: deps.agencyId, audience: peer.agencyId, lifetimeSeconds: 120 }, deps.clock),
-    { connectTimeoutMs: deps.sync.connectTimeoutMs, responseTimeoutMs: deps.sync.responseTimeoutMs, maxBytes: deps.sync.maxResponseBytes }
+    {
+      limits: { connectTimeoutMs: deps.sync.connectTimeoutMs, responseTimeoutMs: deps.sync.responseTimeoutMs, maxBytes: deps.sync.maxResponseBytes },
+      privateAddresses: deps.sync.privateAddresses
+    }
   )
   return {
     ctx: {

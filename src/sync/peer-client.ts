@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { WireEntry } from '../feed/index.js'
+import { HttpFailure, sendHttpRequest, type HttpFailureKind, type HttpLimits, type HttpResponse } from '../lib/http-client.js'
+import type { PrivateAddresses } from '../lib/outbound-address.js'
 import type { Peer } from '../peers/index.js'
-import { httpGet, type HttpLimits, type HttpResponse } from './http-get.js'
-import { SyncFailure } from './sync-failure.js'
+import { SyncFailure, type SyncFailureCode } from './sync-failure.js'
 
 const B64 = Type.String({ pattern: '^[A-Za-z0-9_-]+$' })
 const WirePage = Type.Object({
@@ -30,10 +31,29 @@ export interface PeerClient {
   feedHead (peer: Peer): Promise<WireCheckpoint>
 }
 
-/** The HTTP peer client: every request carries a fresh partner token from `token(peer)`. */
-export function createHttpPeerClient (token: (peer: Peer) => Promise<string>, limits: HttpLimits): PeerClient {
+const FAILURE_CODES: Record<HttpFailureKind, SyncFailureCode> = {
+  URL_REFUSED: 'PEER_URL_REFUSED',
+  ADDRESS_REFUSED: 'PEER_URL_REFUSED',
+  CONNECT_TIMEOUT: 'PEER_CONNECT_TIMEOUT',
+  RESPONSE_TIMEOUT: 'PEER_RESPONSE_TIMEOUT',
+  UNREACHABLE: 'PEER_UNREACHABLE',
+  TOO_LARGE: 'PEER_RESPONSE_TOO_LARGE',
+  ABORTED: 'PEER_UNREACHABLE'
+}
+
+/**
+ * The HTTP peer client: every request carries a fresh partner token from `token(peer)` and goes
+ * through the service's one HTTP client with `limits`. A body cut short (the peer died mid-page)
+ * is PEER_UNREACHABLE, never a shorter page.
+ */
+export function createHttpPeerClient (token: (peer: Peer) => Promise<string>, options: { limits: HttpLimits, privateAddresses: PrivateAddresses }): PeerClient {
   async function get (peer: Peer, path: string): Promise<unknown> {
-    const response = await httpGet(`${peer.baseUrl}${path}`, { authorization: `Bearer ${await token(peer)}` }, limits)
+    let response: HttpResponse
+    try {
+      response = await sendHttpRequest(`${peer.baseUrl}${path}`, { method: 'GET', headers: { authorization: `Bearer ${await token(peer)}` }, ...options })
+    } catch (err) {
+      throw err instanceof HttpFailure ? new SyncFailure(FAILURE_CODES[err.kind], err.message) : err
+    }
     checkStatus(peer, path, response)
     try {
       return JSON.parse(response.body)

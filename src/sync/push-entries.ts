@@ -2,6 +2,9 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
 import type { EntryPayload, PublishedEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
+import { HttpFailure, sendHttpRequest } from '../lib/http-client.js'
+import type { PrivateAddresses } from '../lib/outbound-address.js'
+import { sleepUnlessAborted } from '../lib/sleep.js'
 import { listPeers, type Peer } from '../peers/index.js'
 import { peekJws, signPartnerToken, type KeyRing } from '../signing/index.js'
 import { backoffDelayMs } from './backoff.js'
@@ -9,7 +12,7 @@ import { backoffDelayMs } from './backoff.js'
 export interface Pusher {
   /** Pushes `entry` to the inbox of every active peer in its audience, if it is urgent; returns at once. */
   published (entry: PublishedEntry): void
-  /** Stops retries; deliveries still running finish their current request. */
+  /** Stops retries and ends the requests under way; the pull delivers what was not pushed. */
   close (): void
   /** Resolves when every delivery started so far has ended (for tests and shutdown). */
   idle (): Promise<void>
@@ -17,10 +20,16 @@ export interface Pusher {
 
 export interface PushOptions {
   attempts: number
+  connectTimeoutMs: number
+  /** The whole request to the peer's inbox. */
   timeoutMs: number
   backoffBaseMs: number
   backoffCapMs: number
+  privateAddresses: PrivateAddresses
 }
+
+/** The inbox answers with a small JSON document or a problem; anything longer is cut off. */
+const MAX_ANSWER_BYTES = 64 * 1024
 
 /**
  * Urgent entries (denials, grants recorded over an allied denial — after consultation or
@@ -39,32 +48,33 @@ export function createPusher (deps: { db: Db, agencyId: string, keyRing: KeyRing
       let outcome: string
       try {
         const token = await signPartnerToken(await deps.keyRing.current(), { issuer: deps.agencyId, audience: peer.agencyId, lifetimeSeconds: 60 }, deps.clock)
-        const response = await fetch(`${peer.baseUrl}/v1/inbox`, {
+        const response = await sendHttpRequest(`${peer.baseUrl}/v1/inbox`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ jws: entry.jws }),
-          signal: AbortSignal.any([stop.signal, AbortSignal.timeout(options.timeoutMs)])
+          limits: { connectTimeoutMs: options.connectTimeoutMs, responseTimeoutMs: options.timeoutMs, maxBytes: MAX_ANSWER_BYTES },
+          privateAddresses: options.privateAddresses,
+          signal: stop.signal
         })
-        await response.arrayBuffer()
-        if (response.ok) {
+        if (response.status >= 200 && response.status < 300) {
           log.info({ peer: peer.agencyId, seq: entry.seq, status: response.status }, 'entry pushed')
           return
         }
-        if (response.status !== 429 && response.status < 500) {
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) {
           log.warn({ peer: peer.agencyId, seq: entry.seq, status: response.status }, 'push refused; the pull will deliver the entry')
           return
         }
         outcome = `status ${response.status}`
       } catch (err) {
+        if (err instanceof HttpFailure && (err.kind === 'URL_REFUSED' || err.kind === 'ADDRESS_REFUSED')) {
+          log.warn({ peer: peer.agencyId, seq: entry.seq, reason: err.message }, 'push not sent: the peer\'s address is refused')
+          return
+        }
         outcome = (err as Error).message
       }
       const delay = backoffDelayMs(attempt, { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs })
       log.debug({ peer: peer.agencyId, seq: entry.seq, attempt, outcome, retryInMs: Math.round(delay) }, 'push failed')
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay)
-        timer.unref()
-        stop.signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
-      })
+      await sleepUnlessAborted(delay, stop.signal)
     }
     log.warn({ peer: peer.agencyId, seq: entry.seq }, 'push gave up; the pull will deliver the entry')
   }

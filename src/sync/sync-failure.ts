@@ -5,6 +5,7 @@
  */
 export type SyncFailureCode =
   | 'PEER_UNREACHABLE'
+  | 'PEER_URL_REFUSED'
   | 'PEER_CONNECT_TIMEOUT'
   | 'PEER_RESPONSE_TIMEOUT'
   | 'PEER_HTTP_ERROR'

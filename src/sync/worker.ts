@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { sleepUnlessAborted } from '../lib/sleep.js'
 import { findPeer } from '../peers/index.js'
 import { backoffDelayMs } from './backoff.js'
 import { ensureSyncRows, leasePeer, quarantinePeer, recordFailure, recordSuccess } from './queries.js'
@@ -72,10 +72,10 @@ export async function runWorker (ctx: SyncContext, options: WorkerOptions, signa
       outcome = await runOneRound(ctx, options, owner)
     } catch (err) {
       ctx.logger.error({ component: 'sync', err }, 'sync loop error (database unavailable?); retrying')
-      await sleep(options.idleMs * 5, undefined, { signal }).catch(() => {})
+      await sleepUnlessAborted(options.idleMs * 5, signal)
       continue
     }
-    if (outcome === undefined) await sleep(options.idleMs, undefined, { signal }).catch(() => {})
+    if (outcome === undefined) await sleepUnlessAborted(options.idleMs, signal)
   }
   ctx.logger.info({ component: 'sync', worker: owner }, 'sync worker stopped')
 }

@@ -45,7 +45,7 @@ export const depsPlugin = fp(async (app, deps: AppDeps) => {
     .decorate('routeAccess', [])
     .decorate('pusher', deps.config.sync.pushOnPublish
       ? createPusher({ db: deps.db, agencyId: deps.config.agency.id, keyRing: deps.keyRing, clock: deps.clock, logger: deps.logger }, {
-        attempts: deps.config.sync.pushAttempts, timeoutMs: Math.min(deps.config.sync.responseTimeoutMs, 15_000), backoffBaseMs: deps.config.sync.backoffBaseMs, backoffCapMs: deps.config.sync.backoffCapMs
+        attempts: deps.config.sync.pushAttempts, connectTimeoutMs: deps.config.sync.connectTimeoutMs, timeoutMs: Math.min(deps.config.sync.responseTimeoutMs, 15_000), backoffBaseMs: deps.config.sync.backoffBaseMs, backoffCapMs: deps.config.sync.backoffCapMs, privateAddresses: deps.config.sync.privateAddresses
       })
       : undefined)
     .decorateRequest('principal', null)
