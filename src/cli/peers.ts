@@ -76,7 +76,7 @@ async function add (values: Values): Promise<number> {
   const jwks = jwksFile === undefined ? undefined : await readJwksFile(jwksFile)
   return withDatabase(config, async (db) => {
     try {
-      print(describe(await enrolPeer(db, { ...input, jwks }, systemClock)))
+      print(describe(await enrolPeer(db, { ...input, jwks }, { clock: systemClock, privateAddresses: config.sync.privateAddresses })))
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'PEER_EXISTS' && values['if-absent'] === true)) throw err
       note(`${input.agencyId} is already enrolled; nothing changed`)

@@ -30,7 +30,7 @@ export async function receiveMessage (deps: ConsultationDeps, caller: string, jw
   if (claimed !== undefined && typeof claimedIssuer === 'string' && claimedIssuer !== caller) {
     throw errors.messageRefused(`the message is from "${claimedIssuer}" but was sent by "${caller}": an agency delivers only its own messages`, [{ pointer: '/payload/iss', detail: 'is not the sender' }])
   }
-  const { jwks } = await peerKeysFor(deps.db, peer, claimed?.kid, deps.clock, deps.jwksCooldownMs)
+  const { jwks } = await peerKeysFor(deps.db, peer, claimed?.kid, deps)
   let payload: MessagePayload
   try {
     payload = (await verifyCompact(jws, jwks, CONSULTATION_TYP)).payload as MessagePayload

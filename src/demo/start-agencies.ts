@@ -68,7 +68,7 @@ export async function enrolEachOther (agencies: readonly DemoAgency[], clock: Cl
         country: other.spec.country,
         baseUrl: other.url,
         jwksUrl: `${other.url}/.well-known/jwks.json`
-      }, clock)
+      }, { clock, privateAddresses: agency.config.sync.privateAddresses, logger: agency.logger })
     }
   }
 }

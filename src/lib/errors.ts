@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'PEER_NOT_ENROLLED'
   | 'PEER_INACTIVE'
   | 'PEER_KEYS_UNAVAILABLE'
+  | 'URL_NOT_ALLOWED'
   | 'PEER_QUARANTINED'
   | 'ENTRY_INVALID'
   | 'INBOX_WRONG_ISSUER'
@@ -106,6 +107,7 @@ export const errors = {
   peerNotEnrolled: (issuer: string) => new AppError('PEER_NOT_ENROLLED', 403, `issuer "${issuer}" is not an enrolled peer`),
   peerInactive: (agencyId: string, status: string) => new AppError('PEER_INACTIVE', 403, `peer "${agencyId}" is ${status}, not active`),
   peerKeysUnavailable: (agencyId: string, why: string) => new AppError('PEER_KEYS_UNAVAILABLE', 502, `keys of peer "${agencyId}" could not be obtained: ${why}`),
+  urlNotAllowed: (field: string, why: string) => new AppError('URL_NOT_ALLOWED', 422, `${field} ${why}`, [{ pointer: `/body/${field}`, detail: why }]),
   peerQuarantined: (agencyId: string) =>
     new AppError('PEER_QUARANTINED', 409, `peer "${agencyId}" is quarantined: review its status reason and evidence, then POST /v1/peers/${agencyId}/resume`),
   entryInvalid: (code: string, why: string) => new AppError('ENTRY_INVALID', 422, `entry refused (${code}): ${why}`),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
+import type { PrivateAddresses } from '../lib/outbound-address.js'
 import { AppError, errors } from '../lib/errors.js'
 import { peekTokenIssuer, verifyPartnerToken, type Jwks } from '../signing/index.js'
 import { peerKeysFor } from './peer-keys.js'
@@ -16,6 +17,8 @@ export interface PartnerAuthContext {
   maxLifetimeSeconds: number
   jwksCooldownMs: number
   clock: Clock
+  /** The outbound address policy for a refresh of the peer's keys. */
+  privateAddresses: PrivateAddresses
   /** Where a failed key refresh is reported (the request's logger). */
   logger?: Pick<Logger, 'warn'> | undefined
 }
@@ -51,7 +54,7 @@ export async function authenticatePartner (db: Db, token: string, ctx: PartnerAu
  */
 async function keysToVerify (db: Db, peer: Peer, kid: string | undefined, ctx: PartnerAuthContext): Promise<Jwks> {
   try {
-    return (await peerKeysFor(db, peer, kid, ctx.clock, ctx.jwksCooldownMs)).jwks
+    return (await peerKeysFor(db, peer, kid, ctx)).jwks
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'PEER_KEYS_UNAVAILABLE') throw err
     ctx.logger?.warn({ peer: peer.agencyId, err }, 'peer keys could not be refreshed for a partner token')

@@ -1,20 +1,45 @@
 import { errors } from '../lib/errors.js'
+import { HttpFailure, sendHttpRequest, type HttpFailureKind, type HttpResponse } from '../lib/http-client.js'
+import type { PrivateAddresses } from '../lib/outbound-address.js'
 import type { Jwks, PublicJwk } from '../signing/index.js'
 
 const MAX_JWKS_BYTES = 256 * 1024
 
-/** Fetches a peer's JWKS over HTTP(S) with a timeout and a size cap; keeps public members only. */
-export async function fetchJwks (agencyId: string, url: string, timeoutMs = 5000): Promise<Jwks> {
-  let response: Response
+/**
+ * What an administrator is told when a JWKS cannot be fetched. Only what was decided before any
+ * traffic is named; whatever happened afterwards (refused, timed out, an error status, an
+ * oversized or invalid body) reads the same, so that a JWKS URL cannot be used to learn which
+ * addresses and ports answer. The cause stays on the error (`cause`), for the operator's log.
+ */
+const NEUTRAL: Partial<Record<HttpFailureKind, string>> = {
+  URL_REFUSED: 'could not fetch the JWKS: its URL is not an allowed http(s) URL',
+  ADDRESS_REFUSED: 'could not fetch the JWKS: its address is private, and outbound requests to private addresses are refused'
+}
+const NOT_FETCHED = 'could not fetch the JWKS'
+
+/**
+ * Fetches a peer's JWKS through the one HTTP client (5 s to connect and to answer, 256 KB at
+ * most); keeps public members only. Throws PEER_KEYS_UNAVAILABLE, with a neutral reason.
+ */
+export async function fetchJwks (agencyId: string, url: string, privateAddresses: PrivateAddresses, timeoutMs = 5000): Promise<Jwks> {
+  let response: HttpResponse
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } })
+    response = await sendHttpRequest(url, { method: 'GET', limits: { connectTimeoutMs: timeoutMs, responseTimeoutMs: timeoutMs, maxBytes: MAX_JWKS_BYTES }, privateAddresses })
   } catch (err) {
-    throw errors.peerKeysUnavailable(agencyId, `${url}: ${(err as Error).message}`)
+    throw unavailable(agencyId, (err instanceof HttpFailure ? NEUTRAL[err.kind] : undefined) ?? NOT_FETCHED, err)
   }
-  if (!response.ok) throw errors.peerKeysUnavailable(agencyId, `${url} answered ${response.status}`)
-  const text = await response.text()
-  if (text.length > MAX_JWKS_BYTES) throw errors.peerKeysUnavailable(agencyId, `${url} sent more than ${MAX_JWKS_BYTES} bytes`)
-  return parseJwks(agencyId, text, url)
+  if (response.status !== 200) throw unavailable(agencyId, NOT_FETCHED, new Error(`${new URL(url).host} answered ${response.status}`))
+  try {
+    return parseJwks(agencyId, response.body, 'the fetched JWKS')
+  } catch (err) {
+    throw unavailable(agencyId, NOT_FETCHED, err)
+  }
+}
+
+function unavailable (agencyId: string, why: string, cause: unknown) {
+  const error = errors.peerKeysUnavailable(agencyId, why)
+  error.cause = cause
+  return error
 }
 
 export function parseJwks (agencyId: string, text: string, where: string): Jwks {

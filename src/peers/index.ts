@@ -1,6 +1,6 @@
-export { enrolPeer, getPeer, setPeerStatus } from './enrol-peer.js'
+export { enrolPeer, getPeer, setPeerStatus, type EnrolmentContext } from './enrol-peer.js'
 export { authenticatePartner, type PartnerAuthContext } from './authenticate-partner.js'
-export { peerKeysFor, JWKS_REFRESH_COOLDOWN_MS, type PeerKeys } from './peer-keys.js'
+export { peerKeysFor, type KeyRefresh, type PeerKeys } from './peer-keys.js'
 export { fetchJwks, parseJwks } from './fetch-jwks.js'
 export { findPeer, listPeers, updatePeerKeys, updatePeerStatus } from './queries.js'
 export type { Peer, PeerEnrolment, PeerStatus } from './types.js'

@@ -20,7 +20,7 @@ export function createSyncContext (deps: { db: Db, agencyId: string, sync: SyncC
   )
   return {
     ctx: {
-      db: deps.db, client, clock: deps.clock, logger: deps.logger, pageSize: deps.sync.pageSize, leaseSeconds: deps.sync.leaseSeconds, jwksCooldownMs: deps.jwksCooldownSeconds * 1000, project: createProjector({ divergence: deps.divergence, clock: deps.clock })
+      db: deps.db, client, clock: deps.clock, logger: deps.logger, pageSize: deps.sync.pageSize, leaseSeconds: deps.sync.leaseSeconds, jwksCooldownMs: deps.jwksCooldownSeconds * 1000, privateAddresses: deps.sync.privateAddresses, project: createProjector({ divergence: deps.divergence, clock: deps.clock })
     },
     options: { intervalSeconds: deps.sync.intervalSeconds, backoffBaseMs: deps.sync.backoffBaseMs, backoffCapMs: deps.sync.backoffCapMs, idleMs: 1000 }
   }

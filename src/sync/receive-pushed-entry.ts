@@ -2,7 +2,7 @@ import type { Db } from '../db/create-db.js'
 import { verifyChain, ChainError, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
-import { findPeer, peerKeysFor } from '../peers/index.js'
+import { findPeer, peerKeysFor, type KeyRefresh } from '../peers/index.js'
 import { peekJws } from '../signing/index.js'
 import { ingestEntries, prepareEntries, type Projector } from './ingest.js'
 import { ensureSyncRows, quarantinePeer } from './queries.js'
@@ -17,13 +17,13 @@ export type PushOutcome = { status: 'stored' | 'duplicate' | 'pending', seq: num
  * waits in the inbox until the pull fills the gap; if we hold it already, nothing happens.
  * A different entry for a seq we hold, or a broken link, quarantines the peer (FORK_DETECTED).
  */
-export async function receivePushedEntry (ctx: { db: Db, clock: Clock, project: Projector, jwksCooldownMs: number }, caller: string, jws: string): Promise<PushOutcome> {
+export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: Projector }, caller: string, jws: string): Promise<PushOutcome> {
   const peer = await findPeer(ctx.db, caller)
   if (peer === undefined) throw errors.peerNotEnrolled(caller)
   const { payload: claimed, kid } = decodePayload(jws)
   if (claimed.iss !== caller) throw errors.inboxWrongIssuer(caller, String(claimed.iss))
   if (!Number.isInteger(claimed.seq) || claimed.seq < 1) throw errors.entryInvalid('WRONG_SEQ', 'the payload carries no valid seq')
-  const { jwks } = await peerKeysFor(ctx.db, peer, kid, ctx.clock, ctx.jwksCooldownMs)
+  const { jwks } = await peerKeysFor(ctx.db, peer, kid, ctx)
   let entry: VerifiedEntry
   try {
     // verified as the only entry of a chain that starts where it claims to: signature, issuer, seq

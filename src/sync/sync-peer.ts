@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
 import { ChainError, verifyChain, type CheckpointPayload, type VerifiedEntry, type WireEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
+import type { PrivateAddresses } from '../lib/outbound-address.js'
 import { findPeer, peerKeysFor, type Peer, type PeerKeys } from '../peers/index.js'
 import { CHECKPOINT_TYP, SignatureError, peekKid, verifyCompact, type Jwks } from '../signing/index.js'
 import { ingestEntries, prepareEntries, type IngestOutcome, type Projector } from './ingest.js'
@@ -18,6 +19,8 @@ export interface SyncContext {
   pageSize: number
   leaseSeconds: number
   jwksCooldownMs: number
+  /** The outbound address policy, for refreshes of a peer's keys. */
+  privateAddresses: PrivateAddresses
   project: Projector
   onProgress?: (progress: { peer: string, cursor: number, headSeq: number, stored: number }) => void
 }
@@ -135,7 +138,7 @@ function prefetch (ctx: SyncContext, peer: Peer, after: number): Promise<WirePag
 async function verifyCheckpoint (ctx: SyncContext, peer: Peer): Promise<{ payload: CheckpointPayload, jwks: Jwks }> {
   const wire = await ctx.client.feedHead(peer)
   const kid = peekKid(wire.jws)
-  const keys = await peerKeysFor(ctx.db, peer, kid, ctx.clock, ctx.jwksCooldownMs)
+  const keys = await peerKeysFor(ctx.db, peer, kid, ctx)
   if (!keys.known) throw unknownKey(peer, kid, keys, 'its checkpoint')
   let payload: CheckpointPayload
   try {
@@ -188,7 +191,7 @@ async function keysFor (ctx: SyncContext, peer: Peer, entries: WireEntry[], jwks
     if (!('jws' in entry)) continue
     const kid = peekKid(entry.jws)
     if (kid === undefined || known.has(kid)) continue
-    const keys = await peerKeysFor(ctx.db, (await findPeer(ctx.db, peer.agencyId)) ?? peer, kid, ctx.clock, ctx.jwksCooldownMs)
+    const keys = await peerKeysFor(ctx.db, (await findPeer(ctx.db, peer.agencyId)) ?? peer, kid, ctx)
     if (!keys.known) throw unknownKey(peer, kid, keys, `entry ${entry.seq}`)
     return keys.jwks
   }

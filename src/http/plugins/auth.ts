@@ -38,7 +38,7 @@ export function declareAccess (app: FastifyInstance, access: RouteAccess): void 
   if (access === 'partner') {
     app.addHook('onRequest', async (request) => {
       const agencyId = await authenticatePartner(app.db, bearer(request), {
-        ourAgencyId: app.config.agency.id, maxLifetimeSeconds: app.config.partnerTokenMaxSeconds, jwksCooldownMs: app.config.peerJwksCooldownSeconds * 1000, clock: app.clock, logger: request.log
+        ourAgencyId: app.config.agency.id, maxLifetimeSeconds: app.config.partnerTokenMaxSeconds, jwksCooldownMs: app.config.peerJwksCooldownSeconds * 1000, privateAddresses: app.config.sync.privateAddresses, clock: app.clock, logger: request.log
       })
       request.principal = { kind: 'partner', agencyId }
     })

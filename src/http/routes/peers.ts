@@ -73,10 +73,10 @@ export async function peerRoutes (app: App) {
       tags: ['peers'],
       summary: 'Enrol a peer agency with its public keys or JWKS URL',
       body: PeerEnrolment,
-      response: { 201: PeerView, ...problems(400, 409, 502) }
+      response: { 201: PeerView, ...problems(400, 409, 422, 502) }
     }
   }, async (request, reply) => {
-    const peer = await enrolPeer(app.db, request.body, app.clock)
+    const peer = await enrolPeer(app.db, request.body, { clock: app.clock, privateAddresses: app.config.sync.privateAddresses, logger: request.log })
     request.log.info({ peer: peer.agencyId }, 'peer enrolled')
     return reply.code(201).send(await viewOf(peer.agencyId))
   })
