@@ -16,6 +16,7 @@ export interface Command {
 const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.js')).auditCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
+  divergences: async () => (await import('./divergences.js')).divergencesCommand,
   import: async () => (await import('./import.js')).importCommand,
   keys: async () => (await import('./keys.js')).keysCommand,
   migrate: async () => (await import('./migrate.js')).migrateCommand,

@@ -8,14 +8,19 @@ import type { DivergenceConfig } from './types.js'
 
 const BATCH = 200
 
+/** A divergence that a re-evaluation found no longer holds, with the reason recorded in its history. */
+export interface ResolvedDivergence { id: string, kind: string, reason: string }
+
+export type ReevaluationOutcome = Omit<DetectionOutcome, 'examined'> & { checked: number, resolvedDivergences: ResolvedDivergence[] }
+
 /**
  * Re-evaluates the divergences that still hold although one of their records lapsed (its
  * `valid_until` passed) since they were last evaluated: nothing writes to a record when it
- * lapses, so this runs at start and daily (the background jobs) and on demand. Each batch is
- * its own transaction; returns what changed.
+ * lapses, so this runs at start and daily in the background jobs, and on demand (`cli
+ * divergences reevaluate`). Each batch is its own transaction; returns what changed.
  */
-export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig, clock: Clock }): Promise<Omit<DetectionOutcome, 'examined'> & { checked: number }> {
-  const total = { opened: 0, updated: 0, resolved: 0, checked: 0 }
+export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig, clock: Clock }): Promise<ReevaluationOutcome> {
+  const total: ReevaluationOutcome = { opened: 0, updated: 0, resolved: 0, checked: 0, resolvedDivergences: [] }
   const today = deps.clock.now().toISOString().slice(0, 10)
   let after = ''
   for (;;) {
@@ -30,23 +35,35 @@ export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig
     if (rows.length === 0) break
     after = (rows.at(-1) as { id: string }).id
     const keys = rows.flatMap((r) => [{ issuer: r.first_issuer, recordId: r.first_record_id }, { issuer: r.second_issuer, recordId: r.second_record_id }])
-    const outcome = await deps.db.transaction().execute((trx) => detectDivergences({ trx, config: deps.config, clock: deps.clock }, keys))
+    const ids = rows.map((r) => r.id)
+    const { outcome, resolved } = await deps.db.transaction().execute(async (trx) => {
+      const outcome = await detectDivergences({ trx, config: deps.config, clock: deps.clock }, keys)
+      const { rows: resolved } = outcome.resolved === 0
+        ? { rows: [] }
+        : await sql<ResolvedDivergence>`
+          select d.id, d.kind, t.reason from divergences d
+          cross join lateral (select reason from divergence_transitions where divergence_id = d.id order by seq desc limit 1) t
+          where d.id = any(${ids}::uuid[]) and not d.holds order by d.id`.execute(trx)
+      return { outcome, resolved }
+    })
     total.opened += outcome.opened
     total.updated += outcome.updated
     total.resolved += outcome.resolved
     total.checked += rows.length
+    total.resolvedDivergences.push(...resolved)
   }
   return total
 }
 
 /** Runs `reevaluateLapsed` now and then every `intervalMs` until `signal` aborts; failures are logged, never fatal. */
 export async function runLapseJob (deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger }, intervalMs: number, signal: AbortSignal): Promise<void> {
+  const log = deps.logger.child({ component: 'lapse-reevaluation' })
   while (!signal.aborted) {
     try {
-      const outcome = await reevaluateLapsed(deps)
-      deps.logger.info(outcome, 'lapsed records re-evaluated for divergences')
+      const { opened, updated, resolved, checked } = await reevaluateLapsed(deps)
+      log.info({ opened, updated, resolved, checked }, 'lapsed records re-evaluated for divergences')
     } catch (err) {
-      deps.logger.error({ err }, 're-evaluating lapsed records failed; retrying at the next run')
+      log.error({ err }, 're-evaluating lapsed records failed; retrying at the next run')
     }
     // the signal may have aborted while the run was under way: this returns at once then
     await sleepUnlessAborted(intervalMs, signal)

@@ -1,5 +1,7 @@
+import { readFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import t from 'tap'
-import { runCli } from '../helpers/processes.js'
+import { ROOT, runCli } from '../helpers/processes.js'
 
 const BAD_USAGE: string[][] = [
   ['frobnicate'],
@@ -11,7 +13,9 @@ const BAD_USAGE: string[][] = [
   ['peers', 'add', '--id', 'fr-sbdu'],
   ['peers', 'add', '--id', 'FR', '--name', 'x', '--country', 'fr', '--base-url', 'ftp://x', '--jwks-url', 'https://x/jwks.json'],
   ['peers', 'add', '--id', 'fr-sbdu', '--name', 'x', '--country', 'FR', '--base-url', 'https://x', '--jwks-url', 'https://x/j', '--jwks-file', 'f.json'],
-  ['migrate', 'sideways']
+  ['migrate', 'sideways'],
+  ['divergences'],
+  ['divergences', 'reevaluate', 'now']
 ]
 
 t.test('bad arguments exit 2 with a usage message, before touching anything', async (t) => {
@@ -30,10 +34,13 @@ t.test('bad arguments exit 2 with a usage message, before touching anything', as
 t.test('no command prints the list of commands; --help explains one', async (t) => {
   const none = await runCli([], {})
   t.equal(none.code, 2)
-  for (const name of ['keys', 'migrate', 'openapi', 'peers', 'token']) t.match(none.stdout, new RegExp(`^  ${name}$`, 'm'), `lists ${name}`)
+  for (const name of ['audit', 'demo', 'divergences', 'import', 'keys', 'migrate', 'openapi', 'peers', 'sync', 'token']) t.match(none.stdout, new RegExp(`^  ${name}$`, 'm'), `lists ${name}`)
   const help = await runCli(['peers', '--help'], {})
   t.equal(help.code, 0)
   t.match(help.stdout, /peers add --id AGENCY_ID/)
+  const divergences = await runCli(['divergences', '--help'], {})
+  t.equal(divergences.code, 0)
+  t.match(divergences.stdout, /^usage: divergences reevaluate$/m)
 })
 
 t.test('bad configuration exits 78 naming every offending variable', async (t) => {
@@ -43,5 +50,51 @@ t.test('bad configuration exits 78 naming every offending variable', async (t) =
     t.match(res.stderr, /AGENCY_COUNTRY/)
     t.match(res.stderr, /PORT/)
     t.equal(res.stdout, '')
+  }
+})
+
+/** The command lines README.md and docs/*.md show: after `npm run cli --`, and the README's command table. */
+async function documentedCommandLines (): Promise<Array<{ file: string, line: string }>> {
+  const files = ['README.md', ...(await readdir(join(ROOT, 'docs'))).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+  const found: Array<{ file: string, line: string }> = []
+  for (const file of files) {
+    const text = await readFile(join(ROOT, file), 'utf8')
+    for (const match of text.matchAll(/npm run (?:--silent )?cli -- ([^`\n)]+)/g)) found.push({ file, line: match[1] as string })
+    const table = /\n## Command line\n([\s\S]*?)\n## /.exec(text)?.[1] ?? ''
+    for (const row of table.split('\n').filter((l) => l.startsWith('| `'))) {
+      const cell = row.split(/ \| /)[0] as string
+      for (const match of cell.matchAll(/`([^`]+)`/g)) found.push({ file, line: (match[1] as string).replaceAll('\\|', '|') })
+    }
+  }
+  return found
+}
+
+t.test('every command, subcommand and option that the README and docs/ show exists', async (t) => {
+  const lines = (await documentedCommandLines()).filter(({ line }) => !line.startsWith('<command>'))
+  t.ok(lines.some(({ line }) => line.startsWith('divergences reevaluate')), 'docs/divergence.md\'s `divergences reevaluate` is among them')
+  const names = [...new Set(lines.map(({ line }) => line.split(' ')[0] as string))]
+  const usages = new Map(await Promise.all(names.map(async (name) => {
+    const help = await runCli([name, '--help'], {})
+    return [name, help.code === 0 ? help.stdout : undefined] as const
+  })))
+  for (const { file, line } of lines) {
+    const [name = '', ...words] = line.split(/\s+/)
+    const usage = usages.get(name)
+    if (usage === undefined) {
+      t.fail(`${file}: \`${line}\`: there is no command "${name}"`)
+      continue
+    }
+    const sub = words[0] !== undefined && /^[a-z][a-z-]*$/.test(words[0]) ? words[0] : undefined
+    if (sub !== undefined) t.match(usage, new RegExp(`\\b${name} ${sub}\\b`), `${file}: \`${name} ${sub}\` exists`)
+    for (const option of line.match(/--[a-z][a-z-]*/g) ?? []) t.ok(usage.includes(option), `${file}: \`${name}\` takes ${option}`)
+  }
+})
+
+t.test('every npm script that the README and docs/ name exists', async (t) => {
+  const { scripts } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  const files = ['README.md', ...(await readdir(join(ROOT, 'docs'))).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+  for (const file of files) {
+    const text = await readFile(join(ROOT, file), 'utf8')
+    for (const [, script] of text.matchAll(/npm run (?:--silent )?([a-z][a-z:-]*)/g)) t.ok(script as string in scripts, `${file}: npm run ${script as string}`)
   }
 })

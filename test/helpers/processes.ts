@@ -48,8 +48,7 @@ export async function freePort (): Promise<number> {
   return address.port
 }
 
-export interface ServerProcess {
-  url: string
+export interface RunningProcess {
   child: ChildProcess
   stdout (): string
   stderr (): string
@@ -57,6 +56,59 @@ export interface ServerProcess {
   exited: Promise<number | null>
   /** Sends `signal` and waits for the exit code. */
   stop (signal?: NodeJS.Signals): Promise<number | null>
+  /**
+   * Resolves with the first line of stdout or stderr (so far or to come) that matches `pattern`;
+   * rejects if the process exits without printing one. Waits for the line, however long it takes.
+   */
+  line (pattern: RegExp): Promise<string>
+}
+
+export interface ServerProcess extends RunningProcess {
+  url: string
+}
+
+/**
+ * Spawns a long-running entry point (`.ts` through tsx, or a built `.js`) with `childEnv(env)`
+ * and LOG_LEVEL info. Killed at teardown if still running.
+ */
+export function spawnProcess (t: Test, script: string, args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args], {
+    cwd: ROOT, env: childEnv({ LOG_LEVEL: 'info', ...env }), stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const output = collect(child)
+  const exited = once(child, 'exit').then(([code]) => code as number | null)
+  const closed = once(child, 'close') // after 'exit', once stdout and stderr are read to their end
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+  })
+  const find = (pattern: RegExp) => `${output.stdout()}\n${output.stderr()}`.split('\n').find((l) => pattern.test(l))
+  return {
+    child,
+    stdout: output.stdout,
+    stderr: output.stderr,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      child.kill(signal)
+      return exited
+    },
+    line: (pattern) => new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const line = find(pattern)
+        if (line === undefined) return
+        child.stdout?.off('data', check)
+        child.stderr?.off('data', check)
+        resolve(line)
+      }
+      child.stdout?.on('data', check)
+      child.stderr?.on('data', check)
+      check()
+      void closed.then(() => {
+        check()
+        reject(new Error(`exited with ${child.exitCode ?? child.signalCode} before printing a line matching ${pattern}:\n${output.stderr()}${output.stdout()}`))
+      })
+    })
+  }
 }
 
 /**
@@ -65,33 +117,15 @@ export interface ServerProcess {
  */
 export async function startServer (t: Test, env: Record<string, string>, script = 'src/server.ts'): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
-    cwd: ROOT, env: childEnv({ HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env }), stdio: ['ignore', 'pipe', 'pipe']
-  })
-  const output = collect(child)
-  const exited = once(child, 'exit').then(([code]) => code as number | null)
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    await exited
-  })
+  const server = spawnProcess(t, script, [], { HOST: '127.0.0.1', PORT: String(port), ...env })
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 60_000
+  const deadline = Date.now() + 120_000
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready:\n${output.stderr()}${output.stdout()}`)
+    if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode} before it was ready:\n${server.stderr()}${server.stdout()}`)
     const ready = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false)
     if (ready) break
-    if (Date.now() > deadline) throw new Error(`server not ready after 60 s:\n${output.stderr()}${output.stdout()}`)
+    if (Date.now() > deadline) throw new Error(`server not ready after 120 s:\n${server.stderr()}${server.stdout()}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  return {
-    url,
-    child,
-    stdout: output.stdout,
-    stderr: output.stderr,
-    exited,
-    stop: async (signal = 'SIGTERM') => {
-      child.kill(signal)
-      return exited
-    }
-  }
+  return { ...server, url }
 }

@@ -1,0 +1,29 @@
+import { loadConfigOrExit } from '../config.js'
+import { reevaluateLapsed } from '../divergence/reevaluate.js'
+import { systemClock } from '../lib/clock.js'
+import type { Command } from './main.js'
+import { note, print, usageError, withDatabase } from './services.js'
+
+const USAGE = 'divergences reevaluate'
+
+/**
+ * `divergences reevaluate`: runs the background jobs' lapse re-evaluation once, now: every
+ * divergence that still holds although one of its records lapsed is evaluated again, and those
+ * that no longer hold are resolved (by `system`, with the reason in their history). Prints one
+ * line per divergence resolved (id, kind, reason), then the counts on stderr.
+ */
+export const divergencesCommand: Command = {
+  summary: 'Re-evaluate the divergences whose records lapsed, now, as the daily background job does',
+  usage: USAGE,
+  options: {},
+  allowPositionals: true,
+  async run ({ positionals }) {
+    const [action, ...extra] = positionals
+    if (action !== 'reevaluate' || extra.length > 0) return usageError('divergences', USAGE, 'expected "reevaluate"')
+    const config = loadConfigOrExit(process.env)
+    const outcome = await withDatabase(config, (db) => reevaluateLapsed({ db, config: config.divergence, clock: systemClock }))
+    for (const { id, kind, reason } of outcome.resolvedDivergences) print(`${id}\tresolved\t${kind}\t${reason}`)
+    note(`re-evaluated the divergences naming a lapsed record: ${outcome.checked} checked, ${outcome.resolved} resolved, ${outcome.updated} still hold, ${outcome.opened} opened`)
+    return 0
+  }
+}
