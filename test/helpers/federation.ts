@@ -1,4 +1,5 @@
 import type { Test } from 'tap'
+import type { SyncConfig } from '../../src/config.js'
 import { createLogger } from '../../src/lib/logger.js'
 import { systemClock, type Clock } from '../../src/lib/clock.js'
 import { createSyncContext, runOneRound, newWorkerId, type PeerClient, type RoundOutcome } from '../../src/sync/index.js'
@@ -26,12 +27,15 @@ export async function enrolByUrl (agency: TestAgency, other: { id: string, url: 
   if (res.statusCode !== 201) throw new Error(`enrolling ${other.id} at ${agency.id}: ${res.statusCode} ${res.body}`)
 }
 
-/** One sync round at `agency` for `peer`, exactly as the worker runs it (optionally through another client). */
-export async function syncRound (agency: TestAgency, peer: string, options: { client?: PeerClient, clock?: Clock, owner?: string } = {}): Promise<RoundOutcome | undefined> {
+/**
+ * One sync round at `agency` for `peer`, exactly as the worker runs it (optionally through
+ * another client, or with some of the agency's sync settings changed for this round).
+ */
+export async function syncRound (agency: TestAgency, peer: string, options: { client?: PeerClient, clock?: Clock, owner?: string, sync?: Partial<SyncConfig> } = {}): Promise<RoundOutcome | undefined> {
   const { ctx, options: workerOptions } = createSyncContext({
     db: agency.db,
     agencyId: agency.id,
-    sync: agency.config.sync,
+    sync: { ...agency.config.sync, ...options.sync },
     jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds,
     divergence: agency.config.divergence,
     keyRing: agency.app.keyRing,

@@ -1,27 +1,24 @@
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto'
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
+import type { SyncConfig } from '../../src/config.js'
+import { createDb } from '../../src/db/create-db.js'
 import { appendEntries } from '../../src/feed/index.js'
 import { systemClock } from '../../src/lib/clock.js'
+import { sleepUnlessAborted } from '../../src/lib/sleep.js'
 import type { TestAgency } from '../helpers/agency.js'
 import { startAgency } from '../helpers/agency.js'
 import { startFaultyProxy, type Fault } from '../helpers/faulty-proxy.js'
 import { enrolByUrl, heldEntries, peerHealth, publishDecision, syncRound } from '../helpers/federation.js'
 
-async function retry<T> (fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn()
-    } catch (err) {
-      if (attempt > 50) throw err
-    }
-  }
-}
+// No timeouts below the defaults: a busy machine may take seconds to answer a page. The one
+// test that needs a timeout to fire (a peer that never answers) shortens it for its round.
+/** The application name of the connection the killer test reads through, which the killer spares. */
+const SPARED = 'faults-test-reader'
+const withApplicationName = (url: string, name: string) => { const u = new URL(url); u.searchParams.set('application_name', name); return u.toString() }
 
 const SYNC_ENV = {
   SYNC_PAGE_SIZE: '2',
-  SYNC_RESPONSE_TIMEOUT_MS: '700',
-  SYNC_CONNECT_TIMEOUT_MS: '700',
   SYNC_MAX_RESPONSE_BYTES: '150000',
   SYNC_BACKOFF_BASE_MS: '1',
   SYNC_BACKOFF_CAP_MS: '2',
@@ -69,18 +66,19 @@ async function expectRecovered (t: Test, alpha: TestAgency, bravo: TestAgency) {
   t.match(health.sync, { state: 'active', cursor: 7, entriesIngested: 7, lastErrorCode: null })
 }
 
-const transient: Array<[string, Fault, string]> = [
+const transient: Array<[string, Fault, string, Partial<SyncConfig>?]> = [
   ['the peer dies in the middle of a page', 'die-mid-page', 'PEER_UNREACHABLE'],
   ['a truncated body (Content-Length not honoured)', 'truncate', 'PEER_UNREACHABLE'],
   ['malformed JSON', 'malformed-json', 'PEER_RESPONSE_MALFORMED'],
-  ['a peer that accepts the connection and never answers', 'hang', 'PEER_RESPONSE_TIMEOUT'],
+  // the page never comes, so the timeout fires however busy the machine is (if the checkpoint is slower still, the code is the same)
+  ['a peer that accepts the connection and never answers', 'hang', 'PEER_RESPONSE_TIMEOUT', { responseTimeoutMs: 700 }],
   ['an oversized response', 'oversize', 'PEER_RESPONSE_TOO_LARGE']
 ]
-for (const [name, fault, code] of transient) {
+for (const [name, fault, code, sync] of transient) {
   t.test(`${name}: back off (${code}), store nothing, recover`, async (t) => {
     const { alpha, bravo, proxy } = await pair(t)
     proxy.fault = fault
-    t.match(await syncRound(bravo, 'alpha'), { status: 'backing-off', code })
+    t.match(await syncRound(bravo, 'alpha', { sync }), { status: 'backing-off', code })
     await expectUntouched(t, bravo, { state: 'backing_off', code })
     proxy.fault = 'pass'
     await expectRecovered(t, alpha, bravo)
@@ -159,26 +157,39 @@ t.test('a fork (a different entry for a seq we hold) quarantines the peer with b
 t.test('database connections killed again and again during a sync: entries and cursor move together, and the copy ends equal', async (t) => {
   const { alpha, bravo, proxy } = await pair(t)
   const dbName = new URL(bravo.databaseUrl).pathname.slice(1)
+  // the test reads bravo's state through a connection of its own, which the killer spares
+  const reader = await createDb({ databaseUrl: withApplicationName(bravo.databaseUrl, SPARED), dataDir: '/nonexistent' })
+  t.teardown(() => reader.destroy())
+  let killed = 0
   const stopKilling = new AbortController()
   const killer = (async () => {
     while (!stopKilling.signal.aborted) {
-      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`.execute(alpha.db)
-      await new Promise((resolve) => setTimeout(resolve, 5))
+      // every connection to bravo's database but the reader's; each kill waits until that backend has exited
+      const { rows } = await sql<{ killed: boolean }>`select pg_terminate_backend(pid, 10000) as killed from pg_stat_activity
+        where datname = ${dbName} and pid <> pg_backend_pid() and application_name <> ${SPARED}`.execute(alpha.db)
+      killed += rows.filter((r) => r.killed).length
+      await sleepUnlessAborted(5, stopKilling.signal)
     }
   })()
+  const stopKiller = async () => { stopKilling.abort(); await killer }
+  t.teardown(stopKiller) // before alpha's database is destroyed, whatever happens
+
   proxy.fault = { delayMs: 50 }
   for (let round = 0; round < 5; round++) {
-    await syncRound(bravo, 'alpha').catch(() => undefined)
-    const snapshot = await retry(() => bravo.db.transaction().execute(async (trx) => ({
+    // one owner: a round killed while it held the lease does not keep the next one out
+    await syncRound(bravo, 'alpha', { owner: 'worker-killed-again-and-again' }).catch(() => undefined)
+    const { held, sync } = await reader.transaction().setIsolationLevel('repeatable read').execute(async (trx) => ({
       held: await trx.selectFrom('feed_entries').select(['seq', 'hash']).where('issuer', '=', 'alpha').orderBy('seq').execute(),
       sync: await trx.selectFrom('peer_sync').select(['cursor_seq', 'cursor_hash']).where('agency_id', '=', 'alpha').executeTakeFirstOrThrow()
-    })))
-    const { held, sync } = snapshot
+    }))
     t.equal(sync.cursor_seq, held.length, `round ${round}: the cursor is exactly the last entry held`)
     t.equal(sync.cursor_hash, held.at(-1)?.hash ?? null, `round ${round}: and its hash`)
   }
-  stopKilling.abort()
-  await killer
+  await stopKiller()
+  t.ok(killed > 0, `connections were killed (${killed})`)
+  // Connections killed while idle in bravo's pool fail their next query, once each, and are
+  // dropped; with the killer stopped, bravo's database answers once they are gone.
+  for (let answered = false; !answered;) answered = await sql`select 1`.execute(bravo.db).then(() => true, () => false)
   proxy.fault = 'pass'
   await bravo.db.updateTable('peer_sync').set({ lease_owner: null, lease_expires_at: null }).where('agency_id', '=', 'alpha').execute()
   await expectRecovered(t, alpha, bravo)
@@ -186,9 +197,14 @@ t.test('database connections killed again and again during a sync: entries and c
 
 t.test('two workers syncing the same peer at once: one holds the lease, nothing is duplicated', async (t) => {
   const { alpha, bravo, proxy } = await pair(t)
-  proxy.fault = { delayMs: 150 }
-  const [one, two] = await Promise.all([syncRound(bravo, 'alpha', { owner: 'worker-one' }), syncRound(bravo, 'alpha', { owner: 'worker-two' })])
-  const outcomes = [one, two]
+  // feed pages wait at the proxy until the loser has answered, so the winner holds the lease meanwhile however slow the machine
+  let release = () => {}
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  proxy.fault = { delayMs: 0, before: () => gate }
+  const rounds = [syncRound(bravo, 'alpha', { owner: 'worker-one' }), syncRound(bravo, 'alpha', { owner: 'worker-two' })]
+  t.equal(await Promise.race(rounds), undefined, 'the first to answer found the peer leased')
+  release()
+  const outcomes = await Promise.all(rounds)
   t.equal(outcomes.filter((o) => o?.status === 'synced').length, 1, 'exactly one worker ran the round')
   t.equal(outcomes.filter((o) => o === undefined).length, 1, 'the other found the peer leased')
   proxy.fault = 'pass'
