@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import t from 'tap'
 import ts from 'typescript'
-import { childEnv, ROOT, runNode, startServer } from '../helpers/processes.js'
+import { childEnv, ROOT, runNode, spawnProcess, startServer } from '../helpers/processes.js'
 import { createEmptyDatabase } from '../helpers/test-database.js'
 
 /**
@@ -82,16 +82,11 @@ t.test('the built CLI migrates and enrols a peer; the built server serves, passe
   t.equal(enrol.code, 0, enrol.stderr)
   t.match(enrol.stdout, new RegExp(`^uk-ecju\\tactive\\tGB\\t.*${jwks.keys[0]?.kid}`), 'the compose enrol job works')
 
-  const worker = spawn(process.execPath, [rel('src/worker.js')], { cwd: ROOT, env: childEnv({ ...fr, LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] })
-  let workerOut = ''
-  worker.stdout.on('data', (chunk) => { workerOut += chunk })
-  worker.stderr.on('data', (chunk) => { workerOut += chunk })
-  const workerExit = once(worker, 'exit')
-  const deadline = Date.now() + 30_000
-  while (!workerOut.includes('sync worker started') && worker.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-  t.match(workerOut, /sync worker started/, 'the built worker starts')
-  worker.kill('SIGTERM')
-  t.equal((await workerExit)[0], 0, 'and stops on SIGTERM')
+  // SIGTERM as soon as the jobs start, while their first runs are under way: they finish those runs and the worker exits
+  const worker = spawnProcess(t, rel('src/worker.js'), [], fr)
+  await t.resolves(worker.line(/"msg":"background jobs started"/), 'the built worker starts its jobs')
+  t.equal(await worker.stop('SIGTERM'), 0, 'and stops on SIGTERM')
+  t.match(worker.stdout(), /"msg":"background jobs stopped"/)
 
   t.equal(await server.stop('SIGTERM'), 0, 'the built server stops cleanly on SIGTERM')
 })
