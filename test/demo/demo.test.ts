@@ -10,7 +10,7 @@ t.test('npm run demo: three agencies, real data, full sync, a readable summary',
   const dataDir = await mkdtemp(join(tmpdir(), 'reciprocity-demo-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const portBase = await freePort()
-  const { code, stdout, stderr } = await runCli(['demo', '--exit', '--port-base', String(portBase)], { DATA_DIR: dataDir }, 110_000)
+  const { code, stdout, stderr } = await runCli(['demo', '--exit', '--port-base', String(portBase)], { DATA_DIR: dataDir })
   t.equal(code, 0, stderr)
   t.match(stderr, /done: 6 of 6 peer feeds synced and verified/)
   t.match(stderr, /^sync .*100%/m, 'the sync progress reached 100% (plain lines: stderr is not a terminal)')

@@ -15,8 +15,12 @@ export function childEnv (env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env }
 }
 
-/** Runs `node --import tsx <script> ...args` (or plain node for `.js`) to completion. */
-export async function runNode (script: string, args: string[], env: Record<string, string>, timeoutMs = 60_000) {
+/**
+ * Runs `node --import tsx <script> ...args` (or plain node for `.js`) to completion. The child
+ * is killed after `timeoutMs` only so that a hung one does not outlive the test: the default
+ * stays under tap's timeout for a file (300 s) and far above what a busy machine needs.
+ */
+export async function runNode (script: string, args: string[], env: Record<string, string>, timeoutMs = 240_000) {
   const child = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args], {
     cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']
   })

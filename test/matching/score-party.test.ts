@@ -131,18 +131,15 @@ t.test('scores spread out: aliases high, similar others in the middle, unrelated
   t.ok(alias > 0.95 && similar > 0.3 && similar < 0.75 && unrelated < 0.1, `${alias} ${similar} ${unrelated}`)
 })
 
-t.test('prepared parties score the same, and fast', async (t) => {
+// How fast scoring is belongs to a benchmark (sync and screening measure it with the rest), not
+// to a test: a test that times itself fails on a busy machine.
+t.test('prepared parties score the same as raw ones', async (t) => {
   const query = prepareParty({ name: 'Gazprom Bank', country: 'RU' })
   const candidates = aliases.concat(different).map(([, name, alias]) => prepareParty({ name, aliases: [alias] }))
   for (const [i, candidate] of candidates.entries()) {
     const [, name = '', alias = ''] = aliases.concat(different)[i] ?? []
     t.strictSame(scoreParty(query, candidate), scoreParty({ name: 'Gazprom Bank', country: 'RU' }, { name, aliases: [alias] }))
   }
-  for (let round = 0; round < 50; round++) for (const candidate of candidates) scoreParty(query, candidate)
-  const started = performance.now()
-  for (let round = 0; round < 50; round++) for (const candidate of candidates) scoreParty(query, candidate)
-  const perCandidate = (performance.now() - started) / (50 * candidates.length)
-  t.ok(perCandidate < 0.25, `${perCandidate.toFixed(3)} ms a candidate (hundreds of candidates in a few ms)`)
 })
 
 t.test('a patronymic left out does not count against a name; another given name does', async (t) => {
