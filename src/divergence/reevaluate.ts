@@ -55,17 +55,26 @@ export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig
   return total
 }
 
-/** Runs `reevaluateLapsed` now and then every `intervalMs` until `signal` aborts; failures are logged, never fatal. */
+/** After a failed run, the next comes this soon (or at the interval, if shorter): not a day later. */
+const RETRY_MS = 60_000
+
+/**
+ * Runs `reevaluateLapsed` now and then every `intervalMs` until `signal` aborts. A failed run
+ * (the database not up yet, a dropped connection) is logged and retried after a minute; never
+ * fatal.
+ */
 export async function runLapseJob (deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger }, intervalMs: number, signal: AbortSignal): Promise<void> {
   const log = deps.logger.child({ component: 'lapse-reevaluation' })
   while (!signal.aborted) {
+    let nextMs = intervalMs
     try {
       const { opened, updated, resolved, checked } = await reevaluateLapsed(deps)
       log.info({ opened, updated, resolved, checked }, 'lapsed records re-evaluated for divergences')
     } catch (err) {
-      log.error({ err }, 're-evaluating lapsed records failed; retrying at the next run')
+      nextMs = Math.min(intervalMs, RETRY_MS)
+      log.error({ err, retryInMs: nextMs }, 're-evaluating lapsed records failed; retrying')
     }
     // the signal may have aborted while the run was under way: this returns at once then
-    await sleepUnlessAborted(intervalMs, signal)
+    await sleepUnlessAborted(nextMs, signal)
   }
 }

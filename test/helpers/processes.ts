@@ -126,7 +126,8 @@ export async function startServer (t: Test, env: Record<string, string>, script 
   const deadline = Date.now() + 120_000
   for (;;) {
     if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode} before it was ready:\n${server.stderr()}${server.stdout()}`)
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false)
+    // one probe may wait for a slow answer, not for one that never comes (the next probe retries)
+    const ready = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status === 200, () => false)
     if (ready) break
     if (Date.now() > deadline) throw new Error(`server not ready after 120 s:\n${server.stderr()}${server.stdout()}`)
     await new Promise((resolve) => setTimeout(resolve, 100))

@@ -20,6 +20,15 @@ t.test('the lapse job, aborted during a run, returns when the run ends (it used 
   t.match(logs.lines, [{ msg: 'lapsed records re-evaluated for divergences', checked: 0 }], 'the run finished, then the job returned')
 })
 
+t.test('a failed lapse run is retried within a minute, not a day later', async (t) => {
+  const agency = await startAgency(t)
+  const logs = captureLogs('info')
+  const stop = new AbortController()
+  const failing: Clock = { now: () => { stop.abort(); throw new Error('the clock fails once, and the job is stopped meanwhile') } }
+  await runLapseJob({ db: agency.db, config: agency.config.divergence, clock: failing, logger: logs.logger }, DAY_MS, stop.signal)
+  t.match(logs.lines, [{ msg: 're-evaluating lapsed records failed; retrying', retryInMs: 60_000, err: { message: /the clock fails once/ } }])
+})
+
 t.test('every job starts, and all stop once the signal aborts, during their first runs', async (t) => {
   const agency = await startAgency(t)
   const logs = captureLogs('info')
