@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
+import type { Command } from '../../src/cli/main.js'
 import { ROOT, runCli } from '../helpers/processes.js'
 
 const BAD_USAGE: string[][] = [
@@ -73,9 +74,12 @@ t.test('every command, subcommand and option that the README and docs/ show exis
   const lines = (await documentedCommandLines()).filter(({ line }) => !line.startsWith('<command>'))
   t.ok(lines.some(({ line }) => line.startsWith('divergences reevaluate')), 'docs/divergence.md\'s `divergences reevaluate` is among them')
   const names = [...new Set(lines.map(({ line }) => line.split(' ')[0] as string))]
+  const listed = (await runCli([], {})).stdout
+  // each command's usage, as `--help` prints it, read from its module (src/cli/main.ts loads `./<name>.js`'s `<name>Command`)
   const usages = new Map(await Promise.all(names.map(async (name) => {
-    const help = await runCli([name, '--help'], {})
-    return [name, help.code === 0 ? help.stdout : undefined] as const
+    if (!new RegExp(`^  ${name}$`, 'm').test(listed)) return [name, undefined] as const
+    const module = await import(`../../src/cli/${name}.js`) as Record<string, Command | undefined>
+    return [name, module[`${name}Command`]?.usage] as const
   })))
   for (const { file, line } of lines) {
     const [name = '', ...words] = line.split(/\s+/)
