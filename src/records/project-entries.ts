@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises'
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
@@ -7,6 +6,7 @@ import { concatDetailRows, insertRecordDetails, recordDetailInserts, recordDetai
 import { isValidContent } from './valid-content.js'
 import { filterColumnsOf } from './to-record.js'
 import type { ContentByKind, RecordKind } from './types.js'
+import { timeSlices } from '../lib/time-slices.js'
 
 export interface ProjectionResult {
   projected: number
@@ -57,7 +57,7 @@ export async function prepareProjection (issuer: string, entries: readonly Verif
     if (run.length > 0) steps.push({ type: 'records', run: prepareRun(run) })
     run = []
   }
-  let slice = performance.now()
+  const pause = timeSlices(PREPARE_SLICE_MS)
   for (const entry of entries) {
     const payload = entry.payload
     if (payload === undefined) continue
@@ -69,10 +69,7 @@ export async function prepareProjection (issuer: string, entries: readonly Verif
     const row = newRecordRow(issuer, entry.seq, payload)
     if (typeof row === 'string') steps.push({ type: 'skip', seq: entry.seq, why: row })
     else run.push(prepareRecord(row))
-    if (performance.now() - slice > PREPARE_SLICE_MS) {
-      await setImmediate()
-      slice = performance.now()
-    }
+    await pause()
   }
   flush()
   return { issuer, steps }

@@ -15,6 +15,7 @@ import {
   findPartyDecisionRows, listDecisionRows, type DecisionFilter, type DecisionRow
 } from './search-queries.js'
 import type { Lifecycle } from './types.js'
+import { timeSlices } from '../lib/time-slices.js'
 
 export interface DecisionSearchDeps {
   db: Db
@@ -53,6 +54,9 @@ export interface DecisionPartyMatch {
   score: number
   explanation: string
 }
+
+/** Scoring hands the event loop back this often: hundreds of candidates must not hold up a health probe. */
+const SCORING_SLICE_MS = 10
 
 /** A decision as an officer sees it in a list: ours or an ally's, with where it came from. */
 export interface ListedDecision {
@@ -109,12 +113,14 @@ export async function searchDecisions (deps: DecisionSearchDeps, search: Decisio
     trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates
   }))
   const query = prepareParty({ name: search.party })
-  const ranked = rows
-    .flatMap((row) => {
-      const match = bestParty(query, row, search.country, deps.matching.partyThreshold)
-      return match === undefined ? [] : [{ ...toListedDecision(row, deps.self, today), match }]
-    })
-    .sort(byRank)
+  const ranked: Array<ListedDecision & { match: DecisionPartyMatch }> = []
+  const pause = timeSlices(SCORING_SLICE_MS)
+  for (const row of rows) {
+    await pause()
+    const match = bestParty(query, row, search.country, deps.matching.partyThreshold)
+    if (match !== undefined) ranked.push({ ...toListedDecision(row, deps.self, today), match })
+  }
+  ranked.sort(byRank)
   const start = after === undefined ? 0 : ranked.findIndex((d) => byRank(d, after) > 0)
   const rest = start < 0 ? [] : ranked.slice(start)
   const page = rest.slice(0, search.limit)

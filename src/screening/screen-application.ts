@@ -5,6 +5,7 @@ import {
   normaliseName, prepareParty, scoreItem, scoreParty,
   type CrosswalkLink, type ItemMatch, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
+import { timeSlices } from '../lib/time-slices.js'
 import { lifecycleOf } from '../records/lifecycle.js'
 import type { DecisionContent, Party } from '../records/schemas.js'
 import { peekKid } from '../signing/index.js'
@@ -18,6 +19,8 @@ const RELATION_RANK: Record<ItemMatch['relation'], number> = {
   'same-entry': 5, 'crosswalk-equivalent': 4, within: 3, contains: 3, 'description-only': 1, unrelated: 0
 }
 const SUPPRESSING: ReadonlySet<string> = new Set(['not-identical', 'false-positive'])
+/** Scoring hands the event loop back this often: hundreds of candidates must not hold up a health probe. */
+const SCORING_SLICE_MS = 10
 
 export interface ScreeningContext {
   trx: Transaction<Database>
@@ -55,7 +58,9 @@ export async function screenApplication (ctx: ScreeningContext, application: App
   const ourParties = application.parties.map((p) => prepareParty(toPartyInput(p)))
   const dispositions = await latestDispositions(ctx.trx, [...candidates.values()])
   const hits: Hit[] = []
+  const pause = timeSlices(SCORING_SLICE_MS)
   for (const record of records) {
+    await pause()
     const hit = assess(record, ctx.self, application, ourParties, crosswalks, date, threshold, options)
     if (hit === undefined) continue
     const prior = dispositions.get(`${record.issuer}/${record.record_id}/${hit.party === null ? '' : partyKeyOf(application.parties[hit.party.applicationParty])}`)
