@@ -29,6 +29,20 @@ const ConfigEnv = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 536_870_912 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 900_000, description: 'the whole request, body included: a bulk import is read at the speed it is stored' }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 15_000, description: 'a connection that has not sent a whole request line and headers within this long is closed (408)' }),
+  UPLOAD_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'a request body that sends nothing for this long is cut off (408)' }),
+  UPLOAD_MIN_BYTES_PER_SECOND: Type.Integer({ minimum: 0, default: 1024, description: 'a bulk import slower than this, averaged over UPLOAD_RATE_WINDOW_MS, is cut off (408); 0: no minimum' }),
+  UPLOAD_RATE_WINDOW_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'the window over which an upload\'s rate is measured' }),
+  IMPORT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2, description: 'bulk imports at once; beyond, 503 with Retry-After' }),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60, description: 'the window the rate limits count requests in' }),
+  RATE_LIMIT_SCREENING: Type.Integer({ minimum: 0, default: 120, description: 'screenings (POST /v1/screenings) per caller per window; 0: no limit' }),
+  RATE_LIMIT_IMPORT: Type.Integer({ minimum: 0, default: 10, description: 'bulk imports per caller per window; 0: no limit' }),
+  RATE_LIMIT_FEED: Type.Integer({ minimum: 0, default: 1200, description: 'feed, feed head and inbox requests per partner agency per window; 0: no limit' }),
+  RATE_LIMIT_API: Type.Integer({ minimum: 0, default: 600, description: 'other requests per user per window; 0: no limit' }),
+  RATE_LIMIT_PUBLIC: Type.Integer({ minimum: 0, default: 300, description: 'requests per IP address per window to routes anyone may call (health checks excepted); 0: no limit' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'when set, GET /metrics needs Authorization: Bearer <this token>' })),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 0, description: 'longest statement on the main pool, in ms (0: none; the reserved pool always cuts at 5 s)' }),
+  DB_RESERVED_POOL_SIZE: Type.Integer({ minimum: 0, maximum: 20, default: 2, description: 'connections kept apart for health checks, the feed, its head and the JWKS (0: share the main pool)' }),
   FEED_PAGE_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
   FEED_CACHE_BYTES: Type.Integer({ minimum: 0, default: 33_554_432, description: 'memory for full feed pages every peer sees alike (0: no cache)' }),
   DENIAL_REVIEW_YEARS: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
@@ -78,6 +92,17 @@ export interface Config {
   bodyLimitBytes: number
   importLimitBytes: number
   requestTimeoutMs: number
+  /** HEADERS_TIMEOUT_MS, at most requestTimeoutMs. */
+  headersTimeoutMs: number
+  /** How slowly a request body may arrive, and how many bulk imports run at once. */
+  uploads: { idleTimeoutMs: number, minBytesPerSecond: number, rateWindowMs: number, importConcurrency: number }
+  /** The main pool's statement timeout, and the connections kept for what must keep answering. */
+  dbStatementTimeoutMs: number
+  dbReservedPoolSize: number
+  /** Requests per caller per window, by route class (0: no limit). */
+  rateLimits: RateLimits
+  /** The bearer token GET /metrics needs; undefined: anyone may read it. */
+  metricsToken: string | undefined
   feedPageMax: number
   feedCacheBytes: number
   denialReviewYears: number
@@ -90,6 +115,13 @@ export interface Config {
   divergence: { partyThreshold: number, descriptionThreshold: number }
   /** Consultations between agencies (src/consultations). */
   consultation: { deadlines: DeadlineRules }
+}
+
+export type RateLimitClass = 'screening' | 'import' | 'feed' | 'api' | 'public'
+
+export interface RateLimits {
+  windowSeconds: number
+  perWindow: Readonly<Record<RateLimitClass, number>>
 }
 
 export interface MatchingConfig {
@@ -164,6 +196,20 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     importLimitBytes: c.IMPORT_LIMIT_BYTES,
     requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: Math.min(c.HEADERS_TIMEOUT_MS, c.REQUEST_TIMEOUT_MS),
+    uploads: Object.freeze({
+      idleTimeoutMs: c.UPLOAD_IDLE_TIMEOUT_MS,
+      minBytesPerSecond: c.UPLOAD_MIN_BYTES_PER_SECOND,
+      rateWindowMs: c.UPLOAD_RATE_WINDOW_MS,
+      importConcurrency: c.IMPORT_CONCURRENCY
+    }),
+    dbStatementTimeoutMs: c.DB_STATEMENT_TIMEOUT_MS,
+    dbReservedPoolSize: c.DB_RESERVED_POOL_SIZE,
+    rateLimits: Object.freeze({
+      windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS,
+      perWindow: Object.freeze({ screening: c.RATE_LIMIT_SCREENING, import: c.RATE_LIMIT_IMPORT, feed: c.RATE_LIMIT_FEED, api: c.RATE_LIMIT_API, public: c.RATE_LIMIT_PUBLIC })
+    }),
+    metricsToken: c.METRICS_TOKEN,
     feedPageMax: c.FEED_PAGE_MAX,
     feedCacheBytes: c.FEED_CACHE_BYTES,
     denialReviewYears: c.DENIAL_REVIEW_YEARS,

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js'
 import { loadConfigOrExit } from './config.js'
+import { createReservedDb } from './db/create-db.js'
 import { runBackgroundJobs } from './jobs/run-background-jobs.js'
 import { systemClock } from './lib/clock.js'
 import { createLogger } from './lib/logger.js'
@@ -8,7 +9,9 @@ import { wireServices } from './wiring.js'
 const config = loadConfigOrExit(process.env)
 const logger = createLogger({ level: config.logLevel })
 const deps = await wireServices(config, logger, systemClock).catch((err: unknown) => startupFailed(err))
-const app = await buildApp(deps)
+// a few connections of their own for health, the feed, its head, the JWKS and partner authentication
+const reservedDb = createReservedDb(config)
+const app = await buildApp({ ...deps, reservedDb })
 const stopJobs = new AbortController()
 // SYNC_IN_PROCESS: the worker's jobs run here too (the embedded database admits one process)
 const jobs = config.sync.inProcess ? runBackgroundJobs(deps, stopJobs.signal) : Promise.resolve()
@@ -25,14 +28,14 @@ async function shutdown (signal: string) {
   force.unref()
   stopJobs.abort()
   await Promise.all([app.close(), jobs])
-  await deps.db.destroy()
+  await Promise.all([deps.db.destroy(), reservedDb?.destroy()])
   logger.info('stopped')
 }
 process.once('SIGTERM', () => { void shutdown('SIGTERM') })
 process.once('SIGINT', () => { void shutdown('SIGINT') })
 
 await app.listen({ host: config.host, port: config.port }).catch(async (err: unknown) => {
-  await deps.db.destroy()
+  await Promise.all([deps.db.destroy(), reservedDb?.destroy()])
   startupFailed(err)
 })
 

@@ -8,7 +8,7 @@ import { runBackgroundJobs } from '../jobs/run-background-jobs.js'
 import { systemClock } from '../lib/clock.js'
 import { createLogger } from '../lib/logger.js'
 import { detectOnStored } from '../divergence/hooks.js'
-import { importCandidates } from '../records/index.js'
+import { importCandidates, importStagingDir } from '../records/index.js'
 import { issueLocalUserToken } from '../signing/index.js'
 import type { Command } from './main.js'
 import { createProgress, formatDuration } from './progress.js'
@@ -53,7 +53,7 @@ export const demoCommand: Command = {
         }
         await importCandidates(ctx,
           (async function * () { for (const [n, decision] of decisions.entries()) yield { line: n + 1, value: decision } })(),
-          { onBatch: ({ imported }) => progress.update(imported) })
+          { onBatch: ({ imported }) => progress.update(imported), stagingDir: importStagingDir(agency.config) })
         progress.finish()
       }
       step('syncing every agency from the others…')

@@ -1,10 +1,11 @@
 import { sha256Base64url } from '../lib/hash.js'
+import { findUnsafeText } from '../lib/safe-text.js'
 import { ENTRY_TYP, SignatureError, createVerifier, type Jwks } from '../signing/index.js'
 import type { EntryPayload } from './types.js'
 
 export type WireEntry = { seq: number, jws: string } | { seq: number, hash: string, prev: string | null }
 
-export type ChainFailure = 'bad-signature' | 'unknown-kid' | 'malformed' | 'broken-chain' | 'wrong-issuer' | 'wrong-seq'
+export type ChainFailure = 'bad-signature' | 'unknown-kid' | 'malformed' | 'invalid-content' | 'broken-chain' | 'wrong-issuer' | 'wrong-seq'
 
 export class ChainError extends Error {
   readonly reason: ChainFailure
@@ -30,7 +31,7 @@ export interface VerifiedEntry {
 /**
  * Verifies a run of feed entries from `issuer` that continues from (`afterSeq`, `afterHash`):
  * seqs consecutive, every signature valid under `jwks`, every payload's issuer and seq as
- * stated, and every `prev` equal to the hash of the entry before (placeholders included, by
+ * stated and its text storable, and every `prev` equal to the hash of the entry before (placeholders included, by
  * the hash they carry). Throws `ChainError` at the first fault; returns the entries with hashes.
  */
 export async function verifyChain (issuer: string, entries: readonly WireEntry[], jwks: Jwks, from: { seq: number, hash: string | null }): Promise<VerifiedEntry[]> {
@@ -59,5 +60,8 @@ async function verifyOne (issuer: string, entry: WireEntry, verify: ReturnType<t
   const payload = verified.payload as EntryPayload
   if (payload.iss !== issuer) throw new ChainError('wrong-issuer', entry.seq, `signed payload names issuer "${String(payload.iss)}"`)
   if (payload.seq !== entry.seq) throw new ChainError('wrong-seq', entry.seq, `signed payload carries seq ${String(payload.seq)}`)
+  // signed, but not storable: text PostgreSQL refuses, or that is not Unicode (lib/safe-text.ts)
+  const [unsafe] = findUnsafeText(payload)
+  if (unsafe !== undefined) throw new ChainError('invalid-content', entry.seq, `signed payload at ${unsafe.pointer || '/'} ${unsafe.detail}`)
   return { seq: entry.seq, hash: sha256Base64url(entry.jws), prev: payload.prev, jws: entry.jws, kid: verified.kid, payload }
 }

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'RECORD_NOT_AMENDABLE'
   | 'DUPLICATE_REFERENCE'
   | 'IMPORT_REJECTED'
+  | 'DATE_OUT_OF_RANGE'
   | 'INVALID_TRANSITION'
   | 'CONSULTATION_NOT_FOUND'
   | 'CONSULTATION_NOT_CITABLE'
@@ -39,6 +40,12 @@ export type ErrorCode =
   | 'SIGNING_KEY_MISSING'
   | 'KEY_DECRYPTION_FAILED'
   | 'DATABASE_UNAVAILABLE'
+  | 'DATABASE_BUSY'
+  | 'IMPORTS_BUSY'
+  | 'IMPORT_IN_PROGRESS'
+  | 'REQUEST_TIMEOUT'
+  | 'UPLOAD_TOO_SLOW'
+  | 'RATE_LIMITED'
   | 'DATABASE_IN_USE'
   | 'INTERNAL'
 
@@ -63,6 +70,8 @@ export class AppError extends Error {
   readonly details: ProblemDetail[] | undefined
   /** RFC 9457 extension members of the problem, declared in the Problem schema. */
   readonly extensions: { conflicts?: UndercutConflict[] } | undefined
+  /** Sent as the Retry-After header (RFC 9110 §10.2.3) of a 429 or 503. */
+  retryAfterSeconds: number | undefined
 
   constructor (code: ErrorCode, status: number, message: string, details?: ProblemDetail[], extensions?: AppError['extensions']) {
     super(message)
@@ -71,6 +80,13 @@ export class AppError extends Error {
     this.status = status
     this.details = details
     this.extensions = extensions
+    this.retryAfterSeconds = undefined
+  }
+
+  /** The same error, answered with `Retry-After: seconds`. */
+  retryAfter (seconds: number): this {
+    this.retryAfterSeconds = Math.max(1, Math.ceil(seconds))
+    return this
   }
 }
 
@@ -95,6 +111,7 @@ export const errors = {
   duplicateReference: (reference: string) =>
     new AppError('DUPLICATE_REFERENCE', 409, `a decision with reference "${reference}" already exists; amend it instead of recording it again`),
   importRejected: (message: string, details: ProblemDetail[]) => new AppError('IMPORT_REJECTED', 422, message, details),
+  dateOutOfRange: (problem: ProblemDetail) => new AppError('DATE_OUT_OF_RANGE', 422, `${problem.pointer}: ${problem.detail}`, [{ pointer: `/body${problem.pointer}`, detail: problem.detail }]),
   invalidTransition: (message: string) => new AppError('INVALID_TRANSITION', 409, message),
   consultationNotFound: (id: string) => new AppError('CONSULTATION_NOT_FOUND', 404, `no consultation with id "${id}"`),
   consultationNotCitable: (id: string, why: string) => new AppError('CONSULTATION_NOT_CITABLE', 409, `consultation "${id}" cannot be cited: ${why}`),
@@ -106,7 +123,7 @@ export const errors = {
   peerExists: (agencyId: string) => new AppError('PEER_EXISTS', 409, `peer "${agencyId}" is already enrolled`),
   peerNotEnrolled: (issuer: string) => new AppError('PEER_NOT_ENROLLED', 403, `issuer "${issuer}" is not an enrolled peer`),
   peerInactive: (agencyId: string, status: string) => new AppError('PEER_INACTIVE', 403, `peer "${agencyId}" is ${status}, not active`),
-  peerKeysUnavailable: (agencyId: string, why: string) => new AppError('PEER_KEYS_UNAVAILABLE', 502, `keys of peer "${agencyId}" could not be obtained: ${why}`),
+  peerKeysUnavailable: (agencyId: string, why: string) => new AppError('PEER_KEYS_UNAVAILABLE', 422, `keys of peer "${agencyId}" could not be obtained: ${why}`),
   urlNotAllowed: (field: string, why: string) => new AppError('URL_NOT_ALLOWED', 422, `${field} ${why}`, [{ pointer: `/body/${field}`, detail: why }]),
   peerQuarantined: (agencyId: string) =>
     new AppError('PEER_QUARANTINED', 409, `peer "${agencyId}" is quarantined: review its status reason and evidence, then POST /v1/peers/${agencyId}/resume`),
@@ -125,6 +142,13 @@ export const errors = {
   keyDecryptionFailed: (kid: string) =>
     new AppError('KEY_DECRYPTION_FAILED', 500, `signing key ${kid} could not be decrypted: the key-encryption key does not match the one it was stored with`),
   databaseUnavailable: (why: string) => new AppError('DATABASE_UNAVAILABLE', 503, `database unavailable: ${why}`),
+  databaseBusy: (why: string) => new AppError('DATABASE_BUSY', 503, `the database is busy: ${why}; try again shortly`).retryAfter(5),
+  importsBusy: (running: number) =>
+    new AppError('IMPORTS_BUSY', 503, `${running} bulk import${running === 1 ? ' is' : 's are'} running, the most this agency takes at once (IMPORT_CONCURRENCY); try again shortly`).retryAfter(10),
+  importInProgress: () =>
+    new AppError('IMPORT_IN_PROGRESS', 429, 'an import of yours is still running: one at a time per caller; try again once it has ended').retryAfter(10),
+  uploadTooSlow: (why: string) => new AppError('UPLOAD_TOO_SLOW', 408, `the upload was cut off: ${why}; nothing was stored`),
+  rateLimited: (what: string, seconds: number) => new AppError('RATE_LIMITED', 429, `too many requests: ${what}; try again in ${Math.max(1, Math.ceil(seconds))} s`).retryAfter(seconds),
   databaseInUse: (dir: string, pid: string) =>
     new AppError('DATABASE_IN_USE', 409, `the embedded database in ${dir} is in use by process ${pid}; stop it, or use the HTTP API of the running agency`)
 } as const

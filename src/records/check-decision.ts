@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler'
 import { registerFormats } from './dates.js'
-import { checkDecisionDates, withDefaults } from './lifecycle.js'
+import { checkDecisionDates, reviewWindowProblem, withDefaults } from './lifecycle.js'
 import { DecisionInput, type DecisionContent } from './schemas.js'
 
 /** A schema problem at `path` (a JSON pointer into the decision) or a date rule broken. */
@@ -90,7 +90,8 @@ export function checkDecision (value: unknown, reviewYears: number): CheckedDeci
     return { ok: false, problems }
   }
   const { audience, ...decision } = value
-  const dateProblems = checkDecisionDates(decision)
+  const reviewWindow = reviewWindowProblem(decision, reviewYears)
+  const dateProblems = [...checkDecisionDates(decision), ...(reviewWindow === undefined ? [] : [reviewWindow])]
   if (dateProblems.length > 0) return { ok: false, problems: dateProblems.map((p) => ({ path: p.pointer, detail: p.detail })) }
   return { ok: true, decision: withDefaults(decision, reviewYears), audience }
 }

@@ -57,6 +57,6 @@ function readCursor (cursor: string): DecisionPosition | RankKey | undefined {
 }
 
 function readPosition ([date, issuer, recordId]: unknown[]): DecisionPosition | undefined {
-  if (typeof date !== 'string' || !isIsoDate(date) || typeof issuer !== 'string' || issuer === '' || typeof recordId !== 'string' || !UUID.test(recordId)) return undefined
+  if (typeof date !== 'string' || !isIsoDate(date) || typeof issuer !== 'string' || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(issuer) || typeof recordId !== 'string' || !UUID.test(recordId)) return undefined
   return { date, issuer, recordId }
 }

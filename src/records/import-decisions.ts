@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { appendAuditEvents } from '../audit/append-events.js'
 import { openFeedAppender, type PublishedEntry, type Publisher } from '../feed/index.js'
 import { errors, type ProblemDetail } from '../lib/errors.js'
-import { checkDecision } from './check-decision.js'
 import { signNewRecordsInSlices, storeNewRecords, type NewRecord, type SignedRecords } from './publish-record.js'
 import { findReferenceHolders } from './queries.js'
 import { readCsvDecisions } from './read-csv.js'
 import { readNdjsonDecisions } from './read-ndjson.js'
-import { normaliseAudience } from './to-record.js'
+import { stageImport, type StagedDecision, type StagedImport } from './stage-import.js'
 import type { ImportCandidate, RecordsContext } from './types.js'
 
 export type ImportFormat = 'csv' | 'ndjson'
@@ -27,7 +25,7 @@ function raiseUnsupported (contentType: string | undefined): never {
 }
 
 export interface ImportProgress {
-  /** Decisions read from the file so far. */
+  /** Staged decisions read back so far (at most one batch ahead of `imported`). */
   read: number
   /** Decisions published so far, in the open transaction. */
   imported: number
@@ -41,6 +39,8 @@ export interface ImportOptions {
   maxProblems?: number
   /** Called after each published batch. */
   onBatch?: (progress: ImportProgress) => void
+  /** Where the import is staged before it is published: `importStagingDir(config)`. */
+  stagingDir: string
 }
 
 export interface ImportResult {
@@ -48,13 +48,6 @@ export interface ImportResult {
   firstSeq: number | null
   lastSeq: number | null
 }
-
-interface Pending {
-  locate: (path: string) => string
-  record: NewRecord<'decision'>
-}
-
-const lineOf = (pointer: string) => Number(/^line (\d+)/.exec(pointer)?.[1] ?? 0)
 
 /**
  * Imports decisions from a CSV or NDJSON stream (docs/records.md, "Import"): see `importCandidates`.
@@ -68,46 +61,49 @@ export async function importDecisions (ctx: RecordsContext, source: Readable, fo
 }
 
 /**
- * All or nothing, because a published entry can never be taken back: every decision is
- * validated as `POST /v1/decisions` would and published in batches inside ONE transaction;
- * if any is bad (schema, dates, a reference used twice in the file or already stored),
- * nothing is stored and IMPORT_REJECTED lists every problem by line (the first
- * `maxProblems`). A stored import is one audit event (`records-imported` by `ctx.actor`, with
- * the count and the seq range), not one per decision. Candidates are pulled one at a time while
- * at most one batch is being published, so memory holds two batches whatever the file's size;
- * besides them, only the references seen so far are kept, to catch duplicates.
+ * All or nothing, because a published entry can never be taken back. First the whole input
+ * is read and checked into a staging file (`stageImport`), holding nothing in the database
+ * however slowly it arrives; only then is the feed head locked, and the staged decisions are
+ * signed and published in batches inside ONE transaction. A reference stored by someone else
+ * meanwhile still fails the whole import with IMPORT_REJECTED. A stored import is one audit
+ * event (`records-imported` by `ctx.actor`, with the count and the seq range), not one per
+ * decision. The staged file is read one batch ahead of what is stored: memory holds two
+ * batches whatever the file's size.
  */
-export async function importCandidates (ctx: RecordsContext, candidates: AsyncIterable<ImportCandidate>, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importCandidates (ctx: RecordsContext, candidates: AsyncIterable<ImportCandidate>, options: ImportOptions): Promise<ImportResult> {
+  const staged = await stageImport(ctx, candidates, options)
+  try {
+    return await publishStaged(ctx, staged, options)
+  } finally {
+    await staged.dispose()
+  }
+}
+
+async function publishStaged (ctx: RecordsContext, staged: StagedImport, options: ImportOptions): Promise<ImportResult> {
   const batchSize = options.batchSize ?? 500
-  const maxProblems = options.maxProblems ?? 1000
   const key = await ctx.keyRing.current()
   const publisher: Publisher = { issuer: ctx.issuer, key, clock: ctx.clock }
   return ctx.db.transaction().execute(async (trx) => {
     const appender = await openFeedAppender(trx, publisher)
     const problems: ProblemDetail[] = []
-    let capped = false
-    const report = (pointer: string, detail: string) => {
-      if (problems.length < maxProblems) problems.push({ pointer, detail })
-      else capped = true
-    }
-    const referenceLines = new Map<string, number>()
     const progress = { read: 0, imported: 0, firstSeq: null as number | null, lastSeq: null as number | null, lastHash: null as string | null }
 
-    // Stored decisions holding a reference of `batch` (other than the ones just inserted from it) are row problems.
-    async function reportTaken (batch: Pending[], why: string) {
-      const holders = await findReferenceHolders(trx, ctx.issuer, batch.map((p) => p.record.content.reference))
-      for (const { locate, record } of batch) {
-        const holder = holders.get(record.content.reference)
-        if (holder !== undefined && holder !== record.recordId) report(locate('/reference'), `a decision with reference "${record.content.reference}" ${why}; amend it instead`)
+    // Stored decisions holding a reference of `batch` (other than the ones just inserted from it): stored meanwhile by another request.
+    async function reportTaken (batch: StagedDecision[]) {
+      const holders = await findReferenceHolders(trx, ctx.issuer, batch.map((d) => d.content.reference))
+      for (const decision of batch) {
+        const holder = holders.get(decision.content.reference)
+        if (holder !== undefined && holder !== decision.recordId) {
+          problems.push({ pointer: decision.referenceAt, detail: `a decision with reference "${decision.content.reference}" was stored while this file was being imported; amend it instead` })
+        }
       }
     }
 
-    // Once anything failed nothing more is stored: the rest is only checked, to list every problem.
-    async function store (batch: Pending[], signed: SignedRecords | undefined) {
-      if (signed === undefined || problems.length > 0 || capped) return reportTaken(batch, 'is already stored')
+    async function store (batch: StagedDecision[], signed: SignedRecords | undefined) {
+      if (signed === undefined || problems.length > 0) return
       const inserted = await storeNewRecords(trx, appender, ctx.issuer, signed)
-      if (inserted !== batch.length) return reportTaken(batch, 'is already stored')
-      await ctx.onStored?.(trx, batch.map((p) => ({ issuer: ctx.issuer, recordId: p.record.recordId })))
+      if (inserted !== batch.length) return reportTaken(batch)
+      await ctx.onStored?.(trx, batch.map((d) => ({ issuer: ctx.issuer, recordId: d.recordId })))
       progress.imported += batch.length
       progress.firstSeq ??= (signed.entries[0] as PublishedEntry).seq
       const last = signed.entries.at(-1) as PublishedEntry
@@ -116,7 +112,7 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
       options.onBatch?.({ read: progress.read, imported: progress.imported, lastSeq: progress.lastSeq })
     }
 
-    let batch: Pending[] = []
+    let batch: StagedDecision[] = []
     let inFlight: Promise<void> = Promise.resolve()
     let signing: Promise<unknown> = Promise.resolve()
     // Signs the batch now, while the previous one is still being stored, and queues its store
@@ -126,47 +122,27 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
       const next = batch
       batch = []
       // batches are signed one after another (seqs stay in order), each while the one before is stored
-      const signed = problems.length > 0 || capped
+      const signed = problems.length > 0
         ? Promise.resolve(undefined)
-        : signing.then(() => signNewRecordsInSlices(appender, publisher, next.map((p) => p.record)))
+        : signing.then(() => signNewRecordsInSlices(appender, publisher, next.map(toNewRecord)))
       signing = signed.catch(() => {})
       inFlight = inFlight.then(async () => store(next, await signed))
       inFlight.catch(() => {}) // awaited before the next flush and at the end
     }
     try {
-      for await (const candidate of candidates) {
+      for await (const decision of staged.read()) {
         progress.read++
-        for (const p of candidate.problems ?? []) report(p.pointer, p.detail)
-        if (capped) break
-        if (candidate.value === undefined) continue
-        const locate = candidate.locate ?? ((path: string) => `line ${candidate.line}: ${path === '' ? '/' : path}`)
-        const checked = checkDecision(candidate.value, ctx.denialReviewYears)
-        const readingProblems = new Set((candidate.problems ?? []).map((p) => p.pointer))
-        if (!checked.ok) {
-          for (const p of checked.problems) {
-            const pointer = locate(p.path)
-            if (!readingProblems.has(pointer)) report(pointer, p.detail) // already said why, where it was read
-          }
-          continue
-        }
-        if (readingProblems.size > 0) continue
-        const reference = checked.decision.reference
-        const earlier = referenceLines.get(reference)
-        if (earlier !== undefined) {
-          report(locate('/reference'), `"${reference}" is already the reference of the decision on line ${earlier}`)
-          continue
-        }
-        referenceLines.set(reference, candidate.line)
-        batch.push({ locate, record: { kind: 'decision', recordId: randomUUID(), content: checked.decision, audience: normaliseAudience(checked.audience) } })
+        batch.push(decision)
         if (batch.length >= batchSize) {
           const previous = inFlight
           flush()
           await previous
+          if (problems.length > 0) break
         }
       }
       flush()
       await inFlight
-      if (problems.length === 0 && progress.imported > 0) {
+      if (problems.length === 0) {
         await appender.finish()
         const { imported: count, firstSeq, lastSeq, lastHash } = progress
         await appendAuditEvents(trx, [{
@@ -180,11 +156,11 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
       await inFlight.catch(() => {}) // no query may outlive the transaction
     }
     if (problems.length > 0) {
-      problems.sort((a, b) => lineOf(a.pointer) - lineOf(b.pointer))
-      const listed = capped ? `the first ${maxProblems} are listed and reading stopped there` : `${problems.length} listed`
-      throw errors.importRejected(`nothing was imported (an import is all or nothing): the file has problems, ${listed}`, problems)
+      throw errors.importRejected(`nothing was imported (an import is all or nothing): ${problems.length} of its references were stored by another request meanwhile`, problems)
     }
-    if (progress.imported === 0) throw errors.importRejected('nothing was imported: the file holds no decisions', [{ pointer: 'line 1', detail: 'no decisions found' }])
     return { imported: progress.imported, firstSeq: progress.firstSeq, lastSeq: progress.lastSeq }
   })
 }
+
+const toNewRecord = (decision: StagedDecision): NewRecord<'decision'> =>
+  ({ kind: 'decision', recordId: decision.recordId, content: decision.content, audience: decision.audience })

@@ -6,6 +6,7 @@ export {
   importDecisions, importCandidates, importFormatOf, IMPORT_MEDIA_TYPES,
   type ImportFormat, type ImportOptions, type ImportProgress, type ImportResult
 } from './import-decisions.js'
+export { importStagingDir } from './stage-import.js'
 export { readCsvDecisions } from './read-csv.js'
 export { readNdjsonDecisions } from './read-ndjson.js'
 export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'

@@ -1,4 +1,4 @@
-import type { ProblemDetail } from '../lib/errors.js'
+import { errors, type ProblemDetail } from '../lib/errors.js'
 import { addYears } from './dates.js'
 import type { DecisionContent } from './schemas.js'
 import type { Lifecycle } from './types.js'
@@ -13,9 +13,27 @@ export function lifecycleOf (record: { revokedFrom: string | null, validUntil: s
   return 'in_force'
 }
 
-/** The decision as published: a denial without `validUntil` gets the review window (decision date plus `reviewYears`). */
+/** The last year a date of ours may fall in: RFC 3339 full-dates have four digits. */
+const LAST_YEAR = 9999
+
+/**
+ * The review window of a denial without `validUntil` must end by the year 9999, the last a
+ * date can be written in: a problem (pointer relative to the decision) for one that would not.
+ */
+export function reviewWindowProblem (decision: Pick<DecisionContent, 'decisionDate' | 'outcome' | 'validUntil'>, reviewYears: number): ProblemDetail | undefined {
+  if (decision.validUntil !== undefined || decision.outcome !== 'denied') return undefined
+  if (Number(decision.decisionDate.slice(0, 4)) + reviewYears <= LAST_YEAR) return undefined
+  return { pointer: '/decisionDate', detail: `a denial of ${decision.decisionDate} would stay in force for ${reviewYears} years, past the year ${LAST_YEAR}: give validUntil` }
+}
+
+/**
+ * The decision as published: a denial without `validUntil` gets the review window (decision
+ * date plus `reviewYears`). Throws DATE_OUT_OF_RANGE when that window ends after 9999.
+ */
 export function withDefaults (decision: DecisionContent, reviewYears: number): DecisionContent {
   if (decision.validUntil !== undefined || decision.outcome !== 'denied') return decision
+  const problem = reviewWindowProblem(decision, reviewYears)
+  if (problem !== undefined) throw errors.dateOutOfRange(problem)
   return { ...decision, validUntil: addYears(decision.decisionDate, reviewYears) }
 }
 

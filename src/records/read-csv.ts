@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream'
+import { pipeline, type Readable } from 'node:stream'
 import { parse, type CsvError, type Info } from 'csv-parse'
 import { CSV_COLUMNS, REQUIRED_COLUMNS, type CsvColumn } from './csv-columns.js'
 import { startCsvDecision, type CsvDecision, type CsvRow } from './csv-decision.js'
@@ -55,8 +55,9 @@ export async function * readCsvDecisions (source: Readable, options: { maxRecord
     const line = (err.lines ?? 0) - crlfSoFar
     unreadable.push({ line, problems: [{ pointer: `line ${line}`, detail: `not readable as CSV: ${err.message}` }] })
   })
-  source.once('error', (err) => parser.destroy(err))
-  source.pipe(parser)
+  // pipeline, not pipe: a source that failed before reading began (an upload cut off while it
+  // waited for the handler) still fails the parser, instead of never ending it
+  pipeline(source, parser, () => {})
 
   let header: CsvColumn[] | undefined
   let current: CsvDecision | undefined

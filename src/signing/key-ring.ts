@@ -26,7 +26,7 @@ export interface KeyRing {
   rotate (): Promise<{ kid: string, retired: string | null }>
   /** Generates the first key when there is none; returns the current kid. */
   ensure (): Promise<string>
-  jwks (): Promise<Jwks>
+  jwks (conn?: Db): Promise<Jwks>
   list (): Promise<KeyInfo[]>
 }
 
@@ -75,8 +75,8 @@ export function createKeyRing (db: Db, kek: KeyEncryptionKey): KeyRing {
     }
   }
 
-  async function jwks (): Promise<Jwks> {
-    const rows = await db.selectFrom('signing_keys').select('public_jwk').orderBy('created_at', 'desc').execute()
+  async function jwks (conn: Db = db): Promise<Jwks> {
+    const rows = await conn.selectFrom('signing_keys').select('public_jwk').orderBy('created_at', 'desc').execute()
     return { keys: rows.map((r) => r.public_jwk) }
   }
 

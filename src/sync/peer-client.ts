@@ -9,17 +9,17 @@ import { SyncFailure, type SyncFailureCode } from './sync-failure.js'
 const B64 = Type.String({ pattern: '^[A-Za-z0-9_-]+$' })
 const WirePage = Type.Object({
   issuer: Type.String(),
-  after: Type.Integer({ minimum: 0 }),
-  next: Type.Integer({ minimum: 0 }),
-  headSeq: Type.Integer({ minimum: 0 }),
+  after: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  next: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  headSeq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   hasMore: Type.Boolean(),
   entries: Type.Array(Type.Union([
-    Type.Object({ seq: Type.Integer({ minimum: 1 }), jws: Type.String() }),
-    Type.Object({ seq: Type.Integer({ minimum: 1 }), hash: B64, prev: Type.Union([B64, Type.Null()]) })
+    Type.Object({ seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), jws: Type.String() }),
+    Type.Object({ seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), hash: B64, prev: Type.Union([B64, Type.Null()]) })
   ]))
 })
 export type WirePage = Static<typeof WirePage> & { entries: WireEntry[] }
-const WireCheckpoint = Type.Object({ seq: Type.Integer({ minimum: 0 }), hash: Type.Union([B64, Type.Null()]), jws: Type.String() })
+const WireCheckpoint = Type.Object({ seq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), hash: Type.Union([B64, Type.Null()]), jws: Type.String() })
 export type WireCheckpoint = Static<typeof WireCheckpoint>
 
 const pageCheck = TypeCompiler.Compile(WirePage)

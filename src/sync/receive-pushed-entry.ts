@@ -6,7 +6,7 @@ import { findPeer, peerKeysFor, type KeyRefresh } from '../peers/index.js'
 import { peekJws } from '../signing/index.js'
 import { ingestEntries, prepareEntries, type Projector } from './ingest.js'
 import { ensureSyncRows, quarantinePeer } from './queries.js'
-import { SyncFailure } from './sync-failure.js'
+import { CHAIN_FAILURES, SyncFailure } from './sync-failure.js'
 
 export type PushOutcome = { status: 'stored' | 'duplicate' | 'pending', seq: number, cursor: number }
 
@@ -22,7 +22,7 @@ export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: P
   if (peer === undefined) throw errors.peerNotEnrolled(caller)
   const { payload: claimed, kid } = decodePayload(jws)
   if (claimed.iss !== caller) throw errors.inboxWrongIssuer(caller, String(claimed.iss))
-  if (!Number.isInteger(claimed.seq) || claimed.seq < 1) throw errors.entryInvalid('WRONG_SEQ', 'the payload carries no valid seq')
+  if (!Number.isSafeInteger(claimed.seq) || claimed.seq < 1) throw errors.entryInvalid('WRONG_SEQ', 'the payload carries no valid seq (an integer from 1 to 2^53 - 1)')
   const { jwks } = await peerKeysFor(ctx.db, peer, kid, ctx)
   let entry: VerifiedEntry
   try {
@@ -30,8 +30,9 @@ export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: P
     ;[entry] = await verifyChain(caller, [{ seq: claimed.seq, jws }], jwks, { seq: claimed.seq - 1, hash: claimed.prev }) as [VerifiedEntry]
   } catch (err) {
     if (!(err instanceof ChainError)) throw err
-    await quarantine(ctx, caller, new SyncFailure(err.reason === 'unknown-kid' ? 'UNKNOWN_KEY' : 'BAD_SIGNATURE', `pushed entry ${claimed.seq}: ${err.message}`, { evidence: { seq: claimed.seq, entry: jws } }))
-    throw errors.entryInvalid(err.reason === 'unknown-kid' ? 'UNKNOWN_KEY' : 'BAD_SIGNATURE', err.message)
+    const code = CHAIN_FAILURES[err.reason]
+    await quarantine(ctx, caller, new SyncFailure(code, `pushed entry ${claimed.seq}: ${err.message}`, { evidence: { seq: claimed.seq, entry: jws } }))
+    throw errors.entryInvalid(code, err.message)
   }
   await ensureSyncRows(ctx.db)
   const prepared = await prepareEntries(caller, [entry], ctx.project)

@@ -1,3 +1,5 @@
+import type { ChainFailure } from '../feed/index.js'
+
 /**
  * Why a sync round failed. `transient` failures back off and retry; `quarantine` failures stop
  * ingest from the peer until an administrator resumes it. Codes are stable: they appear in
@@ -14,6 +16,7 @@ export type SyncFailureCode =
   | 'PEER_RESPONSE_TOO_LARGE'
   | 'PEER_RESPONSE_MALFORMED'
   | 'BAD_SIGNATURE'
+  | 'ENTRY_INVALID'
   | 'UNKNOWN_KEY'
   | 'UNKNOWN_KEY_COOLDOWN'
   | 'CHAIN_BROKEN'
@@ -21,7 +24,18 @@ export type SyncFailureCode =
   | 'WRONG_ISSUER'
   | 'FORK_DETECTED'
 
-const QUARANTINE: ReadonlySet<SyncFailureCode> = new Set(['BAD_SIGNATURE', 'UNKNOWN_KEY', 'CHAIN_BROKEN', 'WRONG_SEQ', 'WRONG_ISSUER', 'FORK_DETECTED'])
+const QUARANTINE: ReadonlySet<SyncFailureCode> = new Set(['BAD_SIGNATURE', 'ENTRY_INVALID', 'UNKNOWN_KEY', 'CHAIN_BROKEN', 'WRONG_SEQ', 'WRONG_ISSUER', 'FORK_DETECTED'])
+
+/** The failure a fault of a peer's chain (feed/verify-chain.ts) is, at the pull and at the inbox alike. */
+export const CHAIN_FAILURES: Record<ChainFailure, SyncFailureCode> = {
+  'bad-signature': 'BAD_SIGNATURE',
+  'unknown-kid': 'UNKNOWN_KEY',
+  malformed: 'BAD_SIGNATURE',
+  'invalid-content': 'ENTRY_INVALID',
+  'broken-chain': 'CHAIN_BROKEN',
+  'wrong-issuer': 'WRONG_ISSUER',
+  'wrong-seq': 'WRONG_SEQ'
+}
 
 export class SyncFailure extends Error {
   readonly code: SyncFailureCode

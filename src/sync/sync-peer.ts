@@ -9,7 +9,7 @@ import { ingestEntries, prepareEntries, type IngestOutcome, type Projector } fro
 import type { PeerClient, WirePage } from './peer-client.js'
 import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
 import { refreshStatisticsAsTablesGrow } from './refresh-statistics.js'
-import { SyncFailure, type SyncFailureCode } from './sync-failure.js'
+import { CHAIN_FAILURES, SyncFailure } from './sync-failure.js'
 
 export interface SyncContext {
   db: Db
@@ -29,15 +29,6 @@ export interface RoundResult {
   stored: number
   cursor: number
   headSeq: number
-}
-
-const CHAIN_CODES: Record<ChainError['reason'], SyncFailureCode> = {
-  'bad-signature': 'BAD_SIGNATURE',
-  'unknown-kid': 'UNKNOWN_KEY',
-  malformed: 'BAD_SIGNATURE',
-  'broken-chain': 'CHAIN_BROKEN',
-  'wrong-issuer': 'WRONG_ISSUER',
-  'wrong-seq': 'WRONG_SEQ'
 }
 
 /**
@@ -180,7 +171,7 @@ async function verifyPage (peer: Peer, entries: WireEntry[], jwks: Jwks, from: {
   } catch (err) {
     if (!(err instanceof ChainError)) throw err
     const bad = entries.find((e) => e.seq === err.seq)
-    throw new SyncFailure(CHAIN_CODES[err.reason], err.message, { evidence: { seq: err.seq, entry: bad ?? null } })
+    throw new SyncFailure(CHAIN_FAILURES[err.reason], err.message, { evidence: { seq: err.seq, entry: bad ?? null } })
   }
 }
 

@@ -55,6 +55,12 @@ export async function startAgency (t: Test, id = `a-${randomBytes(3).toString('h
     PORT: '0',
     // pushes race the pulls that most tests count on; the push test turns them on
     PUSH_ON_PUBLISH: 'false',
+    // tests send far more requests a minute than any officer: the rate-limit test sets its own
+    RATE_LIMIT_SCREENING: '0',
+    RATE_LIMIT_IMPORT: '0',
+    RATE_LIMIT_FEED: '0',
+    RATE_LIMIT_API: '0',
+    RATE_LIMIT_PUBLIC: '0',
     ...options.env
   })
   const logger = options.logger ?? createLogger({ level: 'silent' })

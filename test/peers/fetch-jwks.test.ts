@@ -24,7 +24,7 @@ t.test('the JWKS fetch is bounded while the body streams in', async (t) => {
   for (const hostility of ['endless', 'huge-length'] as const) {
     const server = await startHostileServer(t, hostility)
     const res = await enrolWith(agency, { jwksUrl: `${server.url}/.well-known/jwks.json` })
-    t.match(res, { status: 502, body: { code: 'PEER_KEYS_UNAVAILABLE', detail: /could not fetch the JWKS$/ } }, hostility)
+    t.match(res, { status: 422, body: { code: 'PEER_KEYS_UNAVAILABLE', detail: /could not fetch the JWKS$/ } }, hostility)
     await server.cut()
     t.pass(`${hostility}: the server saw its response cut off`)
   }
@@ -41,7 +41,7 @@ t.test('a JWKS that cannot be fetched reads the same whatever answered, and neve
   const details = new Set<string>()
   for (const url of [`http://127.0.0.1:${port}/jwks.json`, `${notFound.url}/jwks.json`, `${notJson.url}/jwks.json`, `${privateKey.url}/jwks.json`, `${endless.url}/jwks.json`]) {
     const res = await enrolWith(agency, { jwksUrl: url }, 'same-peer')
-    t.match(res, { status: 502, body: { code: 'PEER_KEYS_UNAVAILABLE' } }, url)
+    t.match(res, { status: 422, body: { code: 'PEER_KEYS_UNAVAILABLE' } }, url)
     t.notMatch(res.body.detail, /ECONNREFUSED|ECONNRESET|ETIMEDOUT|refused|timed? ?out|404|not JSON|private key|\d{4,5}/i, `${url}: nothing about what answered`)
     details.add(res.body.detail)
   }
@@ -58,7 +58,7 @@ t.test('OUTBOUND_PRIVATE_ADDRESSES=refuse: a JWKS URL on a private address is re
   const server = await startHostileServer(t, { status: 200, body: JSON.stringify({ keys: [] }) })
   for (const jwksUrl of [`${server.url}/jwks.json`, `http://localhost:${server.port}/jwks.json`, `http://[::1]:${server.port}/jwks.json`, `http://10.0.0.7:${server.port}/jwks.json`, `http://169.254.169.254:${server.port}/jwks.json`]) {
     const res = await enrolWith(agency, { jwksUrl })
-    t.match(res, { status: 502, body: { code: 'PEER_KEYS_UNAVAILABLE', detail: /could not fetch the JWKS: its address is private/ } }, jwksUrl)
+    t.match(res, { status: 422, body: { code: 'PEER_KEYS_UNAVAILABLE', detail: /could not fetch the JWKS: its address is private/ } }, jwksUrl)
     t.notMatch(res.body.detail, String(server.port), 'the port is not repeated')
   }
   t.equal(server.connections, 0, 'the server never got a connection')

@@ -278,7 +278,7 @@ t.test('enrolment refuses bad input with problems that say what is wrong', async
   t.match((await post(base)).json(), { status: 400, code: 'INVALID_REQUEST', errors: [{ pointer: '/body/jwks' }] }, 'keys or a JWKS URL are required')
   t.match((await post({ ...base, jwks: { keys: [{ ...peer.jwks.keys[0], d: 'secret' }] } })).json(), { status: 400, errors: [{ pointer: '/body/jwks/keys/0/d' }] }, 'a private key is refused')
   t.match((await post({ ...base, country: 'Spain', jwks: peer.jwks })).json(), { status: 400, errors: [{ pointer: '/body/country' }] })
-  t.match((await post({ ...base, jwksUrl: 'http://127.0.0.1:9/jwks.json' })).json(), { status: 502, code: 'PEER_KEYS_UNAVAILABLE' })
+  t.match((await post({ ...base, jwksUrl: 'http://127.0.0.1:9/jwks.json' })).json(), { status: 422, code: 'PEER_KEYS_UNAVAILABLE' })
   t.equal((await post({ ...base, jwks: peer.jwks })).statusCode, 201)
   t.match((await post({ ...base, jwks: peer.jwks })).json(), { status: 409, code: 'PEER_EXISTS' })
   t.match((await agency.app.inject({ method: 'GET', url: '/v1/peers/nobody', headers: { authorization: admin } })).json(), { status: 404, code: 'PEER_NOT_FOUND' })

@@ -11,6 +11,7 @@ import { issueLocalUserToken } from '../../src/signing/index.js'
 import { makePeerIdentity } from '../helpers/agency.js'
 import { startServer } from '../helpers/processes.js'
 import { createEmptyDatabase } from '../helpers/test-database.js'
+import { until } from '../helpers/until.js'
 
 /** 'connected', or the error code of a refused or failed TCP connection. */
 function tryConnect (port: number): Promise<string> {
@@ -19,11 +20,6 @@ function tryConnect (port: number): Promise<string> {
     socket.once('connect', () => { socket.destroy(); resolve('connected') })
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'))
   })
-}
-
-/** Polls `check` until it holds; tap's timeout ends a wait that never does. */
-async function until (check: () => Promise<boolean>) {
-  while (!await check()) await new Promise((resolve) => setTimeout(resolve, 50))
 }
 
 t.test('SIGTERM lets an in-flight request finish, refuses new connections, and exits 0', async (t) => {

@@ -37,7 +37,7 @@ export function declareAccess (app: FastifyInstance, access: RouteAccess): void 
   if (access === 'public') return
   if (access === 'partner') {
     app.addHook('onRequest', async (request) => {
-      const agencyId = await authenticatePartner(app.db, bearer(request), {
+      const agencyId = await authenticatePartner(app.reservedDb, bearer(request), {
         ourAgencyId: app.config.agency.id, maxLifetimeSeconds: app.config.partnerTokenMaxSeconds, jwksCooldownMs: app.config.peerJwksCooldownSeconds * 1000, privateAddresses: app.config.sync.privateAddresses, clock: app.clock, logger: request.log
       })
       request.principal = { kind: 'partner', agencyId }

@@ -14,12 +14,16 @@ export interface AppDeps {
   clock: Clock
   keyRing: KeyRing
   verifyUserToken: (token: string) => Promise<UserPrincipal>
+  /** Connections kept apart for health checks, the feed, its head, the JWKS and partner authentication; `db` when absent. */
+  reservedDb?: Db
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     db: Db
+    /** The reserved pool (AppDeps.reservedDb), or `db`: for what must answer while the main pool is busy. */
+    reservedDb: Db
     clock: Clock
     keyRing: KeyRing
     verifyUserToken: (token: string) => Promise<UserPrincipal>
@@ -39,6 +43,7 @@ declare module 'fastify' {
 export const depsPlugin = fp(async (app, deps: AppDeps) => {
   app.decorate('config', deps.config)
     .decorate('db', deps.db)
+    .decorate('reservedDb', deps.reservedDb ?? deps.db)
     .decorate('clock', deps.clock)
     .decorate('keyRing', deps.keyRing)
     .decorate('verifyUserToken', deps.verifyUserToken)

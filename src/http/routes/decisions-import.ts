@@ -1,41 +1,40 @@
 import { Readable } from 'node:stream'
 import { errors } from '../../lib/errors.js'
-import { importDecisions, importFormatOf, IMPORT_MEDIA_TYPES } from '../../records/index.js'
+import { guardUpload } from '../../lib/guard-upload.js'
+import { importDecisions, importFormatOf, importStagingDir, IMPORT_MEDIA_TYPES } from '../../records/index.js'
 import type { App } from '../types.js'
 import { problems } from '../schemas/common.js'
 import { ImportBody, ImportResult } from '../schemas/records.js'
 import { recordsContext } from './records-context.js'
 
 /**
- * The body as it is read, failed with PAYLOAD_TOO_LARGE once past `limit` bytes: Fastify
- * enforces `bodyLimit` only for bodies it reads itself, not for a stream handed through.
- * Lazy (nothing is read before the importer reads, so the error reaches it), and stopping
- * early leaves the request itself alone, so the reply can still be sent.
- */
-function capBytes (body: Readable, limit: number): Readable {
-  async function * chunks () {
-    let seen = 0
-    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      seen += chunk.length
-      if (seen > limit) throw errors.payloadTooLarge(limit)
-      yield chunk
-    }
-  }
-  return Readable.from(chunks(), { objectMode: false })
-}
-
-/**
  * `POST /v1/decisions/import`: the body is streamed to the records capability, never
  * buffered, so this plugin replaces every content-type parser of its scope by one that hands
- * the raw stream through; the media type is checked by the handler (415 for anything but
- * CSV and NDJSON).
+ * the raw stream through, guarded (size, idle time, minimum rate: lib/guard-upload.ts); the
+ * media type is checked by the handler (415 for anything but CSV and NDJSON). At most
+ * IMPORT_CONCURRENCY imports run at once in this process, one per caller: a caller with an
+ * import running gets 429 IMPORT_IN_PROGRESS, anyone beyond the limit 503 IMPORTS_BUSY, both
+ * with Retry-After and before the body is read (and after the rate limit has counted them). The connection is closed after the answer, so a
+ * refused upload is not read to its end.
  */
 export async function decisionImportRoutes (app: App) {
   const limit = app.config.importLimitBytes
+  const { idleTimeoutMs, minBytesPerSecond, rateWindowMs, importConcurrency } = app.config.uploads
+  // who is importing now: at most IMPORT_CONCURRENCY callers, each with one import
+  const importing = new Set<string>()
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (request, payload, done) => {
     if (Number(request.headers['content-length']) > limit) done(errors.payloadTooLarge(limit))
-    else done(null, capBytes(payload, limit))
+    else done(null, guardUpload(payload, { maxBytes: limit, idleTimeoutMs, minBytesPerSecond, rateWindowMs }))
+  })
+  // preParsing, after authentication and the rate limit (the root's hooks run first), before the body is read
+  app.addHook('preParsing', async (request, reply) => {
+    reply.header('connection', 'close')
+    const caller = request.principal?.kind === 'user' ? `user:${request.principal.subject}` : `ip:${request.ip}`
+    if (importing.has(caller)) throw errors.importInProgress()
+    if (importing.size >= importConcurrency) throw errors.importsBusy(importing.size)
+    importing.add(caller)
+    reply.raw.once('close', () => importing.delete(caller))
   })
 
   app.post('/import', {
@@ -46,13 +45,14 @@ export async function decisionImportRoutes (app: App) {
       description: `Content types: ${Object.keys(IMPORT_MEDIA_TYPES).join(', ')}. The whole file is imported in one transaction, ` +
         'or, if any decision is bad, nothing is stored and the 422 problem lists every bad row by line and field. See docs/records.md, "Import".',
       body: ImportBody,
-      response: { 201: ImportResult, ...problems(400, 413, 415, 422) }
+      response: { 201: ImportResult, ...problems(400, 408, 413, 415, 422, 429, 503) }
     }
   }, async (request, reply) => {
     const format = importFormatOf(request.headers['content-type'])
     const source = request.body instanceof Readable ? request.body : Readable.from([])
     const result = await importDecisions(recordsContext(app, request), source, format, {
       maxRecordBytes: app.config.bodyLimitBytes,
+      stagingDir: importStagingDir(app.config),
       onBatch: (progress) => request.log.debug(progress, 'import batch published')
     })
     request.log.info({ format, ...result }, 'decisions imported')

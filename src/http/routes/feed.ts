@@ -27,7 +27,7 @@ const Checkpoint = Type.Object({
 }, { additionalProperties: false })
 
 export async function feedRoutes (app: App) {
-  const readPage = createFeedPageReader(app.db, app.config.agency.id, app.config.feedCacheBytes)
+  const readPage = createFeedPageReader(app.reservedDb, app.config.agency.id, app.config.feedCacheBytes)
   app.get('/', {
     schema: {
       tags: ['protocol'],
@@ -46,5 +46,5 @@ export async function feedRoutes (app: App) {
 
   app.get('/head', {
     schema: { tags: ['protocol'], summary: 'A signed checkpoint of our feed head', response: { 200: Checkpoint } }
-  }, async () => signCheckpoint(app.db, app.config.agency.id, await app.keyRing.current(), app.clock))
+  }, async () => signCheckpoint(app.reservedDb, app.config.agency.id, await app.keyRing.current(app.reservedDb), app.clock))
 }

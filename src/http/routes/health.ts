@@ -15,7 +15,7 @@ export async function healthRoutes (app: App) {
     schema: { tags: ['health'], summary: 'The process can serve: the database answers', response: { 200: Health, ...problems(503) } }
   }, async () => {
     try {
-      await sql`select 1`.execute(app.db)
+      await sql`select 1`.execute(app.reservedDb)
     } catch (err) {
       throw errors.databaseUnavailable((err as Error).message)
     }

@@ -1,6 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { Type } from '@sinclair/typebox'
+import { errors } from '../../lib/errors.js'
 import { listPeerHealth, type PeerHealth } from '../../sync/index.js'
 import type { App } from '../types.js'
+import { problems } from '../schemas/common.js'
 
 const STATES = ['active', 'backing_off', 'quarantined', 'disabled'] as const
 
@@ -25,15 +28,23 @@ function render (health: PeerHealth[]): string {
   return lines.join('\n') + '\n'
 }
 
+/** Compares two secrets in constant time, whatever their lengths. */
+const sameSecret = (given: string, expected: string) =>
+  timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest())
+
 export async function metricsRoutes (app: App) {
   app.get('/metrics', {
     schema: {
       tags: ['health'],
       summary: 'Sync health in Prometheus text format',
-      description: 'Operational counters only (agency ids, seqs, counts): no records, no personal data. Restrict it at the network edge if needed.',
-      response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: Type.String() } } } }
+      description: 'Operational counters only (agency ids, seqs, counts): no records, no personal data. With METRICS_TOKEN set, it needs `Authorization: Bearer <METRICS_TOKEN>`.',
+      response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: Type.String() } } }, ...problems(401) }
     }
-  }, async (_request, reply) => {
+  }, async (request, reply) => {
+    const token = app.config.metricsToken
+    if (token !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
+      throw errors.unauthenticated('/metrics needs the metrics bearer token (METRICS_TOKEN) in the Authorization header')
+    }
     const body = render(await listPeerHealth(app.db))
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(body)
   })

@@ -73,7 +73,7 @@ export async function peerRoutes (app: App) {
       tags: ['peers'],
       summary: 'Enrol a peer agency with its public keys or JWKS URL',
       body: PeerEnrolment,
-      response: { 201: PeerView, ...problems(400, 409, 422, 502) }
+      response: { 201: PeerView, ...problems(400, 409, 422) }
     }
   }, async (request, reply) => {
     const peer = await enrolPeer(app.db, request.body, { clock: app.clock, privateAddresses: app.config.sync.privateAddresses, logger: request.log })

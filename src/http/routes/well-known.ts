@@ -29,7 +29,7 @@ export async function wellKnownRoutes (app: App) {
     }
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=60')
-    return app.keyRing.jwks()
+    return app.keyRing.jwks(app.reservedDb)
   })
 
   app.get('/.well-known/reciprocity-agency', {
