@@ -69,6 +69,9 @@ const ConfigEnv = Type.Object({
 })
 type ConfigEnv = Static<typeof ConfigEnv>
 
+/** Every environment variable the configuration reads (the README's table lists each one). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(ConfigEnv.properties)
+
 export type Role = 'officer' | 'auditor' | 'admin'
 
 export interface IdentityProviderConfig {
