@@ -78,6 +78,19 @@ t.test('one import at a time per caller (429), at most IMPORT_CONCURRENCY at onc
   t.equal(next.status, 201, 'and the slot is free again')
 })
 
+t.test('the rate limit counts an import before the concurrency limit refuses it: a caller who ignores Retry-After gets 429s', async (t) => {
+  const agency = await startAgency(t, undefined, { listen: true, env: { IMPORT_CONCURRENCY: '1', RATE_LIMIT_IMPORT: '2', UPLOAD_IDLE_TIMEOUT_MS: '60000', UPLOAD_MIN_BYTES_PER_SECOND: '0' } })
+  const upload = await openUpload(t, agency)
+  upload.send(HEADER)
+  await until(async () => (await readdir(join(agency.config.dataDir, 'imports')).catch(() => [])).length > 0)
+  const impatient = `Bearer ${await agency.idp.token('impatient-officer', ['officer'])}`
+  const attempt = async () => {
+    const res = await fetch(`${agency.url}/v1/decisions/import`, { method: 'POST', headers: { authorization: impatient, 'content-type': 'text/csv' }, body: HEADER })
+    return (await res.json() as { code: string }).code
+  }
+  t.same([await attempt(), await attempt(), await attempt()], ['IMPORTS_BUSY', 'IMPORTS_BUSY', 'RATE_LIMITED'])
+})
+
 t.test('text that cannot be stored, in a CSV cell or an NDJSON line, is a row problem', async (t) => {
   const agency = await startAgency(t)
   const csv = `${HEADER}NUL-1,granted,2025-01-02,AE,Al Naser\u0000Airlines,IQ,uk:ML10,aircraft parts,1\n`

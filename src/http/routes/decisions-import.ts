@@ -27,8 +27,10 @@ export async function decisionImportRoutes (app: App) {
     if (Number(request.headers['content-length']) > limit) done(errors.payloadTooLarge(limit))
     else done(null, guardUpload(payload, { maxBytes: limit, idleTimeoutMs, minBytesPerSecond, rateWindowMs }))
   })
-  // preParsing, after authentication and the rate limit (the root's hooks run first), before the body is read
-  app.addHook('preParsing', async (request, reply) => {
+  // preValidation: after authentication and after the rate limit (a route-level preParsing hook
+  // that @fastify/rate-limit adds, which runs after every instance-level one), before the
+  // handler reads a byte of the body (the parser above only hands the stream through)
+  app.addHook('preValidation', async (request, reply) => {
     reply.header('connection', 'close')
     const caller = request.principal?.kind === 'user' ? `user:${request.principal.subject}` : `ip:${request.ip}`
     if (importing.has(caller)) throw errors.importInProgress()
