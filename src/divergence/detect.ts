@@ -109,8 +109,13 @@ async function candidatePairs (trx: Transaction<Database>, changed: readonly Rec
       (select coalesce(jsonb_agg(jsonb_build_object('regime', x.regime, 'code', x.code)), '[]') from record_codes x
        where x.issuer = c.issuer and x.record_id = c.record_id) as codes
     from jsonb_to_recordset(${keys}::jsonb) as k("issuer" text, "recordId" uuid)
-    join record_parties c on c.issuer = k.issuer and c.record_id = k."recordId" and c.role in ('end_user', 'consignee')
-    join records r on r.issuer = c.issuer and r.record_id = c.record_id and r.kind = 'decision' and r.revoked_from is null`.execute(trx)
+    -- each changed record by its primary key, and nothing else in the subquery: planned on
+    -- statistics taken before a bulk import filled the table, a plain join (or a partial index
+    -- the kind predicate makes usable) scanned every decision once per changed record,
+    -- quadratic in the import's size; limit 1 keeps the planner from flattening it back
+    cross join lateral (select r.* from records r where r.issuer = k.issuer and r.record_id = k."recordId" limit 1) r
+    join record_parties c on c.issuer = r.issuer and c.record_id = r.record_id and c.role in ('end_user', 'consignee')
+    where r.kind = 'decision' and r.revoked_from is null`.execute(trx)
   const issuers = parties.length > 0 ? await knownIssuers(trx) : []
   for (const outcome of ['granted', 'denied'] as const) {
     const owners = new Map<string, PartyOfDecision[]>() // bare key → changed parties holding it
