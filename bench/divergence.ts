@@ -12,8 +12,7 @@ import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import '../src/db/create-db.js' // its int8 and date parsers, for the pools below
-import type { Db } from '../src/db/create-db.js'
+import { installTypeParsers, type Db } from '../src/db/create-db.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
 import { buildProbes, denialsInForce, explainDetection, measureInTurn, type Sample } from './lib/detection-probes.js'
@@ -51,6 +50,7 @@ async function createBenchDatabase (name: string, notices: string[]): Promise<Db
   await admin((a) => sql`create database ${sql.id(name)}`.execute(a))
   const url = new URL(ADMIN_URL)
   url.pathname = `/${name}`
+  installTypeParsers()
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 })
   pool.on('connect', (client) => { client.on('notice', (n) => { notices.push(n.message ?? '') }) })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })

@@ -63,10 +63,8 @@ await withAdmin((db) => sql`create database ${sql.id(dbName)}`.execute(db))
 const dbUrl = new URL(ADMIN_URL)
 dbUrl.pathname = `/${dbName}`
 // throughput, not the rate limits (bench/soak runs with them): one officer and one partner send far more than a minute's allowance
-const config = loadConfig({
-  AGENCY_ID: 'bench-agency', DATABASE_URL: dbUrl.toString(), DATA_DIR: dataDir, LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-  RATE_LIMIT_API: '0', RATE_LIMIT_IMPORT: '0', RATE_LIMIT_FEED: '0', RATE_LIMIT_PUBLIC: '0'
-})
+const unlimited = { RATE_LIMIT_API: '0', RATE_LIMIT_IMPORT: '0', RATE_LIMIT_FEED: '0', RATE_LIMIT_PUBLIC: '0' }
+const config = loadConfig({ AGENCY_ID: 'bench-agency', DATABASE_URL: dbUrl.toString(), DATA_DIR: dataDir, LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...unlimited })
 const deps = await wireServices(config, createLogger({ level: 'silent' }), systemClock)
 const app = await buildApp(deps)
 const feedPageText = { value: '' }

@@ -17,10 +17,17 @@ export interface DbConfig {
   dbReservedPoolSize?: number
 }
 
-// int8 (seq, counts) as number: our sequence numbers stay far below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
-// date as the ISO calendar day it is, not a Date at local midnight.
-pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
+/**
+ * How `pg` reads our column types, set by the factories below (pg's parsers are global to the
+ * process, so this is idempotent, and nothing is set by importing this module): int8 (seq,
+ * counts) as a number, our sequence numbers staying far below 2^53; date as the ISO calendar
+ * day it is, not a Date at local midnight. A pool made outside these factories (a benchmark's)
+ * calls it itself.
+ */
+export function installTypeParsers (): void {
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
+  pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
+}
 
 /**
  * The one place the database engine is chosen: PostgreSQL through `pg` when `databaseUrl` is
@@ -49,6 +56,7 @@ export function createReservedDb (config: DbConfig): Db | undefined {
 }
 
 function createServerDb (databaseUrl: string, max: number, statementTimeoutMs: number, connectionTimeoutMillis: number): Db {
+  installTypeParsers()
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
@@ -69,6 +77,7 @@ function createServerDb (databaseUrl: string, max: number, statementTimeoutMs: n
 }
 
 async function createEmbeddedDb (dataDir: string): Promise<Db> {
+  installTypeParsers()
   const { PGlite } = await import('@electric-sql/pglite')
   const { pg_trgm: pgTrgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres')

@@ -8,9 +8,8 @@ import { peerKeysFor } from './peer-keys.js'
 import { deleteExpiredJtis, findPeer, recordTokenJti } from './queries.js'
 import type { Peer } from './types.js'
 
-/** Expired jtis are purged at most this often per process: their rows only cost space meanwhile. */
+/** Expired jtis are purged at most this often per authenticator: their rows only cost space meanwhile. */
 const JTI_CLEANUP_INTERVAL_MS = 60_000
-let lastJtiCleanup = 0
 
 export interface PartnerAuthContext {
   ourAgencyId: string
@@ -23,28 +22,42 @@ export interface PartnerAuthContext {
   logger?: Pick<Logger, 'warn'> | undefined
 }
 
-/**
- * Authenticates a partner agency by its token. The signature is checked before anything that
- * depends on enrolment is told: an unknown issuer, a token that is unsigned, badly signed or
- * signed by a key we do not hold all get the one TOKEN_INVALID of `errors.tokenNotVerified`.
- * The peer's keys are kept whatever its status, so a disabled or quarantined peer's token is
- * verified too, and only then told PEER_INACTIVE. The claims are `verifyPartnerToken`'s; the
- * jti must never have been seen (replays are refused). Returns the agency id.
- */
-export async function authenticatePartner (db: Db, token: string, ctx: PartnerAuthContext): Promise<string> {
-  const { issuer, kid } = peekTokenIssuer(token)
-  const peer = await findPeer(db, issuer)
-  if (peer === undefined) throw errors.tokenNotVerified()
-  const jwks = await keysToVerify(db, peer, kid, ctx)
-  const claims = await verifyPartnerToken(token, jwks, { issuer, audience: ctx.ourAgencyId, maxLifetimeSeconds: ctx.maxLifetimeSeconds }, ctx.clock)
-  if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
-  const now = ctx.clock.now().getTime()
-  if (now - lastJtiCleanup > JTI_CLEANUP_INTERVAL_MS || now < lastJtiCleanup) {
-    lastJtiCleanup = now
-    await deleteExpiredJtis(db, ctx.clock.now())
+/** What a partner authenticator is set up with, once: everything but the request's logger. */
+export type PartnerAuthSettings = Omit<PartnerAuthContext, 'logger'>
+
+export interface PartnerAuthenticator {
+  /**
+   * Authenticates a partner agency by its token. The signature is checked before anything that
+   * depends on enrolment is told: an unknown issuer, a token that is unsigned, badly signed or
+   * signed by a key we do not hold all get the one TOKEN_INVALID of `errors.tokenNotVerified`.
+   * The peer's keys are kept whatever its status, so a disabled or quarantined peer's token is
+   * verified too, and only then told PEER_INACTIVE. The claims are `verifyPartnerToken`'s; the
+   * jti must never have been seen (replays are refused). Returns the agency id.
+   */
+  authenticate: (db: Db, token: string, logger?: PartnerAuthContext['logger']) => Promise<string>
+}
+
+/** One per app (its state, when expired jtis were last purged, is the authenticator's own, not the module's). */
+export function createPartnerAuthenticator (settings: PartnerAuthSettings): PartnerAuthenticator {
+  let lastJtiCleanup = 0
+  return {
+    async authenticate (db, token, logger) {
+      const ctx: PartnerAuthContext = { ...settings, logger }
+      const { issuer, kid } = peekTokenIssuer(token)
+      const peer = await findPeer(db, issuer)
+      if (peer === undefined) throw errors.tokenNotVerified()
+      const jwks = await keysToVerify(db, peer, kid, ctx)
+      const claims = await verifyPartnerToken(token, jwks, { issuer, audience: ctx.ourAgencyId, maxLifetimeSeconds: ctx.maxLifetimeSeconds }, ctx.clock)
+      if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
+      const now = ctx.clock.now().getTime()
+      if (now - lastJtiCleanup > JTI_CLEANUP_INTERVAL_MS || now < lastJtiCleanup) {
+        lastJtiCleanup = now
+        await deleteExpiredJtis(db, ctx.clock.now())
+      }
+      if (!await recordTokenJti(db, issuer, claims.jti, claims.expiresAt)) throw errors.tokenReplayed(claims.jti)
+      return issuer
+    }
   }
-  if (!await recordTokenJti(db, issuer, claims.jti, claims.expiresAt)) throw errors.tokenReplayed(claims.jti)
-  return issuer
 }
 
 /**

@@ -1,5 +1,5 @@
 export { enrolPeer, getPeer, setPeerStatus, type EnrolmentContext } from './enrol-peer.js'
-export { authenticatePartner, type PartnerAuthContext } from './authenticate-partner.js'
+export { createPartnerAuthenticator, type PartnerAuthContext, type PartnerAuthenticator, type PartnerAuthSettings } from './authenticate-partner.js'
 export { peerKeysFor, type KeyRefresh, type PeerKeys } from './peer-keys.js'
 export { fetchJwks, parseJwks } from './fetch-jwks.js'
 export { findPeer, listPeers, updatePeerKeys, updatePeerStatus } from './queries.js'

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import { errors } from '../../lib/errors.js'
-import { authenticatePartner } from '../../peers/index.js'
 import type { UserRole } from '../../signing/index.js'
 import { problems } from '../schemas/common.js'
 
@@ -37,9 +36,7 @@ export function declareAccess (app: FastifyInstance, access: RouteAccess): void 
   if (access === 'public') return
   if (access === 'partner') {
     app.addHook('onRequest', async (request) => {
-      const agencyId = await authenticatePartner(app.reservedDb, bearer(request), {
-        ourAgencyId: app.config.agency.id, maxLifetimeSeconds: app.config.partnerTokenMaxSeconds, jwksCooldownMs: app.config.peerJwksCooldownSeconds * 1000, privateAddresses: app.config.sync.privateAddresses, clock: app.clock, logger: request.log
-      })
+      const agencyId = await app.partnerAuthenticator.authenticate(app.reservedDb, bearer(request), request.log)
       request.principal = { kind: 'partner', agencyId }
     })
     return
