@@ -11,6 +11,7 @@ export { readCsvDecisions } from './read-csv.js'
 export { readNdjsonDecisions } from './read-ndjson.js'
 export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'
 export { lifecycleOf } from './lifecycle.js'
+export { isUrgentEntry } from './urgency.js'
 export * from './schemas.js'
 export type {
   RecordKind, Lifecycle, OwnRecord, EntryRef, PublishedRecord, RecordVersion, RecordsContext, RecordChange, ImportCandidate, ContentByKind

@@ -6,6 +6,7 @@ import { HttpFailure, sendHttpRequest } from '../lib/http-client.js'
 import type { PrivateAddresses } from '../lib/outbound-address.js'
 import { sleepUnlessAborted } from '../lib/sleep.js'
 import { listPeers, type Peer } from '../peers/index.js'
+import { isUrgentEntry } from '../records/index.js'
 import { peekJws, signPartnerToken, type KeyRing } from '../signing/index.js'
 import { backoffDelayMs } from './backoff.js'
 
@@ -87,7 +88,7 @@ export function createPusher (deps: { db: Db, agencyId: string, keyRing: KeyRing
   return {
     published (entry) {
       const payload = peekJws(entry.jws)?.payload as EntryPayload | undefined
-      if (payload === undefined || !isUrgent(payload) || stop.signal.aborted) return
+      if (payload === undefined || !isUrgentEntry(payload) || stop.signal.aborted) return
       track((async () => {
         const peers = (await listPeers(deps.db)).filter((p) => p.status === 'active' && (payload.aud.includes('*') || payload.aud.includes(p.agencyId)))
         await Promise.all(peers.map((peer) => deliver(peer, entry)))
@@ -95,21 +96,5 @@ export function createPusher (deps: { db: Db, agencyId: string, keyRing: KeyRing
     },
     close () { stop.abort() },
     async idle () { await Promise.all([...running]) }
-  }
-}
-
-interface DecisionFields { outcome?: unknown, consultation?: unknown, undercutOverride?: unknown }
-
-/** A grant recorded over an allied denial (after consultation, or overriding the warning): allies should know at once. */
-const undercuts = (decision: DecisionFields) => decision.outcome === 'granted' && (decision.consultation !== undefined || decision.undercutOverride !== undefined)
-
-function isUrgent (payload: EntryPayload): boolean {
-  const body = payload.body as DecisionFields & { content?: DecisionFields }
-  switch (payload.kind) {
-    case 'decision': return body.outcome === 'denied' || undercuts(body)
-    case 'amendment': return body.content?.outcome === 'denied' || undercuts(body.content ?? {})
-    case 'revocation':
-    case 'renewal': return true
-    default: return false
   }
 }
