@@ -1,7 +1,7 @@
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
-import type { KeyRing } from '../signing/index.js'
+import type { KeyCache, KeyRing } from '../signing/index.js'
 import type { ConsultationDeps } from './types.js'
 
 export { requestConsultation, type ConsultationRequest } from './request-consultation.js'
@@ -14,7 +14,7 @@ export { ProposedTransaction } from './messages.js'
 export type { ConsultationDeps } from './types.js'
 
 /** The consultation operations' dependencies, from the configuration and the wired services. */
-export function consultationDeps (config: Config, services: { db: Db, keyRing: KeyRing, clock: Clock, logger: ConsultationDeps['logger'] }): ConsultationDeps {
+export function consultationDeps (config: Config, services: { db: Db, keyRing: KeyRing, clock: Clock, logger: ConsultationDeps['logger'], keyCache?: KeyCache | undefined }): ConsultationDeps {
   return {
     ...services,
     self: config.agency.id,

@@ -33,7 +33,7 @@ export async function receiveMessage (deps: ConsultationDeps, caller: string, jw
   const { jwks } = await peerKeysFor(deps.db, peer, claimed?.kid, deps)
   let payload: MessagePayload
   try {
-    payload = (await verifyCompact(jws, jwks, CONSULTATION_TYP)).payload as MessagePayload
+    payload = (await verifyCompact(jws, jwks, CONSULTATION_TYP, deps.keyCache)).payload as MessagePayload
   } catch (err) {
     if (err instanceof SignatureError) throw errors.messageRefused(err.message, [{ pointer: '/body/jws', detail: err.reason }])
     throw err

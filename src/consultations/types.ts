@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import type { PrivateAddresses } from '../lib/outbound-address.js'
-import type { KeyRing } from '../signing/index.js'
+import type { KeyCache, KeyRing } from '../signing/index.js'
 import type { DeadlineRules } from './deadlines.js'
 
 /** What the consultation operations need: our agency, our keys, the peers' API, the deadlines. */
@@ -17,6 +17,8 @@ export interface ConsultationDeps {
   delivery: DeliveryOptions
   /** JWKS refresh cooldown on an unknown kid in a received message. */
   jwksCooldownMs: number
+  /** Peers' keys as imported, shared with the app's other verifiers; absent: imported per message. */
+  keyCache?: KeyCache | undefined
   /** The outbound address policy, for deliveries and refreshes of a peer's keys. */
   privateAddresses: PrivateAddresses
 }

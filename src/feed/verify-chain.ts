@@ -1,6 +1,6 @@
 import { sha256Base64url } from '../lib/hash.js'
 import { findUnsafeText } from '../lib/safe-text.js'
-import { ENTRY_TYP, SignatureError, createVerifier, type Jwks } from '../signing/index.js'
+import { ENTRY_TYP, SignatureError, createVerifier, type Jwks, type KeyCache } from '../signing/index.js'
 import type { EntryPayload } from './types.js'
 
 export type WireEntry = { seq: number, jws: string } | { seq: number, hash: string, prev: string | null }
@@ -33,9 +33,10 @@ export interface VerifiedEntry {
  * seqs consecutive, every signature valid under `jwks`, every payload's issuer and seq as
  * stated and its text storable, and every `prev` equal to the hash of the entry before (placeholders included, by
  * the hash they carry). Throws `ChainError` at the first fault; returns the entries with hashes.
+ * `keys`: the key cache of a caller that verifies the same keys again and again (the sync).
  */
-export async function verifyChain (issuer: string, entries: readonly WireEntry[], jwks: Jwks, from: { seq: number, hash: string | null }): Promise<VerifiedEntry[]> {
-  const verify = createVerifier(jwks)
+export async function verifyChain (issuer: string, entries: readonly WireEntry[], jwks: Jwks, from: { seq: number, hash: string | null }, keys?: KeyCache): Promise<VerifiedEntry[]> {
+  const verify = createVerifier(jwks, keys)
   const verified = await Promise.all(entries.map((entry) => verifyOne(issuer, entry, verify)))
   let seq = from.seq
   let hash = from.hash

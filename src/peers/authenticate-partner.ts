@@ -3,7 +3,7 @@ import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import type { PrivateAddresses } from '../lib/outbound-address.js'
 import { AppError, errors } from '../lib/errors.js'
-import { peekTokenIssuer, verifyPartnerToken, type Jwks } from '../signing/index.js'
+import { createKeyCache, peekTokenIssuer, verifyPartnerToken, type Jwks, type KeyCache } from '../signing/index.js'
 import { peerKeysFor } from './peer-keys.js'
 import { deleteExpiredJtis, findPeer, recordTokenJti } from './queries.js'
 import type { Peer } from './types.js'
@@ -37,8 +37,8 @@ export interface PartnerAuthenticator {
   authenticate: (db: Db, token: string, logger?: PartnerAuthContext['logger']) => Promise<string>
 }
 
-/** One per app (its state, when expired jtis were last purged, is the authenticator's own, not the module's). */
-export function createPartnerAuthenticator (settings: PartnerAuthSettings): PartnerAuthenticator {
+/** One per app: its state (when expired jtis were last purged, the peers' keys as imported) is the authenticator's own, not the module's. */
+export function createPartnerAuthenticator (settings: PartnerAuthSettings, keyCache: KeyCache = createKeyCache()): PartnerAuthenticator {
   let lastJtiCleanup = 0
   return {
     async authenticate (db, token, logger) {
@@ -47,7 +47,7 @@ export function createPartnerAuthenticator (settings: PartnerAuthSettings): Part
       const peer = await findPeer(db, issuer)
       if (peer === undefined) throw errors.tokenNotVerified()
       const jwks = await keysToVerify(db, peer, kid, ctx)
-      const claims = await verifyPartnerToken(token, jwks, { issuer, audience: ctx.ourAgencyId, maxLifetimeSeconds: ctx.maxLifetimeSeconds }, ctx.clock)
+      const claims = await verifyPartnerToken(token, jwks, { issuer, audience: ctx.ourAgencyId, maxLifetimeSeconds: ctx.maxLifetimeSeconds }, ctx.clock, keyCache)
       if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
       const now = ctx.clock.now().getTime()
       if (now - lastJtiCleanup > JTI_CLEANUP_INTERVAL_MS || now < lastJtiCleanup) {

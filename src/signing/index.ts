@@ -1,5 +1,6 @@
 export { signCompact } from './sign-compact.js'
 export { verifyCompact, createVerifier, SignatureError, type VerifiedCompact, type VerifyFailure } from './verify-compact.js'
+export { createKeyCache, type KeyCache } from './key-cache.js'
 export { createKeyRing, type KeyRing, type KeyInfo } from './key-ring.js'
 export { loadKeyEncryptionKey, type KeyEncryptionKey, type KeyEncryptionKeySource } from './key-encryption.js'
 export { generateEd25519Key, type GeneratedKey } from './generate-key.js'

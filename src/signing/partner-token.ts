@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
-import { keySetFor } from './key-sets.js'
+import { importKeySet, type KeyCache } from './key-cache.js'
 import type { Jwks, SigningKey } from './types.js'
 
 export const PARTNER_TOKEN_TYP = 'JWT'
@@ -64,10 +64,10 @@ export function peekTokenIssuer (token: string): { issuer: string, kid: string |
  * MAX_JTI_LENGTH characters. Replay (the jti seen before) is the caller's check, against the
  * database.
  */
-export async function verifyPartnerToken (token: string, jwks: Jwks, expect: { issuer: string, audience: string, maxLifetimeSeconds: number }, clock: Clock): Promise<PartnerClaims> {
+export async function verifyPartnerToken (token: string, jwks: Jwks, expect: { issuer: string, audience: string, maxLifetimeSeconds: number }, clock: Clock, keys?: KeyCache): Promise<PartnerClaims> {
   let verified: Awaited<ReturnType<typeof jwtVerify>>
   try {
-    verified = await jwtVerify(token, keySetFor(jwks), {
+    verified = await jwtVerify(token, keys === undefined ? importKeySet(jwks) : keys.keySet(jwks), {
       algorithms: ['EdDSA', 'Ed25519'],
       issuer: expect.issuer,
       subject: expect.issuer,

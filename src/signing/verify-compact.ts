@@ -1,4 +1,5 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { verify, type KeyObject } from 'node:crypto'
+import { EDDSA_ALGS, importPublicKeys, type KeyCache } from './key-cache.js'
 import type { Jwks } from './types.js'
 
 export type VerifyFailure = 'malformed' | 'unknown-kid' | 'bad-signature' | 'wrong-type'
@@ -25,13 +26,14 @@ export interface VerifiedCompact {
  * with a `crit` header, or whose `kid` names no Ed25519 key of the set is refused.
  * Throws `SignatureError` with a reason a caller can map to its own error code.
  */
-export async function verifyCompact (jws: string, jwks: Jwks, typ: string): Promise<VerifiedCompact> {
-  return createVerifier(jwks)(jws, typ)
+export async function verifyCompact (jws: string, jwks: Jwks, typ: string, keys?: KeyCache): Promise<VerifiedCompact> {
+  return createVerifier(jwks, keys)(jws, typ)
 }
 
 /**
  * A verifier bound to one key set, for verifying many JWS with the same keys (a feed page):
- * each key is imported once per key set, not once per JWS.
+ * each key is imported once per key set, not once per JWS, and once per `keys` cache when one
+ * is given.
  *
  * Verification is node:crypto's Ed25519 on the libuv thread pool (the callback form), so a
  * page's signatures are checked on every core while the event loop stays free: jose's
@@ -39,13 +41,12 @@ export async function verifyCompact (jws: string, jwks: Jwks, typ: string): Prom
  * buffer copies as the signature check itself (docs/performance.md). The header rules are
  * ours to enforce, and they are few: our JWS have exactly `{alg, kid, typ}`.
  */
-export function createVerifier (jwks: Jwks): (jws: string, typ: string) => Promise<VerifiedCompact> {
-  const keys = publicKeysOf(jwks)
+export function createVerifier (jwks: Jwks, cache?: KeyCache): (jws: string, typ: string) => Promise<VerifiedCompact> {
+  const keys = cache === undefined ? importPublicKeys(jwks) : cache.publicKeys(jwks)
   return (jws, typ) => verifyWith(keys, jws, typ)
 }
 
 const COMPACT_JWS = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]+)$/
-const EDDSA_ALGS: ReadonlySet<unknown> = new Set(['EdDSA', 'Ed25519'])
 
 async function verifyWith (keys: ReadonlyMap<string, KeyObject>, jws: string, typ: string): Promise<VerifiedCompact> {
   const parts = typeof jws === 'string' ? COMPACT_JWS.exec(jws) : null
@@ -80,34 +81,4 @@ function parseJson (text: string, what: string): unknown {
   } catch {
     throw new SignatureError('malformed', `not a valid JWS: the ${what} is not JSON`)
   }
-}
-
-const MAX_CACHED = 256
-const cache = new Map<string, ReadonlyMap<string, KeyObject>>()
-
-/**
- * The Ed25519 public keys of `jwks` by kid, imported once per key set and shared by every
- * verifier with the same keys (keyed by the set's content, so a peer's refreshed set gets new
- * entries; the oldest sets are dropped first). Keys of another type, or marked for another
- * use or algorithm, are left out: a JWS naming them fails as an unknown kid.
- */
-function publicKeysOf (jwks: Jwks): ReadonlyMap<string, KeyObject> {
-  const id = JSON.stringify(jwks.keys)
-  let keys = cache.get(id)
-  if (keys === undefined) {
-    const imported = new Map<string, KeyObject>()
-    for (const jwk of jwks.keys as Array<Record<string, unknown>>) {
-      if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.kid !== 'string' || typeof jwk.x !== 'string') continue
-      if ((jwk.use !== undefined && jwk.use !== 'sig') || (jwk.alg !== undefined && !EDDSA_ALGS.has(jwk.alg)) || imported.has(jwk.kid)) continue
-      try {
-        imported.set(jwk.kid, createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' }))
-      } catch {
-        // a key that does not import cannot verify anything: left out like a foreign key type
-      }
-    }
-    keys = imported
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string)
-    cache.set(id, keys)
-  }
-  return keys
 }

@@ -3,7 +3,7 @@ import { verifyChain, ChainError, type EntryPayload, type VerifiedEntry } from '
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
 import { findPeer, peerKeysFor, type KeyRefresh } from '../peers/index.js'
-import { peekJws } from '../signing/index.js'
+import { peekJws, type KeyCache } from '../signing/index.js'
 import { ingestEntries, prepareEntries, type Projector } from './ingest.js'
 import { ensureSyncRows, quarantinePeer } from './queries.js'
 import { CHAIN_FAILURES, SyncFailure } from './sync-failure.js'
@@ -17,7 +17,7 @@ export type PushOutcome = { status: 'stored' | 'duplicate' | 'pending', seq: num
  * waits in the inbox until the pull fills the gap; if we hold it already, nothing happens.
  * A different entry for a seq we hold, or a broken link, quarantines the peer (FORK_DETECTED).
  */
-export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: Projector }, caller: string, jws: string): Promise<PushOutcome> {
+export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: Projector, keyCache?: KeyCache }, caller: string, jws: string): Promise<PushOutcome> {
   const peer = await findPeer(ctx.db, caller)
   if (peer === undefined) throw errors.peerNotEnrolled(caller)
   const { payload: claimed, kid } = decodePayload(jws)
@@ -27,7 +27,7 @@ export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: P
   let entry: VerifiedEntry
   try {
     // verified as the only entry of a chain that starts where it claims to: signature, issuer, seq
-    ;[entry] = await verifyChain(caller, [{ seq: claimed.seq, jws }], jwks, { seq: claimed.seq - 1, hash: claimed.prev }) as [VerifiedEntry]
+    ;[entry] = await verifyChain(caller, [{ seq: claimed.seq, jws }], jwks, { seq: claimed.seq - 1, hash: claimed.prev }, ctx.keyCache) as [VerifiedEntry]
   } catch (err) {
     if (!(err instanceof ChainError)) throw err
     const code = CHAIN_FAILURES[err.reason]

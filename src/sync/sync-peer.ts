@@ -4,7 +4,7 @@ import { ChainError, verifyChain, type CheckpointPayload, type VerifiedEntry, ty
 import type { Clock } from '../lib/clock.js'
 import type { PrivateAddresses } from '../lib/outbound-address.js'
 import { findPeer, peerKeysFor, type Peer, type PeerKeys } from '../peers/index.js'
-import { CHECKPOINT_TYP, SignatureError, peekKid, verifyCompact, type Jwks } from '../signing/index.js'
+import { CHECKPOINT_TYP, SignatureError, peekKid, verifyCompact, type Jwks, type KeyCache } from '../signing/index.js'
 import { ingestEntries, prepareEntries, type IngestOutcome, type Projector } from './ingest.js'
 import type { PeerClient, WirePage } from './peer-client.js'
 import { findEntryHash, findSyncRow, renewLease, saveCheckpoint } from './queries.js'
@@ -22,6 +22,8 @@ export interface SyncContext {
   /** The outbound address policy, for refreshes of a peer's keys. */
   privateAddresses: PrivateAddresses
   project: Projector
+  /** Peers' keys as imported, kept for the life of this context. */
+  keyCache: KeyCache
   onProgress?: (progress: { peer: string, cursor: number, headSeq: number, stored: number }) => void
 }
 
@@ -87,7 +89,7 @@ export async function syncPeer (ctx: SyncContext, peer: Peer, owner: string): Pr
       }
       if (page.hasMore) next = prefetch(ctx, peer, page.next)
       jwks = await keysFor(ctx, peer, page.entries, jwks)
-      const verified = await verifyPage(peer, page.entries, jwks, verifiedTo)
+      const verified = await verifyPage(peer, page.entries, jwks, verifiedTo, ctx.keyCache)
       checkAgainstCheckpoint(verified, checkpoint)
       // rows, match keys and statements of this page are built while the previous page is stored
       const prepared = await prepareEntries(peer.agencyId, verified, ctx.project)
@@ -133,7 +135,7 @@ async function verifyCheckpoint (ctx: SyncContext, peer: Peer): Promise<{ payloa
   if (!keys.known) throw unknownKey(peer, kid, keys, 'its checkpoint')
   let payload: CheckpointPayload
   try {
-    payload = (await verifyCompact(wire.jws, keys.jwks, CHECKPOINT_TYP)).payload as CheckpointPayload
+    payload = (await verifyCompact(wire.jws, keys.jwks, CHECKPOINT_TYP, ctx.keyCache)).payload as CheckpointPayload
   } catch (err) {
     if (!(err instanceof SignatureError)) throw err
     throw new SyncFailure(err.reason === 'unknown-kid' ? 'UNKNOWN_KEY' : 'BAD_SIGNATURE', `checkpoint: ${err.message}`, { evidence: { checkpoint: wire.jws } })
@@ -165,9 +167,9 @@ function checkAgainstCheckpoint (entries: readonly VerifiedEntry[], checkpoint: 
   }
 }
 
-async function verifyPage (peer: Peer, entries: WireEntry[], jwks: Jwks, from: { seq: number, hash: string | null }): Promise<VerifiedEntry[]> {
+async function verifyPage (peer: Peer, entries: WireEntry[], jwks: Jwks, from: { seq: number, hash: string | null }, keys: KeyCache): Promise<VerifiedEntry[]> {
   try {
-    return await verifyChain(peer.agencyId, entries, jwks, from)
+    return await verifyChain(peer.agencyId, entries, jwks, from, keys)
   } catch (err) {
     if (!(err instanceof ChainError)) throw err
     const bad = entries.find((e) => e.seq === err.seq)

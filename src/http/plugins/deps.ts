@@ -4,7 +4,7 @@ import type { Config } from '../../config.js'
 import type { Db } from '../../db/create-db.js'
 import type { Clock } from '../../lib/clock.js'
 import { createPartnerAuthenticator, type PartnerAuthenticator } from '../../peers/index.js'
-import type { KeyRing, UserPrincipal } from '../../signing/index.js'
+import { createKeyCache, type KeyCache, type KeyRing, type UserPrincipal } from '../../signing/index.js'
 import { createPusher, type Pusher } from '../../sync/index.js'
 import type { Principal, RouteAccess } from './auth.js'
 
@@ -28,6 +28,8 @@ declare module 'fastify' {
     clock: Clock
     keyRing: KeyRing
     verifyUserToken: (token: string) => Promise<UserPrincipal>
+    /** Peers' keys as imported, shared by partner authentication and the inboxes for the life of the app. */
+    keyCache: KeyCache
     /** Authenticates partner tokens; its own state (when expired jtis were last purged) lives as long as the app. */
     partnerAuthenticator: PartnerAuthenticator
     /** Pushes urgent entries to peers' inboxes once published; undefined when PUSH_ON_PUBLISH is off. */
@@ -44,6 +46,7 @@ declare module 'fastify' {
 }
 
 export const depsPlugin = fp(async (app, deps: AppDeps) => {
+  const keyCache = createKeyCache()
   app.decorate('config', deps.config)
     .decorate('db', deps.db)
     .decorate('reservedDb', deps.reservedDb ?? deps.db)
@@ -51,13 +54,14 @@ export const depsPlugin = fp(async (app, deps: AppDeps) => {
     .decorate('keyRing', deps.keyRing)
     .decorate('verifyUserToken', deps.verifyUserToken)
     .decorate('routeAccess', [])
+    .decorate('keyCache', keyCache)
     .decorate('partnerAuthenticator', createPartnerAuthenticator({
       ourAgencyId: deps.config.agency.id,
       maxLifetimeSeconds: deps.config.partnerTokenMaxSeconds,
       jwksCooldownMs: deps.config.peerJwksCooldownSeconds * 1000,
       privateAddresses: deps.config.sync.privateAddresses,
       clock: deps.clock
-    }))
+    }, keyCache))
     .decorate('pusher', deps.config.sync.pushOnPublish
       ? createPusher({ db: deps.db, agencyId: deps.config.agency.id, keyRing: deps.keyRing, clock: deps.clock, logger: deps.logger }, {
         attempts: deps.config.sync.pushAttempts, connectTimeoutMs: deps.config.sync.connectTimeoutMs, timeoutMs: Math.min(deps.config.sync.responseTimeoutMs, 15_000), backoffBaseMs: deps.config.sync.backoffBaseMs, backoffCapMs: deps.config.sync.backoffCapMs, privateAddresses: deps.config.sync.privateAddresses

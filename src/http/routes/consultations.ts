@@ -103,7 +103,7 @@ export async function consultationReadRoutes (app: App) {
 
 /** Asking for and answering consultations (officers). */
 export async function consultationWriteRoutes (app: App) {
-  const deps = consultationDeps(app.config, { db: app.db, keyRing: app.keyRing, clock: app.clock, logger: app.log })
+  const deps = consultationDeps(app.config, { db: app.db, keyRing: app.keyRing, clock: app.clock, logger: app.log, keyCache: app.keyCache })
   const view = (id: string) => getConsultation(deps, id)
 
   app.post('/', {
@@ -164,7 +164,7 @@ const Received = Type.Object({
 
 /** Peers' consultation messages (partners). */
 export async function consultationInboxRoutes (app: App) {
-  const deps = consultationDeps(app.config, { db: app.db, keyRing: app.keyRing, clock: app.clock, logger: app.log })
+  const deps = consultationDeps(app.config, { db: app.db, keyRing: app.keyRing, clock: app.clock, logger: app.log, keyCache: app.keyCache })
   app.post('/', {
     schema: {
       tags: ['protocol'],
