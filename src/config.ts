@@ -4,13 +4,14 @@ import { Value } from '@sinclair/typebox/value'
 import { DEFAULT_CONSULTATION_DEADLINES, parseDeadlines, type DeadlineRules } from './consultations/deadlines.js'
 import type { PrivateAddresses } from './lib/outbound-address.js'
 import { DEFAULT_PARTY_THRESHOLD } from './matching/index.js'
+import { AGENCY_ID_PATTERN } from './lib/agency-id.js'
 
 /**
  * The only reader of `process.env`. `loadConfig(env)` parses the environment once, at an
  * entry point, into a frozen `Config`; a bad value names every offending variable.
  */
 const ConfigEnv = Type.Object({
-  AGENCY_ID: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', default: 'local-agency', description: 'our agency id: lowercase letters, digits and dashes' }),
+  AGENCY_ID: Type.String({ pattern: AGENCY_ID_PATTERN, default: 'local-agency', description: 'our agency id: lowercase letters, digits and dashes' }),
   AGENCY_NAME: Type.String({ minLength: 1, default: 'Local licensing agency' }),
   AGENCY_COUNTRY: Type.String({ pattern: '^[A-Z]{2}$', default: 'GB', description: 'ISO 3166-1 alpha-2' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'the base URL peers reach us at' })),

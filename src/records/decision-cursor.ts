@@ -1,6 +1,7 @@
 import { errors } from '../lib/errors.js'
 import { isIsoDate } from './dates.js'
 import type { DecisionPosition } from './search-queries.js'
+import { isAgencyId } from '../lib/agency-id.js'
 
 // The cursors of GET /v1/decisions: base64url JSON, ['d', date, issuer, id] after a row of the
 // newest-first order, ['s', score, date, issuer, id] after a row of a party search's ranking.
@@ -57,6 +58,6 @@ function readCursor (cursor: string): DecisionPosition | RankKey | undefined {
 }
 
 function readPosition ([date, issuer, recordId]: unknown[]): DecisionPosition | undefined {
-  if (typeof date !== 'string' || !isIsoDate(date) || typeof issuer !== 'string' || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(issuer) || typeof recordId !== 'string' || !UUID.test(recordId)) return undefined
+  if (typeof date !== 'string' || !isIsoDate(date) || !isAgencyId(issuer) || typeof recordId !== 'string' || !UUID.test(recordId)) return undefined
   return { date, issuer, recordId }
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { AGENCY_ID_PATTERN } from '../lib/agency-id.js'
 
 /**
  * The records an agency publishes (protocol v1), as TypeBox schemas: one source for request
@@ -7,7 +8,7 @@ import { Type, type Static } from '@sinclair/typebox'
  */
 
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 country code' })
-export const AgencyId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'agency id: lowercase letters, digits and dashes' })
+export const AgencyId = Type.String({ pattern: AGENCY_ID_PATTERN, description: 'agency id: lowercase letters, digits and dashes' })
 export const IsoDate = Type.String({ format: 'date', description: 'calendar date, YYYY-MM-DD' })
 const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description })
 

@@ -1,5 +1,6 @@
 import { codeSearchPrefixes, nameSearchKeys, normalisePartNumber, type PartyInput } from '../matching/index.js'
 import type { Party } from '../records/schemas.js'
+import { boundedMemo } from '../lib/bounded-memo.js'
 
 /**
  * The version of the key grammar below. Raise it whenever `nameSearchKeys`, the identifier
@@ -32,18 +33,7 @@ export function partySearchKeys (party: PartyKeySource): string[] {
  * recur across many decisions, and a sync page or an import computes the keys of ~1,500
  * parties (about 90 µs a name). Bounded: the oldest name is forgotten first.
  */
-function searchKeysOf (name: string): readonly string[] {
-  let keys = recentKeys.get(name)
-  if (keys === undefined) {
-    keys = nameSearchKeys(name)
-    if (recentKeys.size >= RECENT_NAMES) recentKeys.delete(recentKeys.keys().next().value as string)
-    recentKeys.set(name, keys)
-  }
-  return keys
-}
-
-const RECENT_NAMES = 20_000
-const recentKeys = new Map<string, readonly string[]>()
+const searchKeysOf: (name: string) => readonly string[] = boundedMemo(nameSearchKeys, 20_000)
 
 /**
  * An identifier's value as retrieval compares it: NFKC, upper case, letters and digits only,

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { createLocalJWKSet } from 'jose'
+import { boundedMemo } from '../lib/bounded-memo.js'
 import type { Jwks } from './types.js'
 
 export type KeySet = ReturnType<typeof createLocalJWKSet>
@@ -22,21 +23,12 @@ export interface KeyCache {
 }
 
 export function createKeyCache (maxSets = 256): KeyCache {
-  const publicKeys = new Map<string, ReadonlyMap<string, KeyObject>>()
-  const keySets = new Map<string, KeySet>()
-  const cached = <T>(cache: Map<string, T>, jwks: Jwks, make: (jwks: Jwks) => T): T => {
-    const id = JSON.stringify(jwks.keys)
-    let value = cache.get(id)
-    if (value === undefined) {
-      value = make(jwks)
-      if (cache.size >= maxSets) cache.delete(cache.keys().next().value as string)
-      cache.set(id, value)
-    }
-    return value
-  }
+  // keyed by the set's content; the memo is given the text, and parses it back only when it imports
+  const publicKeys = boundedMemo((keys: string) => importPublicKeys({ keys: JSON.parse(keys) }), maxSets)
+  const keySets = boundedMemo((keys: string) => importKeySet({ keys: JSON.parse(keys) }), maxSets)
   return {
-    publicKeys: (jwks) => cached(publicKeys, jwks, importPublicKeys),
-    keySet: (jwks) => cached(keySets, jwks, importKeySet)
+    publicKeys: (jwks) => publicKeys(JSON.stringify(jwks.keys)),
+    keySet: (jwks) => keySets(JSON.stringify(jwks.keys))
   }
 }
 

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { AGENCY_ID_PATTERN } from '../../lib/agency-id.js'
 
 export const Problem = Type.Object({
   type: Type.String({ description: 'a URI reference naming the problem type' }),
@@ -37,7 +38,7 @@ export function problemResponse (schema: TSchema): TSchema {
   return { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema } } } as unknown as TSchema
 }
 
-export const AgencyId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'agency id: lowercase letters, digits and dashes' })
+export const AgencyId = Type.String({ pattern: AGENCY_ID_PATTERN, description: 'agency id: lowercase letters, digits and dashes' })
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 country code' })
 export const Uuid = Type.String({ format: 'uuid' })
 export const Base64url = Type.String({ pattern: '^[A-Za-z0-9_-]+$' })
