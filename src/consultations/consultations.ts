@@ -3,13 +3,16 @@ import type { Db } from '../db/create-db.js'
 import type { ConsultationTable, ConsultationState } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
-import { decodeTimeIdCursor, encodeTimeIdCursor } from '../lib/time-id-cursor.js'
+import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { todayOf } from '../records/dates.js'
 import type { KeyRing } from '../signing/index.js'
 import { daysOverdue } from './deadlines.js'
 import type { ProposedTransaction } from './messages.js'
 
 type Row = Selectable<ConsultationTable>
+
+/** The cursor of the listing (lib/cursor.ts): after the row's (requested at, id). */
+const CURSOR = cursorShape<[requestedAt: Date, id: string]>('cn', cursorField.isoInstant, cursorField.uuid)
 
 /** Awaiting something: a reply from the consulted agency, or information from the requester. */
 export const OPEN_STATES: readonly ConsultationState[] = ['requested', 'more-information']
@@ -67,7 +70,7 @@ export async function listConsultations (deps: { db: Db, clock: Clock }, filter:
       : query.where((eb) => eb.or([eb('state', '!=', 'requested'), eb('deadline', '>=', today)]))
   }
   if (filter.cursor !== undefined) {
-    const [at, id] = decodeTimeIdCursor(filter.cursor)
+    const [at, id] = decodeCursor(filter.cursor, CURSOR)
     query = query.where((eb) => eb.or([eb('requested_at', '<', at), eb.and([eb('requested_at', '=', at), eb('id', '>', id)])]))
   }
   const rows = await query.orderBy('requested_at', 'desc').orderBy('id').limit(filter.limit + 1).execute()
@@ -75,7 +78,7 @@ export async function listConsultations (deps: { db: Db, clock: Clock }, filter:
   const last = page.at(-1)
   return {
     consultations: page.map((row) => summaryOf(row, today)),
-    nextCursor: rows.length > filter.limit && last !== undefined ? encodeTimeIdCursor(last.requested_at, last.id) : null
+    nextCursor: rows.length > filter.limit && last !== undefined ? encodeCursor(CURSOR, [new Date(last.requested_at), last.id]) : null
   }
 }
 

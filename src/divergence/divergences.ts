@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import { decodeTimeIdCursor, encodeTimeIdCursor } from '../lib/time-id-cursor.js'
+import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { appendAuditEvents } from '../audit/append-events.js'
 import type { Db } from '../db/create-db.js'
 import type { DivergenceTable } from '../db/schema.js'
@@ -35,6 +35,9 @@ export interface DivergenceFilter {
 
 type Row = Selectable<DivergenceTable>
 
+/** The cursor of the listing (lib/cursor.ts): after the row's (detected at, id). */
+const CURSOR = cursorShape<[detectedAt: Date, id: string]>('dv', cursorField.isoInstant, cursorField.uuid)
+
 function summaryOf (row: Row) {
   return {
     id: row.id,
@@ -66,7 +69,7 @@ export async function listDivergences (db: Db, filter: DivergenceFilter): Promis
   if (filter.from !== undefined) query = query.where('detected_at', '>=', new Date(`${filter.from}T00:00:00Z`))
   if (filter.to !== undefined) query = query.where('detected_at', '<', new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000)) // UTC days, as the report
   if (filter.cursor !== undefined) {
-    const [at, id] = decodeTimeIdCursor(filter.cursor)
+    const [at, id] = decodeCursor(filter.cursor, CURSOR)
     query = query.where((eb) => eb.or([eb('detected_at', '<', at), eb.and([eb('detected_at', '=', at), eb('id', '>', id)])]))
   }
   const rows = await query.orderBy('detected_at', 'desc').orderBy('id').limit(filter.limit + 1).execute()
@@ -74,7 +77,7 @@ export async function listDivergences (db: Db, filter: DivergenceFilter): Promis
   const last = page.at(-1)
   return {
     divergences: page.map(summaryOf),
-    nextCursor: rows.length > filter.limit && last !== undefined ? encodeTimeIdCursor(last.detected_at, last.id) : null
+    nextCursor: rows.length > filter.limit && last !== undefined ? encodeCursor(CURSOR, [new Date(last.detected_at), last.id]) : null
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
-import { errors } from '../lib/errors.js'
-import { isIsoDate, todayOf } from './dates.js'
+import { cursorField as field, cursorShape, decodeCursor, encodeCursor, type CursorShape } from '../lib/cursor.js'
+import { todayOf } from './dates.js'
 import { listRecordRows, type ListPosition, type RecordFilter } from './queries.js'
 import { toOwnRecord } from './to-record.js'
 import type { OwnRecord, RecordKind } from './types.js'
@@ -17,24 +17,18 @@ export interface RecordPage<K extends RecordKind> {
   nextCursor: string | null
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+type Position = [date: string | null, recordId: string]
 
-function encodeCursor (position: ListPosition): string {
-  return Buffer.from(JSON.stringify([position.date, position.recordId])).toString('base64url')
+/** The cursors of each kind's listing (lib/cursor.ts): [tag, decision or classification date, id] after a row. */
+const CURSORS: Record<RecordKind, CursorShape<Position>> = {
+  decision: cursorShape<Position>('rd', field.nullable(field.isoDate), field.uuid),
+  classification: cursorShape<Position>('rc', field.nullable(field.isoDate), field.uuid),
+  crosswalk: cursorShape<Position>('rx', field.nullable(field.isoDate), field.uuid)
 }
 
-function decodeCursor (cursor: string): ListPosition {
-  let value: unknown
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-  } catch {
-    value = undefined
-  }
-  if (!Array.isArray(value) || value.length !== 2 || !(value[0] === null || (typeof value[0] === 'string' && isIsoDate(value[0]))) ||
-    typeof value[1] !== 'string' || !UUID.test(value[1])) {
-    throw errors.invalidRequest('the cursor is not one this API handed out', [{ pointer: '/querystring/cursor', detail: 'pass nextCursor from the previous page unchanged' }])
-  }
-  return { date: value[0] as string | null, recordId: value[1] }
+function decodePosition (kind: RecordKind, cursor: string): ListPosition {
+  const [date, recordId] = decodeCursor(cursor, CURSORS[kind])
+  return { date, recordId }
 }
 
 /**
@@ -45,12 +39,12 @@ function decodeCursor (cursor: string): ListPosition {
 export async function listRecords<K extends RecordKind> (db: Db, issuer: string, kind: K, query: RecordQuery, clock: Clock): Promise<RecordPage<K>> {
   const today = todayOf(clock)
   const { cursor, ...filter } = query
-  const after = cursor === undefined ? undefined : decodeCursor(cursor)
+  const after = cursor === undefined ? undefined : decodePosition(kind, cursor)
   const rows = await listRecordRows(db, issuer, { ...filter, kind, after, limit: query.limit + 1 }, today)
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
   return {
     records: page.map((row) => toOwnRecord(row, today) as OwnRecord<K>),
-    nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor({ date: last.decision_date, recordId: last.record_id }) : null
+    nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(CURSORS[kind], [last.decision_date, last.record_id]) : null
   }
 }
