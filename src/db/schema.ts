@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { Jwks, PublicJwk } from '../lib/jwk.js'
 
 /** The tables, as kysely sees them. Row types stay inside the capability that owns the table. */
 export interface Database {
@@ -28,21 +29,11 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 export interface SigningKeyTable {
   kid: string
   alg: Generated<string>
-  public_jwk: ColumnType<JsonWebKeyPublic, string, never>
+  public_jwk: ColumnType<PublicJwk, string, never>
   private_jwk_enc: ColumnType<string, string, never>
   status: 'current' | 'retired'
   created_at: Timestamp
   retired_at: Date | null
-}
-
-export interface JsonWebKeyPublic {
-  kty: string
-  crv?: string
-  x?: string
-  kid?: string
-  alg?: string
-  use?: string
-  [k: string]: unknown
 }
 
 export interface FeedHeadTable {
@@ -93,7 +84,7 @@ export interface PeerTable {
   name: string
   country: string
   base_url: string
-  jwks: ColumnType<{ keys: JsonWebKeyPublic[] }, string, string>
+  jwks: ColumnType<Jwks, string, string>
   jwks_url: string | null
   jwks_refreshed_at: Date | null
   status: 'active' | 'disabled' | 'quarantined'

@@ -1,9 +1,11 @@
 import { errors } from '../lib/errors.js'
 import { HttpFailure, sendHttpRequest, type HttpFailureKind, type HttpResponse } from '../lib/http-client.js'
 import type { PrivateAddresses } from '../lib/outbound-address.js'
-import type { Jwks, PublicJwk } from '../signing/index.js'
+import { PublicJwk, type Jwks } from '../lib/jwk.js'
 
 const MAX_JWKS_BYTES = 256 * 1024
+/** The members a public key keeps besides `kty`: those the one JWK schema declares. */
+const PUBLIC_MEMBERS = Object.keys(PublicJwk.properties).filter((name) => name !== 'kty') as Array<Exclude<keyof PublicJwk, 'kty'>>
 
 /**
  * What an administrator is told when a JWKS cannot be fetched. Only what was decided before any
@@ -59,7 +61,7 @@ function publicOnly (agencyId: string, key: unknown, where: string): PublicJwk {
   if (typeof k !== 'object' || k === null || typeof k.kty !== 'string') throw errors.peerKeysUnavailable(agencyId, `${where} is not a JWK`)
   if ('d' in k) throw errors.peerKeysUnavailable(agencyId, `${where} contains a private key: refusing it`)
   const out: PublicJwk = { kty: k.kty }
-  for (const name of ['crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'] as const) {
+  for (const name of PUBLIC_MEMBERS) {
     if (typeof k[name] === 'string') out[name] = k[name]
   }
   return out

@@ -1,7 +1,7 @@
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import type { PrivateAddresses } from '../lib/outbound-address.js'
-import type { Jwks } from '../signing/index.js'
+import type { Jwks } from '../lib/jwk.js'
 import { fetchJwks } from './fetch-jwks.js'
 import { updatePeerKeys } from './queries.js'
 import type { Peer } from './types.js'

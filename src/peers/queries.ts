@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { PeerTable } from '../db/schema.js'
-import type { Jwks } from '../signing/index.js'
+import type { Jwks } from '../lib/jwk.js'
 import type { Peer, PeerStatus } from './types.js'
 
 function toPeer (row: Selectable<PeerTable>): Peer {

@@ -1,4 +1,4 @@
-import type { Jwks } from '../signing/index.js'
+import type { Jwks } from '../lib/jwk.js'
 
 export type PeerStatus = 'active' | 'disabled' | 'quarantined'
 

@@ -6,19 +6,7 @@ export interface SigningKey {
   readonly privateKey: KeyObject
 }
 
-export interface PublicJwk {
-  kty: string
-  crv?: string
-  x?: string
-  kid?: string
-  alg?: string
-  use?: string
-  [k: string]: unknown
-}
-
-export interface Jwks {
-  keys: PublicJwk[]
-}
+export type { PublicJwk, Jwks } from '../lib/jwk.js'
 
 export const ENTRY_TYP = 'reciprocity-entry+jws'
 export const CHECKPOINT_TYP = 'reciprocity-checkpoint+jws'

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import {
   consultationDeps, getConsultation, listConsultations, ProposedTransaction, receiveMessage, replyToConsultation, requestConsultation, sendInformation, withdrawConsultation
 } from '../../consultations/index.js'
+import { Jwks } from '../../lib/jwk.js'
 import { AgencyId, ConsultationAnswer } from '../../records/schemas.js'
 import { partnerOf, userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
@@ -58,7 +59,7 @@ const Message = Type.Object({
 const ConsultationDetail = Type.Object({
   ...ConsultationSummary.properties,
   messages: Type.Array(Message),
-  keys: Type.Record(Type.String(), Type.Object({ keys: Type.Array(Type.Unknown()) }), { description: 'the JWKS of both agencies, by agency id' })
+  keys: Type.Record(Type.String(), Jwks, { description: 'the JWKS of both agencies, by agency id' })
 }, closed)
 
 const NewConsultation = Type.Object({

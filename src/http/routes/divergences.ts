@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { getDivergence, listDivergences, transitionDivergence } from '../../divergence/divergences.js'
+import { Jwks } from '../../lib/jwk.js'
 import { userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'
@@ -43,7 +44,7 @@ const RecordEvidence = Type.Object({
   entries: Type.Array(Type.Object({ seq: Type.Integer(), kind: Type.Union([Type.String(), Type.Null()]), hash: Type.String(), jws: Type.Union([Type.String(), Type.Null()]) }, closed), {
     description: 'every signed feed entry of the record, as its issuer signed it: verify them offline with issuerKeys'
   }),
-  issuerKeys: Type.Object({ keys: Type.Array(Type.Unknown()) }, { description: 'the issuer\'s JWKS as we hold it' })
+  issuerKeys: Type.Object(Jwks.properties, { ...closed, description: 'the issuer\'s JWKS as we hold it' })
 }, closed)
 
 const DivergenceDetail = Type.Object({

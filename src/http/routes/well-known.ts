@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { App } from '../types.js'
 import { PROTOCOL_VERSION } from '../plugins/swagger.js'
-import { Jwks } from '../schemas/common.js'
+import { Jwks } from '../../lib/jwk.js'
 
 const AgencyDescriptor = Type.Object({
   agencyId: Type.String(),

@@ -42,16 +42,3 @@ export const AgencyId = Type.String({ pattern: AGENCY_ID_PATTERN, description: '
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 country code' })
 export const Uuid = Type.String({ format: 'uuid' })
 export const Base64url = Type.String({ pattern: '^[A-Za-z0-9_-]+$' })
-
-export const PublicJwk = Type.Object({
-  kty: Type.String(),
-  crv: Type.Optional(Type.String()),
-  x: Type.Optional(Type.String()),
-  y: Type.Optional(Type.String()),
-  n: Type.Optional(Type.String()),
-  e: Type.Optional(Type.String()),
-  kid: Type.Optional(Type.String()),
-  alg: Type.Optional(Type.String()),
-  use: Type.Optional(Type.String())
-}, { additionalProperties: false, description: 'a public JSON Web Key (RFC 7517); private members are refused' })
-export const Jwks = Type.Object({ keys: Type.Array(PublicJwk, { maxItems: 100 }) }, { additionalProperties: false })

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { AgencyId, CountryCode, Jwks } from './common.js'
+import { Jwks } from '../../lib/jwk.js'
+import { AgencyId, CountryCode } from './common.js'
 
 export const PeerEnrolment = Type.Object({
   agencyId: AgencyId,
