@@ -4,6 +4,7 @@ import type { ConsultationTable, ConsultationState } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
 import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { findPeerJwks } from '../peers/index.js'
 import { todayOf } from '../records/dates.js'
 import type { KeyRing } from '../signing/index.js'
 import { daysOverdue } from './deadlines.js'
@@ -91,7 +92,7 @@ export async function getConsultation (deps: { db: Db, self: string, clock: Cloc
   if (row === undefined) throw errors.consultationNotFound(id)
   const messages = await deps.db.selectFrom('consultation_messages').selectAll().where('consultation_id', '=', id).orderBy('position').execute()
   const peer = row.requester === deps.self ? row.consulted : row.requester
-  const peerKeys = (await deps.db.selectFrom('peers').select('jwks').where('agency_id', '=', peer).executeTakeFirst())?.jwks ?? { keys: [] }
+  const peerKeys = await findPeerJwks(deps.db, peer) ?? { keys: [] }
   return {
     ...summaryOf(row, todayOf(deps.clock)),
     messages: messages.map((m) => {

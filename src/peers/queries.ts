@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely'
+import { sql, type RawBuilder, type Selectable, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import type { PeerTable } from '../db/schema.js'
+import type { Database, PeerTable } from '../db/schema.js'
 import type { Jwks } from '../lib/jwk.js'
 import type { Peer, PeerStatus } from './types.js'
 
@@ -29,6 +29,17 @@ export async function listPeers (db: Db): Promise<Peer[]> {
   return (await db.selectFrom('peers').selectAll().orderBy('agency_id').execute()).map(toPeer)
 }
 
+/** The agency id of every enrolled peer (column `agency_id`), as a subquery for a caller to compose. */
+export function enrolledAgencyIdsSql (): RawBuilder<{ agency_id: string }> {
+  return sql<{ agency_id: string }>`select agency_id from peers`
+}
+
+/** The enrolled public keys of peer `agencyId`; undefined when it is not enrolled. */
+export async function findPeerJwks (db: Db, agencyId: string): Promise<Jwks | undefined> {
+  const row = await db.selectFrom('peers').select('jwks').where('agency_id', '=', agencyId).executeTakeFirst()
+  return row?.jwks
+}
+
 /** Inserts the peer; returns false when the agency id is already enrolled. */
 export async function insertPeer (db: Db, peer: Omit<Peer, 'createdAt' | 'updatedAt'>): Promise<boolean> {
   const result = await db.insertInto('peers').values({
@@ -50,9 +61,17 @@ export async function updatePeerKeys (db: Db, agencyId: string, jwks: Jwks, refr
     .where('agency_id', '=', agencyId).execute()
 }
 
-export async function updatePeerStatus (db: Db, agencyId: string, status: PeerStatus, reason: string | null): Promise<boolean> {
-  const result = await db.updateTable('peers').set({ status, status_reason: reason, updated_at: new Date() })
-    .where('agency_id', '=', agencyId).executeTakeFirst()
+/**
+ * Sets a peer's status; in the caller's transaction when given one, for a change that goes with
+ * others there (the sync worker's quarantine and resume, with the peer's sync row). A peer in
+ * status `except` is left as it is. Returns whether the peer's row changed.
+ */
+export async function updatePeerStatus (db: Db | Transaction<Database>, agencyId: string, status: PeerStatus, reason: string | null,
+  options: { at?: Date | undefined, except?: PeerStatus | undefined } = {}): Promise<boolean> {
+  const result = await db.updateTable('peers').set({ status, status_reason: reason, updated_at: options.at ?? new Date() })
+    .where('agency_id', '=', agencyId)
+    .$if(options.except !== undefined, (qb) => qb.where('status', '!=', options.except as PeerStatus))
+    .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
 

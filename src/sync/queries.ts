@@ -1,6 +1,7 @@
 import { sql, type Selectable, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database, PeerSyncTable } from '../db/schema.js'
+import { updatePeerStatus } from '../peers/index.js'
 
 export type SyncRow = Selectable<PeerSyncTable>
 
@@ -68,8 +69,7 @@ export async function recordFailure (db: Db, owner: string, agencyId: string, fa
 /** Stops ingest from the peer: status quarantined with the reason, evidence kept, lease released. */
 export async function quarantinePeer (db: Db, agencyId: string, failure: { code: string, message: string, evidence: Record<string, unknown> | undefined }, now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('peers').set({ status: 'quarantined', status_reason: `${failure.code}: ${failure.message}`.slice(0, 2000), updated_at: now })
-      .where('agency_id', '=', agencyId).execute()
+    await updatePeerStatus(trx, agencyId, 'quarantined', `${failure.code}: ${failure.message}`.slice(0, 2000), { at: now })
     await trx.updateTable('peer_sync').set((eb) => ({
       lease_owner: null,
       lease_expires_at: null,
@@ -150,9 +150,7 @@ export async function listPeerHealth (db: Db, agencyId?: string): Promise<PeerHe
 /** Lifts a quarantine (or a backoff) after an administrator acted: the next round starts now. */
 export async function resumePeerSync (db: Db, agencyId: string, now: Date): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const peer = await trx.updateTable('peers').set({ status: 'active', status_reason: null, updated_at: now })
-      .where('agency_id', '=', agencyId).where('status', '!=', 'disabled').executeTakeFirst()
-    if (Number(peer.numUpdatedRows) !== 1) return false
+    if (!await updatePeerStatus(trx, agencyId, 'active', null, { at: now, except: 'disabled' })) return false
     await trx.updateTable('peer_sync').set({ attempts: 0, next_attempt_at: now, quarantine_evidence: null, lease_owner: null, lease_expires_at: null })
       .where('agency_id', '=', agencyId).execute()
     return true
