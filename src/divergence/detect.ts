@@ -4,8 +4,8 @@ import { appendAuditEvents, type AuditEventDraft } from '../audit/append-events.
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import type { ClassificationContent, DecisionContent } from '../records/schemas.js'
+import { exactKeyProbes, unqualified } from '../matching/index.js'
 import { codeProbes, crosswalkTargets, findCrosswalks } from '../screening/find-candidates.js'
-import { exactKeyProbes, unqualified } from '../screening/match-keys.js'
 import { evaluateClassificationPair, evaluateDecisionPair, kindByTiming, type DecisionTiming } from './rules.js'
 import type { ClassificationFacts, DecisionFacts, DivergenceConfig, Finding } from './types.js'
 

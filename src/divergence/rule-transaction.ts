@@ -1,9 +1,8 @@
 import {
-  normaliseCode, prepareParty, relateCodes, scoreItem, scoreParty,
+  normaliseCode, prepareParty, relateCodes, scoreItem, scoreParty, toPartyInput,
   type CodePair, type CrosswalkLink, type ItemMatch, type MatchFeature, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import type { Item, Party, PartyRole } from '../records/index.js'
-import { toPartyInput } from '../screening/match-keys.js'
 
 /** Who receives and uses the goods: the parties that make two decisions one transaction. Agents, purchasers and intermediaries do not. */
 const TRANSACTION_ROLES: ReadonlySet<PartyRole> = new Set(['end_user', 'consignee'])

@@ -11,3 +11,7 @@ export {
   type CodeFamily, type CodeRelation, type CodeSearchKeys, type ControlCodeRef, type CrosswalkLink, type NormalisedCode
 } from './control-codes.js'
 export { contentWords, normalisePartNumber, scoreItem, stemWord, type CodePair, type ItemFeature, type ItemInput, type ItemMatch, type ItemRelation } from './score-item.js'
+export {
+  KEYS_VERSION, codeKeyColumns, codeProbes, crosswalkTargets, exactKeyProbes, familyKey, identifierKey, itemKeyColumns, linkKeyColumns,
+  partyKeyColumns, partySearchKeys, toPartyInput, unqualified, type CodeProbe, type PartyKeySource, type WrittenParty
+} from './match-keys.js'

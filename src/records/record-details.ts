@@ -1,7 +1,7 @@
 import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely'
 import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { CrosswalkLinkTable, Database, RecordCodeTable, RecordItemTable, RecordPartyTable } from '../db/schema.js'
-import { codeKeyColumns, itemKeyColumns, linkKeyColumns, partyKeyColumns } from '../screening/match-keys.js'
+import { codeKeyColumns, itemKeyColumns, linkKeyColumns, partyKeyColumns } from '../matching/index.js'
 import type { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
 import type { ContentByKind, RecordKind } from './types.js'
 

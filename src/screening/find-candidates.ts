@@ -1,7 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { codeSearchPrefixes, type CrosswalkLink } from '../matching/index.js'
-import { familyKey } from './match-keys.js'
+import { codeSearchPrefixes, familyKey, type CrosswalkLink } from '../matching/index.js'
 
 export interface CandidateScope {
   /** Our agency: its records are left out unless `includeOwn`. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import { KEYS_VERSION, codeKeyColumns, itemKeyColumns, linkKeyColumns, partyKeyColumns } from './match-keys.js'
+import { KEYS_VERSION, codeKeyColumns, itemKeyColumns, linkKeyColumns, partyKeyColumns } from '../matching/index.js'
 
 const BATCH = 1000
 

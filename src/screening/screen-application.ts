@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
 import {
-  normaliseName, prepareParty, scoreItem, scoreParty,
+  identifierKey, normaliseName, partySearchKeys, prepareParty, scoreItem, scoreParty, toPartyInput,
   type CrosswalkLink, type ItemMatch, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { timeSlices } from '../lib/time-slices.js'
@@ -10,7 +10,6 @@ import { lifecycleOf } from '../records/lifecycle.js'
 import type { DecisionContent, Party } from '../records/schemas.js'
 import { peekKid } from '../signing/index.js'
 import { crosswalkTargets, findCrosswalks, findItemCandidates, findPartyCandidates, type CandidateScope, type RecordKey } from './find-candidates.js'
-import { identifierKey, partySearchKeys, toPartyInput } from './match-keys.js'
 import type { Application, ApplicationItem, Hit, PriorDisposition, ScreeningOptions } from './schemas.js'
 
 /** Item relations that count as "the same or an overlapping control entry". */

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { sql } from 'kysely'
-import { KEYS_VERSION, codeKeyColumns, identifierKey, partyKeyColumns, partySearchKeys } from '../../src/screening/match-keys.js'
+import { KEYS_VERSION, codeKeyColumns, identifierKey, partyKeyColumns, partySearchKeys } from '../../src/matching/index.js'
 import { refreshMatchKeys } from '../../src/screening/refresh-match-keys.js'
 import { createTestDatabase } from '../helpers/test-database.js'
 

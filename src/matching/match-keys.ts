@@ -1,6 +1,8 @@
-import { codeSearchPrefixes, nameSearchKeys, normalisePartNumber, type PartyInput } from '../matching/index.js'
-import type { Party } from '../records/schemas.js'
 import { boundedMemo } from '../lib/bounded-memo.js'
+import { codeSearchPrefixes, type CrosswalkLink } from './control-codes.js'
+import { nameSearchKeys } from './normalise-name.js'
+import type { PartyInput } from './party-types.js'
+import { normalisePartNumber } from './score-item.js'
 
 /**
  * The version of the key grammar below. Raise it whenever `nameSearchKeys`, the identifier
@@ -115,8 +117,17 @@ export function linkKeyColumns (link: { from: { regime: string, code: string }, 
   return { from_family: from.family, from_canonical: from.canonical, to_family: to.family, to_canonical: to.canonical, keys_version: KEYS_VERSION }
 }
 
+/** A party as records and applications write it: what `toPartyInput` reads (structural, so matching needs no record type). */
+export interface WrittenParty {
+  name: string
+  aliases: string[]
+  country: string
+  address?: string | undefined
+  identifiers: ReadonlyArray<{ scheme: string, value: string }>
+}
+
 /** A record's party as the party matcher reads it (identifier schemes become types). */
-export function toPartyInput (party: Party): PartyInput {
+export function toPartyInput (party: WrittenParty): PartyInput {
   return {
     name: party.name,
     aliases: party.aliases,
@@ -124,4 +135,31 @@ export function toPartyInput (party: Party): PartyInput {
     address: party.address ?? null,
     identifiers: party.identifiers.map((id) => ({ type: id.scheme, value: id.value }))
   }
+}
+
+/** The index probe of one code: its stored family and canonical form, its ancestors, and the LIKE pattern of its descendants. */
+export interface CodeProbe {
+  family: string
+  canonical: string
+  ancestors: string[]
+  pattern: string
+}
+
+/** Index probes for codes: family, canonical form, ancestors and the pattern of descendants. Codes that cannot be read probe nothing. */
+export function codeProbes (codes: ReadonlyArray<{ regime: string, code: string }>): CodeProbe[] {
+  const seen = new Set<string>()
+  return codes.flatMap(({ regime, code }) => {
+    const keys = codeSearchPrefixes(regime, code)
+    if (keys === null) return []
+    const probe = { family: familyKey(keys), canonical: keys.canonical, ancestors: keys.ancestors, pattern: keys.descendantPattern }
+    const id = `${probe.family} ${probe.canonical}`
+    if (seen.has(id)) return []
+    seen.add(id)
+    return [probe]
+  })
+}
+
+/** The far ends of `links` from `codes`' point of view: codes in other numberings to look for too. */
+export function crosswalkTargets (links: readonly CrosswalkLink[]): Array<{ regime: string, code: string }> {
+  return links.flatMap((l) => [l.from, l.to])
 }
