@@ -2,7 +2,7 @@ import {
   normaliseCode, numberingOf, relateCodes, scoreItem,
   type CodeFamily, type CodeRelation, type ControlCodeRef, type CrosswalkLink, type ItemFeature
 } from '../matching/index.js'
-import type { ClassificationContent } from '../records/index.js'
+import { isFinal, type ClassificationContent } from '../records/index.js'
 import type { ClassificationFacts, DivergenceConfig, Finding, RecordRef } from './types.js'
 
 /**
@@ -48,7 +48,7 @@ export type ClassificationPairEvidence = {
  * classifications never conflict. `first` is the earlier one (date, then issuer). Pure.
  */
 export function evaluateClassificationPair (a: ClassificationFacts, b: ClassificationFacts, crosswalks: readonly CrosswalkLink[], config: DivergenceConfig): Finding | null {
-  if (a.issuer === b.issuer || a.revokedFrom !== null || b.revokedFrom !== null) return null
+  if (a.issuer === b.issuer || isFinal(a) || isFinal(b)) return null
   const [first, second] = isEarlier(a, b) ? [a, b] : [b, a]
   const item = sameItem(first.content.item, second.content.item, config.descriptionThreshold)
   if (item === null) return null

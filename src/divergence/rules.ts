@@ -1,5 +1,5 @@
 import { DEFAULT_PARTY_THRESHOLD, type CrosswalkLink } from '../matching/index.js'
-import type { DecisionContent } from '../records/index.js'
+import { hasLapsed, isFinal, type DecisionContent } from '../records/index.js'
 import { matchTransactionItems, matchTransactionParties, type ItemEvidence, type PartyEvidence } from './rule-transaction.js'
 import type { ConsultationCitation, DecisionFacts, DivergenceConfig, Finding, RecordRef } from './types.js'
 
@@ -36,7 +36,7 @@ export function evaluateDecisionPair (a: DecisionFacts, b: DecisionFacts, crossw
   if (a.issuer === b.issuer || a.content.outcome === b.content.outcome) return null
   const [denial, grant] = a.content.outcome === 'denied' ? [a, b] : [b, a]
   // a revocation, even one effective later, withdraws the decision: the divergence no longer holds
-  if (denial.revokedFrom !== null || grant.revokedFrom !== null) return null
+  if (isFinal(denial) || isFinal(grant)) return null
 
   const kind = kindByTiming(timingOf(denial), timingOf(grant), today)
   if (kind === null) return null
@@ -93,8 +93,7 @@ export interface DecisionTiming {
 export function kindByTiming (denial: DecisionTiming, grant: DecisionTiming, today: string): 'undercut' | 'divergent-outcome' | null {
   if (grant.decisionDate < denial.decisionDate) return 'divergent-outcome'
   const withinWindow = denial.validUntil === null || grant.decisionDate <= denial.validUntil
-  const inForce = (d: DecisionTiming) => d.validUntil === null || d.validUntil >= today
-  return grant.destination === denial.destination && withinWindow && inForce(denial) && inForce(grant) ? 'undercut' : null
+  return grant.destination === denial.destination && withinWindow && !hasLapsed(denial, today) && !hasLapsed(grant, today) ? 'undercut' : null
 }
 
 function timingOf (decision: DecisionFacts): DecisionTiming {

@@ -10,7 +10,7 @@ export { importStagingDir } from './stage-import.js'
 export { readCsvDecisions } from './read-csv.js'
 export { readNdjsonDecisions } from './read-ndjson.js'
 export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'
-export { lifecycleOf } from './lifecycle.js'
+export { lifecycleOf, isFinal, hasLapsed } from './lifecycle.js'
 export { isUrgentEntry } from './urgency.js'
 export * from './schemas.js'
 export type {

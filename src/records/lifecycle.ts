@@ -1,16 +1,78 @@
+import { sql, type RawBuilder } from 'kysely'
 import { errors, type ProblemDetail } from '../lib/errors.js'
 import { addYears } from './dates.js'
 import type { DecisionContent } from './schemas.js'
 import type { Lifecycle } from './types.js'
+
+// "Revoked" and "lapsed", each defined once, in TypeScript and in SQL over the same two
+// `records` columns. A revocation leaves one fact, `revoked_from` (its effective date); the
+// `status` column repeats it and is read by no code. Two questions are asked of it: whether a
+// revocation was published at all (`isFinal`), and whether it has taken effect (`lifecycleOf`).
+
+/** The first day a published revocation takes effect; null while none was published. */
+const REVOKED_FROM = 'revoked_from'
+/** The last day a record is valid; null when it has no end. */
+const VALID_UNTIL = 'valid_until'
+
+/**
+ * Whether a revocation of the record was published, whatever its effective date: the record
+ * can never change again, and diverges from nothing (detection, the undercut warning).
+ */
+export function isFinal (record: { revokedFrom: string | null }): boolean {
+  return record.revokedFrom !== null
+}
+
+/** Whether the record's validity ended before `today` (UTC), revoked or not. */
+export function hasLapsed (record: { validUntil: string | null }, today: string): boolean {
+  return record.validUntil !== null && record.validUntil < today
+}
+
+/** Whether a published revocation has taken effect by `today`. */
+function isRevokedOn (record: { revokedFrom: string | null }, today: string): boolean {
+  return record.revokedFrom !== null && record.revokedFrom <= today
+}
 
 /**
  * A record's lifecycle on `today` (UTC): revoked from the revocation's effective date on,
  * lapsed once the day after `validUntil` has begun, in force otherwise.
  */
 export function lifecycleOf (record: { revokedFrom: string | null, validUntil: string | null }, today: string): Lifecycle {
-  if (record.revokedFrom !== null && record.revokedFrom <= today) return 'revoked'
-  if (record.validUntil !== null && record.validUntil < today) return 'lapsed'
+  if (isRevokedOn(record, today)) return 'revoked'
+  if (hasLapsed(record, today)) return 'lapsed'
   return 'in_force'
+}
+
+const column = (alias: string | undefined, name: string) => sql.ref(alias === undefined ? name : `${alias}.${name}`)
+
+/** `isFinal` of the `records` row named `alias` (unqualified columns when omitted), as SQL. */
+export function finalSql (alias?: string): RawBuilder<boolean> {
+  return sql<boolean>`${column(alias, REVOKED_FROM)} is not null`
+}
+
+/** Not `isFinal`: no revocation of the `records` row named `alias` was published, as SQL. */
+export function notFinalSql (alias?: string): RawBuilder<boolean> {
+  return sql<boolean>`${column(alias, REVOKED_FROM)} is null`
+}
+
+/** `hasLapsed` of the `records` row named `alias` on `today`, as SQL. */
+export function lapsedSql (alias: string | undefined, today: string): RawBuilder<boolean> {
+  return sql<boolean>`(${column(alias, VALID_UNTIL)} is not null and ${column(alias, VALID_UNTIL)} < ${today}::date)`
+}
+
+/**
+ * `lifecycleOf` of the `records` row named `alias` on `today` as SQL, one condition per
+ * lifecycle, and `not_in_force` (revoked or lapsed).
+ */
+export function lifecycleSql (alias: string | undefined, today: string): Record<Lifecycle | 'not_in_force', RawBuilder<boolean>> {
+  const revokedFrom = column(alias, REVOKED_FROM)
+  const revoked = sql<boolean>`(${revokedFrom} is not null and ${revokedFrom} <= ${today}::date)`
+  const lapsed = lapsedSql(alias, today)
+  return {
+    revoked,
+    lapsed: sql<boolean>`not ${revoked} and ${lapsed}`,
+    in_force: sql<boolean>`not ${revoked} and not ${lapsed}`,
+    not_in_force: sql<boolean>`(${revoked} or ${lapsed})`
+  }
 }
 
 /** The last year a date of ours may fall in: RFC 3339 full-dates have four digits. */

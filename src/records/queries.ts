@@ -1,6 +1,7 @@
 import { sql, type Selectable, type Transaction, type Updateable } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database, RecordTable } from '../db/schema.js'
+import { lifecycleSql } from './lifecycle.js'
 import type { Outcome } from './schemas.js'
 import type { Lifecycle, RecordKind } from './types.js'
 
@@ -98,13 +99,7 @@ export async function listRecordRows (db: Db, issuer: string, filter: RecordFilt
   if (filter.reference !== undefined) query = query.where('reference', '=', filter.reference)
   if (filter.from !== undefined) query = query.where('decision_date', '>=', filter.from)
   if (filter.to !== undefined) query = query.where('decision_date', '<=', filter.to)
-  if (filter.lifecycle !== undefined) {
-    const revoked = sql<boolean>`(revoked_from is not null and revoked_from <= ${today}::date)`
-    const lapsed = sql<boolean>`(valid_until is not null and valid_until < ${today}::date)`
-    query = query.where(filter.lifecycle === 'revoked'
-      ? revoked
-      : filter.lifecycle === 'lapsed' ? sql<boolean>`not ${revoked} and ${lapsed}` : sql<boolean>`not ${revoked} and not ${lapsed}`)
-  }
+  if (filter.lifecycle !== undefined) query = query.where(lifecycleSql(undefined, today)[filter.lifecycle])
   const after = filter.after
   if (after !== undefined) {
     query = after.date === null

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
+import { lifecycleSql } from './lifecycle.js'
 import type { Outcome } from './schemas.js'
 import type { Lifecycle } from './types.js'
 
@@ -114,16 +115,7 @@ function filterConditions (filter: DecisionFilter, today: string): Array<RawBuil
   if (filter.reference !== undefined) conditions.push(sql<boolean>`r.reference = ${filter.reference}`)
   if (filter.from !== undefined) conditions.push(sql<boolean>`r.decision_date >= ${filter.from}::date`)
   if (filter.to !== undefined) conditions.push(sql<boolean>`r.decision_date <= ${filter.to}::date`)
-  if (filter.lifecycle !== undefined) {
-    const revoked = sql<boolean>`(r.revoked_from is not null and r.revoked_from <= ${today}::date)`
-    const lapsed = sql<boolean>`(r.valid_until is not null and r.valid_until < ${today}::date)`
-    conditions.push({
-      revoked,
-      lapsed: sql<boolean>`not ${revoked} and ${lapsed}`,
-      in_force: sql<boolean>`not ${revoked} and not ${lapsed}`,
-      not_in_force: sql<boolean>`(${revoked} or ${lapsed})`
-    }[filter.lifecycle])
-  }
+  if (filter.lifecycle !== undefined) conditions.push(lifecycleSql('r', today)[filter.lifecycle])
   const code = filter.code
   if (code !== undefined) {
     // everything within the entry (docs/matching-items.md, "Database contract"): one range of the (family, canonical text_pattern_ops) index
