@@ -2,18 +2,12 @@ import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
-import { codeSearchPrefixes } from '../matching/control-codes.js'
-import { prepareParty, scoreParty } from '../matching/score-party.js'
-import type { PartyMatch, PreparedParty } from '../matching/party-types.js'
-import { familyKey, partySearchKeys } from '../matching/index.js'
-import { peekKid } from '../signing/index.js'
+import { codeSearchPrefixes, familyKey, partySearchKeys, prepareParty, scoreParty, type PartyMatch, type PreparedParty } from '../matching/index.js'
 import { todayOf } from './dates.js'
 import { decodeCursor, encodeCursor, type RankKey } from './decision-cursor.js'
 import { lifecycleOf } from './lifecycle.js'
-import type { DecisionContent, Outcome, Party } from './schemas.js'
-import {
-  findPartyDecisionRows, listDecisionRows, type DecisionFilter, type DecisionRow
-} from './search-queries.js'
+import type { DecisionContent, Outcome } from './schemas.js'
+import { findPartyDecisions, listDecisions, type DecisionFilter, type HeldDecision } from './search-queries.js'
 import type { Lifecycle } from './types.js'
 import { timeSlices } from '../lib/time-slices.js'
 
@@ -97,28 +91,28 @@ export async function searchDecisions (deps: DecisionSearchDeps, search: Decisio
   const filter = resolveFilter(deps.self, search)
   if (search.party === undefined) {
     const after = search.cursor === undefined ? undefined : decodeCursor(search.cursor, 'date')
-    const rows = await listDecisionRows(deps.db, filter, today, after, search.limit + 1)
-    const page = rows.slice(0, search.limit)
+    const decisions = await listDecisions(deps.db, filter, today, after, search.limit + 1)
+    const page = decisions.slice(0, search.limit)
     const last = page.at(-1)
     return {
-      records: page.map((row) => toListedDecision(row, deps.self, today)),
-      nextCursor: rows.length > search.limit && last !== undefined ? encodeCursor({ date: last.decision_date, issuer: last.issuer, recordId: last.record_id }) : null
+      records: page.map((decision) => toListedDecision(decision, deps.self, today)),
+      nextCursor: decisions.length > search.limit && last !== undefined ? encodeCursor({ date: last.decisionDate, issuer: last.issuer, recordId: last.recordId }) : null
     }
   }
 
   const keys = partySearchKeys({ name: search.party })
   if (keys.length === 0) throw badParameter('party', 'has no name words to search by: legal forms, titles and stop words alone match everyone')
   const after = search.cursor === undefined ? undefined : decodeCursor(search.cursor, 'score')
-  const rows = await deps.db.transaction().execute((trx) => findPartyDecisionRows(trx, filter, today, keys, {
+  const decisions = await deps.db.transaction().execute((trx) => findPartyDecisions(trx, filter, today, keys, {
     trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates
   }))
   const query = prepareParty({ name: search.party })
   const ranked: Array<ListedDecision & { match: DecisionPartyMatch }> = []
   const pause = timeSlices(SCORING_SLICE_MS)
-  for (const row of rows) {
+  for (const decision of decisions) {
     await pause()
-    const match = bestParty(query, row, search.country, deps.matching.partyThreshold)
-    if (match !== undefined) ranked.push({ ...toListedDecision(row, deps.self, today), match })
+    const match = bestParty(query, decision, search.country, deps.matching.partyThreshold)
+    if (match !== undefined) ranked.push({ ...toListedDecision(decision, deps.self, today), match })
   }
   ranked.sort(byRank)
   const start = after === undefined ? 0 : ranked.findIndex((d) => byRank(d, after) > 0)
@@ -176,10 +170,9 @@ function resolveFilter (self: string, search: DecisionSearch): DecisionFilter {
 }
 
 /** The best-scoring of their parties (of `country`, when given) against the name searched for, if it is a match. */
-function bestParty (query: PreparedParty, row: DecisionRow, country: string | undefined, threshold: number): DecisionPartyMatch | undefined {
+function bestParty (query: PreparedParty, decision: HeldDecision, country: string | undefined, threshold: number): DecisionPartyMatch | undefined {
   let best: DecisionPartyMatch | undefined
-  const parties: Party[] = (row.body as unknown as DecisionContent).parties
-  for (const [index, party] of parties.entries()) {
+  for (const [index, party] of decision.content.parties.entries()) {
     if (country !== undefined && party.country !== country) continue
     const match = scoreParty(query, prepareParty({ name: party.name, aliases: party.aliases }), { threshold })
     if (match.isMatch && (best === undefined || match.score > best.score)) {
@@ -202,23 +195,23 @@ function rankKey (d: ListedDecision & { match: DecisionPartyMatch } | RankKey): 
   return 'match' in d ? { score: d.match.score, date: d.content.decisionDate, issuer: d.issuer, recordId: d.recordId } : d
 }
 
-function toListedDecision (row: DecisionRow, self: string, today: string): ListedDecision {
-  const own = row.issuer === self
+function toListedDecision (decision: HeldDecision, self: string, today: string): ListedDecision {
+  const own = decision.issuer === self
   return {
-    issuer: row.issuer,
+    issuer: decision.issuer,
     own,
-    recordId: row.record_id,
-    version: row.version,
-    lifecycle: lifecycleOf({ revokedFrom: row.revoked_from, validUntil: row.valid_until }, today),
-    revokedFrom: row.revoked_from,
-    latestSeq: row.latest_seq,
+    recordId: decision.recordId,
+    version: decision.version,
+    lifecycle: lifecycleOf(decision, today),
+    revokedFrom: decision.revokedFrom,
+    latestSeq: decision.latestSeq,
     signature: {
       status: own ? 'own' : 'verified',
-      entrySeq: row.latest_seq,
-      kid: row.header === null ? null : peekKid(row.header) ?? null,
-      storedAt: row.stored_at
+      entrySeq: decision.latestSeq,
+      kid: decision.kid,
+      storedAt: decision.storedAt
     },
-    content: row.body as unknown as DecisionContent
+    content: decision.content
   }
 }
 

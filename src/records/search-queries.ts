@@ -1,8 +1,11 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
+import { peekKid } from '../signing/index.js'
+import { partyCandidatesQuery, type RecordKey } from './candidates.js'
 import { lifecycleSql } from './lifecycle.js'
-import type { Outcome } from './schemas.js'
+import type { DecisionContent, Outcome } from './schemas.js'
+import { contentOf } from './to-record.js'
 import type { Lifecycle } from './types.js'
 
 /**
@@ -34,12 +37,28 @@ export interface DecisionPosition {
   recordId: string
 }
 
-/** A decision as listed: its `records` row, and the feed entry of its current version. */
-export interface DecisionRow {
+/** A decision we hold, ours or a peer's, at its current version, with the feed entry that carries it. */
+export interface HeldDecision {
+  issuer: string
+  recordId: string
+  version: number
+  content: DecisionContent
+  decisionDate: string
+  validUntil: string | null
+  revokedFrom: string | null
+  latestSeq: number
+  /** The kid of the entry's signature (null when its header names none). */
+  kid: string | null
+  /** When we stored the entry: when we published it, or ingested it from its issuer. */
+  storedAt: Date
+}
+
+/** The `records` row of a decision and the feed entry of its current version, as selected by `COLUMNS`. */
+interface DecisionRow {
   issuer: string
   record_id: string
   version: number
-  body: Record<string, unknown>
+  body: unknown
   decision_date: string
   valid_until: string | null
   revoked_from: string | null
@@ -52,13 +71,28 @@ export interface DecisionRow {
 const COLUMNS = sql`r.issuer, r.record_id, r.version, r.body, r.decision_date, r.valid_until, r.revoked_from, r.latest_seq,
   split_part(f.jws, '.', 1) as header, f.stored_at`
 
+function toHeldDecision (row: DecisionRow): HeldDecision {
+  return {
+    issuer: row.issuer,
+    recordId: row.record_id,
+    version: row.version,
+    content: contentOf('decision', row.body),
+    decisionDate: row.decision_date,
+    validUntil: row.valid_until,
+    revokedFrom: row.revoked_from,
+    latestSeq: row.latest_seq,
+    kid: row.header === null ? null : peekKid(row.header) ?? null,
+    storedAt: row.stored_at
+  }
+}
+
 /**
  * Decisions, ours and our peers', newest decision date first, then by issuer and id; `after`
  * continues a previous page. Lifecycle filters are evaluated for `today`. For one issuer this
  * is the order of the `records_list` index (no sort); across issuers the matching rows are sorted.
  */
-export async function listDecisionRows (db: Db, filter: DecisionFilter, today: string, after: DecisionPosition | undefined, limit: number): Promise<DecisionRow[]> {
-  const conditions = filterConditions(filter, today)
+export async function listDecisions (db: Db, filter: DecisionFilter, today: string, after: DecisionPosition | undefined, limit: number): Promise<HeldDecision[]> {
+  const conditions = [sql<boolean>`r.kind = 'decision'`, ...filterConditions(filter, today)]
   if (filter.country !== undefined) conditions.push(sql<boolean>`exists (select 1 from record_parties cp where cp.issuer = r.issuer and cp.record_id = r.record_id and cp.country = ${filter.country})`)
   if (after !== undefined) {
     conditions.push(sql<boolean>`(r.decision_date < ${after.date}::date or (r.decision_date = ${after.date}::date and (r.issuer, r.record_id) > (${after.issuer}, ${after.recordId}::uuid)))`)
@@ -70,43 +104,44 @@ export async function listDecisionRows (db: Db, filter: DecisionFilter, today: s
     where ${sql.join(conditions, sql` and `)}
     order by r.decision_date desc nulls last, r.issuer, r.record_id
     limit ${limit}`.execute(db)
-  return rows
+  return rows.map(toHeldDecision)
 }
 
 /**
- * Decisions with a party whose name or alias is near any of `keys` (pg_trgm word similarity
- * over the trigram-indexed `name_keys`, at `trigramThreshold`), filtered, the `limit` nearest:
- * the candidates the party scorer ranks. With `filter.country`, only parties of that country
- * are searched. Sets the trigram threshold for the rest of `trx`.
+ * Decisions with a party whose name or alias is near any of `keys` (the party trigram search,
+ * `partyCandidatesQuery`), filtered, the `limit` nearest: the candidates the party scorer
+ * ranks. With `filter.country`, only parties of that country are searched. Sets the trigram
+ * threshold for the rest of `trx`.
  */
-export async function findPartyDecisionRows (
+export async function findPartyDecisions (
   trx: Transaction<Database>, filter: DecisionFilter, today: string, keys: readonly string[], options: { trigramThreshold: number, limit: number }
-): Promise<DecisionRow[]> {
-  if (keys.length === 0) return []
-  await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(options.trigramThreshold)}, true)`.execute(trx)
-  const conditions = filterConditions(filter, today)
-  const country = filter.country === undefined ? sql`` : sql`and p.country = ${filter.country}`
+): Promise<HeldDecision[]> {
+  const candidates = await partyCandidatesQuery(trx, { keys, identifierKeys: [], ...options }, {
+    conditions: filterConditions(filter, today), partyCountry: filter.country
+  })
+  if (candidates === undefined) return []
   const { rows } = await sql<DecisionRow>`
-    with candidates as (
-      select r.issuer, r.record_id, max(word_similarity(q.key, p.name_keys)) as similarity
-      from unnest(${keys as string[]}::text[]) as q(key)
-      join record_parties p on q.key <% p.name_keys ${country}
-      join records r on r.issuer = p.issuer and r.record_id = p.record_id
-      where ${sql.join(conditions, sql` and `)}
-      group by r.issuer, r.record_id
-      order by similarity desc, r.issuer, r.record_id
-      limit ${options.limit}
-    )
+    with candidates as (${candidates})
     select ${COLUMNS}
     from candidates c
     join records r on r.issuer = c.issuer and r.record_id = c.record_id
     join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq`.execute(trx)
-  return rows
+  return rows.map(toHeldDecision)
 }
 
-/** The conditions on `records r` both listings share. */
+/** The decisions among `keys` (other kinds and unknown keys are left out), in no particular order. */
+export async function loadHeldDecisions (trx: Transaction<Database>, keys: readonly RecordKey[]): Promise<HeldDecision[]> {
+  const { rows } = await sql<DecisionRow>`
+    select ${COLUMNS}
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
+    join records r on r.issuer = k.issuer and r.record_id = k."recordId" and r.kind = 'decision'
+    join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq`.execute(trx)
+  return rows.map(toHeldDecision)
+}
+
+/** The conditions on the decision `records r` both listings share. */
 function filterConditions (filter: DecisionFilter, today: string): Array<RawBuilder<boolean>> {
-  const conditions = [sql<boolean>`r.kind = 'decision'`]
+  const conditions: Array<RawBuilder<boolean>> = []
   if (filter.scope === 'own') conditions.push(sql<boolean>`r.issuer = ${filter.self}`)
   if (filter.scope === 'allied') conditions.push(sql<boolean>`r.issuer <> ${filter.self}`)
   if (filter.issuer !== undefined) conditions.push(sql<boolean>`r.issuer = ${filter.issuer}`)

@@ -3,6 +3,16 @@ import type { RecordRow } from './queries.js'
 import type { ClassificationContent, DecisionContent } from './schemas.js'
 import type { ContentByKind, OwnRecord, RecordKind } from './types.js'
 
+/**
+ * A `records.body` read as the content of its `kind`: the one place the jsonb column is given
+ * its type. Every writer stores content checked against its kind's schema (publishing,
+ * amendment and import validate it; projection stores a peer's content only once
+ * `isValidContent` passed), so the row's kind says the shape.
+ */
+export function contentOf<K extends RecordKind> (_kind: K, body: unknown): ContentByKind[K] {
+  return body as ContentByKind[K]
+}
+
 /** The one mapping from a `records` row to the domain record, lifecycle computed for `today`. */
 export function toOwnRecord (row: RecordRow, today: string): OwnRecord {
   return {
@@ -12,7 +22,7 @@ export function toOwnRecord (row: RecordRow, today: string): OwnRecord {
     lifecycle: lifecycleOf({ revokedFrom: row.revoked_from, validUntil: row.valid_until }, today),
     revokedFrom: row.revoked_from,
     audience: row.audience ?? [],
-    content: row.body as unknown as ContentByKind[RecordKind],
+    content: contentOf(row.kind, row.body),
     latestSeq: row.latest_seq,
     createdAt: row.created_at,
     updatedAt: row.updated_at
