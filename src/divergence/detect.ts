@@ -3,10 +3,12 @@ import { sql, type Transaction } from 'kysely'
 import { appendAuditEvents, type AuditEventDraft } from '../audit/append-events.js'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
-import type { ClassificationContent, DecisionContent } from '../records/schemas.js'
-import { exactKeyProbes, unqualified } from '../matching/index.js'
-import { codeProbes, crosswalkTargets, findCrosswalks } from '../screening/find-candidates.js'
-import { evaluateClassificationPair, evaluateDecisionPair, kindByTiming, type DecisionTiming } from './rules.js'
+import { codeProbes, crosswalkTargets, exactKeyProbes, unqualified } from '../matching/index.js'
+import { enrolledAgencyIdsSql } from '../peers/index.js'
+import {
+  classificationsSharingPart, decisionPartiesOf, decisionsNaming, findCrosswalks, hasLapsed, isFinal, loadHeldRecords, type PartyOfDecision, type RecordKey
+} from '../records/index.js'
+import { evaluateClassificationPair, evaluateDecisionPair, kindByTiming } from './rules.js'
 import type { ClassificationFacts, DecisionFacts, DivergenceConfig, Finding } from './types.js'
 
 export interface DetectionContext {
@@ -23,8 +25,6 @@ export interface DetectionOutcome {
   resolved: number
 }
 
-interface RecordKey { issuer: string, recordId: string }
-type ControlCode = { regime: string, code: string }
 type Facts = ({ kind: 'decision' } & DecisionFacts) | ({ kind: 'classification' } & ClassificationFacts)
 
 const SYSTEM = 'system'
@@ -103,28 +103,16 @@ function event (id: string, action: string, detail: Record<string, unknown>): Au
 async function candidatePairs (trx: Transaction<Database>, changed: readonly RecordKey[], today: string): Promise<Map<string, [RecordKey, RecordKey]>> {
   const pairs = new Map<string, [RecordKey, RecordKey]>()
   const add = (x: RecordKey, y: RecordKey) => { pairs.set(pairKey(x, y), [x, y]) }
-  const keys = JSON.stringify(changed)
-  const { rows: parties } = await sql<PartyOfDecision & { codes: ControlCode[] }>`
-    select c.issuer, c.record_id, c.exact_keys, r.outcome, r.decision_date, r.destination, r.valid_until,
-      (select coalesce(jsonb_agg(jsonb_build_object('regime', x.regime, 'code', x.code)), '[]') from record_codes x
-       where x.issuer = c.issuer and x.record_id = c.record_id) as codes
-    from jsonb_to_recordset(${keys}::jsonb) as k("issuer" text, "recordId" uuid)
-    -- each changed record by its primary key, and nothing else in the subquery: planned on
-    -- statistics taken before a bulk import filled the table, a plain join (or a partial index
-    -- the kind predicate makes usable) scanned every decision once per changed record,
-    -- quadratic in the import's size; limit 1 keeps the planner from flattening it back
-    cross join lateral (select r.* from records r where r.issuer = k.issuer and r.record_id = k."recordId" limit 1) r
-    join record_parties c on c.issuer = r.issuer and c.record_id = r.record_id and c.role in ('end_user', 'consignee')
-    where r.kind = 'decision' and r.revoked_from is null`.execute(trx)
+  const parties = await decisionPartiesOf(trx, changed)
   const issuers = parties.length > 0 ? await knownIssuers(trx) : []
   for (const outcome of ['granted', 'denied'] as const) {
     const owners = new Map<string, PartyOfDecision[]>() // bare key → changed parties holding it
     const probes = new Set<string>()
-    const ownCodes: ControlCode[] = []
+    const ownCodes: Array<{ regime: string, code: string }> = []
     for (const party of parties) {
       if (party.outcome !== outcome) continue
-      for (const probe of exactKeyProbes(party.exact_keys, issuers.filter((i) => i !== party.issuer))) probes.add(probe)
-      for (const key of party.exact_keys) owners.set(unqualified(key), [...(owners.get(unqualified(key)) ?? []), party])
+      for (const probe of exactKeyProbes(party.exactKeys, issuers.filter((i) => i !== party.issuer))) probes.add(probe)
+      for (const key of party.exactKeys) owners.set(unqualified(key), [...(owners.get(unqualified(key)) ?? []), party])
       ownCodes.push(...party.codes)
     }
     if (probes.size === 0) continue
@@ -132,69 +120,27 @@ async function candidatePairs (trx: Transaction<Database>, changed: readonly Rec
     const codes = codeProbes([...ownCodes, ...crosswalkTargets(await findCrosswalks(trx, ownCodes))])
     if (codes.length === 0) continue
     for (const row of await decisionsNaming(trx, [...probes], outcome === 'granted' ? 'denied' : 'granted', codes)) {
-      for (const key of row.exact_keys) {
+      for (const key of row.exactKeys) {
         for (const owner of owners.get(unqualified(key)) ?? []) {
           if (owner.issuer === row.issuer) continue
           const [denial, grant] = outcome === 'denied' ? [owner, row] : [row, owner]
-          if (kindByTiming(timingOf(denial), timingOf(grant), today) !== null) add(keyOf(owner), keyOf(row))
+          if (kindByTiming(denial, grant, today) !== null) add(keyOf(owner), keyOf(row))
         }
       }
     }
   }
-  const { rows: items } = await sql<{ c_issuer: string, c_record_id: string, issuer: string, record_id: string }>`
-    select distinct c.issuer as c_issuer, c.record_id as c_record_id, i.issuer, i.record_id
-    from jsonb_to_recordset(${keys}::jsonb) as k("issuer" text, "recordId" uuid)
-    join record_items c on c.issuer = k.issuer and c.record_id = k."recordId" and c.part_key is not null
-    join records cr on cr.issuer = c.issuer and cr.record_id = c.record_id and cr.kind = 'classification'
-    join record_items i on i.part_key = c.part_key and i.issuer <> c.issuer
-    join records r on r.issuer = i.issuer and r.record_id = i.record_id and r.kind = 'classification'`.execute(trx)
-  for (const r of items) add({ issuer: r.c_issuer, recordId: r.c_record_id }, { issuer: r.issuer, recordId: r.record_id })
+  for (const [x, y] of await classificationsSharingPart(trx, changed)) add(x, y)
   return pairs
 }
 
-/**
- * The end users and consignees of `outcome` decisions (not revoked) that hold one of `probes`
- * (qualified exact keys) and have an item under a code of `codes`: the only decisions whose
- * items the rules can relate (same entry, within, contains, or through a crosswalk). The
- * outcome is a literal, so that a new grant's probe reads the partial index of the denials'
- * keys alone.
- */
-async function decisionsNaming (trx: Transaction<Database>, probes: readonly string[], outcome: 'granted' | 'denied', codes: ReturnType<typeof codeProbes>): Promise<PartyOfDecision[]> {
-  const { rows } = await sql<PartyOfDecision>`
-    select p.issuer, p.record_id, p.exact_keys, r.outcome, r.decision_date, r.destination, r.valid_until from record_parties p
-    join records r on r.issuer = p.issuer and r.record_id = p.record_id and r.kind = 'decision' and r.revoked_from is null
-    where p.exact_keys && ${probes as string[]}::text[] and p.outcome = ${sql.lit(outcome)} and p.role in ('end_user', 'consignee')
-      and exists (
-        select 1 from record_codes c
-        join jsonb_to_recordset(${JSON.stringify(codes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)
-          on c.family = q.family and (c.canonical = q.canonical or c.canonical = any(q.ancestors) or c.canonical like q.pattern)
-        where c.issuer = p.issuer and c.record_id = p.record_id)`.execute(trx)
-  return rows
-}
-
-/** An end user or consignee of a decision in force or lapsed (not revoked), with what the timing rules read of the decision. */
-interface PartyOfDecision {
-  issuer: string
-  record_id: string
-  exact_keys: string[]
-  outcome: 'granted' | 'denied'
-  decision_date: string
-  destination: string
-  valid_until: string | null
-}
-
-function timingOf (p: PartyOfDecision): DecisionTiming {
-  return { decisionDate: p.decision_date, destination: p.destination, validUntil: p.valid_until }
-}
-
 function keyOf (p: PartyOfDecision): RecordKey {
-  return { issuer: p.issuer, recordId: p.record_id }
+  return { issuer: p.issuer, recordId: p.recordId }
 }
 
 /** Every agency whose records we may hold: us and our enrolled peers (only their feeds are ingested). */
 async function knownIssuers (trx: Transaction<Database>): Promise<string[]> {
   const { rows } = await sql<{ issuer: string }>`
-    select agency_id as issuer from peers
+    select p.agency_id as issuer from (${enrolledAgencyIdsSql()}) p
     union select issuer from feed_heads`.execute(trx)
   return rows.map((r) => r.issuer)
 }
@@ -219,18 +165,14 @@ async function divergencesNaming (trx: Transaction<Database>, changed: readonly 
 }
 
 async function loadFacts (trx: Transaction<Database>, keys: readonly RecordKey[]): Promise<Map<string, Facts>> {
-  const { rows } = await sql<{ issuer: string, record_id: string, kind: string, version: number, body: unknown, revoked_from: string | null, valid_until: string | null }>`
-    select r.issuer, r.record_id, r.kind, r.version, r.body, r.revoked_from, r.valid_until
-    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
-    join records r on r.issuer = k.issuer and r.record_id = k."recordId"`.execute(trx)
   const facts = new Map<string, Facts>()
-  for (const r of rows) {
-    const base = { issuer: r.issuer, recordId: r.record_id, version: r.version, revokedFrom: r.revoked_from }
+  for (const r of await loadHeldRecords(trx, keys)) {
+    const base = { issuer: r.issuer, recordId: r.recordId, version: r.version, revokedFrom: r.revokedFrom }
     if (r.kind === 'decision') {
-      const content = r.body as DecisionContent & { consultation?: DecisionFacts['consultation'] }
-      facts.set(recordKey({ issuer: r.issuer, recordId: r.record_id }), { kind: 'decision', ...base, content, validUntil: r.valid_until, ...(content.consultation === undefined ? {} : { consultation: content.consultation }) })
+      const content = r.content
+      facts.set(recordKey(r), { kind: 'decision', ...base, content, validUntil: r.validUntil, ...(content.consultation === undefined ? {} : { consultation: content.consultation }) })
     } else if (r.kind === 'classification') {
-      facts.set(recordKey({ issuer: r.issuer, recordId: r.record_id }), { kind: 'classification', ...base, content: r.body as ClassificationContent })
+      facts.set(recordKey(r), { kind: 'classification', ...base, content: r.content })
     }
   }
   return facts
@@ -295,8 +237,8 @@ function noLongerHolds (a: Facts | undefined, b: Facts | undefined, today: strin
   for (const f of [a, b]) {
     if (f === undefined) continue
     const what = `${f.issuer}'s ${f.kind === 'decision' ? (f.content.outcome === 'denied' ? 'denial' : 'grant') : 'classification'} ${f.kind === 'decision' ? f.content.reference : f.recordId}`
-    if (f.revokedFrom !== null) return `${what} was revoked (from ${f.revokedFrom})`
-    if (f.kind === 'decision' && f.validUntil !== null && f.validUntil < today) return `${what} lapsed on ${f.validUntil}`
+    if (isFinal(f)) return `${what} was revoked (from ${String(f.revokedFrom)})`
+    if (f.kind === 'decision' && hasLapsed(f, today)) return `${what} lapsed on ${String(f.validUntil)}`
   }
   return 'the records, as amended, no longer diverge'
 }

@@ -5,6 +5,8 @@ import type { Db } from '../db/create-db.js'
 import type { DivergenceTable } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
+import { findPeerJwks } from '../peers/index.js'
+import { findHeldRecord, listRecordEntries } from '../records/index.js'
 import type { KeyRing } from '../signing/index.js'
 import { addTransition } from './detect.js'
 
@@ -91,20 +93,20 @@ export async function getDivergence (deps: { db: Db, self: string, keyRing: Pick
   if (row === undefined) throw errors.notFound(`divergence ${id}`)
   const history = await deps.db.selectFrom('divergence_transitions').selectAll().where('divergence_id', '=', id).orderBy('seq').execute()
   const side = async (issuer: string, recordId: string, version: number) => {
-    const record = await deps.db.selectFrom('records').select(['kind', 'version', 'body', 'revoked_from', 'valid_until']).where('issuer', '=', issuer).where('record_id', '=', recordId).executeTakeFirst()
-    const entries = await deps.db.selectFrom('feed_entries').select(['seq', 'kind', 'hash', 'jws']).where('issuer', '=', issuer).where('record_id', '=', recordId).orderBy('seq').execute()
+    const record = await findHeldRecord(deps.db, issuer, recordId)
+    const entries = await listRecordEntries(deps.db, issuer, recordId)
     const jwks = issuer === deps.self
       ? await deps.keyRing.jwks()
-      : (await deps.db.selectFrom('peers').select('jwks').where('agency_id', '=', issuer).executeTakeFirst())?.jwks ?? { keys: [] }
+      : await findPeerJwks(deps.db, issuer) ?? { keys: [] }
     return {
       issuer,
       recordId,
       version,
       currentVersion: record?.version ?? null,
       kind: record?.kind ?? null,
-      content: record?.body ?? null,
-      revokedFrom: record?.revoked_from ?? null,
-      validUntil: record?.valid_until ?? null,
+      content: record?.content ?? null,
+      revokedFrom: record?.revokedFrom ?? null,
+      validUntil: record?.validUntil ?? null,
       entries: entries.map((e) => ({ seq: e.seq, kind: e.kind, hash: e.hash, jws: e.jws })),
       issuerKeys: jwks
     }

@@ -3,10 +3,14 @@ import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import { sleepUnlessAborted } from '../lib/sleep.js'
 import type { Logger } from 'pino'
+import { anyLapsedSql } from '../records/index.js'
 import { detectDivergences, type DetectionOutcome } from './detect.js'
 import type { DivergenceConfig } from './types.js'
 
 const BATCH = 200
+
+/** The records a divergence `d` is about, as column references. */
+const BOTH_RECORDS = [{ issuer: 'd.first_issuer', recordId: 'd.first_record_id' }, { issuer: 'd.second_issuer', recordId: 'd.second_record_id' }]
 
 /** A divergence that a re-evaluation found no longer holds, with the reason recorded in its history. */
 export interface ResolvedDivergence { id: string, kind: string, reason: string }
@@ -27,10 +31,7 @@ export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig
     const { rows } = await sql<{ id: string, first_issuer: string, first_record_id: string, second_issuer: string, second_record_id: string }>`
       select d.id, d.first_issuer, d.first_record_id, d.second_issuer, d.second_record_id
       from divergences d
-      where d.holds and d.id > ${after === '' ? '00000000-0000-0000-0000-000000000000' : after}::uuid and exists (
-        select 1 from records r
-        where ((r.issuer = d.first_issuer and r.record_id = d.first_record_id) or (r.issuer = d.second_issuer and r.record_id = d.second_record_id))
-          and r.valid_until < ${today}::date)
+      where d.holds and d.id > ${after === '' ? '00000000-0000-0000-0000-000000000000' : after}::uuid and ${anyLapsedSql(BOTH_RECORDS, today)}
       order by d.id limit ${BATCH}`.execute(deps.db)
     if (rows.length === 0) break
     after = (rows.at(-1) as { id: string }).id

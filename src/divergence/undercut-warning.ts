@@ -1,10 +1,9 @@
-import { sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { MatchingConfig } from '../config.js'
 import type { Database } from '../db/schema.js'
 import type { UndercutConflict } from '../lib/errors.js'
-import type { DecisionContent } from '../records/schemas.js'
 import { identifierKey, partySearchKeys } from '../matching/index.js'
-import { findCrosswalks, findPartyCandidates, type RecordKey } from '../screening/find-candidates.js'
+import { findCrosswalks, findPartyCandidates, findStandingDenials, type DecisionContent, type RecordKey } from '../records/index.js'
 import { evaluateDecisionPair } from './rules.js'
 import type { DecisionFacts, DivergenceConfig } from './types.js'
 
@@ -19,8 +18,9 @@ export interface Conflict extends UndercutConflict {
 /**
  * The allied denials in force that `grant` (a decision not stored yet, dates defaulted) would
  * undercut, as the undercut rule itself judges them with the grant as it would be stored, so
- * the warning and the divergence detection later agree. Candidates come from screening's fuzzy
- * party search (trigram-near names, shared identifiers) over the allies' decisions.
+ * the warning and the divergence detection later agree. Candidates come from the records' fuzzy
+ * party search (trigram-near names, shared identifiers) over the allies' decisions, the one
+ * screening runs.
  */
 export async function findUndercutConflicts (
   trx: Transaction<Database>,
@@ -31,18 +31,15 @@ export async function findUndercutConflicts (
   const candidates = new Map<string, RecordKey>()
   for (const party of grant.parties) {
     const identifiers = party.identifiers.flatMap((id) => identifierKey(id.value) ?? [])
-    const found = await findPartyCandidates(trx, { self: deps.self, includeOwn: false }, partySearchKeys(party), identifiers,
-      { trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates })
+    const found = await findPartyCandidates(trx, {
+      keys: partySearchKeys(party), identifierKeys: identifiers, trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates
+    }, { self: deps.self, includeOwn: false })
     for (const key of found) candidates.set(`${key.issuer}/${key.recordId}`, key)
   }
   if (candidates.size === 0) return []
-  const { rows } = await sql<{ issuer: string, record_id: string, version: number, body: DecisionContent, revoked_from: string | null, valid_until: string | null }>`
-    select r.issuer, r.record_id, r.version, r.body, r.revoked_from, r.valid_until
-    from jsonb_to_recordset(${JSON.stringify([...candidates.values()])}::jsonb) as k("issuer" text, "recordId" uuid)
-    join records r on r.issuer = k.issuer and r.record_id = k."recordId"
-    where r.kind = 'decision' and r.outcome = 'denied' and r.status = 'active'`.execute(trx)
-  if (rows.length === 0) return []
-  const denials: DecisionFacts[] = rows.map((r) => ({ issuer: r.issuer, recordId: r.record_id, version: r.version, content: r.body, revokedFrom: r.revoked_from, validUntil: r.valid_until }))
+  const standing = await findStandingDenials(trx, [...candidates.values()])
+  if (standing.length === 0) return []
+  const denials: DecisionFacts[] = standing.map((r) => ({ issuer: r.issuer, recordId: r.recordId, version: r.version, content: r.content, revokedFrom: r.revokedFrom, validUntil: r.validUntil }))
   const codes = [grant, ...denials.map((d) => d.content)].flatMap((c) => c.items.flatMap((i) => i.codes))
   const crosswalks = await findCrosswalks(trx, codes)
   const proposed: DecisionFacts = {

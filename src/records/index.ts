@@ -11,6 +11,16 @@ export { readCsvDecisions } from './read-csv.js'
 export { readNdjsonDecisions } from './read-ndjson.js'
 export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'
 export { lifecycleOf, isFinal, hasLapsed } from './lifecycle.js'
+export { listRecordEntries } from './queries.js'
+export {
+  findPartyCandidates, findItemCandidates, findCrosswalks, type RecordKey, type CandidateScope, type PartySearch
+} from './candidates.js'
+export {
+  loadHeldRecords, findHeldRecord, findStandingDenials, isDenialVisibleTo, countHeldRecords, type HeldRecord
+} from './held-records.js'
+export {
+  decisionPartiesOf, decisionsNaming, classificationsSharingPart, anyLapsedSql, type PartyOfDecision
+} from './divergence-candidates.js'
 export { isUrgentEntry } from './urgency.js'
 export * from './schemas.js'
 export type {

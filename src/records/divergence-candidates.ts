@@ -1,0 +1,106 @@
+import { sql, type RawBuilder, type Transaction } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { CodeProbe } from '../matching/index.js'
+import type { RecordKey } from './candidates.js'
+import { lapsedSql, notFinalSql } from './lifecycle.js'
+
+// The index reads divergence detection makes of the records we hold: which decisions and
+// classifications can diverge from a changed record, found through the query tables' keys.
+
+/** An end user or consignee of a decision of which no revocation was published, with what the timing rules read of the decision. */
+export interface PartyOfDecision {
+  issuer: string
+  recordId: string
+  /** Its exact keys as stored, each qualified by the issuer (`qualifiedExactKeys`). */
+  exactKeys: string[]
+  outcome: 'granted' | 'denied'
+  decisionDate: string
+  destination: string
+  validUntil: string | null
+}
+
+interface PartyOfDecisionRow {
+  issuer: string
+  record_id: string
+  exact_keys: string[]
+  outcome: 'granted' | 'denied'
+  decision_date: string
+  destination: string
+  valid_until: string | null
+}
+
+function toPartyOfDecision (row: PartyOfDecisionRow): PartyOfDecision {
+  return {
+    issuer: row.issuer,
+    recordId: row.record_id,
+    exactKeys: row.exact_keys,
+    outcome: row.outcome,
+    decisionDate: row.decision_date,
+    destination: row.destination,
+    validUntil: row.valid_until
+  }
+}
+
+/**
+ * The end users and consignees of the decisions among `keys` of which no revocation was
+ * published, each with the codes of its decision's items.
+ */
+export async function decisionPartiesOf (trx: Transaction<Database>, keys: readonly RecordKey[]): Promise<Array<PartyOfDecision & { codes: Array<{ regime: string, code: string }> }>> {
+  const { rows } = await sql<PartyOfDecisionRow & { codes: Array<{ regime: string, code: string }> }>`
+    select c.issuer, c.record_id, c.exact_keys, r.outcome, r.decision_date, r.destination, r.valid_until,
+      (select coalesce(jsonb_agg(jsonb_build_object('regime', x.regime, 'code', x.code)), '[]') from record_codes x
+       where x.issuer = c.issuer and x.record_id = c.record_id) as codes
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
+    -- each changed record by its primary key, and nothing else in the subquery: planned on
+    -- statistics taken before a bulk import filled the table, a plain join (or a partial index
+    -- the kind predicate makes usable) scanned every decision once per changed record,
+    -- quadratic in the import's size; limit 1 keeps the planner from flattening it back
+    cross join lateral (select r.* from records r where r.issuer = k.issuer and r.record_id = k."recordId" limit 1) r
+    join record_parties c on c.issuer = r.issuer and c.record_id = r.record_id and c.role in ('end_user', 'consignee')
+    where r.kind = 'decision' and ${notFinalSql('r')}`.execute(trx)
+  return rows.map((row) => ({ ...toPartyOfDecision(row), codes: row.codes }))
+}
+
+/**
+ * The end users and consignees of `outcome` decisions (no revocation published) that hold one
+ * of `probes` (qualified exact keys) and have an item under a code of `codes`: the only
+ * decisions whose items the rules can relate (same entry, within, contains, or through a
+ * crosswalk). The outcome is a literal, so that a new grant's probe reads the partial index
+ * of the denials' keys alone.
+ */
+export async function decisionsNaming (trx: Transaction<Database>, probes: readonly string[], outcome: 'granted' | 'denied', codes: readonly CodeProbe[]): Promise<PartyOfDecision[]> {
+  const { rows } = await sql<PartyOfDecisionRow>`
+    select p.issuer, p.record_id, p.exact_keys, r.outcome, r.decision_date, r.destination, r.valid_until from record_parties p
+    join records r on r.issuer = p.issuer and r.record_id = p.record_id and r.kind = 'decision' and ${notFinalSql('r')}
+    where p.exact_keys && ${probes as string[]}::text[] and p.outcome = ${sql.lit(outcome)} and p.role in ('end_user', 'consignee')
+      and exists (
+        select 1 from record_codes c
+        join jsonb_to_recordset(${JSON.stringify(codes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)
+          on c.family = q.family and (c.canonical = q.canonical or c.canonical = any(q.ancestors) or c.canonical like q.pattern)
+        where c.issuer = p.issuer and c.record_id = p.record_id)`.execute(trx)
+  return rows.map(toPartyOfDecision)
+}
+
+/** Pairs (classification among `keys`, another agency's classification of the same part number). */
+export async function classificationsSharingPart (trx: Transaction<Database>, keys: readonly RecordKey[]): Promise<Array<[RecordKey, RecordKey]>> {
+  const { rows } = await sql<{ c_issuer: string, c_record_id: string, issuer: string, record_id: string }>`
+    select distinct c.issuer as c_issuer, c.record_id as c_record_id, i.issuer, i.record_id
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
+    join record_items c on c.issuer = k.issuer and c.record_id = k."recordId" and c.part_key is not null
+    join records cr on cr.issuer = c.issuer and cr.record_id = c.record_id and cr.kind = 'classification'
+    join record_items i on i.part_key = c.part_key and i.issuer <> c.issuer
+    join records r on r.issuer = i.issuer and r.record_id = i.record_id and r.kind = 'classification'`.execute(trx)
+  return rows.map((r) => [{ issuer: r.c_issuer, recordId: r.c_record_id }, { issuer: r.issuer, recordId: r.record_id }])
+}
+
+/**
+ * Whether any of the records named by the column references in `refs` (e.g. `d.first_issuer`,
+ * `d.first_record_id` of a divergence) has lapsed by `today` (`hasLapsed`), as a SQL condition.
+ */
+export function anyLapsedSql (refs: ReadonlyArray<{ issuer: string, recordId: string }>, today: string): RawBuilder<boolean> {
+  const named = refs.map((ref) => sql<boolean>`(r.issuer = ${sql.ref(ref.issuer)} and r.record_id = ${sql.ref(ref.recordId)})`)
+  return sql<boolean>`exists (
+    select 1 from records r
+    where (${sql.join(named, sql` or `)})
+      and ${lapsedSql('r', today)})`
+}
