@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { ConsultationState } from '../db/schema.js'
-import { visibleTo } from '../feed/index.js'
 import { errors } from '../lib/errors.js'
 import { findPeer, peerKeysFor } from '../peers/index.js'
+import { isDenialVisibleTo } from '../records/index.js'
 import { CONSULTATION_TYP, peekJws, SignatureError, verifyCompact } from '../signing/index.js'
 import { nextState, storeMessage } from './conversation.js'
 import { payloadProblems, type MessagePayload } from './messages.js'
@@ -81,13 +81,7 @@ async function checkRequest (trx: Parameters<typeof storeMessage>[0], self: stri
   const denial = (payload.request as NonNullable<MessagePayload['request']>).denial
   const pointer = '/payload/request/denial'
   if (denial.issuer !== self) throw errors.messageRefused(`the request is about a denial of "${denial.issuer}": ask that agency`, [{ pointer: `${pointer}/issuer`, detail: 'is not us' }])
-  const record = await trx.selectFrom('records')
-    .innerJoin('feed_entries', (join) => join.onRef('feed_entries.issuer', '=', 'records.issuer').onRef('feed_entries.seq', '=', 'records.latest_seq'))
-    .select(['records.kind', 'records.outcome'])
-    .where('records.issuer', '=', self).where('records.record_id', '=', denial.recordId)
-    .where(visibleTo(caller))
-    .executeTakeFirst()
-  if (record?.kind !== 'decision' || record.outcome !== 'denied') {
+  if (!await isDenialVisibleTo(trx, self, denial.recordId, caller)) {
     throw errors.messageRefused('the request names no denial of ours that you may see', [{ pointer: `${pointer}/recordId`, detail: 'is not a denial of ours that you may see' }])
   }
 }

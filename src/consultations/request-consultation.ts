@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { findPeer } from '../peers/index.js'
 import { errors } from '../lib/errors.js'
-import { todayOf } from '../records/dates.js'
-import type { DecisionContent } from '../records/schemas.js'
+import { findHeldRecord, todayOf } from '../records/index.js'
 import { deadlineFrom, periodFor } from './deadlines.js'
 import { deliverMessage } from './deliver.js'
 import { signMessage, type MessagePayload, type ProposedTransaction } from './messages.js'
@@ -28,11 +27,10 @@ export async function requestConsultation (deps: ConsultationDeps, actor: string
   const peer = await findPeer(deps.db, issuer)
   if (peer === undefined) throw errors.peerNotFound(issuer)
   if (peer.status !== 'active') throw errors.peerInactive(issuer, peer.status)
-  const denial = await deps.db.selectFrom('records').select(['reference', 'outcome', 'kind', 'body'])
-    .where('issuer', '=', issuer).where('record_id', '=', recordId).executeTakeFirst()
+  const denial = await findHeldRecord(deps.db, issuer, recordId)
   if (denial === undefined || denial.kind !== 'decision') throw errors.recordNotFound(recordId)
-  if (denial.outcome !== 'denied') throw errors.invalidRequest(`record ${recordId} of ${issuer} is a grant, not a denial`, [{ pointer: '/body/denial/recordId', detail: 'names a grant' }])
-  const regime = input.regime ?? (denial.body as DecisionContent).items[0]?.codes[0]?.regime ?? 'default'
+  if (denial.content.outcome !== 'denied') throw errors.invalidRequest(`record ${recordId} of ${issuer} is a grant, not a denial`, [{ pointer: '/body/denial/recordId', detail: 'names a grant' }])
+  const regime = input.regime ?? denial.content.items[0]?.codes[0]?.regime ?? 'default'
   const sentAt = deps.clock.now().toISOString()
   const payload: MessagePayload = {
     iss: deps.self,
@@ -42,7 +40,7 @@ export async function requestConsultation (deps: ConsultationDeps, actor: string
     kind: 'request',
     sentAt,
     request: {
-      denial: { issuer, recordId, reference: denial.reference ?? recordId },
+      denial: { issuer, recordId, reference: denial.content.reference },
       proposed: input.proposed,
       regime,
       deadline: deadlineFrom(todayOf(deps.clock), periodFor(deps.deadlines, regime)),

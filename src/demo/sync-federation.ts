@@ -1,4 +1,6 @@
+import { findFeedHead } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
+import { countHeldRecords } from '../records/index.js'
 import { createSyncContext, listPeerHealth, newWorkerId, runOneRound, type PeerHealth, type RoundOutcome } from '../sync/index.js'
 import type { DemoAgency } from './start-agencies.js'
 
@@ -13,8 +15,7 @@ export async function syncFederation (agencies: readonly DemoAgency[], clock: Cl
   const heads = new Map<string, number>()
   const cursors = new Map<string, number>()
   for (const agency of agencies) {
-    const head = await agency.deps.db.selectFrom('feed_heads').select('seq').where('issuer', '=', agency.spec.id).executeTakeFirst()
-    heads.set(agency.spec.id, head?.seq ?? 0)
+    heads.set(agency.spec.id, (await findFeedHead(agency.deps.db, agency.spec.id)).seq)
   }
   const total = [...heads.values()].reduce((sum, seq) => sum + seq, 0) * (agencies.length - 1)
   const report = () => onProgress({ done: [...cursors.values()].reduce((a, b) => a + b, 0), total })
@@ -60,21 +61,16 @@ export interface AgencySummary {
 export async function summarise (agencies: readonly DemoAgency[], today: string): Promise<AgencySummary[]> {
   return Promise.all(agencies.map(async (agency) => {
     const db = agency.deps.db
-    const head = await db.selectFrom('feed_heads').select('seq').where('issuer', '=', agency.spec.id).executeTakeFirst()
-    const counts = await db.selectFrom('records')
-      .select((eb) => [
-        eb.fn.countAll<number>().filterWhere('issuer', '!=', agency.spec.id).as('allied'),
-        eb.fn.countAll<number>().filterWhere((w) => w.and([w('issuer', '=', agency.spec.id), w('outcome', '=', 'denied'), w('valid_until', '>=', today), w('status', '=', 'active')])).as('ownDenials'),
-        eb.fn.countAll<number>().filterWhere((w) => w.and([w('issuer', '!=', agency.spec.id), w('outcome', '=', 'denied'), w('valid_until', '>=', today), w('status', '=', 'active')])).as('alliedDenials')
-      ]).executeTakeFirstOrThrow()
+    const head = await findFeedHead(db, agency.spec.id)
+    const counts = await countHeldRecords(db, agency.spec.id, today)
     return {
       id: agency.spec.id,
       url: agency.url,
-      published: head?.seq ?? 0,
-      denialsInForce: Number(counts.ownDenials),
+      published: head.seq,
+      denialsInForce: counts.ownDenialsInForce,
       peers: await listPeerHealth(db),
-      alliedRecords: Number(counts.allied),
-      alliedDenialsInForce: Number(counts.alliedDenials)
+      alliedRecords: counts.allied,
+      alliedDenialsInForce: counts.alliedDenialsInForce
     }
   }))
 }

@@ -11,6 +11,7 @@ export { readCsvDecisions } from './read-csv.js'
 export { readNdjsonDecisions } from './read-ndjson.js'
 export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'
 export { lifecycleOf, isFinal, hasLapsed } from './lifecycle.js'
+export { todayOf } from './dates.js'
 export { listRecordEntries } from './queries.js'
 export {
   findPartyCandidates, findItemCandidates, findCrosswalks, type RecordKey, type CandidateScope, type PartySearch
@@ -21,6 +22,7 @@ export {
 export {
   decisionPartiesOf, decisionsNaming, classificationsSharingPart, anyLapsedSql, type PartyOfDecision
 } from './divergence-candidates.js'
+export { analyzeQueryTables, estimateHeldRecords } from './refresh-statistics.js'
 export { isUrgentEntry } from './urgency.js'
 export * from './schemas.js'
 export type {

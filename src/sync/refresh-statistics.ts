@@ -1,9 +1,6 @@
-import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
-
-/** The tables a page's transaction grows and then queries (projection, divergence detection). */
-const TABLES = ['records', 'record_parties', 'record_items', 'record_codes', 'crosswalk_links'] as const
+import { analyzeQueryTables, estimateHeldRecords } from '../records/index.js'
 
 /** Below this many new rows a table's statistics are left to autovacuum. */
 const MIN_GROWTH = 1000
@@ -29,7 +26,7 @@ export interface StatisticsRefresher {
  * sync goes on: statistics make the pages faster, not correct.
  */
 export async function refreshStatisticsAsTablesGrow (db: Db, log: Logger): Promise<StatisticsRefresher> {
-  const held = await heldRecords(db)
+  const held = await estimateHeldRecords(db)
   let grown = 0
   let next = Math.max(MIN_GROWTH, held)
   let running: Promise<void> | undefined
@@ -38,7 +35,7 @@ export async function refreshStatisticsAsTablesGrow (db: Db, log: Logger): Promi
       grown += entries
       if (grown < next || running !== undefined) return
       next = grown + Math.max(MIN_GROWTH, held + grown)
-      running = analyze(db)
+      running = analyzeQueryTables(db)
         .catch((err: unknown) => { log.warn({ err }, 'could not refresh the statistics of the query tables; autovacuum will') })
         .finally(() => { running = undefined })
     },
@@ -46,14 +43,4 @@ export async function refreshStatisticsAsTablesGrow (db: Db, log: Logger): Promi
       await running
     }
   }
-}
-
-/** What `records` held at the last ANALYZE (0 when never analyzed). */
-async function heldRecords (db: Db): Promise<number> {
-  const { rows } = await sql<{ held: number }>`select greatest(reltuples, 0)::bigint as held from pg_class where oid = 'records'::regclass`.execute(db)
-  return rows[0]?.held ?? 0
-}
-
-async function analyze (db: Db): Promise<void> {
-  await sql`analyze ${sql.join(TABLES.map((t) => sql.table(t)))}`.execute(db)
 }

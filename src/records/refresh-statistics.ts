@@ -1,0 +1,16 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/create-db.js'
+
+/** The tables a sync page's transaction grows and then queries (projection, divergence detection). */
+const QUERY_TABLES = ['records', 'record_parties', 'record_items', 'record_codes', 'crosswalk_links'] as const
+
+/** How many records the planner believes we hold: the count at the last ANALYZE (0 when never analyzed). */
+export async function estimateHeldRecords (db: Db): Promise<number> {
+  const { rows } = await sql<{ held: number }>`select greatest(reltuples, 0)::bigint as held from pg_class where oid = 'records'::regclass`.execute(db)
+  return rows[0]?.held ?? 0
+}
+
+/** Refreshes the planner's statistics of `records` and its query tables (ANALYZE), on a connection of `db`. */
+export async function analyzeQueryTables (db: Db): Promise<void> {
+  await sql`analyze ${sql.join(QUERY_TABLES.map((t) => sql.table(t)))}`.execute(db)
+}
