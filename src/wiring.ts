@@ -4,7 +4,7 @@ import type { Config } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Clock } from './lib/clock.js'
-import { refreshMatchKeys } from './screening/refresh-match-keys.js'
+import { refreshMatchKeys } from './records/index.js'
 import { createKeyRing, createUserTokenVerifier, loadKeyEncryptionKey } from './signing/index.js'
 
 /**

@@ -16,12 +16,14 @@ export { listRecordEntries } from './queries.js'
 export {
   findPartyCandidates, findItemCandidates, findCrosswalks, type RecordKey, type CandidateScope, type PartySearch
 } from './candidates.js'
+export { loadHeldDecisions, type HeldDecision } from './search-queries.js'
 export {
   loadHeldRecords, findHeldRecord, findStandingDenials, isDenialVisibleTo, countHeldRecords, type HeldRecord
 } from './held-records.js'
 export {
   decisionPartiesOf, decisionsNaming, classificationsSharingPart, anyLapsedSql, type PartyOfDecision
 } from './divergence-candidates.js'
+export { refreshMatchKeys } from './refresh-match-keys.js'
 export { analyzeQueryTables, estimateHeldRecords } from './refresh-statistics.js'
 export { isUrgentEntry } from './urgency.js'
 export * from './schemas.js'

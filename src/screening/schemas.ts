@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { AgencyId, ControlCode, CountryCode, IsoDate, Outcome, Party } from '../records/schemas.js'
+import { AgencyId, ControlCode, CountryCode, IsoDate, Outcome, Party } from '../records/index.js'
 
 const closed = { additionalProperties: false } as const
 const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description })

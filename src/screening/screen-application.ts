@@ -2,14 +2,14 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
 import {
-  identifierKey, normaliseName, partySearchKeys, prepareParty, scoreItem, scoreParty, toPartyInput,
+  crosswalkTargets, identifierKey, normaliseName, partySearchKeys, prepareParty, scoreItem, scoreParty, toPartyInput,
   type CrosswalkLink, type ItemMatch, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { timeSlices } from '../lib/time-slices.js'
-import { lifecycleOf } from '../records/lifecycle.js'
-import type { DecisionContent, Party } from '../records/schemas.js'
-import { peekKid } from '../signing/index.js'
-import { crosswalkTargets, findCrosswalks, findItemCandidates, findPartyCandidates, type CandidateScope, type RecordKey } from './find-candidates.js'
+import {
+  findCrosswalks, findItemCandidates, findPartyCandidates, lifecycleOf, loadHeldDecisions,
+  type CandidateScope, type DecisionContent, type HeldDecision, type Party, type RecordKey
+} from '../records/index.js'
 import type { Application, ApplicationItem, Hit, PriorDisposition, ScreeningOptions } from './schemas.js'
 
 /** Item relations that count as "the same or an overlapping control entry". */
@@ -46,14 +46,16 @@ export async function screenApplication (ctx: ScreeningContext, application: App
   const add = (keys: RecordKey[]) => { for (const k of keys) candidates.set(`${k.issuer}/${k.recordId}`, k) }
   for (const party of application.parties) {
     const identifiers = party.identifiers.flatMap((id) => identifierKey(id.value) ?? [])
-    add(await findPartyCandidates(ctx.trx, scope, partySearchKeys(party), identifiers, { trigramThreshold: ctx.matching.trigramThreshold, limit: ctx.matching.candidates }))
+    add(await findPartyCandidates(ctx.trx, {
+      keys: partySearchKeys(party), identifierKeys: identifiers, trigramThreshold: ctx.matching.trigramThreshold, limit: ctx.matching.candidates
+    }, scope))
   }
   const codes = application.items.flatMap((item) => item.codes)
   const crosswalks = await findCrosswalks(ctx.trx, codes)
   add(await findItemCandidates(ctx.trx, scope, [...codes, ...crosswalkTargets(crosswalks)], application.destination, ctx.matching.candidates))
   if (candidates.size === 0) return { hits: [], suppressed: [] }
 
-  const records = await loadCandidates(ctx.trx, [...candidates.values()])
+  const records = await loadHeldDecisions(ctx.trx, [...candidates.values()])
   const ourParties = application.parties.map((p) => prepareParty(toPartyInput(p)))
   const dispositions = await latestDispositions(ctx.trx, [...candidates.values()])
   const hits: Hit[] = []
@@ -62,20 +64,18 @@ export async function screenApplication (ctx: ScreeningContext, application: App
     await pause()
     const hit = assess(record, ctx.self, application, ourParties, crosswalks, date, threshold, options)
     if (hit === undefined) continue
-    const prior = dispositions.get(`${record.issuer}/${record.record_id}/${hit.party === null ? '' : partyKeyOf(application.parties[hit.party.applicationParty])}`)
+    const prior = dispositions.get(`${record.issuer}/${record.recordId}/${hit.party === null ? '' : partyKeyOf(application.parties[hit.party.applicationParty])}`)
     hits.push({ ...hit, disposition: prior ?? null, suppressed: prior !== undefined && SUPPRESSING.has(prior.disposition) })
   }
   hits.sort(byRank)
   return { hits: hits.filter((h) => !h.suppressed), suppressed: hits.filter((h) => h.suppressed) }
 }
 
-type CandidateRow = Awaited<ReturnType<typeof loadCandidates>>[number]
-
 function assess (
-  record: CandidateRow, self: string, application: Application, ourParties: PreparedParty[], crosswalks: CrosswalkLink[], date: string, threshold: number, options: ScreeningOptions
+  record: HeldDecision, self: string, application: Application, ourParties: PreparedParty[], crosswalks: CrosswalkLink[], date: string, threshold: number, options: ScreeningOptions
 ): Omit<Hit, 'disposition' | 'suppressed'> | undefined {
-  const decision = record.body as unknown as DecisionContent
-  const lifecycle = lifecycleOf({ revokedFrom: record.revoked_from, validUntil: record.valid_until }, date)
+  const decision = record.content
+  const lifecycle = lifecycleOf(record, date)
   if (decision.outcome === 'denied' && lifecycle !== 'in_force' && !options.includeInactive) return undefined
   const party = bestParty(ourParties, decision.parties, threshold)
   const item = bestItem(application.items, decision, crosswalks)
@@ -90,20 +90,20 @@ function assess (
   const essentiallyIdentical = partyMatched && codeRelated && sameDestination && inForce
   const own = record.issuer === self
   return {
-    hitId: `${record.issuer}/${record.record_id}/${partyMatched ? party.applicationParty : '-'}`,
+    hitId: `${record.issuer}/${record.recordId}/${partyMatched ? party.applicationParty : '-'}`,
     record: {
       issuer: record.issuer,
-      recordId: record.record_id,
+      recordId: record.recordId,
       own,
       reference: decision.reference,
       outcome: decision.outcome,
       decisionDate: decision.decisionDate,
-      validUntil: record.valid_until,
-      revokedFrom: record.revoked_from,
+      validUntil: record.validUntil,
+      revokedFrom: record.revokedFrom,
       destination: decision.destination,
       version: record.version,
       lifecycle,
-      signature: { status: own ? 'own' : 'verified', entrySeq: record.latest_seq, kid: record.header === null ? null : peekKid(`${record.header}.`) ?? null, storedAt: record.stored_at.toISOString() }
+      signature: { status: own ? 'own' : 'verified', entrySeq: record.latestSeq, kid: record.kid, storedAt: record.storedAt.toISOString() }
     },
     party: partyMatched ? party : null,
     item,
@@ -112,8 +112,8 @@ function assess (
       inForce,
       decidedBefore,
       explanation: inForce
-        ? `in force on ${date}${record.valid_until === null ? '' : ` (until ${record.valid_until})`}`
-        : lifecycle === 'revoked' ? `revoked from ${String(record.revoked_from)}` : `lapsed after ${String(record.valid_until)}`
+        ? `in force on ${date}${record.validUntil === null ? '' : ` (until ${record.validUntil})`}`
+        : lifecycle === 'revoked' ? `revoked from ${String(record.revokedFrom)}` : `lapsed after ${String(record.validUntil)}`
     },
     assessment: {
       essentiallyIdentical,
@@ -165,26 +165,6 @@ function byRank (a: Hit, b: Hit): number {
   const [ka, kb] = [key(a), key(b)]
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return (kb[i] as number) - (ka[i] as number)
   return a.hitId < b.hitId ? -1 : a.hitId > b.hitId ? 1 : 0
-}
-
-async function loadCandidates (trx: Transaction<Database>, keys: RecordKey[]) {
-  const { rows } = await sql<{
-    issuer: string,
-    record_id: string,
-    version: number,
-    body: unknown,
-    valid_until: string | null,
-    revoked_from: string | null,
-    latest_seq: number,
-    header: string | null,
-    stored_at: Date
-  }>`
-    select r.issuer, r.record_id, r.version, r.body, r.valid_until, r.revoked_from, r.latest_seq,
-      split_part(f.jws, '.', 1) as header, f.stored_at
-    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
-    join records r on r.issuer = k.issuer and r.record_id = k."recordId" and r.kind = 'decision'
-    join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq`.execute(trx)
-  return rows
 }
 
 /** The latest disposition per (record, party key) for the candidates, from any screening. */

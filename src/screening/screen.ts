@@ -4,7 +4,7 @@ import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
-import { todayOf } from '../records/dates.js'
+import { todayOf } from '../records/index.js'
 import { partyKeyOf, screenApplication } from './screen-application.js'
 import type { ApplicationResult, DispositionInput, Hit, ScreeningOptions, ScreeningRequest, ScreeningResult } from './schemas.js'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { KEYS_VERSION, codeKeyColumns, identifierKey, partyKeyColumns, partySearchKeys } from '../../src/matching/index.js'
-import { refreshMatchKeys } from '../../src/screening/refresh-match-keys.js'
+import { refreshMatchKeys } from '../../src/records/index.js'
 import { createTestDatabase } from '../helpers/test-database.js'
 
 t.test('party keys: every name and alias, identifiers by value whatever their type', async (t) => {
