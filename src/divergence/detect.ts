@@ -237,8 +237,8 @@ function noLongerHolds (a: Facts | undefined, b: Facts | undefined, today: strin
   for (const f of [a, b]) {
     if (f === undefined) continue
     const what = `${f.issuer}'s ${f.kind === 'decision' ? (f.content.outcome === 'denied' ? 'denial' : 'grant') : 'classification'} ${f.kind === 'decision' ? f.content.reference : f.recordId}`
-    if (isFinal(f)) return `${what} was revoked (from ${String(f.revokedFrom)})`
-    if (f.kind === 'decision' && hasLapsed(f, today)) return `${what} lapsed on ${String(f.validUntil)}`
+    if (isFinal(f)) return `${what} was revoked (from ${f.revokedFrom})`
+    if (f.kind === 'decision' && hasLapsed(f, today)) return `${what} lapsed on ${f.validUntil}`
   }
   return 'the records, as amended, no longer diverge'
 }

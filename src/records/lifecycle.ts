@@ -18,12 +18,12 @@ const VALID_UNTIL = 'valid_until'
  * Whether a revocation of the record was published, whatever its effective date: the record
  * can never change again, and diverges from nothing (detection, the undercut warning).
  */
-export function isFinal (record: { revokedFrom: string | null }): boolean {
+export function isFinal<T extends { revokedFrom: string | null }> (record: T): record is T & { revokedFrom: string } {
   return record.revokedFrom !== null
 }
 
 /** Whether the record's validity ended before `today` (UTC), revoked or not. */
-export function hasLapsed (record: { validUntil: string | null }, today: string): boolean {
+export function hasLapsed<T extends { validUntil: string | null }> (record: T, today: string): record is T & { validUntil: string } {
   return record.validUntil !== null && record.validUntil < today
 }
 
@@ -44,12 +44,7 @@ export function lifecycleOf (record: { revokedFrom: string | null, validUntil: s
 
 const column = (alias: string | undefined, name: string) => sql.ref(alias === undefined ? name : `${alias}.${name}`)
 
-/** `isFinal` of the `records` row named `alias` (unqualified columns when omitted), as SQL. */
-export function finalSql (alias?: string): RawBuilder<boolean> {
-  return sql<boolean>`${column(alias, REVOKED_FROM)} is not null`
-}
-
-/** Not `isFinal`: no revocation of the `records` row named `alias` was published, as SQL. */
+/** Not `isFinal`, as SQL: no revocation of the `records` row named `alias` (unqualified columns when omitted) was published. */
 export function notFinalSql (alias?: string): RawBuilder<boolean> {
   return sql<boolean>`${column(alias, REVOKED_FROM)} is null`
 }
