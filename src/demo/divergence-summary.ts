@@ -1,7 +1,6 @@
-import { getDivergence, listDivergences, type DivergenceSummary } from '../divergence/divergences.js'
-import type { DecisionPairEvidence } from '../divergence/rules.js'
+import { DIVERGENCE_KINDS, getDivergence, listDivergences, SEVERITIES, type DecisionPairEvidence, type DivergenceSummary } from '../divergence/index.js'
 import { buildDivergenceReport } from '../reports/divergence-report.js'
-import { SEVERITIES, type DivergenceReport } from '../reports/report-schema.js'
+import type { DivergenceReport } from '../reports/report-schema.js'
 import type { DemoAgency } from './start-agencies.js'
 
 /** What one agency holds after the sync: the report's figures and every divergence. */
@@ -25,8 +24,9 @@ export interface DivergenceOverview {
   examples: DivergenceExample[]
 }
 
+/** Both lists are in order of seriousness (divergence/types.ts). */
 const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<string, number>
-const KIND_RANK: Record<string, number> = { undercut: 0, 'conflicting-classification': 1, 'divergent-outcome': 2 }
+const KIND_RANK = Object.fromEntries(DIVERGENCE_KINDS.map((k, i) => [k, i])) as Record<string, number>
 /** How many of the most serious divergences are read in full to choose the examples. */
 const EXAMPLE_CANDIDATES = 25
 

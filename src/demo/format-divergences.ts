@@ -1,10 +1,10 @@
-import type { DecisionPairEvidence } from '../divergence/rules.js'
+import type { DecisionPairEvidence, DivergenceKind } from '../divergence/index.js'
 import { gapDays, type DivergenceExample, type DivergenceOverview } from './divergence-summary.js'
 
 /** Width the example lines are wrapped at. */
 const WIDTH = 100
 
-const KIND_WORDS: Record<string, string> = { undercut: 'undercut', 'conflicting-classification': 'conflicting classification', 'divergent-outcome': 'divergent outcome' }
+const KIND_WORDS: Record<DivergenceKind, string> = { undercut: 'undercut', 'conflicting-classification': 'conflicting classification', 'divergent-outcome': 'divergent outcome' }
 
 /**
  * The divergence part of the demo's output, for a person: per agency the counts by kind,
@@ -54,7 +54,7 @@ export function formatDivergenceOverview (overview: DivergenceOverview, where: {
 
 /** One divergence in plain words, e.g. 'undercut (high): fr-sbdu granted … 7 months after uk-ecju denied …'. */
 export function describeExample ({ divergence: d, evidence, references }: DivergenceExample): string {
-  const head = `${KIND_WORDS[d.kind] ?? d.kind} (${d.severity}):`
+  const head = `${KIND_WORDS[d.kind]} (${d.severity}):`
   if (evidence === null) return `${head} ${d.explanation}`
   const { party, item, dates, destination, consultation } = evidence
   const grant = `${d.second.issuer} granted ${references.second ?? d.second.recordId} on ${dates.grant.decisionDate} ` +

@@ -9,23 +9,14 @@ import { findPeerJwks } from '../peers/index.js'
 import { findHeldRecord, listRecordEntries } from '../records/index.js'
 import type { KeyRing } from '../signing/index.js'
 import { addTransition } from './detect.js'
+import { TRANSITIONS, type DivergenceKind, type DivergenceState, type Severity } from './types.js'
 
-export type DivergenceState = 'open' | 'acknowledged' | 'justified' | 'dismissed' | 'escalated' | 'resolved'
-
-/** The changes an auditor may make; `resolved` is also reached by `system` when a divergence stops holding. */
-const TRANSITIONS: Record<DivergenceState, readonly DivergenceState[]> = {
-  open: ['acknowledged', 'resolved'],
-  acknowledged: ['justified', 'dismissed', 'escalated', 'resolved'],
-  escalated: ['justified', 'dismissed', 'resolved'],
-  justified: ['resolved'],
-  dismissed: ['resolved'],
-  resolved: []
-}
+export type { DivergenceState }
 
 export interface DivergenceFilter {
-  kind?: string | undefined
+  kind?: DivergenceKind | undefined
   state?: DivergenceState | undefined
-  severity?: string | undefined
+  severity?: Severity | undefined
   agency?: string | undefined
   destination?: string | undefined
   controlCategory?: string | undefined
@@ -62,9 +53,9 @@ export type DivergenceSummary = ReturnType<typeof summaryOf>
 /** Divergences, newest first, filtered; `nextCursor` continues after the last one. */
 export async function listDivergences (db: Db, filter: DivergenceFilter): Promise<{ divergences: DivergenceSummary[], nextCursor: string | null }> {
   let query = db.selectFrom('divergences').selectAll()
-  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind as Row['kind'])
+  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind)
   if (filter.state !== undefined) query = query.where('state', '=', filter.state)
-  if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity as Row['severity'])
+  if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity)
   if (filter.agency !== undefined) { const agency = filter.agency; query = query.where((eb) => eb.or([eb('first_issuer', '=', agency), eb('second_issuer', '=', agency)])) }
   if (filter.destination !== undefined) query = query.where('destination', '=', filter.destination)
   if (filter.controlCategory !== undefined) query = query.where('control_category', '=', filter.controlCategory)

@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox'
+import type { DivergenceTable } from '../db/schema.js'
 import type { ClassificationContent, DecisionContent } from '../records/schemas.js'
 
 /** A record as the rules see it: who issued it, which version, and its signed content. */
@@ -31,8 +33,38 @@ export interface ClassificationFacts extends RecordRef {
   revokedFrom: string | null
 }
 
-export type DivergenceKind = 'undercut' | 'conflicting-classification' | 'divergent-outcome'
-export type Severity = 'high' | 'medium' | 'low' | 'info'
+// The kinds, severities and states of a divergence, and its lifecycle: one list each. The
+// columns of db/schema.ts type them too; `satisfies` checks each list against its column (db
+// sits below and cannot import them), and test/divergence/lists.test.ts checks them against
+// the check constraints of the migrated database (migrations keep their literals: history).
+
+/** What a rule found, most serious first (the demo ranks by this order). */
+export const DIVERGENCE_KINDS = ['undercut', 'conflicting-classification', 'divergent-outcome'] as const satisfies ReadonlyArray<DivergenceTable['kind']>
+export type DivergenceKind = typeof DIVERGENCE_KINDS[number]
+export const DivergenceKind = Type.Union(DIVERGENCE_KINDS.map((kind) => Type.Literal(kind)))
+
+/** How serious a finding is, most serious first. */
+export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const satisfies ReadonlyArray<DivergenceTable['severity']>
+export type Severity = typeof SEVERITIES[number]
+export const Severity = Type.Union(SEVERITIES.map((severity) => Type.Literal(severity)))
+
+/** Where a divergence is in its lifecycle (TRANSITIONS). */
+export const DIVERGENCE_STATES = ['open', 'acknowledged', 'justified', 'dismissed', 'escalated', 'resolved'] as const satisfies ReadonlyArray<DivergenceTable['state']>
+export type DivergenceState = typeof DIVERGENCE_STATES[number]
+export const DivergenceState = Type.Union(DIVERGENCE_STATES.map((state) => Type.Literal(state)))
+
+/** The changes an auditor may make; `resolved` is also reached by `system` when a divergence stops holding. */
+export const TRANSITIONS: Readonly<Record<DivergenceState, readonly DivergenceState[]>> = {
+  open: ['acknowledged', 'resolved'],
+  acknowledged: ['justified', 'dismissed', 'escalated', 'resolved'],
+  escalated: ['justified', 'dismissed', 'resolved'],
+  justified: ['resolved'],
+  dismissed: ['resolved'],
+  resolved: []
+}
+
+/** Awaiting an auditor's outcome: the states in which the report counts a divergence as outstanding. */
+export const OUTSTANDING_STATES = ['open', 'acknowledged', 'escalated'] as const satisfies readonly DivergenceState[]
 
 /** Thresholds of the rules, from configuration (DIVERGENCE_*). */
 export interface DivergenceConfig {

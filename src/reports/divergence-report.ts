@@ -2,10 +2,8 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import { OPEN_STATES, overdueDays } from '../consultations/index.js'
 import type { Database } from '../db/schema.js'
-import {
-  DIVERGENCE_KINDS, OUTSTANDING_STATES, SEVERITIES, STATES,
-  type DivergenceReport, type DivergenceReportFilter
-} from './report-schema.js'
+import { DIVERGENCE_KINDS, DIVERGENCE_STATES, OUTSTANDING_STATES, SEVERITIES } from '../divergence/index.js'
+import type { DivergenceReport, DivergenceReportFilter } from './report-schema.js'
 
 const DAY_MS = 86_400_000
 
@@ -86,7 +84,7 @@ type Scope = () => ReturnType<typeof divergencesInScope>
 async function readTotals (scope: Scope): Promise<DivergenceReport['totals']> {
   const rows = await scope().select(['kind', 'severity', 'state', (eb) => eb.fn.countAll().as('n')]).groupBy(['kind', 'severity', 'state']).execute()
   const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>
-  const totals = { divergences: 0, outstanding: 0, resolved: 0, byKind: zeros(DIVERGENCE_KINDS), bySeverity: zeros(SEVERITIES), byState: zeros(STATES) }
+  const totals = { divergences: 0, outstanding: 0, resolved: 0, byKind: zeros(DIVERGENCE_KINDS), bySeverity: zeros(SEVERITIES), byState: zeros(DIVERGENCE_STATES) }
   for (const row of rows) {
     const n = Number(row.n)
     totals.divergences += n

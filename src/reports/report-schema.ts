@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { DIVERGENCE_KINDS, DIVERGENCE_STATES, DivergenceKind, SEVERITIES } from '../divergence/index.js'
 
 // The divergence report (issue #5, docs/divergence.md "Reports"): one TypeBox schema for the
 // JSON response, its OpenAPI entry and the type the report function returns (C5).
@@ -6,15 +7,6 @@ import { Type, type Static } from '@sinclair/typebox'
 const closed = { additionalProperties: false } as const
 const Count = Type.Integer({ minimum: 0 })
 const IsoDate = Type.String({ format: 'date' })
-
-export const DIVERGENCE_KINDS = ['undercut', 'conflicting-classification', 'divergent-outcome'] as const
-export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const
-export const STATES = ['open', 'acknowledged', 'justified', 'dismissed', 'escalated', 'resolved'] as const
-/** Awaiting an auditor's outcome: the states a divergence is "outstanding" in. */
-export const OUTSTANDING_STATES = ['open', 'acknowledged', 'escalated'] as const
-
-export type DivergenceKind = typeof DIVERGENCE_KINDS[number]
-export const DivergenceKind = Type.Union(DIVERGENCE_KINDS.map((k) => Type.Literal(k)))
 
 const countsOf = <K extends string>(keys: readonly K[], description: string) =>
   Type.Object(Object.fromEntries(keys.map((k) => [k, Count])) as Record<K, typeof Count>, { ...closed, description })
@@ -44,7 +36,7 @@ export const DivergenceReport = Type.Object({
     resolved: Count,
     byKind: countsOf(DIVERGENCE_KINDS, 'every kind, zero included'),
     bySeverity: countsOf(SEVERITIES, 'every severity, zero included'),
-    byState: countsOf(STATES, 'every state, zero included')
+    byState: countsOf(DIVERGENCE_STATES, 'every state, zero included')
   }, closed),
   perAgency: Type.Array(Type.Object({
     agency: Type.String(),

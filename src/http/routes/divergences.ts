@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { getDivergence, listDivergences, transitionDivergence } from '../../divergence/divergences.js'
+import { DivergenceKind as Kind, DivergenceState, getDivergence, listDivergences, Severity, transitionDivergence } from '../../divergence/index.js'
 import { Jwks } from '../../lib/jwk.js'
 import { userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
@@ -9,11 +9,7 @@ const tags = ['divergences']
 const closed = { additionalProperties: false } as const
 const DateTime = Type.String({ format: 'date-time' })
 const IsoDate = Type.String({ format: 'date' })
-const Kind = Type.Union([Type.Literal('undercut'), Type.Literal('conflicting-classification'), Type.Literal('divergent-outcome')])
-const Severity = Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low'), Type.Literal('info')])
-const State = Type.Union([
-  Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('justified'), Type.Literal('dismissed'), Type.Literal('escalated'), Type.Literal('resolved')
-], {
+const State = Type.Union(DivergenceState.anyOf, {
   description: 'open → acknowledged → justified | dismissed | escalated → resolved; resolved by the system when the divergence stops holding'
 })
 const RecordSide = Type.Object({ issuer: Type.String(), recordId: Uuid, version: Type.Integer() }, closed)
