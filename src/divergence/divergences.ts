@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { sql, type RawBuilder, type Selectable } from 'kysely'
 import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { appendAuditEvents } from '../audit/append-events.js'
 import type { Db } from '../db/create-db.js'
@@ -9,7 +9,7 @@ import { findPeerJwks } from '../peers/index.js'
 import { findHeldRecord, listRecordEntries } from '../records/index.js'
 import type { KeyRing } from '../signing/index.js'
 import { addTransition } from './detect.js'
-import { TRANSITIONS, type DivergenceKind, type DivergenceState, type Severity } from './types.js'
+import { stillHoldsSql, TRANSITIONS, type DivergenceKind, type DivergenceState, type Severity } from './types.js'
 
 export type { DivergenceState }
 
@@ -133,4 +133,13 @@ export async function transitionDivergence (deps: { db: Db, clock: Clock }, id: 
     await appendAuditEvents(trx, [{ actor, action: 'divergence-transition', subject: { type: 'divergence', id }, detail: { from: row.state, to, reason } }], deps.clock)
     return { id, from: row.state, to, actor, reason, at: now.toISOString() }
   })
+}
+
+/**
+ * How many divergences naming a record (as first or second) still hold (`stillHoldsSql`): a
+ * correlated subquery over the caller's columns of the record's issuer and id.
+ */
+export function countStillHoldingSql (record: { issuer: RawBuilder<unknown>, recordId: RawBuilder<unknown> }): RawBuilder<number> {
+  return sql<number>`(select count(*)::int from divergences d where ${stillHoldsSql('d')}
+    and ((d.first_issuer = ${record.issuer} and d.first_record_id = ${record.recordId}) or (d.second_issuer = ${record.issuer} and d.second_record_id = ${record.recordId})))`
 }

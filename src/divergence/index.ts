@@ -1,6 +1,6 @@
 export {
-  DIVERGENCE_KINDS, DivergenceKind, SEVERITIES, Severity, DIVERGENCE_STATES, DivergenceState, TRANSITIONS, OUTSTANDING_STATES,
+  DIVERGENCE_KINDS, DivergenceKind, SEVERITIES, Severity, DIVERGENCE_STATES, DivergenceState, TRANSITIONS, OUTSTANDING_STATES, stillHoldsSql,
   type DivergenceConfig, type RecordRef, type DecisionFacts, type ClassificationFacts, type ConsultationCitation, type Finding
 } from './types.js'
-export { listDivergences, getDivergence, transitionDivergence, type DivergenceFilter, type DivergenceSummary } from './divergences.js'
+export { listDivergences, getDivergence, transitionDivergence, countStillHoldingSql, type DivergenceFilter, type DivergenceSummary } from './divergences.js'
 export { DEFAULT_DIVERGENCE_CONFIG, type DecisionPairEvidence, type ClassificationPairEvidence } from './rules.js'

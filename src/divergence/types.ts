@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { sql, type RawBuilder } from 'kysely'
 import type { DivergenceTable } from '../db/schema.js'
 import type { ClassificationContent, DecisionContent } from '../records/schemas.js'
 
@@ -65,6 +66,16 @@ export const TRANSITIONS: Readonly<Record<DivergenceState, readonly DivergenceSt
 
 /** Awaiting an auditor's outcome: the states in which the report counts a divergence as outstanding. */
 export const OUTSTANDING_STATES = ['open', 'acknowledged', 'escalated'] as const satisfies readonly DivergenceState[]
+
+/**
+ * The divergence (the `divergences` row `alias`) still holds: its rule holds on the records as
+ * they are now, and it is not resolved. A justified or dismissed one still holds: an auditor's
+ * outcome does not end the disagreement between the records; a renewal keeps it alive, a
+ * revocation resolves it.
+ */
+export function stillHoldsSql (alias: string): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(`${alias}.holds`)} and ${sql.ref(`${alias}.state`)} <> ${sql.lit('resolved' satisfies DivergenceState)}`
+}
 
 /** Thresholds of the rules, from configuration (DIVERGENCE_*). */
 export interface DivergenceConfig {

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import { todayOf } from './dates.js'
@@ -18,16 +18,22 @@ export interface DenialDue {
 }
 
 /**
+ * How many divergences naming a record still hold, as SQL over the record's issuer and id
+ * columns. Divergences own that rule and their table, and sit above records (docs/architecture.md
+ * §1.2): records cannot import them, so the caller passes divergence's `countStillHoldingSql` in.
+ */
+export type CountStillHolding = (record: { issuer: RawBuilder<unknown>, recordId: RawBuilder<unknown> }) => RawBuilder<number>
+
+/**
  * Our denials in force whose review window ends within `withinDays` (those already past it
  * have lapsed and are listed by GET /v1/decisions?status=lapsed), soonest first: each is to be
  * renewed or revoked, and either is a signed record that reaches every ally.
  */
-export async function denialsDueForReview (deps: { db: Db, issuer: string, clock: Clock }, withinDays: number): Promise<DenialDue[]> {
+export async function denialsDueForReview (deps: { db: Db, issuer: string, clock: Clock, countOpenDivergences: CountStillHolding }, withinDays: number): Promise<DenialDue[]> {
   const today = todayOf(deps.clock)
   const { rows } = await sql<{ record_id: string, version: number, body: DecisionContent, valid_until: string, days_left: number, open_divergences: number }>`
     select r.record_id, r.version, r.body, r.valid_until, (r.valid_until - ${today}::date) as days_left,
-      (select count(*)::int from divergences d where d.holds and d.state <> 'resolved'
-        and ((d.first_issuer = r.issuer and d.first_record_id = r.record_id) or (d.second_issuer = r.issuer and d.second_record_id = r.record_id))) as open_divergences
+      ${deps.countOpenDivergences({ issuer: sql.ref('r.issuer'), recordId: sql.ref('r.record_id') })} as open_divergences
     from records r
     where r.issuer = ${deps.issuer} and r.kind = 'decision' and r.outcome = 'denied' and r.revoked_from is null
       and r.valid_until >= ${today}::date and r.valid_until <= ${today}::date + ${withinDays}::int

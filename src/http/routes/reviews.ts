@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { countStillHoldingSql } from '../../divergence/index.js'
 import { denialsDueForReview } from '../../records/review-denials.js'
 import { Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'
@@ -29,6 +30,6 @@ export async function reviewRoutes (app: App) {
     }
   }, async (request) => ({
     asOf: app.clock.now().toISOString().slice(0, 10),
-    denials: await denialsDueForReview({ db: app.db, issuer: app.config.agency.id, clock: app.clock }, request.query.withinDays)
+    denials: await denialsDueForReview({ db: app.db, issuer: app.config.agency.id, clock: app.clock, countOpenDivergences: countStillHoldingSql }, request.query.withinDays)
   }))
 }
