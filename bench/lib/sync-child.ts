@@ -9,16 +9,15 @@ import { sql } from 'kysely'
 import { loadConfig } from '../../src/config.js'
 import { systemClock } from '../../src/lib/clock.js'
 import { createLogger } from '../../src/lib/logger.js'
-import { createSyncContext, newWorkerId, runOneRound } from '../../src/sync/index.js'
+import { newWorkerId, runOneRound } from '../../src/sync/index.js'
+import { agencySyncContext } from '../../src/use-cases/index.js'
 import { wireServices } from '../../src/wiring.js'
 import { cpuOfOwnThreads, cpuOfPids } from './proc-cpu.js'
 
 const config = loadConfig(process.env)
 const logger = createLogger({ level: 'warn' })
 const deps = await wireServices(config, logger, systemClock)
-const { ctx, options } = createSyncContext({
-  db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger
-})
+const { ctx, options } = agencySyncContext({ ...deps, logger })
 const source = process.argv[2] as string
 const backends = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(deps.db)).rows.map((r) => r.pid)
 const before = { threads: cpuOfOwnThreads(), backends: cpuOfPids(await backends()) }

@@ -7,9 +7,9 @@ import { summarise, syncFederation } from '../demo/sync-federation.js'
 import { runBackgroundJobs } from '../jobs/run-background-jobs.js'
 import { systemClock } from '../lib/clock.js'
 import { createLogger } from '../lib/logger.js'
-import { detectOnStored } from '../divergence/hooks.js'
-import { importCandidates, importStagingDir } from '../records/index.js'
+import { importStagingDir } from '../records/index.js'
 import { issueLocalUserToken } from '../signing/index.js'
+import { importCandidates } from '../use-cases/index.js'
 import type { Command } from './main.js'
 import { createProgress, formatDuration } from './progress.js'
 import { note, print } from './services.js'
@@ -48,10 +48,7 @@ export const demoCommand: Command = {
       for (const [i, agency] of agencies.entries()) {
         const decisions = demoDecisions(slice, i, agencies.length, agency.spec.referencePrefix)
         const progress = createProgress({ label: `load ${agency.spec.id}`, total: decisions.length, unit: 'decisions' })
-        const ctx = {
-          db: agency.deps.db, issuer: agency.spec.id, actor: 'demo', clock, keyRing: agency.deps.keyRing, denialReviewYears: agency.config.denialReviewYears, onStored: detectOnStored({ config: agency.config.divergence, clock })
-        }
-        await importCandidates(ctx,
+        await importCandidates({ ...agency.deps, clock }, 'demo',
           (async function * () { for (const [n, decision] of decisions.entries()) yield { line: n + 1, value: decision } })(),
           { onBatch: ({ imported }) => progress.update(imported), stagingDir: importStagingDir(agency.config) })
         progress.finish()

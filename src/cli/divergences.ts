@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../config.js'
-import { reevaluateLapsed } from '../divergence/reevaluate.js'
 import { systemClock } from '../lib/clock.js'
+import { reevaluateLapsed } from '../use-cases/index.js'
 import type { Command } from './main.js'
 import { note, print, usageError, withDatabase } from './services.js'
 
@@ -21,7 +21,7 @@ export const divergencesCommand: Command = {
     const [action, ...extra] = positionals
     if (action !== 'reevaluate' || extra.length > 0) return usageError('divergences', USAGE, 'expected "reevaluate"')
     const config = loadConfigOrExit(process.env)
-    const outcome = await withDatabase(config, (db) => reevaluateLapsed({ db, config: config.divergence, clock: systemClock }))
+    const outcome = await withDatabase(config, (db) => reevaluateLapsed({ db, config, clock: systemClock }))
     for (const { id, kind, reason } of outcome.resolvedDivergences) print(`${id}\tresolved\t${kind}\t${reason}`)
     note(`re-evaluated the divergences naming a lapsed record: ${outcome.checked} checked, ${outcome.resolved} resolved, ${outcome.updated} still hold, ${outcome.opened} opened`)
     return 0

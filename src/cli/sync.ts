@@ -3,7 +3,8 @@ import { runBackgroundJobs } from '../jobs/run-background-jobs.js'
 import { systemClock } from '../lib/clock.js'
 import { createLogger } from '../lib/logger.js'
 import { listPeers } from '../peers/index.js'
-import { createSyncContext, newWorkerId, runOneRound } from '../sync/index.js'
+import { newWorkerId, runOneRound } from '../sync/index.js'
+import { agencySyncContext } from '../use-cases/index.js'
 import { wireServices } from '../wiring.js'
 import type { Command } from './main.js'
 import { createProgress } from './progress.js'
@@ -30,9 +31,7 @@ export const syncCommand: Command = {
         await runBackgroundJobs(deps, stop.signal)
         return 0
       }
-      const { ctx, options } = createSyncContext({
-        db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: systemClock, logger
-      })
+      const { ctx, options } = agencySyncContext({ ...deps, clock: systemClock, logger })
       const peers = (await listPeers(deps.db)).filter((p) => (typeof values.peer === 'string' ? p.agencyId === values.peer : p.status === 'active'))
       if (peers.length === 0) {
         print(typeof values.peer === 'string' ? `no enrolled peer "${values.peer}"` : 'no active peers to sync')

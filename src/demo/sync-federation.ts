@@ -1,7 +1,8 @@
 import { findFeedHead } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
 import { countHeldRecords } from '../records/index.js'
-import { createSyncContext, listPeerHealth, newWorkerId, runOneRound, type PeerHealth, type RoundOutcome } from '../sync/index.js'
+import { agencySyncContext } from '../use-cases/index.js'
+import { listPeerHealth, newWorkerId, runOneRound, type PeerHealth, type RoundOutcome } from '../sync/index.js'
 import type { DemoAgency } from './start-agencies.js'
 
 export interface FederationProgress { done: number, total: number }
@@ -21,16 +22,7 @@ export async function syncFederation (agencies: readonly DemoAgency[], clock: Cl
   const report = () => onProgress({ done: [...cursors.values()].reduce((a, b) => a + b, 0), total })
   const outcomes: RoundOutcome[] = []
   await Promise.all(agencies.map(async (agency) => {
-    const { ctx, options } = createSyncContext({
-      db: agency.deps.db,
-      agencyId: agency.spec.id,
-      sync: agency.config.sync,
-      jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds,
-      divergence: agency.config.divergence,
-      keyRing: agency.deps.keyRing,
-      clock,
-      logger: agency.logger
-    })
+    const { ctx, options } = agencySyncContext({ ...agency.deps, clock, logger: agency.logger })
     ctx.onProgress = ({ peer, cursor }) => { cursors.set(`${agency.spec.id}<${peer}`, cursor); report() }
     const owner = newWorkerId()
     for (const peer of agencies) {

@@ -1,20 +1,8 @@
-import type { Logger } from 'pino'
-import type { Config } from '../config.js'
-import { consultationDeps, runConsultationDelivery } from '../consultations/index.js'
-import type { Db } from '../db/create-db.js'
-import { runLapseJob } from '../divergence/reevaluate.js'
-import type { Clock } from '../lib/clock.js'
-import type { KeyRing } from '../signing/index.js'
-import { createSyncContext, runWorker } from '../sync/index.js'
+import { runWorker } from '../sync/index.js'
+import { agencySyncContext, runConsultationOutbox, runLapseReevaluation, type UseCaseContext } from '../use-cases/index.js'
 
-/** What the jobs need of the wired services; `wireServices` returns a superset. */
-export interface JobDeps {
-  config: Config
-  db: Db
-  keyRing: KeyRing
-  clock: Clock
-  logger: Logger
-}
+/** What the jobs need of the wired services (the use cases' context); `wireServices` returns a superset. */
+export type JobDeps = UseCaseContext
 
 /** Runs until `signal` aborts, then resolves once its current run has ended; logs a failed run and carries on, never rejects. */
 type Job = (deps: JobDeps, signal: AbortSignal) => Promise<void>
@@ -29,14 +17,13 @@ const DAY_MS = 24 * 60 * 60 * 1000
 const JOBS: Readonly<Record<string, Job>> = {
   // pull, verify and store the feeds of the peers that are due
   sync: (deps, signal) => {
-    const { config } = deps
-    const { ctx, options } = createSyncContext({ db: deps.db, agencyId: config.agency.id, sync: config.sync, jwksCooldownSeconds: config.peerJwksCooldownSeconds, divergence: config.divergence, keyRing: deps.keyRing, clock: deps.clock, logger: deps.logger })
+    const { ctx, options } = agencySyncContext(deps)
     return runWorker(ctx, options, signal)
   },
   // consultation messages a peer could not take at once, retried from the outbox
-  'consultation-outbox': (deps, signal) => runConsultationDelivery(consultationDeps(deps.config, deps), deps.config.sync.intervalSeconds * 1000, signal),
+  'consultation-outbox': (deps, signal) => runConsultationOutbox(deps, deps.config.sync.intervalSeconds * 1000, signal),
   // a lapse writes nothing, so the divergences it ends are found by re-evaluating: at start, then daily
-  'lapse-reevaluation': (deps, signal) => runLapseJob({ db: deps.db, config: deps.config.divergence, clock: deps.clock, logger: deps.logger }, DAY_MS, signal)
+  'lapse-reevaluation': (deps, signal) => runLapseReevaluation(deps, DAY_MS, signal)
 }
 
 /**

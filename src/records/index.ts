@@ -1,6 +1,6 @@
 export { publishDecision, publishClassification, publishCrosswalk, appendNewRecords, type NewRecord } from './publish-record.js'
 export { amendRecord, revokeRecord, renewDecision } from './change-record.js'
-export { getRecord } from './get-record.js'
+export { getRecord, findRecord } from './get-record.js'
 export { listRecords, type RecordQuery, type RecordPage } from './list-records.js'
 export {
   importDecisions, importCandidates, importFormatOf, IMPORT_MEDIA_TYPES,
@@ -26,6 +26,7 @@ export {
 export { refreshMatchKeys } from './refresh-match-keys.js'
 export { analyzeQueryTables, estimateHeldRecords } from './refresh-statistics.js'
 export { isUrgentEntry } from './urgency.js'
+export { prepareProjection, projectEntries, type PreparedProjection, type ProjectionResult } from './project-entries.js'
 export * from './schemas.js'
 export type {
   RecordKind, Lifecycle, OwnRecord, EntryRef, PublishedRecord, RecordVersion, RecordsContext, RecordChange, ImportCandidate, ContentByKind

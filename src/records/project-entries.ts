@@ -15,6 +15,8 @@ export interface ProjectionResult {
 }
 
 const RECORD_KINDS: ReadonlySet<string> = new Set(['decision', 'classification', 'crosswalk'])
+/** Entry kinds that create or change a record divergences may be about. */
+const DIVERGENCE_SUBJECTS: ReadonlySet<string> = new Set(['decision', 'classification', 'amendment', 'revocation', 'renewal'])
 
 /**
  * What projecting a run of entries will write, computed without the database: each new
@@ -26,6 +28,8 @@ const RECORD_KINDS: ReadonlySet<string> = new Set(['decision', 'classification',
 export interface PreparedProjection {
   issuer: string
   steps: ProjectionStep[]
+  /** The records the entries create or change (divergences may be about them); placeholders and crosswalks touch none. */
+  touched: Array<{ issuer: string, recordId: string }>
 }
 
 type ProjectionStep =
@@ -57,10 +61,12 @@ export async function prepareProjection (issuer: string, entries: readonly Verif
     if (run.length > 0) steps.push({ type: 'records', run: prepareRun(run) })
     run = []
   }
+  const touched: PreparedProjection['touched'] = []
   const pause = timeSlices(PREPARE_SLICE_MS)
   for (const entry of entries) {
     const payload = entry.payload
     if (payload === undefined) continue
+    if (DIVERGENCE_SUBJECTS.has(payload.kind) && typeof payload.body.recordId === 'string') touched.push({ issuer, recordId: payload.body.recordId })
     if (!RECORD_KINDS.has(payload.kind)) {
       flush()
       steps.push({ type: 'change', seq: entry.seq, payload })
@@ -72,7 +78,7 @@ export async function prepareProjection (issuer: string, entries: readonly Verif
     await pause()
   }
   flush()
-  return { issuer, steps }
+  return { issuer, steps, touched }
 }
 
 /**

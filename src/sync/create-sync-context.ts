@@ -2,15 +2,18 @@ import type { Logger } from 'pino'
 import type { SyncConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
-import type { DivergenceConfig } from '../divergence/types.js'
 import { createKeyCache, signPartnerToken, type KeyCache, type KeyRing } from '../signing/index.js'
 import { createHttpPeerClient, type PeerClient } from './peer-client.js'
-import { createProjector } from './projector.js'
+import type { Projector } from './ingest.js'
 import type { SyncContext } from './sync-peer.js'
 import type { WorkerOptions } from './worker.js'
 
-/** Wires a sync context: partner tokens signed with our current key, limits from config, a key cache of its own unless given one. */
-export function createSyncContext (deps: { db: Db, agencyId: string, sync: SyncConfig, jwksCooldownSeconds: number, keyRing: KeyRing, clock: Clock, logger: Logger, divergence: DivergenceConfig, client?: PeerClient | undefined, keyCache?: KeyCache | undefined }): { ctx: SyncContext, options: WorkerOptions } {
+/**
+ * Wires a sync context: partner tokens signed with our current key, limits from config, a key
+ * cache of its own unless given one. `project` is what storing a page does beyond keeping it
+ * (the use cases' peer projector: projection and detection).
+ */
+export function createSyncContext (deps: { db: Db, agencyId: string, sync: SyncConfig, jwksCooldownSeconds: number, keyRing: KeyRing, clock: Clock, logger: Logger, project: Projector, client?: PeerClient | undefined, keyCache?: KeyCache | undefined }): { ctx: SyncContext, options: WorkerOptions } {
   const client = deps.client ?? createHttpPeerClient(
     async (peer) => signPartnerToken(await deps.keyRing.current(), { issuer: deps.agencyId, audience: peer.agencyId, lifetimeSeconds: 120 }, deps.clock),
     {
@@ -20,7 +23,7 @@ export function createSyncContext (deps: { db: Db, agencyId: string, sync: SyncC
   )
   return {
     ctx: {
-      db: deps.db, client, clock: deps.clock, logger: deps.logger, pageSize: deps.sync.pageSize, leaseSeconds: deps.sync.leaseSeconds, jwksCooldownMs: deps.jwksCooldownSeconds * 1000, privateAddresses: deps.sync.privateAddresses, project: createProjector({ divergence: deps.divergence, clock: deps.clock }), keyCache: deps.keyCache ?? createKeyCache()
+      db: deps.db, client, clock: deps.clock, logger: deps.logger, pageSize: deps.sync.pageSize, leaseSeconds: deps.sync.leaseSeconds, jwksCooldownMs: deps.jwksCooldownSeconds * 1000, privateAddresses: deps.sync.privateAddresses, project: deps.project, keyCache: deps.keyCache ?? createKeyCache()
     },
     options: { intervalSeconds: deps.sync.intervalSeconds, backoffBaseMs: deps.sync.backoffBaseMs, backoffCapMs: deps.sync.backoffCapMs, idleMs: 1000 }
   }

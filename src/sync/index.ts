@@ -7,3 +7,4 @@ export { createHttpPeerClient, type PeerClient, type WirePage, type WireCheckpoi
 export { SyncFailure, type SyncFailureCode } from './sync-failure.js'
 export { backoffDelayMs } from './backoff.js'
 export { createPusher, type Pusher, type PushOptions } from './push-entries.js'
+export type { Projector, Projection } from './ingest.js'

@@ -2,7 +2,8 @@ import type { Test } from 'tap'
 import type { SyncConfig } from '../../src/config.js'
 import { createLogger } from '../../src/lib/logger.js'
 import { systemClock, type Clock } from '../../src/lib/clock.js'
-import { createSyncContext, runOneRound, newWorkerId, type PeerClient, type RoundOutcome } from '../../src/sync/index.js'
+import { agencySyncContext } from '../../src/use-cases/index.js'
+import { runOneRound, newWorkerId, type PeerClient, type RoundOutcome } from '../../src/sync/index.js'
 import { startAgency, type AgencyOptions, type TestAgency } from './agency.js'
 
 /** Starts `ids.length` real agencies listening on 127.0.0.1, each enrolling all the others by JWKS URL. */
@@ -32,17 +33,9 @@ export async function enrolByUrl (agency: TestAgency, other: { id: string, url: 
  * another client, or with some of the agency's sync settings changed for this round).
  */
 export async function syncRound (agency: TestAgency, peer: string, options: { client?: PeerClient, clock?: Clock, owner?: string, sync?: Partial<SyncConfig> } = {}): Promise<RoundOutcome | undefined> {
-  const { ctx, options: workerOptions } = createSyncContext({
-    db: agency.db,
-    agencyId: agency.id,
-    sync: { ...agency.config.sync, ...options.sync },
-    jwksCooldownSeconds: agency.config.peerJwksCooldownSeconds,
-    divergence: agency.config.divergence,
-    keyRing: agency.app.keyRing,
-    clock: options.clock ?? systemClock,
-    logger: createLogger({ level: 'silent' }),
-    client: options.client
-  })
+  const { ctx, options: workerOptions } = agencySyncContext(
+    { config: agency.config, db: agency.db, keyRing: agency.app.keyRing, clock: options.clock ?? systemClock, logger: createLogger({ level: 'silent' }) },
+    { sync: options.sync, client: options.client })
   return runOneRound(ctx, workerOptions, options.owner ?? newWorkerId(), peer)
 }
 

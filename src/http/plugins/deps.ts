@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.js'
 import { createPartnerAuthenticator, type PartnerAuthenticator } from '../../peers/index.js'
 import { createKeyCache, type KeyCache, type KeyRing, type UserPrincipal } from '../../signing/index.js'
 import { createPusher, type Pusher } from '../../sync/index.js'
+import type { UseCaseContext } from '../../use-cases/index.js'
 import type { Principal, RouteAccess } from './auth.js'
 
 export interface AppDeps {
@@ -34,6 +35,8 @@ declare module 'fastify' {
     partnerAuthenticator: PartnerAuthenticator
     /** Pushes urgent entries to peers' inboxes once published; undefined when PUSH_ON_PUBLISH is off. */
     pusher: Pusher | undefined
+    /** What the use cases run with (db, clock, keys, config, the pusher): every route that acts calls a use case with it and the actor. */
+    services: UseCaseContext
     /** Every route with the access it declares; the access-matrix test walks it. */
     routeAccess: Array<{ method: string, url: string, access: RouteAccess }>
   }
@@ -47,6 +50,11 @@ declare module 'fastify' {
 
 export const depsPlugin = fp(async (app, deps: AppDeps) => {
   const keyCache = createKeyCache()
+  const pusher = deps.config.sync.pushOnPublish
+    ? createPusher({ db: deps.db, agencyId: deps.config.agency.id, keyRing: deps.keyRing, clock: deps.clock, logger: deps.logger }, {
+      attempts: deps.config.sync.pushAttempts, connectTimeoutMs: deps.config.sync.connectTimeoutMs, timeoutMs: Math.min(deps.config.sync.responseTimeoutMs, 15_000), backoffBaseMs: deps.config.sync.backoffBaseMs, backoffCapMs: deps.config.sync.backoffCapMs, privateAddresses: deps.config.sync.privateAddresses
+    })
+    : undefined
   app.decorate('config', deps.config)
     .decorate('db', deps.db)
     .decorate('reservedDb', deps.reservedDb ?? deps.db)
@@ -62,11 +70,8 @@ export const depsPlugin = fp(async (app, deps: AppDeps) => {
       privateAddresses: deps.config.sync.privateAddresses,
       clock: deps.clock
     }, keyCache))
-    .decorate('pusher', deps.config.sync.pushOnPublish
-      ? createPusher({ db: deps.db, agencyId: deps.config.agency.id, keyRing: deps.keyRing, clock: deps.clock, logger: deps.logger }, {
-        attempts: deps.config.sync.pushAttempts, connectTimeoutMs: deps.config.sync.connectTimeoutMs, timeoutMs: Math.min(deps.config.sync.responseTimeoutMs, 15_000), backoffBaseMs: deps.config.sync.backoffBaseMs, backoffCapMs: deps.config.sync.backoffCapMs, privateAddresses: deps.config.sync.privateAddresses
-      })
-      : undefined)
+    .decorate('pusher', pusher)
+    .decorate('services', { config: deps.config, db: deps.db, clock: deps.clock, keyRing: deps.keyRing, logger: deps.logger, keyCache, pusher })
     .decorateRequest('principal', null)
   app.addHook('onClose', async () => { app.pusher?.close() })
 }, { name: 'deps' })

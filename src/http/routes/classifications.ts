@@ -1,11 +1,12 @@
-import { amendRecord, ClassificationInput, getRecord, listRecords, publishClassification, revokeRecord } from '../../records/index.js'
+import { ClassificationInput, getRecord, listRecords } from '../../records/index.js'
+import { amendRecord, publishClassification, revokeRecord } from '../../use-cases/index.js'
 import type { App } from '../types.js'
 import { problems } from '../schemas/common.js'
 import {
   ClassificationAmendment, ClassificationQuery, ClassificationView, Detail, Page, Published, RecordParams, Revocation,
-  classificationView, detailView, publishedView
+  classificationView, detailView
 } from '../schemas/records.js'
-import { recordsContext } from './records-context.js'
+import { actorOf, publishedAnswer } from './record-writes.js'
 
 const tags = ['classifications']
 const ClassificationPublished = Published(ClassificationView)
@@ -20,9 +21,8 @@ export async function classificationWriteRoutes (app: App) {
       response: { 201: ClassificationPublished, ...problems(400) }
     }
   }, async (request, reply) => {
-    const published = await publishClassification(recordsContext(app, request), request.body)
-    request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'classification published')
-    return reply.code(201).send(publishedView(classificationView, published))
+    const published = await publishClassification(app.services, actorOf(request), request.body)
+    return reply.code(201).send(publishedAnswer(request, classificationView, published, 'published'))
   })
 
   app.post('/:id/amendments', {
@@ -35,9 +35,8 @@ export async function classificationWriteRoutes (app: App) {
     }
   }, async (request, reply) => {
     const { version, reason, classification } = request.body
-    const published = await amendRecord(recordsContext(app, request), 'classification', request.params.id, { version, reason, content: classification })
-    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'classification amended')
-    return reply.code(201).send(publishedView(classificationView, published))
+    const published = await amendRecord(app.services, actorOf(request), 'classification', request.params.id, { version, reason, content: classification })
+    return reply.code(201).send(publishedAnswer(request, classificationView, published, 'amended'))
   })
 
   app.post('/:id/revocations', {
@@ -49,9 +48,8 @@ export async function classificationWriteRoutes (app: App) {
       response: { 201: ClassificationPublished, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    const published = await revokeRecord(recordsContext(app, request), 'classification', request.params.id, request.body)
-    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'classification revoked')
-    return reply.code(201).send(publishedView(classificationView, published))
+    const published = await revokeRecord(app.services, actorOf(request), 'classification', request.params.id, request.body)
+    return reply.code(201).send(publishedAnswer(request, classificationView, published, 'revoked'))
   })
 }
 

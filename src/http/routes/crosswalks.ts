@@ -1,11 +1,12 @@
-import { amendRecord, CrosswalkInput, getRecord, listRecords, publishCrosswalk, revokeRecord } from '../../records/index.js'
+import { CrosswalkInput, getRecord, listRecords } from '../../records/index.js'
+import { amendRecord, publishCrosswalk, revokeRecord } from '../../use-cases/index.js'
 import type { App } from '../types.js'
 import { problems } from '../schemas/common.js'
 import {
   CrosswalkAmendment, CrosswalkQuery, CrosswalkView, Detail, Page, Published, RecordParams, Revocation,
-  crosswalkView, detailView, publishedView
+  crosswalkView, detailView
 } from '../schemas/records.js'
-import { recordsContext } from './records-context.js'
+import { actorOf, publishedAnswer } from './record-writes.js'
 
 const tags = ['crosswalks']
 const CrosswalkPublished = Published(CrosswalkView)
@@ -20,9 +21,8 @@ export async function crosswalkWriteRoutes (app: App) {
       response: { 201: CrosswalkPublished, ...problems(400) }
     }
   }, async (request, reply) => {
-    const published = await publishCrosswalk(recordsContext(app, request), request.body)
-    request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'crosswalk published')
-    return reply.code(201).send(publishedView(crosswalkView, published))
+    const published = await publishCrosswalk(app.services, actorOf(request), request.body)
+    return reply.code(201).send(publishedAnswer(request, crosswalkView, published, 'published'))
   })
 
   app.post('/:id/amendments', {
@@ -35,9 +35,8 @@ export async function crosswalkWriteRoutes (app: App) {
     }
   }, async (request, reply) => {
     const { version, reason, crosswalk } = request.body
-    const published = await amendRecord(recordsContext(app, request), 'crosswalk', request.params.id, { version, reason, content: crosswalk })
-    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'crosswalk amended')
-    return reply.code(201).send(publishedView(crosswalkView, published))
+    const published = await amendRecord(app.services, actorOf(request), 'crosswalk', request.params.id, { version, reason, content: crosswalk })
+    return reply.code(201).send(publishedAnswer(request, crosswalkView, published, 'amended'))
   })
 
   app.post('/:id/revocations', {
@@ -49,9 +48,8 @@ export async function crosswalkWriteRoutes (app: App) {
       response: { 201: CrosswalkPublished, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    const published = await revokeRecord(recordsContext(app, request), 'crosswalk', request.params.id, request.body)
-    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'crosswalk revoked')
-    return reply.code(201).send(publishedView(crosswalkView, published))
+    const published = await revokeRecord(app.services, actorOf(request), 'crosswalk', request.params.id, request.body)
+    return reply.code(201).send(publishedAnswer(request, crosswalkView, published, 'revoked'))
   })
 }
 

@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream'
 import { errors } from '../../lib/errors.js'
 import { guardUpload } from '../../lib/guard-upload.js'
-import { importDecisions, importFormatOf, importStagingDir, IMPORT_MEDIA_TYPES } from '../../records/index.js'
+import { importFormatOf, importStagingDir, IMPORT_MEDIA_TYPES } from '../../records/index.js'
+import { importDecisions } from '../../use-cases/index.js'
 import type { App } from '../types.js'
 import { problems } from '../schemas/common.js'
 import { ImportBody, ImportResult } from '../schemas/records.js'
-import { recordsContext } from './records-context.js'
+import { actorOf } from './record-writes.js'
 
 /**
  * `POST /v1/decisions/import`: the body is streamed to the records capability, never
@@ -52,7 +53,7 @@ export async function decisionImportRoutes (app: App) {
   }, async (request, reply) => {
     const format = importFormatOf(request.headers['content-type'])
     const source = request.body instanceof Readable ? request.body : Readable.from([])
-    const result = await importDecisions(recordsContext(app, request), source, format, {
+    const result = await importDecisions(app.services, actorOf(request), source, format, {
       maxRecordBytes: app.config.bodyLimitBytes,
       stagingDir: importStagingDir(app.config),
       onBatch: (progress) => request.log.debug(progress, 'import batch published')

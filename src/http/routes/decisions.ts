@@ -1,13 +1,13 @@
-import { amendDecision, DecisionRecording, recordDecision } from '../../divergence/record-decision.js'
-import { getRecord, renewDecision, revokeRecord } from '../../records/index.js'
+import { getRecord } from '../../records/index.js'
+import { amendDecision, DecisionRecording, recordDecision, renewDecision, revokeRecord } from '../../use-cases/index.js'
 import { searchDecisions } from '../../records/search-decisions.js'
 import type { App } from '../types.js'
 import { problemResponse, problems, UndercutWarningProblem } from '../schemas/common.js'
 import {
   DecisionAmendment, DecisionListItem, DecisionQuery, DecisionView, Detail, Page, Published, RecordParams, Renewal, Revocation,
-  decisionListItem, decisionView, detailView, publishedView
+  decisionListItem, decisionView, detailView
 } from '../schemas/records.js'
-import { recordsContext } from './records-context.js'
+import { actorOf, publishedAnswer } from './record-writes.js'
 
 const tags = ['decisions']
 const DecisionPublished = Published(DecisionView)
@@ -25,9 +25,8 @@ export async function decisionWriteRoutes (app: App) {
       response: { 201: DecisionPublished, ...problems(400, 404), 409: problemResponse(UndercutWarningProblem) }
     }
   }, async (request, reply) => {
-    const published = await recordDecision(recordsContext(app, request), { matching: app.config.matching, divergence: app.config.divergence }, request.body)
-    request.log.info({ recordId: published.record.recordId, seq: published.entry.seq }, 'decision published')
-    return reply.code(201).send(publishedView(decisionView, published))
+    const published = await recordDecision(app.services, actorOf(request), request.body)
+    return reply.code(201).send(publishedAnswer(request, decisionView, published, 'published'))
   })
 
   app.post('/:id/amendments', {
@@ -41,9 +40,8 @@ export async function decisionWriteRoutes (app: App) {
     }
   }, async (request, reply) => {
     const { version, reason, decision } = request.body
-    const published = await amendDecision(recordsContext(app, request), { matching: app.config.matching, divergence: app.config.divergence }, request.params.id, { version, reason, content: decision })
-    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision amended')
-    return reply.code(201).send(publishedView(decisionView, published))
+    const published = await amendDecision(app.services, actorOf(request), request.params.id, { version, reason, content: decision })
+    return reply.code(201).send(publishedAnswer(request, decisionView, published, 'amended'))
   })
 
   app.post('/:id/revocations', {
@@ -55,9 +53,8 @@ export async function decisionWriteRoutes (app: App) {
       response: { 201: DecisionPublished, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    const published = await revokeRecord(recordsContext(app, request), 'decision', request.params.id, request.body)
-    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision revoked')
-    return reply.code(201).send(publishedView(decisionView, published))
+    const published = await revokeRecord(app.services, actorOf(request), 'decision', request.params.id, request.body)
+    return reply.code(201).send(publishedAnswer(request, decisionView, published, 'revoked'))
   })
 
   app.post('/:id/renewals', {
@@ -69,9 +66,8 @@ export async function decisionWriteRoutes (app: App) {
       response: { 201: DecisionPublished, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    const published = await renewDecision(recordsContext(app, request), request.params.id, request.body)
-    request.log.info({ recordId: request.params.id, version: published.record.version, seq: published.entry.seq }, 'decision renewed')
-    return reply.code(201).send(publishedView(decisionView, published))
+    const published = await renewDecision(app.services, actorOf(request), request.params.id, request.body)
+    return reply.code(201).send(publishedAnswer(request, decisionView, published, 'renewed'))
   })
 }
 

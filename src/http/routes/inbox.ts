@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { createProjector } from '../../sync/projector.js'
 import { receivePushedEntry } from '../../sync/index.js'
+import { createPeerProjector } from '../../use-cases/index.js'
 import type { App } from '../types.js'
 import { partnerOf } from '../plugins/auth.js'
 import { problems } from '../schemas/common.js'
@@ -24,7 +24,7 @@ export async function inboxRoutes (app: App) {
       response: { 200: PushResult, 201: PushResult, 202: PushResult, ...problems(400, 409, 422) }
     }
   }, async (request, reply) => {
-    const outcome = await receivePushedEntry({ db: app.db, clock: app.clock, project: createProjector({ divergence: app.config.divergence, clock: app.clock }), jwksCooldownMs: app.config.peerJwksCooldownSeconds * 1000, privateAddresses: app.config.sync.privateAddresses, keyCache: app.keyCache }, partnerOf(request), request.body.jws)
+    const outcome = await receivePushedEntry({ db: app.db, clock: app.clock, project: createPeerProjector(app.services), jwksCooldownMs: app.config.peerJwksCooldownSeconds * 1000, privateAddresses: app.config.sync.privateAddresses, keyCache: app.keyCache }, partnerOf(request), request.body.jws)
     request.log.info({ peer: partnerOf(request), seq: outcome.seq, status: outcome.status }, 'entry pushed to the inbox')
     return reply.code(outcome.status === 'stored' ? 201 : outcome.status === 'pending' ? 202 : 200).send(outcome)
   })

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { getScreening, recordDisposition, screenApplications, type ScreeningDeps } from '../../screening/screen.js'
+import { getScreening } from '../../screening/screen.js'
+import { recordDisposition, screenApplications } from '../../use-cases/index.js'
 import { ApplicationResult, DispositionInput, ScreeningOptions, ScreeningRequest, ScreeningResult } from '../../screening/schemas.js'
 import { userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
@@ -31,14 +32,8 @@ const Recorded = Type.Object({
   suppressesLaterHits: Type.Boolean()
 }, closed)
 
-function screeningDeps (app: App): ScreeningDeps {
-  return { db: app.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching }
-}
-
 /** Screening applications and recording dispositions (officers). */
 export async function screeningWriteRoutes (app: App) {
-  const deps = screeningDeps(app)
-
   app.post('/', {
     schema: {
       tags,
@@ -48,7 +43,7 @@ export async function screeningWriteRoutes (app: App) {
       response: { 200: ScreeningResult, ...problems(400) }
     }
   }, async (request) => {
-    const result = await screenApplications(deps, userOf(request).subject, request.body)
+    const result = await screenApplications(app.services, userOf(request).subject, request.body)
     request.log.info({ batchId: result.batchId, applications: result.results.length, hits: result.results.reduce((n, r) => n + r.hits.length, 0) }, 'applications screened')
     return result
   })
@@ -62,7 +57,7 @@ export async function screeningWriteRoutes (app: App) {
       response: { 201: Recorded, ...problems(400, 404) }
     }
   }, async (request, reply) => {
-    const recorded = await recordDisposition(deps, userOf(request).subject, request.params.id, request.params.hitId, request.body)
+    const recorded = await recordDisposition(app.services, userOf(request).subject, request.params.id, request.params.hitId, request.body)
     request.log.info({ screeningId: recorded.screeningId, hitId: recorded.hitId, disposition: recorded.disposition }, 'hit disposition recorded')
     return reply.code(201).send(recorded)
   })

@@ -1,14 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { appendAuditEvents } from '../audit/append-events.js'
-import type { MatchingConfig } from '../config.js'
 import { citeConsultation } from '../consultations/index.js'
+import { findUndercutConflicts, type Conflict } from '../divergence/undercut-warning.js'
 import { canonicalize } from '../lib/canonical-json.js'
 import { errors } from '../lib/errors.js'
 import { todayOf } from '../records/dates.js'
 import { withDefaults } from '../records/lifecycle.js'
-import { amendRecord, DecisionInput, publishDecision, UndercutOverride, type DecisionContent, type RecordChange, type RecordsContext } from '../records/index.js'
-import type { DivergenceConfig } from './types.js'
-import { findUndercutConflicts, type Conflict } from './undercut-warning.js'
+import {
+  amendRecord, DecisionInput, findRecord, publishDecision, UndercutOverride,
+  type DecisionContent, type PublishedRecord, type RecordChange, type RecordsContext
+} from '../records/index.js'
+import { recordsContextOf, type UseCaseContext } from './context.js'
 
 /** `POST /v1/decisions`: a decision and, for a grant, the consultation it cites or why it overrides the warning. */
 export const DecisionRecording = Type.Object({
@@ -21,15 +23,14 @@ export const DecisionRecording = Type.Object({
 }, { additionalProperties: false })
 export type DecisionRecording = Static<typeof DecisionRecording>
 
-type Deps = { matching: MatchingConfig, divergence: DivergenceConfig }
-
 /**
  * Records a decision as an officer does: a grant that would undercut an allied denial in force
  * is refused (UNDERCUT_WARNING, listing the denials, nothing stored) unless the consultation it
  * cites covers every such denial or it carries `undercutOverride`; then it is stored (and
  * detection opens its divergences) with an `undercut-recorded` audit event naming the denials.
  */
-export async function recordDecision (ctx: RecordsContext, deps: Deps, input: DecisionRecording) {
+export async function recordDecision (app: UseCaseContext, actor: string, input: DecisionRecording): Promise<PublishedRecord<'decision'>> {
+  const ctx = recordsContextOf(app, actor)
   const { consultation: citing, undercutOverride, ...decision } = input
   if (decision.outcome !== 'granted' && (citing !== undefined || undercutOverride !== undefined)) {
     const field = citing !== undefined ? 'consultation' : 'undercutOverride'
@@ -42,7 +43,7 @@ export async function recordDecision (ctx: RecordsContext, deps: Deps, input: De
     ...(undercutOverride === undefined ? {} : { undercutOverride })
   }
   const { audience: _audience, ...proposed } = content
-  const conflicts = await undercutConflicts(ctx, deps, withDefaults(proposed, ctx.denialReviewYears))
+  const conflicts = await undercutConflicts(app, withDefaults(proposed, ctx.denialReviewYears))
   return publishDecision(withUndercutEvent(ctx, content, conflicts), content)
 }
 
@@ -51,24 +52,25 @@ export async function recordDecision (ctx: RecordsContext, deps: Deps, input: De
  * service wrote it), nor an override once given; an override may be added. An amended grant is
  * checked for undercuts as a new one is (UNDERCUT_WARNING).
  */
-export async function amendDecision (ctx: RecordsContext, deps: Deps, recordId: string, change: RecordChange & { content: DecisionContent }) {
-  const held = await ctx.db.selectFrom('records').select('body').where('issuer', '=', ctx.issuer).where('record_id', '=', recordId).where('kind', '=', 'decision').executeTakeFirst()
-  const before = held?.body as DecisionContent | undefined
+export async function amendDecision (app: UseCaseContext, actor: string, recordId: string, change: RecordChange & { content: DecisionContent }): Promise<PublishedRecord<'decision'>> {
+  const ctx = recordsContextOf(app, actor)
+  const before = (await findRecord(ctx.db, ctx.issuer, 'decision', recordId, ctx.clock))?.content
   const amended = change.content
   if (before !== undefined) {
     const same = (field: 'consultation' | 'undercutOverride') => canonicalize(before[field] ?? null) === canonicalize(amended[field] ?? null)
     if (!same('consultation')) throw errors.recordNotAmendable(recordId, 'consultation is written with the grant and cannot be changed by an amendment; send it unchanged (or omit it when the grant has none)')
     if (before.undercutOverride !== undefined && !same('undercutOverride')) throw errors.recordNotAmendable(recordId, 'undercutOverride, once given, cannot be changed or removed by an amendment; send it unchanged')
   }
-  const conflicts = await undercutConflicts(ctx, deps, withDefaults(amended, ctx.denialReviewYears))
+  const conflicts = await undercutConflicts(app, withDefaults(amended, ctx.denialReviewYears))
   return amendRecord(withUndercutEvent(ctx, amended, conflicts), 'decision', recordId, change)
 }
 
 /** The allied denials a grant would undercut; UNDERCUT_WARNING when some are neither covered by its consultation nor overridden. */
-async function undercutConflicts (ctx: RecordsContext, deps: Deps, decision: DecisionContent): Promise<Conflict[]> {
+async function undercutConflicts (app: UseCaseContext, decision: DecisionContent): Promise<Conflict[]> {
   if (decision.outcome !== 'granted') return []
-  const conflicts = await ctx.db.transaction().execute((trx) =>
-    findUndercutConflicts(trx, { self: ctx.issuer, matching: deps.matching, divergence: deps.divergence, today: todayOf(ctx.clock) }, decision))
+  const { config } = app
+  const conflicts = await app.db.transaction().execute((trx) =>
+    findUndercutConflicts(trx, { self: config.agency.id, matching: config.matching, divergence: config.divergence, today: todayOf(app.clock) }, decision))
   const uncovered = conflicts.filter((c) => !c.covered)
   if (uncovered.length > 0 && decision.undercutOverride === undefined) throw errors.undercutWarning(uncovered.map(({ covered: _covered, ...c }) => c))
   return conflicts

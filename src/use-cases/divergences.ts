@@ -1,0 +1,22 @@
+import { transitionDivergence as transition, type DivergenceState } from '../divergence/divergences.js'
+import { reevaluateLapsed as reevaluate, runLapseJob } from '../divergence/reevaluate.js'
+import type { UseCaseContext } from './context.js'
+
+/** An auditor's move of a divergence to another state, with the reason, in its history and the audit trail. */
+export async function transitionDivergence (ctx: UseCaseContext, auditor: string, id: string, to: DivergenceState, reason: string) {
+  return transition({ db: ctx.db, clock: ctx.clock }, id, auditor, to, reason)
+}
+
+/**
+ * Re-evaluates the divergences whose decisions lapsed since they were last checked: a lapse
+ * writes nothing, so this is the one detection not started by a write (`cli divergences
+ * reevaluate`, and daily by the jobs).
+ */
+export async function reevaluateLapsed (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
+  return reevaluate({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock })
+}
+
+/** `reevaluateLapsed` now and every `intervalMs` until `signal` aborts (the jobs' lapse re-evaluation). */
+export async function runLapseReevaluation (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
+  return runLapseJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger }, intervalMs, signal)
+}

@@ -1,0 +1,10 @@
+// The use cases (docs/architecture.md §3): every action that combines capabilities, one
+// function each, called alike by the JSON routes, the CLI, the demo, the jobs and the web pages.
+export { recordsContextOf, type UseCaseContext } from './context.js'
+export { detectAfterStore, createPeerProjector } from './detection.js'
+export { agencySyncContext } from './sync.js'
+export { recordDecision, amendDecision, DecisionRecording } from './record-decision.js'
+export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, renewDecision, importDecisions, importCandidates } from './change-records.js'
+export { screenApplications, recordDisposition } from './screen.js'
+export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage, runConsultationOutbox } from './consult.js'
+export { transitionDivergence, reevaluateLapsed, runLapseReevaluation } from './divergences.js'
