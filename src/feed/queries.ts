@@ -8,11 +8,12 @@ import type { FeedHead } from './types.js'
  * concurrent publishers take seqs one after another and every `prev` is the true predecessor.
  */
 export async function lockFeedHead (trx: Transaction<Database>, issuer: string): Promise<FeedHead> {
-  await trx.insertInto('feed_heads').values({ issuer, seq: 0, hash: null })
-    .onConflict((oc) => oc.column('issuer').doNothing()).execute()
-  const head = await trx.selectFrom('feed_heads').select(['issuer', 'seq', 'hash'])
-    .where('issuer', '=', issuer).forUpdate().executeTakeFirstOrThrow()
-  return head
+  const locking = () => trx.selectFrom('feed_heads').select(['issuer', 'seq', 'hash']).where('issuer', '=', issuer).forUpdate()
+  const head = await locking().executeTakeFirst()
+  if (head !== undefined) return head
+  // the first entry ever: create the head (a concurrent first publisher may win), then lock it
+  await trx.insertInto('feed_heads').values({ issuer, seq: 0, hash: null }).onConflict((oc) => oc.column('issuer').doNothing()).execute()
+  return await locking().executeTakeFirstOrThrow()
 }
 
 export async function updateFeedHead (trx: Transaction<Database>, head: FeedHead): Promise<void> {

@@ -4,12 +4,12 @@ import type { Database, RecordTable } from '../db/schema.js'
 import { appendEntries, type EntryKind, type PublishedEntry } from '../feed/index.js'
 import { errors, type ProblemDetail } from '../lib/errors.js'
 import { addYears, todayOf } from './dates.js'
-import { checkDecisionDates, withDefaults } from './lifecycle.js'
+import { checkDecisionDates, isFinal, withDefaults } from './lifecycle.js'
 import { recordEvent } from './publish-record.js'
 import { findDecisionIdByReference, lockRecord, updateRecord, type RecordRow } from './queries.js'
 import { replaceRecordDetails } from './record-details.js'
 import type { DecisionContent } from './schemas.js'
-import { filterColumnsOf, toOwnRecord } from './to-record.js'
+import { contentOf, filterColumnsOf, toOwnRecord } from './to-record.js'
 import type { ContentByKind, PublishedRecord, RecordChange, RecordKind, RecordsContext } from './types.js'
 
 type ChangeKind = Extract<EntryKind, 'amendment' | 'revocation' | 'renewal'>
@@ -38,7 +38,7 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
   const { published, entry } = await ctx.db.transaction().execute(async (trx) => {
     const current = await lockRecord(trx, ctx.issuer, recordId)
     if (current === undefined || current.kind !== kind) throw errors.recordNotFound(recordId)
-    if (current.status === 'revoked') throw errors.recordNotAmendable(recordId, `it was revoked${current.revoked_from === null ? '' : ` with effect from ${current.revoked_from}`}`)
+    if (isFinal({ revokedFrom: current.revoked_from })) throw errors.recordNotAmendable(recordId, `it was revoked${current.revoked_from === null ? '' : ` with effect from ${current.revoked_from}`}`)
     if (current.version !== change.version) throw errors.recordSuperseded(recordId, current.version, change.version)
     const today = todayOf(ctx.clock)
     const { entryKind, body, changes, detail } = next(current, today)
@@ -51,8 +51,9 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
     }], { issuer: ctx.issuer, key, clock: ctx.clock }) as [PublishedEntry]
     await refuseTakenReference(trx, ctx.issuer, recordId, current.reference, changes.reference)
     const row = await updateRecord(trx, ctx.issuer, recordId, { ...changes, version, latest_seq: entry.seq, updated_at: ctx.clock.now() })
+      .catch((err: unknown) => { throw isTakenReference(err) ? errors.duplicateReference(String(changes.reference)) : err })
     if (entryKind === 'amendment') {
-      await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId, kind, content: row.body as unknown as ContentByKind[RecordKind] }])
+      await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId, kind, content: contentOf(kind, row.body) }])
     }
     await appendAuditEvents(trx, [recordEvent(AUDIT_ACTIONS[entryKind], ctx.actor, row, entry, { reason: change.reason, ...detail })], ctx.clock)
     await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId }])
@@ -63,15 +64,19 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
 }
 
 /**
- * A changed reference must stay unique among our decisions. Checked after `appendEntries`,
- * which holds the feed head lock that every writer of `records` takes first, so no other
- * transaction can claim the reference between this check and the update.
+ * A changed reference must stay unique among our decisions: refused when a stored decision
+ * holds it. A new decision inserted meanwhile (publishing writes its row before it locks the
+ * feed head) is caught by the unique index at the update instead (`isTakenReference`).
  */
 async function refuseTakenReference (trx: Transaction<Database>, issuer: string, recordId: string, current: string | null, next: unknown) {
   if (typeof next !== 'string' || next === current) return
   const holder = await findDecisionIdByReference(trx, issuer, next)
   if (holder !== undefined && holder !== recordId) throw errors.duplicateReference(next)
 }
+
+/** The unique index of our decisions' references refused a write. */
+const isTakenReference = (err: unknown) =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505' && (err as { constraint?: unknown }).constraint === 'records_reference'
 
 const withPrefix = (problems: ProblemDetail[], prefix: string) => problems.map((p) => ({ ...p, pointer: `${prefix}${p.pointer}` }))
 
@@ -123,7 +128,7 @@ export async function revokeRecord<K extends RecordKind> (ctx: RecordsContext, k
 export async function renewDecision (ctx: RecordsContext, recordId: string,
   change: RecordChange & { validUntil?: string | undefined }): Promise<PublishedRecord<'decision'>> {
   const result = await changeRecord(ctx, 'decision', recordId, change, (current, today) => {
-    const decision = current.body as unknown as DecisionContent
+    const decision = contentOf('decision', current.body)
     if (change.validUntil === undefined && decision.outcome !== 'denied') {
       throw errors.invalidRequest('a grant is renewed until a date: give validUntil', [{ pointer: '/body/validUntil', detail: 'required to renew a grant' }])
     }

@@ -3,11 +3,11 @@ import { setImmediate } from 'node:timers/promises'
 import type { Transaction } from 'kysely'
 import { appendAuditEvents, type AuditEventDraft } from '../audit/append-events.js'
 import type { Database } from '../db/schema.js'
-import { openFeedAppender, type FeedAppender, type FeedEntryRow, type PublishedEntry, type Publisher } from '../feed/index.js'
+import { appendEntries, openFeedAppender, type FeedAppender, type FeedEntryRow, type PublishedEntry, type Publisher } from '../feed/index.js'
 import { errors } from '../lib/errors.js'
 import { todayOf } from './dates.js'
 import { checkDecisionDates, withDefaults } from './lifecycle.js'
-import { insertRecords, type RecordRow } from './queries.js'
+import { insertRecords, updateRecord, type RecordRow } from './queries.js'
 import { replaceRecordDetails } from './record-details.js'
 import type { ClassificationInput, CrosswalkInput, DecisionContent, DecisionInput } from './schemas.js'
 import { filterColumnsOf, normaliseAudience, toOwnRecord } from './to-record.js'
@@ -65,8 +65,13 @@ function draftsOf (records: readonly NewRecord[]) {
 }
 
 function toSigned (publisher: Publisher, records: readonly NewRecord[], { entries, rows: feedRows }: { entries: PublishedEntry[], rows: FeedEntryRow[] }): SignedRecords {
+  return { records, entries, feedRows, rows: recordRows(publisher, records, entries.map((e) => e.seq)) }
+}
+
+/** The `records` rows of version 1 of `records`, the i-th at feed seq `seqs[i]`. */
+function recordRows (publisher: Publisher, records: readonly NewRecord[], seqs: readonly number[]): RecordRow[] {
   const now = publisher.clock.now()
-  const rows: RecordRow[] = records.map((r, i) => ({
+  return records.map((r, i) => ({
     issuer: publisher.issuer,
     record_id: r.recordId,
     kind: r.kind,
@@ -76,11 +81,10 @@ function toSigned (publisher: Publisher, records: readonly NewRecord[], { entrie
     revoked_from: null,
     audience: r.audience,
     body: r.content as unknown as Record<string, unknown>,
-    latest_seq: (entries[i] as PublishedEntry).seq,
+    latest_seq: seqs[i] as number,
     created_at: now,
     updated_at: now
   }))
-  return { records, entries, feedRows, rows }
 }
 
 /**
@@ -125,22 +129,35 @@ export function recordEvent (action: string, actor: string, row: Pick<RecordRow,
   }
 }
 
+/**
+ * One new record, in one transaction, in an order that keeps the feed head locked as briefly as
+ * possible, since every publisher queues on it: first what needs no place in the feed (the
+ * record's row, its query tables, `onStored`'s detection), side by side with other publishes;
+ * then the head is locked, the entry signed and stored, the row pointed at it, the audit event
+ * appended, and the commit releases the head. A taken reference is found by the insert (the
+ * unique index waits for a concurrent holder to commit or roll back).
+ */
 async function publishRecord<K extends RecordKind> (ctx: RecordsContext, kind: K, content: ContentByKind[K], audience: string[] | undefined): Promise<PublishedRecord<K>> {
   const key = await ctx.keyRing.current()
+  const publisher: Publisher = { issuer: ctx.issuer, key, clock: ctx.clock }
   const draft: NewRecord<K> = { kind, recordId: randomUUID(), content, audience: normaliseAudience(audience) }
   const { published, entry } = await ctx.db.transaction().execute(async (trx) => {
-    const { entries, rows, inserted } = await appendNewRecords(trx, { issuer: ctx.issuer, key, clock: ctx.clock }, [draft])
-    if (inserted !== 1) throw errors.duplicateReference((content as ContentByKind['decision']).reference)
-    const entry = entries[0] as PublishedEntry
-    const row = rows[0] as RecordRow
-    await appendAuditEvents(trx, [recordEvent('record-published', ctx.actor, row, entry)], ctx.clock)
+    const [unplaced] = recordRows(publisher, [draft], [UNPLACED])
+    if (await insertRecords(trx, [unplaced as RecordRow]) !== 1) throw errors.duplicateReference((content as ContentByKind['decision']).reference)
+    await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId: draft.recordId, kind, content }], { fresh: true })
     await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId: draft.recordId }])
+    const [entry] = await appendEntries(trx, draftsOf([draft]), publisher) as [PublishedEntry]
+    const row = await updateRecord(trx, ctx.issuer, draft.recordId, { latest_seq: entry.seq })
+    await appendAuditEvents(trx, [recordEvent('record-published', ctx.actor, row, entry)], ctx.clock)
     const record = toOwnRecord(row, todayOf(ctx.clock)) as OwnRecord<K>
     return { published: { record, entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }
   })
   ctx.onPublished?.(entry)
   return published
 }
+
+/** `latest_seq` of a record row written before its entry is signed, in the transaction that then sets it: never committed. */
+const UNPLACED = 0
 
 /**
  * Records a licence decision (a denial notice when denied) as version 1 and publishes it.

@@ -66,17 +66,15 @@ t.test('every publication is an audit event naming the officer, written with the
 
   await t.test('the event is written in the publishing transaction: a failure after it takes both back', async (t) => {
     const head = await headSeq(agency)
-    const ctx: RecordsContext = {
-      db: agency.db,
-      issuer: agency.id,
-      actor: 'cli:someone',
-      clock: systemClock,
-      keyRing: agency.app.keyRing,
-      denialReviewYears: 3,
-      onStored: async () => { throw new Error('failure after the audit event was appended') }
-    }
+    const ctx: RecordsContext = { db: agency.db, issuer: agency.id, actor: 'cli:someone', clock: systemClock, keyRing: agency.app.keyRing, denialReviewYears: 3 }
+    // the last thing a publish does is commit: a check deferred to it fails once entry, record and event are all written
+    await sql`create function refuse_at_commit() returns trigger language plpgsql as $$ begin raise exception 'failure after the audit event was appended'; end $$`.execute(agency.db)
+    await sql`create constraint trigger refuse_at_commit after insert on audit_events deferrable initially deferred for each row when (new.actor = 'cli:someone') execute function refuse_at_commit()`.execute(agency.db)
+    t.teardown(() => sql`drop function refuse_at_commit() cascade`.execute(agency.db))
+    const before = await agency.db.selectFrom('records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
     await t.rejects(publishDecision(ctx, sampleDecision() as unknown as DecisionInput), /failure after the audit event/)
     t.equal(await headSeq(agency), head, 'no entry')
+    t.same(await agency.db.selectFrom('records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(), before, 'no record')
     t.equal((await events(agency)).length, 6, 'no event')
   })
 
