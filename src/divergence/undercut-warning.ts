@@ -32,7 +32,7 @@ export async function findUndercutConflicts (
   for (const party of grant.parties) {
     const identifiers = party.identifiers.flatMap((id) => identifierKey(id.value) ?? [])
     const found = await findPartyCandidates(trx, {
-      keys: partySearchKeys(party), identifierKeys: identifiers, trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates
+      keys: partySearchKeys(party), identifierKeys: identifiers, trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates, outcome: 'denied'
     }, { self: deps.self, includeOwn: false })
     for (const key of found) candidates.set(`${key.issuer}/${key.recordId}`, key)
   }

@@ -22,6 +22,8 @@ export interface PartySearch {
   trigramThreshold: number
   /** How many decisions, nearest first. */
   limit: number
+  /** Decisions of this outcome only (the undercut warning looks for denials: their own indexes). */
+  outcome?: 'granted' | 'denied' | undefined
 }
 
 /** What the officers' decision search adds inside records: conditions on the decision (`records r`), and one country of party. */
@@ -52,7 +54,10 @@ export async function findPartyCandidates (trx: Transaction<Database>, search: P
 export async function partyCandidatesQuery (trx: Transaction<Database>, search: PartySearch, filter: PartySearchFilter): Promise<RawBuilder<{ issuer: string, record_id: string }> | undefined> {
   if (search.keys.length === 0 && search.identifierKeys.length === 0) return undefined
   await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(search.trigramThreshold)}, true)`.execute(trx)
-  const country = filter.partyCountry === undefined ? sql`` : sql`and p.country = ${filter.partyCountry}`
+  const country = sql.join([
+    ...(filter.partyCountry === undefined ? [] : [sql`and p.country = ${filter.partyCountry}`]),
+    ...(search.outcome === undefined ? [] : [sql`and p.outcome = ${sql.lit(search.outcome)}`])
+  ], sql` `)
   const conditions = filter.conditions === undefined || filter.conditions.length === 0 ? sql`` : sql`and ${sql.join(filter.conditions, sql` and `)}`
   const scope = filter.scope === undefined ? sql`` : sql`and (${filter.scope.includeOwn} or c.issuer <> ${filter.scope.self})`
   return sql<{ issuer: string, record_id: string }>`

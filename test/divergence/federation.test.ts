@@ -137,3 +137,25 @@ t.test('a grant decided before the denial is a divergent outcome, not an undercu
     t.ok(list.every((d) => d.kind !== 'undercut'), 'no undercut: the CN grant came first, the RU grant is elsewhere after the denial')
   }
 })
+
+t.test('the undercut warning finds a denial behind more near grants than it scores', async (t) => {
+  const agencies = await startFederation(t, ['alpha', 'bravo'], { env: { MATCH_CANDIDATES: '10' } })
+  const [alpha, bravo] = agencies as [TestAgency, TestAgency]
+  const party = (name: string) => [{ role: 'end_user' as const, name, aliases: [], country: 'RU', identifiers: [] }]
+  const items = [{ codes: [{ regime: 'uk', code: '3A001.a.1' }], description: 'Radiation hardened integrated circuits' }]
+  // twelve grants naming the end user exactly as the new grant will: each nearer than the denial's spelling
+  for (let i = 0; i < 12; i++) {
+    await publishDecision(alpha, decision({ outcome: 'granted', decisionDate: '2026-01-10', destination: 'RU', validUntil: '2028-01-10', parties: party('Gazprom Bank'), items }))
+  }
+  // the denial spells it with a typo: found, and judged the same end user, but less near than the grants
+  await publishDecision(alpha, decision({ outcome: 'denied', decisionDate: '2026-01-15', destination: 'RU', parties: party('Gazpromm Bank'), items }))
+  await syncAll(agencies)
+  const warned = await bravo.app.inject({
+    method: 'POST',
+    url: '/v1/decisions',
+    headers: { authorization: await bravo.auth('officer') },
+    payload: decision({ outcome: 'granted', decisionDate: '2026-03-01', destination: 'RU', validUntil: '2028-03-01', parties: party('Gazprom Bank'), items })
+  })
+  t.equal(warned.statusCode, 409, 'warned: the search looks at denials, not at the nearest parties of any decision')
+  t.match(warned.json(), { code: 'UNDERCUT_WARNING', conflicts: [{ issuer: 'alpha' }] })
+})
