@@ -4,6 +4,7 @@ import { appendAuditEvents, type AuditEventDraft } from '../audit/append-events.
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { codeProbes, crosswalkTargets, exactKeyProbes, unqualified } from '../matching/index.js'
+import { ownFeedIssuersSql } from '../feed/index.js'
 import { enrolledAgencyIdsSql } from '../peers/index.js'
 import {
   classificationsSharingPart, decisionPartiesOf, decisionsNaming, findCrosswalks, hasLapsed, isFinal, loadHeldRecords, type PartyOfDecision, type RecordKey
@@ -141,7 +142,7 @@ function keyOf (p: PartyOfDecision): RecordKey {
 async function knownIssuers (trx: Transaction<Database>): Promise<string[]> {
   const { rows } = await sql<{ issuer: string }>`
     select p.agency_id as issuer from (${enrolledAgencyIdsSql()}) p
-    union select issuer from feed_heads`.execute(trx)
+    union ${ownFeedIssuersSql()}`.execute(trx)
   return rows.map((r) => r.issuer)
 }
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { Insertable, Transaction } from 'kysely'
-import type { Database, FeedEntryTable } from '../db/schema.js'
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { sha256Base64url } from '../lib/hash.js'
 import { ENTRY_TYP, signCompact, type SigningKey } from '../signing/index.js'
 import { lockFeedHead, updateFeedHead } from './queries.js'
+import { storeEntries, type FeedEntryRow } from './store-entries.js'
 import { EVERYONE, type EntryDraft, type EntryPayload, type PublishedEntry } from './types.js'
 
 export interface Publisher {
@@ -12,8 +13,6 @@ export interface Publisher {
   key: SigningKey
   clock: Clock
 }
-
-export type FeedEntryRow = Insertable<FeedEntryTable>
 
 /**
  * Appends to our feed inside one transaction, in two steps that may overlap: `sign` (CPU
@@ -25,8 +24,6 @@ export interface FeedAppender {
   store (rows: readonly FeedEntryRow[]): Promise<void>
   finish (): Promise<void>
 }
-
-const INSERT_CHUNK = 1000
 
 /**
  * Locks our feed head for the rest of `trx` (so concurrent publishers queue and seqs stay
@@ -58,9 +55,7 @@ export async function openFeedAppender (trx: Transaction<Database>, publisher: P
       return { entries, rows }
     },
     async store (rows) {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await trx.insertInto('feed_entries').values(rows.slice(i, i + INSERT_CHUNK)).execute()
-      }
+      await storeEntries(trx, rows, { onConflict: 'fail' })
     },
     async finish () {
       await updateFeedHead(trx, { issuer: publisher.issuer, seq, hash: prev })

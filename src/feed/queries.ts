@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
 import type { FeedHead } from './types.js'
@@ -29,10 +29,58 @@ export async function findFeedHead (db: Db, issuer: string): Promise<FeedHead> {
  * Whether `viewer` may read a feed entry: its audience is everyone (null) or names the viewer.
  * The one rule of who sees what: the feed sends any other entry as a placeholder, and no
  * other answer to a peer may depend on a record it cannot see. A later version of a record
- * keeps the audience of its first, so its latest entry decides for the whole record.
+ * keeps the audience of its first, so its latest entry decides for the whole record
+ * (`currentEntry(…).visibleTo`).
  */
 export function visibleTo (viewer: string) {
-  return sql<boolean>`(feed_entries.audience is null or ${viewer} = any(feed_entries.audience))`
+  return audienceAdmits(sql.ref('feed_entries.audience'), viewer)
+}
+
+function audienceAdmits (audience: RawBuilder<unknown>, viewer: string) {
+  return sql<boolean>`(${audience} is null or ${viewer} = any(${audience}))`
+}
+
+/**
+ * The feed entry that carries a record's current version (the one at its `latest_seq`), for a
+ * query on `records` (as `recordAlias`) to join as `alias`, and what such a query may read of
+ * it: its entry id, when we stored it, its JWS protected header (base64url, for its kid; null
+ * for a placeholder, never a record's current entry) and whether `viewer` may see it.
+ */
+export function currentEntry (recordAlias: string, alias = 'current_entry') {
+  const column = (name: string) => sql.ref(`${alias}.${name}`)
+  return {
+    join: sql`join feed_entries as ${sql.id(alias)} on ${column('issuer')} = ${sql.ref(`${recordAlias}.issuer`)} and ${column('seq')} = ${sql.ref(`${recordAlias}.latest_seq`)}`,
+    entryId: sql<string | null>`${column('entry_id')}`,
+    storedAt: sql<Date>`${column('stored_at')}`,
+    header: sql<string | null>`split_part(${column('jws')}, '.', 1)`,
+    visibleTo: (viewer: string) => audienceAdmits(column('audience'), viewer)
+  }
+}
+
+/** The issuers of the feeds we publish (column `issuer`: us, once we published), as a subquery for a caller to compose. */
+export function ownFeedIssuersSql (): RawBuilder<{ issuer: string }> {
+  return sql<{ issuer: string }>`select issuer from feed_heads`
+}
+
+/** The stored hash of an issuer's entry (ours or a peer's), to compare with checkpoints and pushed entries. */
+export async function findEntryHash (db: Db | Transaction<Database>, issuer: string, seq: number): Promise<string | undefined> {
+  const row = await db.selectFrom('feed_entries').select('hash').where('issuer', '=', issuer).where('seq', '=', seq).executeTakeFirst()
+  return row?.hash
+}
+
+/** The stored hashes of an issuer's entries at `seqs` (those we hold): seq → hash, one query. */
+export async function findEntryHashes (db: Db | Transaction<Database>, issuer: string, seqs: readonly number[]): Promise<Map<number, string>> {
+  const rows = await db.selectFrom('feed_entries').select(['seq', 'hash']).where('issuer', '=', issuer)
+    .where('seq', 'in', seqs).execute()
+  return new Map(rows.map((r) => [r.seq, r.hash]))
+}
+
+/** Every entry of one record in an issuer's feed, oldest first: the record's versions as stored. */
+export async function entriesOfRecord (db: Db, issuer: string, recordId: string) {
+  return db.selectFrom('feed_entries')
+    .select(['seq', 'entry_id', 'kind', 'hash', 'jws', 'published_at'])
+    .where('issuer', '=', issuer).where('record_id', '=', recordId)
+    .orderBy('seq').execute()
 }
 
 /**

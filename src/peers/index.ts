@@ -2,5 +2,7 @@ export { enrolPeer, getPeer, setPeerStatus, type EnrolmentContext } from './enro
 export { createPartnerAuthenticator, type PartnerAuthContext, type PartnerAuthenticator, type PartnerAuthSettings } from './authenticate-partner.js'
 export { peerKeysFor, type KeyRefresh, type PeerKeys } from './peer-keys.js'
 export { fetchJwks, parseJwks } from './fetch-jwks.js'
-export { findPeer, findPeerJwks, listPeers, enrolledAgencyIdsSql, updatePeerKeys, updatePeerStatus } from './queries.js'
+export {
+  findPeer, findPeerJwks, listPeers, enrolledAgencyIdsSql, activePeerIdsQuery, peerStatusesQuery, updatePeerKeys, updatePeerStatus
+} from './queries.js'
 export type { Peer, PeerEnrolment, PeerStatus } from './types.js'

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type Selectable, type Transaction } from 'kysely'
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database, PeerTable } from '../db/schema.js'
 import type { Jwks } from '../lib/jwk.js'
@@ -32,6 +32,16 @@ export async function listPeers (db: Db): Promise<Peer[]> {
 /** The agency id of every enrolled peer (column `agency_id`), as a subquery for a caller to compose. */
 export function enrolledAgencyIdsSql (): RawBuilder<{ agency_id: string }> {
   return sql<{ agency_id: string }>`select agency_id from peers`
+}
+
+/** The agency id of every active peer (the ones we sync with), as a subquery for a caller to join (`.as(alias)`). */
+export function activePeerIdsQuery (db: Kysely<Database>) {
+  return db.selectFrom('peers').select('agency_id').where('status', '=', 'active')
+}
+
+/** Every enrolled peer's agency id, status and the reason for it, as a subquery for a caller to join (`.as(alias)`). */
+export function peerStatusesQuery (db: Kysely<Database>) {
+  return db.selectFrom('peers').select(['agency_id', 'status', 'status_reason'])
 }
 
 /** The enrolled public keys of peer `agencyId`; undefined when it is not enrolled. */

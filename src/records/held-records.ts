@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import type { Database } from '../db/schema.js'
-import { visibleTo } from '../feed/index.js'
+import type { Database, RecordTable } from '../db/schema.js'
+import { currentEntry } from '../feed/index.js'
 import type { RecordKey } from './candidates.js'
 import { lifecycleSql, notFinalSql } from './lifecycle.js'
 import { contentOf } from './to-record.js'
@@ -72,12 +72,10 @@ export async function findStandingDenials (trx: Transaction<Database>, keys: rea
  * feed (`visibleTo`): what a peer may ask consultation about.
  */
 export async function isDenialVisibleTo (trx: Transaction<Database>, self: string, recordId: string, viewer: string): Promise<boolean> {
-  const record = await trx.selectFrom('records')
-    .innerJoin('feed_entries', (join) => join.onRef('feed_entries.issuer', '=', 'records.issuer').onRef('feed_entries.seq', '=', 'records.latest_seq'))
-    .select(['records.kind', 'records.outcome'])
-    .where('records.issuer', '=', self).where('records.record_id', '=', recordId)
-    .where(visibleTo(viewer))
-    .executeTakeFirst()
+  const entry = currentEntry('r')
+  const { rows: [record] } = await sql<Pick<RecordTable, 'kind' | 'outcome'>>`
+    select r.kind, r.outcome from records r ${entry.join}
+    where r.issuer = ${self} and r.record_id = ${recordId} and ${entry.visibleTo(viewer)}`.execute(trx)
   return record?.kind === 'decision' && record.outcome === 'denied'
 }
 

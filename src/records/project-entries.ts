@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
+import { writeRecords, type AppliedRecord, type PeerRecordRow } from './queries.js'
 import { concatDetailRows, insertRecordDetails, recordDetailInserts, recordDetailRows, rewriteRecordDetails, type RecordDetailRows } from './record-details.js'
 import { isValidContent } from './valid-content.js'
 import { filterColumnsOf } from './to-record.js'
@@ -40,11 +40,11 @@ type ProjectionStep =
 /** Consecutive new records: one upsert, and the inserts of their detail rows for when all of them are new to us (a pull's usual case). */
 interface PreparedRun {
   records: PreparedRecord[]
-  upsert: RawBuilder<AppliedRow>
+  upsert: RawBuilder<AppliedRecord>
   freshDetails: Array<RawBuilder<unknown>>
 }
 
-interface PreparedRecord { row: RecordRow, details: RecordDetailRows }
+interface PreparedRecord { row: PeerRecordRow, details: RecordDetailRows }
 
 /** Hands the event loop back this often while preparing, so that the transaction of the previous page is not kept waiting. */
 const PREPARE_SLICE_MS = 4
@@ -105,12 +105,12 @@ export async function projectEntries (trx: Transaction<Database>, prepared: Prep
   return result
 }
 
-function prepareRecord (row: RecordRow): PreparedRecord {
+function prepareRecord (row: PeerRecordRow): PreparedRecord {
   return { row, details: recordDetailRows([{ issuer: row.issuer, recordId: row.record_id, kind: row.kind, content: row.body as unknown as ContentByKind[RecordKind] }]) }
 }
 
 function prepareRun (records: PreparedRecord[]): PreparedRun {
-  return { records, upsert: upsertStatement(records.map((r) => r.row)), freshDetails: recordDetailInserts(concatDetailRows(records.map((r) => r.details))) }
+  return { records, upsert: writeRecords(records.map((r) => r.row), 'newer-version'), freshDetails: recordDetailInserts(concatDetailRows(records.map((r) => r.details))) }
 }
 
 /** The `records` row of a new record's entry, or why there is none. */
@@ -121,7 +121,7 @@ function newRecordRow (issuer: string, seq: number, payload: EntryPayload) {
   return rowOf(issuer, seq, recordId, version, payload.kind as RecordKind, content, payload.aud)
 }
 
-function rowOf (issuer: string, seq: number, recordId: string, version: number, kind: RecordKind, content: Record<string, unknown>, aud: string[]) {
+function rowOf (issuer: string, seq: number, recordId: string, version: number, kind: RecordKind, content: Record<string, unknown>, aud: string[]): PeerRecordRow {
   return {
     issuer,
     record_id: recordId,
@@ -186,7 +186,7 @@ async function upsertRecords (trx: Transaction<Database>, run: PreparedRun): Pro
     if ((err as { constraint?: string }).constraint !== 'records_reference') throw err
     await sql`rollback to savepoint project_run`.execute(trx)
     ;({ records, skipped } = await withoutReferenceClashes(trx, run.records))
-    appliedRows = records.length === 0 ? [] : (await upsertStatement(records.map((r) => r.row)).execute(trx)).rows
+    appliedRows = records.length === 0 ? [] : (await writeRecords(records.map((r) => r.row), 'newer-version').execute(trx)).rows
   }
   await sql`release savepoint project_run`.execute(trx)
   if (records === run.records && appliedRows.length === records.length && appliedRows.every((r) => r.inserted)) {
@@ -199,27 +199,6 @@ async function upsertRecords (trx: Transaction<Database>, run: PreparedRun): Pro
   await insertRecordDetails(trx, recordDetailInserts(concatDetailRows(of(true).map((r) => r.details))))
   await rewriteRecordDetails(trx, changed.map((r) => ({ issuer: r.row.issuer, recordId: r.row.record_id })), recordDetailInserts(concatDetailRows(changed.map((r) => r.details))))
   return skipped
-}
-
-type RecordRow = ReturnType<typeof rowOf>
-const RECORD_COLUMNS: Columns<RecordRow> = [
-  ['issuer', 'text'], ['record_id', 'uuid'], ['kind', 'text'], ['version', 'integer'], ['status', 'text'], ['reference', 'text'],
-  ['outcome', 'text'], ['destination', 'text'], ['decision_date', 'date'], ['valid_until', 'date'], ['revoked_from', 'date'],
-  ['audience', 'text[]'], ['body', 'jsonb'], ['latest_seq', 'bigint']
-]
-
-interface AppliedRow { record_id: string, version: number, inserted: boolean }
-
-/** The upsert itself; `inserted` (xmax = 0) tells a new row, which has no query-table rows to replace yet. */
-function upsertStatement (rows: readonly RecordRow[]): RawBuilder<AppliedRow> {
-  return sql<AppliedRow>`
-    insert into records ${columnList(RECORD_COLUMNS)} ${unnestRows(RECORD_COLUMNS, rows)}
-    on conflict (issuer, record_id) do update set
-      version = excluded.version, status = excluded.status, reference = excluded.reference, outcome = excluded.outcome,
-      destination = excluded.destination, decision_date = excluded.decision_date, valid_until = excluded.valid_until,
-      audience = excluded.audience, body = excluded.body, latest_seq = excluded.latest_seq, updated_at = now()
-    where records.version < excluded.version
-    returning record_id, version, xmax = 0 as inserted`
 }
 
 /**

@@ -1,29 +1,63 @@
-import { sql, type Selectable, type Transaction, type Updateable } from 'kysely'
+import { sql, type RawBuilder, type Selectable, type Transaction, type Updateable } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database, RecordTable } from '../db/schema.js'
+import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
+import { currentEntry, entriesOfRecord } from '../feed/index.js'
 import { lifecycleSql } from './lifecycle.js'
 import type { Outcome } from './schemas.js'
 import type { Lifecycle, RecordKind } from './types.js'
 
 export type RecordRow = Selectable<RecordTable>
 
+/** A `records` row as a peer's entry gives it: the database stamps its creation and update times. */
+export type PeerRecordRow = Omit<RecordRow, 'created_at' | 'updated_at'>
+
+/** A row `writeRecords` wrote for a peer: `inserted` (xmax = 0) tells a new row, which has no query-table rows to replace yet. */
+export interface AppliedRecord { record_id: string, version: number, inserted: boolean }
+
+const RECORD_COLUMNS: Columns<PeerRecordRow> = [
+  ['issuer', 'text'], ['record_id', 'uuid'], ['kind', 'text'], ['version', 'integer'], ['status', 'text'], ['reference', 'text'],
+  ['outcome', 'text'], ['destination', 'text'], ['decision_date', 'date'], ['valid_until', 'date'], ['revoked_from', 'date'],
+  ['audience', 'text[]'], ['body', 'jsonb'], ['latest_seq', 'bigint']
+]
+/** Our own records carry their creation and update times, from our clock. */
+const STAMPED_COLUMNS: Columns<RecordRow> = [...RECORD_COLUMNS, ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']]
+
 /**
- * Inserts version 1 of new records in one statement, the rows sent as one JSON document
- * (`jsonb_to_recordset`): a third faster than a VALUES list of 16 parameters a row, which
- * matters to bulk import. A decision whose reference is already taken is skipped (the
- * partial unique index `records_reference`); returns how many were inserted, so the caller
- * can tell.
+ * The one statement that writes `records` rows, the rows sent as one array parameter per
+ * column (`unnestRows`, serialised now: a caller may build it ahead of its transaction). How it
+ * meets a record already there:
+ * - `skip-taken-reference`: version 1 of our new records (publish, import), stamped by our
+ *   clock. A decision whose reference is already taken is skipped (the partial unique index
+ *   `records_reference`); the statement's row count is how many were inserted.
+ * - `newer-version`: a peer's records (projection): a record we hold moves to the row's version
+ *   only when it is newer, so a replay changes nothing. Returns the rows written (`AppliedRecord`).
+ */
+export function writeRecords (rows: readonly RecordRow[], onConflict: 'skip-taken-reference'): RawBuilder<never>
+export function writeRecords (rows: readonly PeerRecordRow[], onConflict: 'newer-version'): RawBuilder<AppliedRecord>
+export function writeRecords (rows: readonly PeerRecordRow[] | readonly RecordRow[], onConflict: 'skip-taken-reference' | 'newer-version'): RawBuilder<unknown> {
+  if (onConflict === 'skip-taken-reference') {
+    return sql`insert into records ${columnList(STAMPED_COLUMNS)} ${unnestRows(STAMPED_COLUMNS, rows as readonly RecordRow[])}
+      on conflict (issuer, reference) where kind = 'decision' do nothing`
+  }
+  return sql<AppliedRecord>`
+    insert into records ${columnList(RECORD_COLUMNS)} ${unnestRows(RECORD_COLUMNS, rows)}
+    on conflict (issuer, record_id) do update set
+      version = excluded.version, status = excluded.status, reference = excluded.reference, outcome = excluded.outcome,
+      destination = excluded.destination, decision_date = excluded.decision_date, valid_until = excluded.valid_until,
+      audience = excluded.audience, body = excluded.body, latest_seq = excluded.latest_seq, updated_at = now()
+    where records.version < excluded.version
+    returning record_id, version, xmax = 0 as inserted`
+}
+
+/**
+ * Inserts version 1 of our new records in one statement (`writeRecords`, `skip-taken-reference`).
+ * A decision whose reference is already taken is skipped; returns how many were inserted, so
+ * the caller can tell.
  */
 export async function insertRecords (trx: Transaction<Database>, rows: readonly RecordRow[]): Promise<number> {
   if (rows.length === 0) return 0
-  const result = await sql`insert into records (issuer, record_id, kind, version, status, reference, outcome, destination,
-      decision_date, valid_until, revoked_from, audience, body, latest_seq, created_at, updated_at)
-    select issuer, record_id, kind, version, status, reference, outcome, destination,
-      decision_date, valid_until, revoked_from, audience, body, latest_seq, created_at, updated_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(issuer text, record_id uuid, kind text, version integer,
-      status text, reference text, outcome text, destination text, decision_date date, valid_until date, revoked_from date,
-      audience text[], body jsonb, latest_seq bigint, created_at timestamptz, updated_at timestamptz)
-    on conflict (issuer, reference) where kind = 'decision' do nothing`.execute(trx)
+  const result = await writeRecords(rows, 'skip-taken-reference').execute(trx)
   return Number(result.numAffectedRows ?? 0n)
 }
 
@@ -46,16 +80,14 @@ export async function findDecisionIdByReference (db: Db, issuer: string, referen
 }
 
 /** Locks the record row for the rest of `trx` and reads it with the entry id of its current version. */
-export async function lockRecord (trx: Transaction<Database>, issuer: string, recordId: string) {
-  return trx.selectFrom('records')
-    .innerJoin('feed_entries', (join) => join
-      .onRef('feed_entries.issuer', '=', 'records.issuer')
-      .onRef('feed_entries.seq', '=', 'records.latest_seq'))
-    .selectAll('records')
-    .select('feed_entries.entry_id as latest_entry_id')
-    .where('records.issuer', '=', issuer).where('records.record_id', '=', recordId)
-    .forUpdate('records')
-    .executeTakeFirst()
+export async function lockRecord (trx: Transaction<Database>, issuer: string, recordId: string): Promise<(RecordRow & { latest_entry_id: string | null }) | undefined> {
+  const entry = currentEntry('records')
+  const { rows: [row] } = await sql<RecordRow & { latest_entry_id: string | null }>`
+    select records.*, ${entry.entryId} as latest_entry_id
+    from records ${entry.join}
+    where records.issuer = ${issuer} and records.record_id = ${recordId}
+    for update of records`.execute(trx)
+  return row
 }
 
 export async function updateRecord (trx: Transaction<Database>, issuer: string, recordId: string, changes: Updateable<RecordTable>): Promise<RecordRow> {
@@ -113,10 +145,7 @@ export async function listRecordRows (db: Db, issuer: string, filter: RecordFilt
   return query.orderBy(sql`decision_date desc nulls last`).orderBy('record_id').limit(filter.limit).execute()
 }
 
-/** Every version of one of our records, oldest first, as stored in our feed. */
+/** Every version of a record, oldest first, as stored in its issuer's feed (the feed's `entriesOfRecord`). */
 export async function listRecordEntries (db: Db, issuer: string, recordId: string) {
-  return db.selectFrom('feed_entries')
-    .select(['seq', 'entry_id', 'kind', 'hash', 'jws', 'published_at'])
-    .where('issuer', '=', issuer).where('record_id', '=', recordId)
-    .orderBy('seq').execute()
+  return entriesOfRecord(db, issuer, recordId)
 }

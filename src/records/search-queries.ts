@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
+import { currentEntry } from '../feed/index.js'
 import { peekKid } from '../signing/index.js'
 import { partyCandidatesQuery, type RecordKey } from './candidates.js'
 import { lifecycleSql } from './lifecycle.js'
@@ -68,8 +69,11 @@ interface DecisionRow {
   stored_at: Date
 }
 
+/** The feed entry of the decision's current version, joined to `records r`. */
+const ENTRY = currentEntry('r', 'f')
+
 const COLUMNS = sql`r.issuer, r.record_id, r.version, r.body, r.decision_date, r.valid_until, r.revoked_from, r.latest_seq,
-  split_part(f.jws, '.', 1) as header, f.stored_at`
+  ${ENTRY.header} as header, ${ENTRY.storedAt} as stored_at`
 
 function toHeldDecision (row: DecisionRow): HeldDecision {
   return {
@@ -100,7 +104,7 @@ export async function listDecisions (db: Db, filter: DecisionFilter, today: stri
   const { rows } = await sql<DecisionRow>`
     select ${COLUMNS}
     from records r
-    join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq
+    ${ENTRY.join}
     where ${sql.join(conditions, sql` and `)}
     order by r.decision_date desc nulls last, r.issuer, r.record_id
     limit ${limit}`.execute(db)
@@ -125,7 +129,7 @@ export async function findPartyDecisions (
     select ${COLUMNS}
     from candidates c
     join records r on r.issuer = c.issuer and r.record_id = c.record_id
-    join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq`.execute(trx)
+    ${ENTRY.join}`.execute(trx)
   return rows.map(toHeldDecision)
 }
 
@@ -135,7 +139,7 @@ export async function loadHeldDecisions (trx: Transaction<Database>, keys: reado
     select ${COLUMNS}
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
     join records r on r.issuer = k.issuer and r.record_id = k."recordId" and r.kind = 'decision'
-    join feed_entries f on f.issuer = r.issuer and f.seq = r.latest_seq`.execute(trx)
+    ${ENTRY.join}`.execute(trx)
   return rows.map(toHeldDecision)
 }
 

@@ -1,17 +1,10 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely'
-import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
+import type { RawBuilder, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
+import { entryInsert, findEntryHashes, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
 import { peekJws } from '../signing/index.js'
 import { SyncFailure } from './sync-failure.js'
 
 const INSERT_CHUNK = 1000
-
-type EntryRow = ReturnType<typeof entryRow>
-const ENTRY_COLUMNS: Columns<EntryRow> = [
-  ['issuer', 'text'], ['seq', 'bigint'], ['entry_id', 'uuid'], ['kind', 'text'], ['record_id', 'uuid'], ['audience', 'text[]'],
-  ['jws', 'text'], ['hash', 'text'], ['prev', 'text'], ['published_at', 'timestamptz']
-]
 
 /**
  * What storing a peer's verified entries does beyond keeping them (projection, detection), in
@@ -51,7 +44,7 @@ export async function ingestEntries (
     .where('agency_id', '=', issuer).forUpdate().executeTakeFirst()
   if (row === undefined || row.cursor_seq !== from.seq || row.cursor_hash !== from.hash) return 'cursor-moved'
   if (options.leaseOwner !== null && row.lease_owner !== options.leaseOwner) return 'cursor-moved'
-  const first = await storeEntries(trx, prepared)
+  const first = await storePrepared(trx, prepared)
   const drained = await drainInbox(trx, issuer, first.cursor ?? from, options.project)
   return {
     stored: first.stored + drained.stored,
@@ -85,17 +78,13 @@ export async function prepareEntries (issuer: string, entries: readonly Verified
   const inserts = []
   for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
     const rows = entries.slice(i, i + INSERT_CHUNK).map((e) => entryRow(issuer, e))
-    inserts.push({
-      statement: sql<{ seq: number }>`insert into feed_entries ${columnList(ENTRY_COLUMNS)} ${unnestRows(ENTRY_COLUMNS, rows)}
-        on conflict (issuer, seq) do nothing returning seq`,
-      rows
-    })
+    inserts.push({ statement: entryInsert(rows, { onConflict: 'skip' }), rows })
   }
   return { issuer, entries, inserts, projection: await project(issuer, entries) }
 }
 
 /** Inserts, projects and moves the cursor; the chain was verified by the caller. */
-async function storeEntries (trx: Transaction<Database>, { issuer, entries, inserts, projection }: PreparedEntries) {
+async function storePrepared (trx: Transaction<Database>, { issuer, entries, inserts, projection }: PreparedEntries) {
   if (entries.length === 0) return { stored: 0, cursor: undefined, skipped: [] }
   let stored = 0
   for (const { statement, rows } of inserts) {
@@ -133,7 +122,7 @@ async function drainInbox (trx: Transaction<Database>, issuer: string, from: { s
     if (payload.prev !== cursor.hash) {
       throw new SyncFailure('CHAIN_BROKEN', `pushed entry ${next.seq}: prev does not match the hash of entry ${cursor.seq}`, { evidence: { seq: next.seq, entry: next.jws } })
     }
-    const result = await storeEntries(trx, await prepareEntries(issuer, [{ seq: next.seq, hash: next.hash, prev: payload.prev, jws: next.jws, payload }], project))
+    const result = await storePrepared(trx, await prepareEntries(issuer, [{ seq: next.seq, hash: next.hash, prev: payload.prev, jws: next.jws, payload }], project))
     stored += result.stored
     skipped.push(...result.skipped)
     cursor = { seq: next.seq, hash: next.hash }
@@ -144,9 +133,7 @@ async function drainInbox (trx: Transaction<Database>, issuer: string, from: { s
 async function checkHeldEntries (trx: Transaction<Database>, issuer: string, candidates: ReadonlyArray<{ seq: number, hash: string }>, inserted: Set<number>) {
   const held = candidates.filter((r) => !inserted.has(r.seq))
   if (held.length === 0) return
-  const stored = await trx.selectFrom('feed_entries').select(['seq', 'hash']).where('issuer', '=', issuer)
-    .where('seq', 'in', held.map((r) => r.seq)).execute()
-  const bySeq = new Map(stored.map((r) => [r.seq, r.hash]))
+  const bySeq = await findEntryHashes(trx, issuer, held.map((r) => r.seq))
   for (const entry of held) {
     if (bySeq.get(entry.seq) !== entry.hash) {
       throw new SyncFailure('FORK_DETECTED', `two different entries for seq ${entry.seq}`, { evidence: { seq: entry.seq, heldHash: bySeq.get(entry.seq) ?? null, otherHash: entry.hash } })

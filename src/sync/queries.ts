@@ -1,13 +1,13 @@
 import { sql, type Selectable, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database, PeerSyncTable } from '../db/schema.js'
-import { updatePeerStatus } from '../peers/index.js'
+import { activePeerIdsQuery, enrolledAgencyIdsSql, peerStatusesQuery, updatePeerStatus } from '../peers/index.js'
 
 export type SyncRow = Selectable<PeerSyncTable>
 
 /** Creates the sync row of every enrolled peer that has none yet. */
 export async function ensureSyncRows (db: Db): Promise<void> {
-  await sql`insert into peer_sync (agency_id) select agency_id from peers on conflict do nothing`.execute(db)
+  await sql`insert into peer_sync (agency_id) ${enrolledAgencyIdsSql()} on conflict do nothing`.execute(db)
 }
 
 export async function findSyncRow (db: Db | Transaction<Database>, agencyId: string): Promise<SyncRow | undefined> {
@@ -20,9 +20,8 @@ export async function findSyncRow (db: Db | Transaction<Database>, agencyId: str
  * by others that have not expired. Returns undefined when there is nothing to lease.
  */
 export async function leasePeer (db: Db, owner: string, now: Date, until: Date, agencyId?: string): Promise<SyncRow | undefined> {
-  const candidate = db.selectFrom('peer_sync as s').innerJoin('peers as p', 'p.agency_id', 's.agency_id')
+  const candidate = db.selectFrom('peer_sync as s').innerJoin(activePeerIdsQuery(db).as('p'), 'p.agency_id', 's.agency_id')
     .select('s.agency_id')
-    .where('p.status', '=', 'active')
     .where((eb) => eb.or([eb('s.lease_owner', 'is', null), eb('s.lease_owner', '=', owner), eb('s.lease_expires_at', '<', now)]))
     .$if(agencyId === undefined, (qb) => qb.where('s.next_attempt_at', '<=', now))
     .$if(agencyId !== undefined, (qb) => qb.where('s.agency_id', '=', agencyId as string))
@@ -89,12 +88,6 @@ export async function saveCheckpoint (db: Db, agencyId: string, checkpoint: { se
     .execute()
 }
 
-/** The stored hash of a peer's entry, to compare with checkpoints and pushed entries. */
-export async function findEntryHash (db: Db | Transaction<Database>, issuer: string, seq: number): Promise<string | undefined> {
-  const row = await db.selectFrom('feed_entries').select('hash').where('issuer', '=', issuer).where('seq', '=', seq).executeTakeFirst()
-  return row?.hash
-}
-
 export type PeerState = 'active' | 'backing_off' | 'quarantined' | 'disabled'
 
 export interface PeerHealth {
@@ -117,7 +110,7 @@ export interface PeerHealth {
 
 /** Sync health of every enrolled peer (or one), for administrators and metrics. */
 export async function listPeerHealth (db: Db, agencyId?: string): Promise<PeerHealth[]> {
-  const rows = await db.selectFrom('peers as p').leftJoin('peer_sync as s', 's.agency_id', 'p.agency_id')
+  const rows = await db.selectFrom(peerStatusesQuery(db).as('p')).leftJoin('peer_sync as s', 's.agency_id', 'p.agency_id')
     .select(['p.agency_id', 'p.status', 'p.status_reason', 's.cursor_seq', 's.head_seq', 's.last_attempt_at', 's.last_success_at',
       's.last_error_code', 's.last_error', 's.last_error_at', 's.next_attempt_at', 's.attempts', 's.entries_ingested',
       's.verification_failures', 's.quarantine_evidence'])

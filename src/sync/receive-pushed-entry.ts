@@ -1,5 +1,5 @@
 import type { Db } from '../db/create-db.js'
-import { verifyChain, ChainError, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
+import { findEntryHash, verifyChain, ChainError, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
 import { findPeer, peerKeysFor, type KeyRefresh } from '../peers/index.js'
@@ -41,8 +41,8 @@ export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: P
       const sync = await trx.selectFrom('peer_sync').select(['cursor_seq', 'cursor_hash']).where('agency_id', '=', caller).forUpdate().executeTakeFirstOrThrow()
       const cursor = { seq: sync.cursor_seq, hash: sync.cursor_hash }
       if (entry.seq <= cursor.seq) {
-        const held = await trx.selectFrom('feed_entries').select('hash').where('issuer', '=', caller).where('seq', '=', entry.seq).executeTakeFirst()
-        if (held?.hash !== entry.hash) throw new SyncFailure('FORK_DETECTED', `pushed entry ${entry.seq} differs from the one we hold`, { evidence: { seq: entry.seq, heldHash: held?.hash ?? null, pushed: jws } })
+        const held = await findEntryHash(trx, caller, entry.seq)
+        if (held !== entry.hash) throw new SyncFailure('FORK_DETECTED', `pushed entry ${entry.seq} differs from the one we hold`, { evidence: { seq: entry.seq, heldHash: held ?? null, pushed: jws } })
         return { status: 'duplicate' as const, seq: entry.seq, cursor: cursor.seq }
       }
       if (entry.seq === cursor.seq + 1) {
