@@ -1,7 +1,7 @@
 import { buildApp } from './app.js'
 import { loadConfigOrExit } from './config.js'
 import { createReservedDb } from './db/create-db.js'
-import { runBackgroundJobs } from './jobs/run-background-jobs.js'
+import { runBackgroundJobs } from './jobs/index.js'
 import { systemClock } from './lib/clock.js'
 import { createLogger } from './lib/logger.js'
 import { wireServices } from './wiring.js'

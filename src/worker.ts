@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from './config.js'
-import { runBackgroundJobs } from './jobs/run-background-jobs.js'
+import { runBackgroundJobs } from './jobs/index.js'
 import { systemClock } from './lib/clock.js'
 import { createLogger } from './lib/logger.js'
 import { wireServices } from './wiring.js'

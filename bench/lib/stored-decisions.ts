@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../../src/db/create-db.js'
-import { withDefaults } from '../../src/records/lifecycle.js'
+import { withDefaults, type DecisionContent } from '../../src/records/index.js'
 import { insertRecords, type RecordRow } from '../../src/records/queries.js'
 import { replaceRecordDetails, type RecordDetailsSource } from '../../src/records/record-details.js'
-import type { DecisionContent } from '../../src/records/schemas.js'
 import { filterColumnsOf } from '../../src/records/to-record.js'
 import { shuffledSampleDecisions, type SampleDecision } from './sample-decisions.js'
 

@@ -1,4 +1,4 @@
-import { verifyAuditChain } from '../audit/verify-chain.js'
+import { verifyAuditChain } from '../audit/index.js'
 import { loadConfigOrExit } from '../config.js'
 import type { Command } from './main.js'
 import { print, usageError, withDatabase } from './services.js'

@@ -1,10 +1,9 @@
 import { loadConfigOrExit } from '../config.js'
-import { demoDecisions, readDemoSlice } from '../demo/demo-data.js'
-import { readDivergenceOverview } from '../demo/divergence-summary.js'
-import { formatDivergenceOverview } from '../demo/format-divergences.js'
-import { DEMO_AGENCIES, enrolEachOther, startDemoAgency, type DemoAgency } from '../demo/start-agencies.js'
-import { summarise, syncFederation } from '../demo/sync-federation.js'
-import { runBackgroundJobs } from '../jobs/run-background-jobs.js'
+import {
+  DEMO_AGENCIES, demoDecisions, enrolEachOther, formatDivergenceOverview, readDemoSlice, readDivergenceOverview, startDemoAgency, summarise, syncFederation,
+  type DemoAgency
+} from '../demo/index.js'
+import { runBackgroundJobs } from '../jobs/index.js'
 import { systemClock } from '../lib/clock.js'
 import { createLogger } from '../lib/logger.js'
 import { importStagingDir } from '../records/index.js'

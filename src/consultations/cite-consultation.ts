@@ -1,6 +1,6 @@
 import type { Db } from '../db/create-db.js'
 import { errors } from '../lib/errors.js'
-import type { ConsultationCitation } from '../records/schemas.js'
+import type { ConsultationCitation } from '../records/index.js'
 
 /**
  * The citation a grant carries of a consultation we asked: the consulted agency, the denial,

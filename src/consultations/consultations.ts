@@ -5,9 +5,9 @@ import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
 import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { findPeerJwks } from '../peers/index.js'
-import { todayOf } from '../records/dates.js'
+import { todayOf } from '../records/index.js'
 import type { KeyRing } from '../signing/index.js'
-import { daysOverdue } from './deadlines.js'
+import { daysOverdue } from '../lib/deadlines.js'
 import type { ProposedTransaction } from './messages.js'
 
 type Row = Selectable<ConsultationTable>

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely'
-import { appendAuditEvents } from '../audit/append-events.js'
+import { appendAuditEvents } from '../audit/index.js'
 import type { ConsultationState, Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'

@@ -3,7 +3,7 @@ import { HttpFailure, sendHttpRequest } from '../lib/http-client.js'
 import { sleepUnlessAborted } from '../lib/sleep.js'
 import { findPeer } from '../peers/index.js'
 import { signPartnerToken } from '../signing/index.js'
-import { backoffDelayMs } from '../sync/backoff.js'
+import { backoffDelayMs } from '../lib/backoff.js'
 import type { ConsultationDeps } from './types.js'
 
 export type DeliveryState = 'pending' | 'delivered' | 'refused'

@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
-import { registerFormats } from '../records/dates.js'
-import { AgencyId, ConsultationAnswer, DecisionContent } from '../records/schemas.js'
+import { registerFormats, AgencyId, ConsultationAnswer, DecisionContent } from '../records/index.js'
 import { CONSULTATION_TYP, signCompact, type SigningKey } from '../signing/index.js'
 
 const Uuid = Type.String({ format: 'uuid' })

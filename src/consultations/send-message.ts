@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ConsultationAnswer } from '../records/schemas.js'
+import type { ConsultationAnswer } from '../records/index.js'
 import { errors } from '../lib/errors.js'
 import { nextState, storeMessage } from './conversation.js'
 import { deliverMessage } from './deliver.js'

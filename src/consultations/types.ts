@@ -3,7 +3,7 @@ import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import type { PrivateAddresses } from '../lib/outbound-address.js'
 import type { KeyCache, KeyRing } from '../signing/index.js'
-import type { DeadlineRules } from './deadlines.js'
+import type { DeadlineRules } from '../lib/deadlines.js'
 
 /** What the consultation operations need: our agency, our keys, the peers' API, the deadlines. */
 export interface ConsultationDeps {

@@ -1,6 +1,5 @@
 import { DIVERGENCE_KINDS, getDivergence, listDivergences, SEVERITIES, type DecisionPairEvidence, type DivergenceSummary } from '../divergence/index.js'
-import { buildDivergenceReport } from '../reports/divergence-report.js'
-import type { DivergenceReport } from '../reports/report-schema.js'
+import { buildDivergenceReport, type DivergenceReport } from '../reports/index.js'
 import type { DemoAgency } from './start-agencies.js'
 
 /** What one agency holds after the sync: the report's figures and every divergence. */

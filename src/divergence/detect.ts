@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
-import { appendAuditEvents, type AuditEventDraft } from '../audit/append-events.js'
+import { appendAuditEvents, type AuditEventDraft } from '../audit/index.js'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { codeProbes, crosswalkTargets, exactKeyProbes, unqualified } from '../matching/index.js'

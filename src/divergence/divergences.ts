@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely'
 import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
-import { appendAuditEvents } from '../audit/append-events.js'
+import { appendAuditEvents } from '../audit/index.js'
 import type { Db } from '../db/create-db.js'
 import type { DivergenceTable } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'

@@ -4,3 +4,6 @@ export {
 } from './types.js'
 export { listDivergences, getDivergence, transitionDivergence, countStillHoldingSql, type DivergenceFilter, type DivergenceSummary } from './divergences.js'
 export { DEFAULT_DIVERGENCE_CONFIG, type DecisionPairEvidence, type ClassificationPairEvidence } from './rules.js'
+export { detectDivergences, type DetectionContext, type DetectionOutcome } from './detect.js'
+export { reevaluateLapsed, runLapseJob, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'
+export { findUndercutConflicts, type Conflict } from './undercut-warning.js'

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { sql, type RawBuilder } from 'kysely'
 import type { DivergenceTable } from '../db/schema.js'
-import type { ClassificationContent, DecisionContent } from '../records/schemas.js'
+import type { ClassificationContent, DecisionContent } from '../records/index.js'
 
 /** A record as the rules see it: who issued it, which version, and its signed content. */
 export interface RecordRef {

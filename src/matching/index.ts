@@ -1,4 +1,5 @@
-export { DEFAULT_PARTY_THRESHOLD, prepareParty, scoreParty } from './score-party.js'
+export { DEFAULT_PARTY_THRESHOLD } from '../config.js'
+export { prepareParty, scoreParty } from './score-party.js'
 export { nameSearchKeys, normaliseName, prepareName, prepareNameForms } from './normalise-name.js'
 export { consonantKey, phoneticKey, toLatinWords, type LatinWord } from './transliterate.js'
 export { findLegalForms, legalFamiliesAgree, type LegalFamily, type LegalFormHit } from './legal-forms.js'

@@ -1,3 +1,4 @@
+import { DEFAULT_PARTY_THRESHOLD } from '../config.js'
 import { prepareParty } from './prepare-party.js'
 import { compareAddresses, compareCountries, compareIdentifiers, compareLegalForms, round } from './party-evidence.js'
 import { alignNames } from './name-similarity.js'
@@ -5,13 +6,6 @@ import type { MatchFeature, NameKind, PartyInput, PartyMatch, PreparedName, Prep
 import type { Alignment } from './align-words.js'
 
 export { prepareParty } from './prepare-party.js'
-
-/**
- * The score from which two parties are reported as a match. Measured on the bench
- * (bench/matching-eval.ts, docs/matching.md): aliases that are spelling variants of each
- * other score above it, different entities with similar names below.
- */
-export const DEFAULT_PARTY_THRESHOLD = 0.81
 
 /**
  * Scores how likely `candidate` is the same party as `query`, in [0, 1], and explains it.

@@ -1,5 +1,5 @@
 import type { Transaction, Updateable } from 'kysely'
-import { appendAuditEvents } from '../audit/append-events.js'
+import { appendAuditEvents } from '../audit/index.js'
 import type { Database, RecordTable } from '../db/schema.js'
 import { appendEntries, type EntryKind, type PublishedEntry } from '../feed/index.js'
 import { errors, type ProblemDetail } from '../lib/errors.js'

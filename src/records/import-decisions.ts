@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { appendAuditEvents } from '../audit/append-events.js'
+import { appendAuditEvents } from '../audit/index.js'
 import { openFeedAppender, type PublishedEntry, type Publisher } from '../feed/index.js'
 import { errors, type ProblemDetail } from '../lib/errors.js'
 import { signNewRecordsInSlices, storeNewRecords, type NewRecord, type SignedRecords } from './publish-record.js'

@@ -10,8 +10,8 @@ export { importStagingDir } from './stage-import.js'
 export { readCsvDecisions } from './read-csv.js'
 export { readNdjsonDecisions } from './read-ndjson.js'
 export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'
-export { lifecycleOf, isFinal, hasLapsed } from './lifecycle.js'
-export { todayOf } from './dates.js'
+export { lifecycleOf, isFinal, hasLapsed, withDefaults } from './lifecycle.js'
+export { todayOf, registerFormats } from './dates.js'
 export { listRecordEntries } from './queries.js'
 export {
   findPartyCandidates, findItemCandidates, findCrosswalks, type RecordKey, type CandidateScope, type PartySearch
@@ -26,6 +26,10 @@ export {
 export { refreshMatchKeys } from './refresh-match-keys.js'
 export { analyzeQueryTables, estimateHeldRecords } from './refresh-statistics.js'
 export { isUrgentEntry } from './urgency.js'
+export {
+  searchDecisions, type DecisionSearchDeps, type DecisionSearch, type DecisionSearchPage, type DecisionPartyMatch, type ListedDecision
+} from './search-decisions.js'
+export { denialsDueForReview, type DenialDue, type CountStillHolding } from './review-denials.js'
 export { prepareProjection, projectEntries, type PreparedProjection, type ProjectionResult } from './project-entries.js'
 export * from './schemas.js'
 export type {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { setImmediate } from 'node:timers/promises'
 import type { Transaction } from 'kysely'
-import { appendAuditEvents, type AuditEventDraft } from '../audit/append-events.js'
+import { appendAuditEvents, type AuditEventDraft } from '../audit/index.js'
 import type { Database } from '../db/schema.js'
 import { appendEntries, openFeedAppender, type FeedAppender, type FeedEntryRow, type PublishedEntry, type Publisher } from '../feed/index.js'
 import { errors } from '../lib/errors.js'

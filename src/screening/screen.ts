@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { appendAuditEvents } from '../audit/append-events.js'
+import { appendAuditEvents } from '../audit/index.js'
 import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'

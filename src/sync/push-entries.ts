@@ -8,7 +8,7 @@ import { sleepUnlessAborted } from '../lib/sleep.js'
 import { listPeers, type Peer } from '../peers/index.js'
 import { isUrgentEntry } from '../records/index.js'
 import { peekJws, signPartnerToken, type KeyRing } from '../signing/index.js'
-import { backoffDelayMs } from './backoff.js'
+import { backoffDelayMs } from '../lib/backoff.js'
 
 export interface Pusher {
   /** Pushes `entry` to the inbox of every active peer in its audience, if it is urgent; returns at once. */

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { detectDivergences } from '../divergence/detect.js'
+import { detectDivergences } from '../divergence/index.js'
 import { prepareProjection, projectEntries } from '../records/index.js'
 import type { Projector } from '../sync/index.js'
 import type { UseCaseContext } from './context.js'

@@ -1,5 +1,4 @@
-import { transitionDivergence as transition, type DivergenceState } from '../divergence/divergences.js'
-import { reevaluateLapsed as reevaluate, runLapseJob } from '../divergence/reevaluate.js'
+import { transitionDivergence as transition, type DivergenceState, reevaluateLapsed as reevaluate, runLapseJob } from '../divergence/index.js'
 import type { UseCaseContext } from './context.js'
 
 /** An auditor's move of a divergence to another state, with the reason, in its history and the audit trail. */

@@ -1,13 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { appendAuditEvents } from '../audit/append-events.js'
+import { appendAuditEvents } from '../audit/index.js'
 import { citeConsultation } from '../consultations/index.js'
-import { findUndercutConflicts, type Conflict } from '../divergence/undercut-warning.js'
+import { findUndercutConflicts, type Conflict } from '../divergence/index.js'
 import { canonicalize } from '../lib/canonical-json.js'
 import { errors } from '../lib/errors.js'
-import { todayOf } from '../records/dates.js'
-import { withDefaults } from '../records/lifecycle.js'
 import {
-  amendRecord, DecisionInput, findRecord, publishDecision, UndercutOverride,
+  amendRecord, DecisionInput, findRecord, publishDecision, todayOf, UndercutOverride, withDefaults,
   type DecisionContent, type PublishedRecord, type RecordChange, type RecordsContext
 } from '../records/index.js'
 import { recordsContextOf, type UseCaseContext } from './context.js'

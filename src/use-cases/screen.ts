@@ -1,5 +1,4 @@
-import type { DispositionInput, ScreeningRequest } from '../screening/schemas.js'
-import { recordDisposition as recordHitDisposition, screenApplications as screen } from '../screening/screen.js'
+import { type DispositionInput, type ScreeningRequest, recordDisposition as recordHitDisposition, screenApplications as screen } from '../screening/index.js'
 import type { UseCaseContext } from './context.js'
 
 const screeningDeps = (ctx: UseCaseContext) => ({ db: ctx.db, self: ctx.config.agency.id, clock: ctx.clock, matching: ctx.config.matching })

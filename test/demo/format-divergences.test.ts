@@ -1,11 +1,10 @@
 import t from 'tap'
-import type { AgencyDivergences, DivergenceExample, DivergenceOverview } from '../../src/demo/divergence-summary.js'
-import { describeExample, formatDivergenceOverview } from '../../src/demo/format-divergences.js'
-import type { DivergenceSummary } from '../../src/divergence/divergences.js'
-import { DEFAULT_DIVERGENCE_CONFIG, evaluateDecisionPair, type DecisionPairEvidence } from '../../src/divergence/rules.js'
-import type { DecisionFacts } from '../../src/divergence/types.js'
+import { formatDivergenceOverview, type AgencyDivergences, type DivergenceExample, type DivergenceOverview } from '../../src/demo/index.js'
+import { describeExample } from '../../src/demo/format-divergences.js'
+import { DEFAULT_DIVERGENCE_CONFIG, type DecisionFacts, type DecisionPairEvidence, type DivergenceSummary } from '../../src/divergence/index.js'
+import { evaluateDecisionPair } from '../../src/divergence/rules.js'
 import type { DecisionContent, Party } from '../../src/records/index.js'
-import type { DivergenceReport } from '../../src/reports/report-schema.js'
+import type { DivergenceReport } from '../../src/reports/index.js'
 
 // Names and entries as the demo's slice has them (test/fixtures/demo: the BIS Entity List, UK licensing statistics).
 const TODAY = '2026-11-23'

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
 import type { Db } from '../../src/db/create-db.js'
-import { detectDivergences } from '../../src/divergence/detect.js'
-import { DEFAULT_DIVERGENCE_CONFIG } from '../../src/divergence/rules.js'
+import { DEFAULT_DIVERGENCE_CONFIG, detectDivergences } from '../../src/divergence/index.js'
 import { fixedClock } from '../../src/lib/clock.js'
 import { insertRecords } from '../../src/records/queries.js'
 import { replaceRecordDetails } from '../../src/records/record-details.js'
-import type { ControlCode, CrosswalkContent, DecisionContent } from '../../src/records/schemas.js'
+import type { ControlCode, CrosswalkContent, DecisionContent, RecordKind } from '../../src/records/index.js'
 import { filterColumnsOf } from '../../src/records/to-record.js'
-import type { RecordKind } from '../../src/records/types.js'
 import { createTestDatabase } from '../helpers/test-database.js'
 
 // Detection straight on the query tables, records stored as every writer stores them

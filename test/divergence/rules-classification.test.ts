@@ -1,6 +1,6 @@
 import t from 'tap'
-import { DEFAULT_DIVERGENCE_CONFIG, evaluateClassificationPair, type ClassificationPairEvidence } from '../../src/divergence/rules.js'
-import type { ClassificationFacts } from '../../src/divergence/types.js'
+import { DEFAULT_DIVERGENCE_CONFIG, type ClassificationFacts, type ClassificationPairEvidence } from '../../src/divergence/index.js'
+import { evaluateClassificationPair } from '../../src/divergence/rules.js'
 import type { CrosswalkLink } from '../../src/matching/index.js'
 import type { ClassificationContent, ControlCode } from '../../src/records/index.js'
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { DEFAULT_DIVERGENCE_CONFIG, evaluateDecisionPair, type DecisionPairEvidence } from '../../src/divergence/rules.js'
-import type { DecisionFacts, Finding } from '../../src/divergence/types.js'
+import { DEFAULT_DIVERGENCE_CONFIG, type DecisionFacts, type DecisionPairEvidence, type Finding } from '../../src/divergence/index.js'
+import { evaluateDecisionPair } from '../../src/divergence/rules.js'
 import { DEFAULT_PARTY_THRESHOLD, type CrosswalkLink } from '../../src/matching/index.js'
 import type { ControlCode, DecisionContent, Party } from '../../src/records/index.js'
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { runLapseJob } from '../../src/divergence/reevaluate.js'
-import { runBackgroundJobs } from '../../src/jobs/run-background-jobs.js'
+import { runLapseJob } from '../../src/divergence/index.js'
+import { runBackgroundJobs } from '../../src/jobs/index.js'
 import type { Clock } from '../../src/lib/clock.js'
 import { startAgency } from '../helpers/agency.js'
 import { captureLogs } from '../helpers/capture-logs.js'

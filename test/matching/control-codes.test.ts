@@ -1,5 +1,5 @@
 import t from 'tap'
-import { codeSearchPrefixes, escapeLike, normaliseCode, relateCodes, type CrosswalkLink } from '../../src/matching/control-codes.js'
+import { codeSearchPrefixes, escapeLike, normaliseCode, relateCodes, type CrosswalkLink } from '../../src/matching/index.js'
 
 // Real codes, copied from ../shared/data (never read by the tests, CI has only the repo):
 //   UK = uk-export-licensing-caat/ratings_2015-07.csv and ratings_2026-05.csv (`rating` column,

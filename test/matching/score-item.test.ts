@@ -1,6 +1,5 @@
 import t from 'tap'
-import type { CrosswalkLink } from '../../src/matching/control-codes.js'
-import { contentWords, normalisePartNumber, scoreItem, stemWord, type ItemInput } from '../../src/matching/score-item.js'
+import { contentWords, normalisePartNumber, scoreItem, stemWord, type CrosswalkLink, type ItemInput } from '../../src/matching/index.js'
 
 // Codes and descriptions copied from ../shared/data (the tests never read it):
 //   UK = uk-export-licensing-caat/ratings_2015-07.csv / ratings_2026-05.csv (rating, short_description)

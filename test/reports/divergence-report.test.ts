@@ -1,10 +1,8 @@
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { fixedClock } from '../../src/lib/clock.js'
-import { listDivergenceRows } from '../../src/reports/divergence-rows.js'
-import { csvField, renderDivergenceCsv } from '../../src/reports/render-csv.js'
-import { renderDivergenceReportHtml } from '../../src/reports/render-html.js'
-import type { DivergenceReport } from '../../src/reports/report-schema.js'
+import { listDivergenceRows, renderDivergenceCsv, renderDivergenceReportHtml, type DivergenceReport } from '../../src/reports/index.js'
+import { csvField } from '../../src/reports/render-csv.js'
 import { startAgency, type TestAgency } from '../helpers/agency.js'
 import { decision, enrolByUrl, publishDecision, startFederation, syncRound } from '../helpers/federation.js'
 

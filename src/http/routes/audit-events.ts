@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { listAuditEvents } from '../../audit/list-events.js'
-import { verifyAuditChain } from '../../audit/verify-chain.js'
+import { listAuditEvents, verifyAuditChain } from '../../audit/index.js'
 import { problems } from '../schemas/common.js'
 import type { App } from '../types.js'
 
@@ -15,7 +14,7 @@ const AuditEvent = Type.Object({
   seq: Seq,
   at: DateTime,
   actor: Type.String({ description: 'an officer\'s or auditor\'s token subject, cli:<os user>, demo, or system' }),
-  action: Type.String({ description: 'e.g. record-published, record-amended, record-revoked, record-renewed, records-imported, screening, disposition, divergence-detected, divergence-transition' }),
+  action: Type.String({ description: 'e.g. record-published, record-amended, record-revoked, record-renewed, records-imported, screening, disposition, divergence-detected, divergence-transition, undercut-recorded, consultation-message-sent, consultation-message-received, peer-enrolled, peer-status-changed, peer-resumed' }),
   subject: Type.Object({ type: Type.String(), id: Type.String() }, closed),
   detail: Type.Record(Type.String(), Type.Unknown()),
   prevHash: Type.Union([Hash, Type.Null()], { description: 'the hash of the event before; null for the first' }),

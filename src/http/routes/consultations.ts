@@ -3,7 +3,7 @@ import {
   consultationDeps, getConsultation, listConsultations, ProposedTransaction, receiveMessage, replyToConsultation, requestConsultation, sendInformation, withdrawConsultation
 } from '../../consultations/index.js'
 import { Jwks } from '../../lib/jwk.js'
-import { AgencyId, ConsultationAnswer } from '../../records/schemas.js'
+import { AgencyId, ConsultationAnswer } from '../../records/index.js'
 import { partnerOf, userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'

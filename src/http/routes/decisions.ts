@@ -1,6 +1,5 @@
-import { getRecord } from '../../records/index.js'
+import { getRecord, searchDecisions } from '../../records/index.js'
 import { amendDecision, DecisionRecording, recordDecision, renewDecision, revokeRecord } from '../../use-cases/index.js'
-import { searchDecisions } from '../../records/search-decisions.js'
 import type { App } from '../types.js'
 import { problemResponse, problems, UndercutWarningProblem } from '../schemas/common.js'
 import {

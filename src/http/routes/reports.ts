@@ -1,12 +1,8 @@
 import { Readable } from 'node:stream'
 import { Type, type TSchema } from '@sinclair/typebox'
 import { errors } from '../../lib/errors.js'
-import { buildDivergenceReport } from '../../reports/divergence-report.js'
-import { listDivergenceRows } from '../../reports/divergence-rows.js'
-import { renderDivergenceCsv } from '../../reports/render-csv.js'
-import { renderDivergenceReportHtml } from '../../reports/render-html.js'
+import { buildDivergenceReport, listDivergenceRows, renderDivergenceCsv, renderDivergenceReportHtml, DivergenceReport } from '../../reports/index.js'
 import { DivergenceKind } from '../../divergence/index.js'
-import { DivergenceReport } from '../../reports/report-schema.js'
 import { AgencyId, CountryCode, problems } from '../schemas/common.js'
 import type { App } from '../types.js'
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { countStillHoldingSql } from '../../divergence/index.js'
-import { denialsDueForReview } from '../../records/review-denials.js'
+import { denialsDueForReview } from '../../records/index.js'
 import { Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'
 

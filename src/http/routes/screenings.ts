@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { getScreening } from '../../screening/screen.js'
+import { getScreening, ApplicationResult, DispositionInput, ScreeningOptions, ScreeningRequest, ScreeningResult } from '../../screening/index.js'
 import { recordDisposition, screenApplications } from '../../use-cases/index.js'
-import { ApplicationResult, DispositionInput, ScreeningOptions, ScreeningRequest, ScreeningResult } from '../../screening/schemas.js'
 import { userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'

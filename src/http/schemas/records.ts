@@ -3,7 +3,7 @@ import {
   AgencyId, ClassificationContent, CountryCode, CrosswalkContent, DecisionContent, IsoDate, Outcome, Regime,
   type OwnRecord, type PublishedRecord, type RecordKind, type RecordVersion
 } from '../../records/index.js'
-import type { ListedDecision } from '../../records/search-decisions.js'
+import type { ListedDecision } from '../../records/index.js'
 import { Base64url, Uuid } from './common.js'
 
 const closed = { additionalProperties: false } as const

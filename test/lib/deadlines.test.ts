@@ -1,6 +1,6 @@
 import t from 'tap'
 import { loadConfig, ConfigError } from '../../src/config.js'
-import { daysOverdue, deadlineFrom, parseDeadlines, periodFor } from '../../src/consultations/deadlines.js'
+import { daysOverdue, deadlineFrom, parseDeadlines, periodFor } from '../../src/lib/deadlines.js'
 
 t.test('periods per regime, with a default', async (t) => {
   const rules = parseDeadlines('wassenaar=30d, eu=10wd,nsg=3w,default=21d')

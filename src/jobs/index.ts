@@ -1,0 +1,1 @@
+export { runBackgroundJobs, type JobDeps } from './run-background-jobs.js'

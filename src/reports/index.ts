@@ -1,0 +1,5 @@
+export { buildDivergenceReport } from './divergence-report.js'
+export { listDivergenceRows, type DivergenceRow } from './divergence-rows.js'
+export { renderDivergenceCsv } from './render-csv.js'
+export { renderDivergenceReportHtml } from './render-html.js'
+export { DivergenceReport, type DivergenceReportFilter } from './report-schema.js'
