@@ -23,7 +23,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { systemClock } from '../src/lib/clock.js'
 import { createLogger } from '../src/lib/logger.js'
-import { enrolPeer } from '../src/peers/index.js'
+import { enrolPeer } from '../src/use-cases/index.js'
 import { appendNewRecords, type NewRecord } from '../src/records/index.js'
 import { wireServices } from '../src/wiring.js'
 import { cpuOfPids } from './lib/proc-cpu.js'
@@ -104,8 +104,8 @@ function machineTicks (): { busy: number, total: number } {
 async function syncFresh (source: { config: Config, deps: Awaited<ReturnType<typeof wireServices>>, url: string }, id: string) {
   const { config, env } = await agencyConfig(id)
   const deps = await wireServices(config, logger, systemClock)
-  await enrolPeer(deps.db, { agencyId: source.config.agency.id, name: 'source', country: 'GB', baseUrl: source.url, jwks: await source.deps.keyRing.jwks() }, { clock: systemClock, privateAddresses: 'allow' })
-  await enrolPeer(source.deps.db, { agencyId: id, name: id, country: 'FR', baseUrl: 'http://127.0.0.1:9', jwks: await deps.keyRing.jwks() }, { clock: systemClock, privateAddresses: 'allow' })
+  await enrolPeer({ ...deps, clock: systemClock }, 'bench', { agencyId: source.config.agency.id, name: 'source', country: 'GB', baseUrl: source.url, jwks: await source.deps.keyRing.jwks() })
+  await enrolPeer({ ...source.deps, clock: systemClock }, 'bench', { agencyId: id, name: id, country: 'FR', baseUrl: 'http://127.0.0.1:9', jwks: await deps.keyRing.jwks() })
   await deps.db.destroy()
   const sourceBackends = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(source.deps.db)).rows.map((r) => r.pid)
   const pids = await sourceBackends()

@@ -2,14 +2,13 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { userInfo } from 'node:os'
 import { basename, extname } from 'node:path'
 import { loadConfigOrExit } from '../config.js'
 import { systemClock } from '../lib/clock.js'
 import { issueLocalUserToken } from '../signing/index.js'
 import type { Command } from './main.js'
 import { createProgress } from './progress.js'
-import { note, print, usageError } from './services.js'
+import { cliActor, note, print, usageError } from './services.js'
 
 const USAGE = 'import FILE [--url URL] [--token TOKEN] [--format csv|ndjson]'
 const MEDIA_TYPES: Readonly<Record<string, string>> = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' }
@@ -50,15 +49,6 @@ function upload (url: URL, file: string, headers: Record<string, string | number
   })
 }
 
-/** The operator running the CLI, as the audit trail names them (`cli:<os user>`) when the CLI issues its own token. */
-function osUser (): string {
-  try {
-    return userInfo().username
-  } catch {
-    return `uid-${process.getuid?.() ?? 'unknown'}` // no passwd entry, e.g. a container run with an arbitrary uid
-  }
-}
-
 function readProblem (body: string): { code?: string, detail?: string, errors?: Array<{ pointer: string, detail: string }> } {
   try {
     return JSON.parse(body) as ReturnType<typeof readProblem>
@@ -96,7 +86,7 @@ export const importCommand: Command = {
     let token = typeof values.token === 'string' ? values.token : undefined
     if (token === undefined) {
       if (config.idp.jwksUrl !== undefined) return usageError('import', USAGE, 'an external identity provider is configured (IDP_JWKS_URL): give an officer\'s token with --token')
-      token = await issueLocalUserToken(config.dataDir, config.idp, { subject: `cli:${osUser()}`, roles: ['officer'], lifetimeSeconds: 3600 }, systemClock)
+      token = await issueLocalUserToken(config.dataDir, config.idp, { subject: cliActor(), roles: ['officer'], lifetimeSeconds: 3600 }, systemClock)
     }
     const base = typeof values.url === 'string' ? values.url : config.agency.publicUrl
     const url = new URL('v1/decisions/import', base.endsWith('/') ? base : `${base}/`)

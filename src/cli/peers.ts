@@ -4,10 +4,11 @@ import { loadConfigOrExit } from '../config.js'
 import { PeerEnrolment } from '../http/schemas/peers.js'
 import { systemClock } from '../lib/clock.js'
 import { AppError } from '../lib/errors.js'
-import { enrolPeer, listPeers, setPeerStatus, type Peer } from '../peers/index.js'
+import { listPeers, type Peer } from '../peers/index.js'
 import type { Jwks } from '../signing/index.js'
+import { enrolPeer, setPeerStatus } from '../use-cases/index.js'
 import type { Command } from './main.js'
-import { note, print, usageError, withDatabase } from './services.js'
+import { cliActor, note, print, usageError, withDatabase } from './services.js'
 
 const USAGE = [
   'peers add --id AGENCY_ID --name NAME --country CC --base-url URL (--jwks-url URL | --jwks-file FILE) [--if-absent]',
@@ -76,7 +77,7 @@ async function add (values: Values): Promise<number> {
   const jwks = jwksFile === undefined ? undefined : await readJwksFile(jwksFile)
   return withDatabase(config, async (db) => {
     try {
-      print(describe(await enrolPeer(db, { ...input, jwks }, { clock: systemClock, privateAddresses: config.sync.privateAddresses })))
+      print(describe(await enrolPeer({ db, config, clock: systemClock }, cliActor(), { ...input, jwks })))
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'PEER_EXISTS' && values['if-absent'] === true)) throw err
       note(`${input.agencyId} is already enrolled; nothing changed`)
@@ -103,6 +104,6 @@ async function list (): Promise<number> {
 
 async function setStatus (agencyId: string, status: 'active' | 'disabled', reason: string | null): Promise<number> {
   const config = loadConfigOrExit(process.env)
-  await withDatabase(config, async (db) => { print(describe(await setPeerStatus(db, agencyId, status, reason))) })
+  await withDatabase(config, async (db) => { print(describe(await setPeerStatus({ db, config, clock: systemClock }, cliActor(), agencyId, status, reason))) })
   return 0
 }

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os'
 import type { Config } from '../config.js'
 import { createDb, type Db } from '../db/create-db.js'
 import { migrateToLatest } from '../db/migrate.js'
@@ -32,4 +33,13 @@ export function print (line: string): void {
 /** Writes a note for the operator to stderr, so that stdout stays the command's result. */
 export function note (line: string): void {
   process.stderr.write(`${line}\n`)
+}
+
+/** The operator running the CLI, as the audit trail names them: `cli:<os user>`. */
+export function cliActor (): string {
+  try {
+    return `cli:${userInfo().username}`
+  } catch {
+    return `cli:uid-${process.getuid?.() ?? 'unknown'}` // no passwd entry, e.g. a container run with an arbitrary uid
+  }
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import { buildApp } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import type { Clock } from '../lib/clock.js'
-import { enrolPeer } from '../peers/index.js'
+import { enrolPeer } from '../use-cases/index.js'
 import { wireServices } from '../wiring.js'
 
 export interface DemoAgencySpec { id: string, name: string, country: string, referencePrefix: string }
@@ -62,13 +62,13 @@ export async function enrolEachOther (agencies: readonly DemoAgency[], clock: Cl
   for (const agency of agencies) {
     for (const other of agencies) {
       if (other === agency) continue
-      await enrolPeer(agency.deps.db, {
+      await enrolPeer({ ...agency.deps, clock }, 'demo', {
         agencyId: other.spec.id,
         name: other.spec.name,
         country: other.spec.country,
         baseUrl: other.url,
         jwksUrl: `${other.url}/.well-known/jwks.json`
-      }, { clock, privateAddresses: agency.config.sync.privateAddresses, logger: agency.logger })
+      })
     }
   }
 }

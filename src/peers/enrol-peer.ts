@@ -15,14 +15,18 @@ export interface EnrolmentContext {
   logger?: Pick<Logger, 'warn'> | undefined
 }
 
+/** A peer checked for enrolment, its keys in hand, not stored yet (`prepareEnrolment`). */
+export type NewPeer = Omit<Peer, 'createdAt' | 'updatedAt'>
+
 /**
- * Enrols a peer agency: with its public keys given, or fetched once now from its JWKS URL
+ * Checks an enrolment and gets the peer's keys: given, or fetched once now from its JWKS URL
  * (and again later when it signs with a kid we do not know), under the outbound address
- * policy. Throws URL_NOT_ALLOWED when a URL is not http(s) (or has credentials, or a base URL
- * a query), PEER_EXISTS when the agency id is taken, PEER_KEYS_UNAVAILABLE when no usable key
- * results.
+ * policy. Nothing is stored: `storeEnrolment` does, so that the caller can write its audit
+ * event in the same transaction, with no network call inside it. Throws URL_NOT_ALLOWED when
+ * a URL is not http(s) (or has credentials, or a base URL a query), PEER_KEYS_UNAVAILABLE when
+ * no usable key results.
  */
-export async function enrolPeer (db: Db, input: PeerEnrolment, ctx: EnrolmentContext): Promise<Peer> {
+export async function prepareEnrolment (input: PeerEnrolment, ctx: EnrolmentContext): Promise<NewPeer> {
   if (input.jwks === undefined && input.jwksUrl === undefined) {
     throw errors.invalidRequest('give the peer\'s public keys (jwks) or a URL to fetch them from (jwksUrl)', [{ pointer: '/body/jwks', detail: 'jwks or jwksUrl is required' }])
   }
@@ -36,7 +40,7 @@ export async function enrolPeer (db: Db, input: PeerEnrolment, ctx: EnrolmentCon
       throw err
     })
   if (jwks.keys.length === 0) throw errors.peerKeysUnavailable(input.agencyId, 'the key set is empty')
-  const inserted = await insertPeer(db, {
+  return {
     agencyId: input.agencyId,
     name: input.name,
     country: input.country,
@@ -46,9 +50,13 @@ export async function enrolPeer (db: Db, input: PeerEnrolment, ctx: EnrolmentCon
     jwksRefreshedAt: input.jwks === undefined ? ctx.clock.now() : null,
     status: 'active',
     statusReason: null
-  })
-  if (!inserted) throw errors.peerExists(input.agencyId)
-  return getPeer(db, input.agencyId)
+  }
+}
+
+/** Stores a prepared enrolment, in the caller's transaction; PEER_EXISTS when the agency id is taken. */
+export async function storeEnrolment (db: Db, peer: NewPeer): Promise<Peer> {
+  if (!await insertPeer(db, peer)) throw errors.peerExists(peer.agencyId)
+  return getPeer(db, peer.agencyId)
 }
 
 function checkUrl (field: 'baseUrl' | 'jwksUrl', url: string): void {

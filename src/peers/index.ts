@@ -1,4 +1,4 @@
-export { enrolPeer, getPeer, setPeerStatus, type EnrolmentContext } from './enrol-peer.js'
+export { prepareEnrolment, storeEnrolment, getPeer, setPeerStatus, type EnrolmentContext, type NewPeer } from './enrol-peer.js'
 export { createPartnerAuthenticator, type PartnerAuthContext, type PartnerAuthenticator, type PartnerAuthSettings } from './authenticate-partner.js'
 export { peerKeysFor, type KeyRefresh, type PeerKeys } from './peer-keys.js'
 export { fetchJwks, parseJwks } from './fetch-jwks.js'

@@ -140,12 +140,10 @@ export async function listPeerHealth (db: Db, agencyId?: string): Promise<PeerHe
   })
 }
 
-/** Lifts a quarantine (or a backoff) after an administrator acted: the next round starts now. */
-export async function resumePeerSync (db: Db, agencyId: string, now: Date): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    if (!await updatePeerStatus(trx, agencyId, 'active', null, { at: now, except: 'disabled' })) return false
-    await trx.updateTable('peer_sync').set({ attempts: 0, next_attempt_at: now, quarantine_evidence: null, lease_owner: null, lease_expires_at: null })
-      .where('agency_id', '=', agencyId).execute()
-    return true
-  })
+/** Lifts a quarantine (or a backoff) after an administrator acted, in the caller's transaction: the next round starts now; false for a disabled peer. */
+export async function resumePeerSync (trx: Transaction<Database>, agencyId: string, now: Date): Promise<boolean> {
+  if (!await updatePeerStatus(trx, agencyId, 'active', null, { at: now, except: 'disabled' })) return false
+  await trx.updateTable('peer_sync').set({ attempts: 0, next_attempt_at: now, quarantine_evidence: null, lease_owner: null, lease_expires_at: null })
+    .where('agency_id', '=', agencyId).execute()
+  return true
 }

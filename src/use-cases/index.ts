@@ -8,3 +8,4 @@ export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, ren
 export { screenApplications, recordDisposition } from './screen.js'
 export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage, runConsultationOutbox } from './consult.js'
 export { transitionDivergence, reevaluateLapsed, runLapseReevaluation } from './divergences.js'
+export { enrolPeer, setPeerStatus, resumePeer } from './peers.js'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { systemClock } from '../../src/lib/clock.js'
 import { AppError } from '../../src/lib/errors.js'
-import { enrolPeer } from '../../src/peers/index.js'
+import { enrolPeer } from '../../src/use-cases/index.js'
 import { makePeerIdentity, startAgency, type TestAgency } from '../helpers/agency.js'
 import { captureLogs } from '../helpers/capture-logs.js'
 import { closedPort, startHostileServer } from '../helpers/hostile-server.js'
@@ -91,7 +91,7 @@ t.test('enrolment takes http(s) URLs only, and names the field it refuses', asyn
     [{ baseUrl: 'ftp://127.0.0.1/', jwks: peer.jwks }, 'baseUrl'],
     [{ baseUrl: 'http://127.0.0.1:9', jwksUrl: 'javascript:alert(1)' }, 'jwksUrl']
   ] as const) {
-    const err = await enrolPeer(agency.db, { agencyId: 'cli-peer', name: 'Peer', country: 'FR', ...input }, { clock: systemClock, privateAddresses: 'allow' }).catch((e: unknown) => e)
+    const err = await enrolPeer({ db: agency.db, config: agency.config, clock: systemClock }, 'cli:test', { agencyId: 'cli-peer', name: 'Peer', country: 'FR', ...input }).catch((e: unknown) => e)
     t.ok(err instanceof AppError)
     t.match(err, { code: 'URL_NOT_ALLOWED', status: 422, message: `${field} has the scheme`, details: [{ pointer: `/body/${field}` }] }, `enrolPeer itself (the CLI, the demo) refuses ${field}`)
   }

@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox'
-import {
-  consultationDeps, getConsultation, listConsultations, ProposedTransaction, receiveMessage, replyToConsultation, requestConsultation, sendInformation, withdrawConsultation
-} from '../../consultations/index.js'
+import { getConsultation, listConsultations, ProposedTransaction } from '../../consultations/index.js'
 import { Jwks } from '../../lib/jwk.js'
 import { AgencyId, ConsultationAnswer } from '../../records/index.js'
 import { partnerOf, userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'
+import {
+  receiveConsultationMessage, replyToConsultation, requestConsultation, sendInformation, withdrawConsultation
+} from '../../use-cases/index.js'
 
 const tags = ['consultations']
 const closed = { additionalProperties: false } as const
@@ -104,8 +105,7 @@ export async function consultationReadRoutes (app: App) {
 
 /** Asking for and answering consultations (officers). */
 export async function consultationWriteRoutes (app: App) {
-  const deps = consultationDeps(app.config, { db: app.db, keyRing: app.keyRing, clock: app.clock, logger: app.log, keyCache: app.keyCache })
-  const view = (id: string) => getConsultation(deps, id)
+  const view = (id: string) => getConsultation({ db: app.db, self: app.config.agency.id, clock: app.clock, keyRing: app.keyRing }, id)
 
   app.post('/', {
     schema: {
@@ -115,7 +115,7 @@ export async function consultationWriteRoutes (app: App) {
       body: NewConsultation,
       response: { 201: ConsultationDetail, ...problems(400, 403, 404) }
     }
-  }, async (request, reply) => reply.code(201).send(await view(await requestConsultation(deps, userOf(request).subject, request.body))))
+  }, async (request, reply) => reply.code(201).send(await view(await requestConsultation(app.services, userOf(request).subject, request.body))))
 
   app.post('/:id/replies', {
     schema: {
@@ -126,7 +126,7 @@ export async function consultationWriteRoutes (app: App) {
       response: { 201: ConsultationDetail, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    await replyToConsultation(deps, userOf(request).subject, request.params.id, request.body)
+    await replyToConsultation(app.services, userOf(request).subject, request.params.id, request.body)
     return reply.code(201).send(await view(request.params.id))
   })
 
@@ -139,7 +139,7 @@ export async function consultationWriteRoutes (app: App) {
       response: { 201: ConsultationDetail, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    await sendInformation(deps, userOf(request).subject, request.params.id, request.body.text)
+    await sendInformation(app.services, userOf(request).subject, request.params.id, request.body.text)
     return reply.code(201).send(await view(request.params.id))
   })
 
@@ -152,7 +152,7 @@ export async function consultationWriteRoutes (app: App) {
       response: { 201: ConsultationDetail, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
-    await withdrawConsultation(deps, userOf(request).subject, request.params.id, request.body.reason)
+    await withdrawConsultation(app.services, userOf(request).subject, request.params.id, request.body.reason)
     return reply.code(201).send(await view(request.params.id))
   })
 }
@@ -165,7 +165,6 @@ const Received = Type.Object({
 
 /** Peers' consultation messages (partners). */
 export async function consultationInboxRoutes (app: App) {
-  const deps = consultationDeps(app.config, { db: app.db, keyRing: app.keyRing, clock: app.clock, logger: app.log, keyCache: app.keyCache })
   app.post('/', {
     schema: {
       tags: ['protocol'],
@@ -175,7 +174,7 @@ export async function consultationInboxRoutes (app: App) {
       response: { 200: Received, 201: Received, ...problems(400, 403, 404, 409, 422) }
     }
   }, async (request, reply) => {
-    const outcome = await receiveMessage(deps, partnerOf(request), request.body.jws)
+    const outcome = await receiveConsultationMessage(app.services, partnerOf(request), request.body.jws)
     return reply.code(outcome.status === 'stored' ? 201 : 200).send(outcome)
   })
 }

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox'
-import { DivergenceKind as Kind, DivergenceState, getDivergence, listDivergences, Severity, transitionDivergence } from '../../divergence/index.js'
+import { DivergenceKind as Kind, DivergenceState, getDivergence, listDivergences, Severity } from '../../divergence/index.js'
 import { Jwks } from '../../lib/jwk.js'
 import { userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'
+import { transitionDivergence } from '../../use-cases/index.js'
 
 const tags = ['divergences']
 const closed = { additionalProperties: false } as const
@@ -98,7 +99,7 @@ export async function divergenceWriteRoutes (app: App) {
       response: { 200: TransitionResult, ...problems(400, 404, 409) }
     }
   }, async (request) => {
-    const result = await transitionDivergence({ db: app.db, clock: app.clock }, request.params.id, userOf(request).subject, request.body.state, request.body.reason)
+    const result = await transitionDivergence(app.services, userOf(request).subject, request.params.id, request.body.state, request.body.reason)
     request.log.info({ divergenceId: result.id, from: result.from, to: result.to }, 'divergence state changed')
     return result
   })

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox'
-import { errors } from '../../lib/errors.js'
-import { enrolPeer, getPeer, listPeers, setPeerStatus, type Peer } from '../../peers/index.js'
-import { listPeerHealth, resumePeerSync, type PeerHealth } from '../../sync/index.js'
+import { getPeer, listPeers, type Peer } from '../../peers/index.js'
+import { listPeerHealth, type PeerHealth } from '../../sync/index.js'
+import { enrolPeer, resumePeer, setPeerStatus } from '../../use-cases/index.js'
+import { userOf } from '../plugins/auth.js'
 import type { App } from '../types.js'
 import { AgencyId, problems } from '../schemas/common.js'
 import { PeerEnrolment, PeerUpdate, PeerView, type PeerSyncView } from '../schemas/peers.js'
@@ -76,7 +77,7 @@ export async function peerRoutes (app: App) {
       response: { 201: PeerView, ...problems(400, 409, 422) }
     }
   }, async (request, reply) => {
-    const peer = await enrolPeer(app.db, request.body, { clock: app.clock, privateAddresses: app.config.sync.privateAddresses, logger: request.log })
+    const peer = await enrolPeer({ ...app.services, logger: request.log }, userOf(request).subject, request.body)
     request.log.info({ peer: peer.agencyId }, 'peer enrolled')
     return reply.code(201).send(await viewOf(peer.agencyId))
   })
@@ -108,7 +109,7 @@ export async function peerRoutes (app: App) {
       response: { 200: PeerView, ...problems(400, 404, 409) }
     }
   }, async (request) => {
-    const peer = await setPeerStatus(app.db, request.params.agencyId, request.body.status, request.body.reason ?? null)
+    const peer = await setPeerStatus(app.services, userOf(request).subject, request.params.agencyId, request.body.status, request.body.reason ?? null)
     request.log.info({ peer: peer.agencyId, status: peer.status }, 'peer status changed')
     return viewOf(peer.agencyId)
   })
@@ -122,10 +123,8 @@ export async function peerRoutes (app: App) {
       response: { 200: PeerView, ...problems(400, 404, 409) }
     }
   }, async (request) => {
-    const peer = await getPeer(app.db, request.params.agencyId)
-    if (peer.status === 'disabled') throw errors.peerInactive(peer.agencyId, 'disabled: enable it with PATCH first')
-    await resumePeerSync(app.db, peer.agencyId, app.clock.now())
-    request.log.info({ peer: peer.agencyId, previous: peer.status }, 'peer sync resumed')
+    const { peer, previous } = await resumePeer(app.services, userOf(request).subject, request.params.agencyId)
+    request.log.info({ peer: peer.agencyId, previous }, 'peer sync resumed')
     return viewOf(peer.agencyId)
   })
 }

@@ -1,0 +1,53 @@
+import type { Logger } from 'pino'
+import { appendAuditEvents } from '../audit/index.js'
+import { errors } from '../lib/errors.js'
+import { getPeer, prepareEnrolment, setPeerStatus as setStatus, storeEnrolment, type Peer, type PeerEnrolment, type PeerStatus } from '../peers/index.js'
+import { resumePeerSync } from '../sync/index.js'
+import type { UseCaseContext } from './context.js'
+
+// An administrator's decisions about peers: each is written with its audit event in one
+// transaction (actor: the administrator's token subject, `cli:<os user>`, `demo`).
+
+type PeerAdministration = Pick<UseCaseContext, 'db' | 'clock' | 'config'> & { logger?: Pick<Logger, 'warn'> | undefined }
+
+/**
+ * Enrols a peer agency by its base URL and its public keys or JWKS URL (fetched before the
+ * transaction opens); `peer-enrolled` names the key ids trusted from now on.
+ */
+export async function enrolPeer (ctx: PeerAdministration, admin: string, input: PeerEnrolment): Promise<Peer> {
+  const prepared = await prepareEnrolment(input, { clock: ctx.clock, privateAddresses: ctx.config.sync.privateAddresses, logger: ctx.logger })
+  return ctx.db.transaction().execute(async (trx) => {
+    const peer = await storeEnrolment(trx, prepared)
+    await appendAuditEvents(trx, [{
+      actor: admin,
+      action: 'peer-enrolled',
+      subject: { type: 'peer', id: peer.agencyId },
+      detail: { name: peer.name, country: peer.country, baseUrl: peer.baseUrl, jwksUrl: peer.jwksUrl, keyIds: peer.jwks.keys.map((k) => k.kid ?? null) }
+    }], ctx.clock)
+    return peer
+  })
+}
+
+/** Activates or disables a peer (a quarantine is lifted by `resumePeer`); `peer-status-changed` gives the status and reason. */
+export async function setPeerStatus (ctx: PeerAdministration, admin: string, agencyId: string, status: 'active' | 'disabled', reason: string | null): Promise<Peer> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const peer = await setStatus(trx, agencyId, status, reason)
+    await appendAuditEvents(trx, [{ actor: admin, action: 'peer-status-changed', subject: { type: 'peer', id: agencyId }, detail: { status, reason } }], ctx.clock)
+    return peer
+  })
+}
+
+/**
+ * Resumes syncing a quarantined or backing-off peer once an administrator has acted on the
+ * reason: the next round starts now, from our cursor. A disabled peer must be enabled first
+ * (PEER_INACTIVE).
+ */
+export async function resumePeer (ctx: PeerAdministration, admin: string, agencyId: string): Promise<{ peer: Peer, previous: PeerStatus }> {
+  const before = await getPeer(ctx.db, agencyId)
+  if (before.status === 'disabled') throw errors.peerInactive(agencyId, 'disabled: enable it with PATCH first')
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!await resumePeerSync(trx, agencyId, ctx.clock.now())) throw errors.peerInactive(agencyId, 'disabled: enable it with PATCH first')
+    await appendAuditEvents(trx, [{ actor: admin, action: 'peer-resumed', subject: { type: 'peer', id: agencyId }, detail: { previous: before.status, reason: before.statusReason } }], ctx.clock)
+    return { peer: await getPeer(trx, agencyId), previous: before.status }
+  })
+}
