@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js'
 import { sha256Base64url } from '../lib/hash.js'
 import { ENTRY_TYP, signCompact, type SigningKey } from '../signing/index.js'
 import { lockFeedHead, updateFeedHead } from './queries.js'
-import { storeEntries, type FeedEntryRow } from './store-entries.js'
+import { storeEntries, storeEntriesAndHead, type FeedEntryRow } from './store-entries.js'
 import { EVERYONE, type EntryDraft, type EntryPayload, type PublishedEntry } from './types.js'
 
 export interface Publisher {
@@ -17,12 +17,14 @@ export interface Publisher {
 /**
  * Appends to our feed inside one transaction, in two steps that may overlap: `sign` (CPU
  * only: the chain advances in memory from the locked head) and `store` (the inserts). A bulk
- * import signs its next batch while the previous one is being stored. `finish` moves the head.
+ * import signs its next batch while the previous one is being stored. `finish` moves the head;
+ * `storeAndFinish` does both for the last (or only) rows in one statement.
  */
 export interface FeedAppender {
   sign (drafts: readonly EntryDraft[]): { entries: PublishedEntry[], rows: FeedEntryRow[] }
   store (rows: readonly FeedEntryRow[]): Promise<void>
   finish (): Promise<void>
+  storeAndFinish (rows: readonly FeedEntryRow[]): Promise<void>
 }
 
 /**
@@ -59,6 +61,9 @@ export async function openFeedAppender (trx: Transaction<Database>, publisher: P
     },
     async finish () {
       await updateFeedHead(trx, { issuer: publisher.issuer, seq, hash: prev })
+    },
+    async storeAndFinish (rows) {
+      await storeEntriesAndHead(trx, rows, { issuer: publisher.issuer, seq, hash: prev })
     }
   }
 }
@@ -71,7 +76,6 @@ export async function appendEntries (trx: Transaction<Database>, drafts: readonl
   if (drafts.length === 0) return []
   const appender = await openFeedAppender(trx, publisher)
   const { entries, rows } = appender.sign(drafts)
-  await appender.store(rows)
-  await appender.finish()
+  await appender.storeAndFinish(rows)
   return entries
 }

@@ -43,3 +43,14 @@ export async function storeEntries (trx: Transaction<Database>, rows: readonly F
   }
   return inserted
 }
+
+/**
+ * Our entries and the head they end at, in one statement (a data-modifying `with`): for a
+ * publish of a few entries, whose transaction holds the head lock meanwhile, one round trip
+ * less while every other publisher waits. Up to one statement's worth of rows (`INSERT_CHUNK`).
+ */
+export async function storeEntriesAndHead (trx: Transaction<Database>, rows: readonly FeedEntryRow[], head: { issuer: string, seq: number, hash: string | null }): Promise<void> {
+  if (rows.length > INSERT_CHUNK) throw new RangeError(`storeEntriesAndHead takes up to ${INSERT_CHUNK} rows, got ${rows.length}`)
+  await sql`with stored as (${entryInsert(rows, { onConflict: 'fail' })})
+    update feed_heads set seq = ${head.seq}, hash = ${head.hash} where issuer = ${head.issuer}`.execute(trx)
+}
