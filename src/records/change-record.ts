@@ -31,6 +31,8 @@ const AUDIT_ACTIONS: Readonly<Record<ChangeKind, string>> = { amendment: 'record
  * version it supersedes, for the audience of version 1, and move the row (and, for a new
  * content, its query tables) to it, with its audit event (`record-amended`, `-revoked`,
  * `-renewed`, by `ctx.actor`), all in one transaction. `next` may throw to refuse the change.
+ * As in publishing, the row, its query tables and `onStored` come before the feed head is
+ * locked; the entry, the row's pointer to it and the audit event after.
  */
 async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: string, change: RecordChange,
   next: (current: RecordRow, today: string) => NextVersion): Promise<PublishedRecord> {
@@ -43,20 +45,21 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
     const today = todayOf(ctx.clock)
     const { entryKind, body, changes, detail } = next(current, today)
     const version = current.version + 1
+    await refuseTakenReference(trx, ctx.issuer, recordId, current.reference, changes.reference)
+    const changed = await updateRecord(trx, ctx.issuer, recordId, { ...changes, version, updated_at: ctx.clock.now() })
+      .catch((err: unknown) => { throw isTakenReference(err) ? errors.duplicateReference(String(changes.reference)) : err })
+    if (entryKind === 'amendment') {
+      await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId, kind, content: contentOf(kind, changed.body) }])
+    }
+    await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId }])
     const [entry] = await appendEntries(trx, [{
       kind: entryKind,
       recordId,
       body: { recordId, version, supersedes: { entryId: current.latest_entry_id, version: current.version }, reason: change.reason, ...body },
       audience: current.audience ?? undefined
     }], { issuer: ctx.issuer, key, clock: ctx.clock }) as [PublishedEntry]
-    await refuseTakenReference(trx, ctx.issuer, recordId, current.reference, changes.reference)
-    const row = await updateRecord(trx, ctx.issuer, recordId, { ...changes, version, latest_seq: entry.seq, updated_at: ctx.clock.now() })
-      .catch((err: unknown) => { throw isTakenReference(err) ? errors.duplicateReference(String(changes.reference)) : err })
-    if (entryKind === 'amendment') {
-      await replaceRecordDetails(trx, [{ issuer: ctx.issuer, recordId, kind, content: contentOf(kind, row.body) }])
-    }
+    const row = await updateRecord(trx, ctx.issuer, recordId, { latest_seq: entry.seq })
     await appendAuditEvents(trx, [recordEvent(AUDIT_ACTIONS[entryKind], ctx.actor, row, entry, { reason: change.reason, ...detail })], ctx.clock)
-    await ctx.onStored?.(trx, [{ issuer: ctx.issuer, recordId }])
     return { published: { record: toOwnRecord(row, today), entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }
   })
   ctx.onPublished?.(entry)

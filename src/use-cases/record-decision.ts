@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { appendAuditEvents } from '../audit/index.js'
 import { citeConsultation } from '../consultations/index.js'
-import { findUndercutConflicts, type Conflict } from '../divergence/index.js'
+import { findUndercutConflicts } from '../divergence/index.js'
 import { canonicalize } from '../lib/canonical-json.js'
 import { errors } from '../lib/errors.js'
 import {
@@ -41,8 +41,7 @@ export async function recordDecision (app: UseCaseContext, actor: string, input:
     ...(undercutOverride === undefined ? {} : { undercutOverride })
   }
   const { audience: _audience, ...proposed } = content
-  const conflicts = await undercutConflicts(app, withDefaults(proposed, ctx.denialReviewYears))
-  return publishDecision(withUndercutEvent(ctx, content, conflicts), content)
+  return publishDecision(withUndercutCheck(app, ctx, withDefaults(proposed, ctx.denialReviewYears)), content)
 }
 
 /**
@@ -59,29 +58,28 @@ export async function amendDecision (app: UseCaseContext, actor: string, recordI
     if (!same('consultation')) throw errors.recordNotAmendable(recordId, 'consultation is written with the grant and cannot be changed by an amendment; send it unchanged (or omit it when the grant has none)')
     if (before.undercutOverride !== undefined && !same('undercutOverride')) throw errors.recordNotAmendable(recordId, 'undercutOverride, once given, cannot be changed or removed by an amendment; send it unchanged')
   }
-  const conflicts = await undercutConflicts(app, withDefaults(amended, ctx.denialReviewYears))
-  return amendRecord(withUndercutEvent(ctx, amended, conflicts), 'decision', recordId, change)
+  return amendRecord(withUndercutCheck(app, ctx, withDefaults(amended, ctx.denialReviewYears)), 'decision', recordId, change)
 }
 
-/** The allied denials a grant would undercut; UNDERCUT_WARNING when some are neither covered by its consultation nor overridden. */
-async function undercutConflicts (app: UseCaseContext, decision: DecisionContent): Promise<Conflict[]> {
-  if (decision.outcome !== 'granted') return []
+/**
+ * `ctx` that checks a grant for undercuts in the transaction that stores it, before detection
+ * and before the feed head is locked: the allied denials in force it would undercut
+ * (`findUndercutConflicts`); UNDERCUT_WARNING, and the transaction rolls back, when some are
+ * neither covered by its consultation nor overridden; otherwise an `undercut-recorded` audit
+ * event names them. A denial is stored as it is.
+ */
+function withUndercutCheck (app: UseCaseContext, ctx: RecordsContext, decision: DecisionContent): RecordsContext {
+  if (decision.outcome !== 'granted') return ctx
   const { config } = app
-  const conflicts = await app.db.transaction().execute((trx) =>
-    findUndercutConflicts(trx, { self: config.agency.id, matching: config.matching, divergence: config.divergence, today: todayOf(app.clock) }, decision))
-  const uncovered = conflicts.filter((c) => !c.covered)
-  if (uncovered.length > 0 && decision.undercutOverride === undefined) throw errors.undercutWarning(uncovered.map(({ covered: _covered, ...c }) => c))
-  return conflicts
-}
-
-/** `ctx` whose stored records also get an `undercut-recorded` audit event when the grant undercuts `conflicts`. */
-function withUndercutEvent (ctx: RecordsContext, decision: DecisionContent, conflicts: readonly Conflict[]): RecordsContext {
-  if (conflicts.length === 0) return ctx
   const { consultation, undercutOverride } = decision
   return {
     ...ctx,
     onStored: async (trx, records) => {
+      const conflicts = await findUndercutConflicts(trx, { self: config.agency.id, matching: config.matching, divergence: config.divergence, today: todayOf(ctx.clock) }, decision)
+      const uncovered = conflicts.filter((c) => !c.covered)
+      if (uncovered.length > 0 && undercutOverride === undefined) throw errors.undercutWarning(uncovered.map(({ covered: _covered, ...c }) => c))
       await ctx.onStored?.(trx, records)
+      if (conflicts.length === 0) return
       await appendAuditEvents(trx, records.map((record) => ({
         actor: ctx.actor,
         action: 'undercut-recorded',
