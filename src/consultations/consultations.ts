@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely'
+import type { Selectable, Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import type { ConsultationTable, ConsultationState } from '../db/schema.js'
+import type { ConsultationTable, ConsultationState, Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
 import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
@@ -115,4 +115,28 @@ export async function getConsultation (deps: { db: Db, self: string, clock: Cloc
     }),
     keys: { [deps.self]: await deps.keyRing.jwks(), [peer]: peerKeys }
   }
+}
+
+/**
+ * The consultations open on `today` (awaiting a reply or more information), both ways, with the
+ * peer on the other side and the days each is overdue; those with `agency` on either side when
+ * given. Read in the caller's transaction (a report's snapshot) or on the pool.
+ */
+export async function listOpenConsultations (db: Db | Transaction<Database>, today: string, agency?: string | undefined) {
+  let query = db.selectFrom('consultations')
+    .select(['id', 'direction', 'requester', 'consulted', 'denial_issuer', 'denial_record_id', 'denial_reference', 'regime', 'state', 'deadline', 'requested_at'])
+    .where('state', 'in', OPEN_STATES)
+  if (agency !== undefined) query = query.where((eb) => eb.or([eb('requester', '=', agency), eb('consulted', '=', agency)]))
+  const rows = await query.execute()
+  return rows.map((r) => ({
+    id: r.id,
+    direction: r.direction,
+    peer: r.direction === 'outgoing' ? r.consulted : r.requester,
+    denial: { issuer: r.denial_issuer, recordId: r.denial_record_id, reference: r.denial_reference },
+    regime: r.regime,
+    state: r.state as 'requested' | 'more-information',
+    deadline: r.deadline,
+    daysOverdue: overdueDays(r, today),
+    requestedAt: new Date(r.requested_at).toISOString()
+  }))
 }

@@ -8,7 +8,7 @@ export { requestConsultation, type ConsultationRequest } from './request-consult
 export { replyToConsultation, sendInformation, withdrawConsultation } from './send-message.js'
 export { receiveMessage, type ReceivedMessage } from './receive-message.js'
 export { deliverDue, deliverMessage, runConsultationDelivery } from './deliver.js'
-export { listConsultations, getConsultation, overdueDays, OPEN_STATES, type ConsultationFilter, type ConsultationSummary } from './consultations.js'
+export { listConsultations, listOpenConsultations, getConsultation, overdueDays, OPEN_STATES, type ConsultationFilter, type ConsultationSummary } from './consultations.js'
 export { citeConsultation } from './cite-consultation.js'
 export { ProposedTransaction } from './messages.js'
 export type { ConsultationDeps } from './types.js'

@@ -1,8 +1,8 @@
-import { sql, type RawBuilder, type Selectable } from 'kysely'
+import { sql, type RawBuilder, type Selectable, type Transaction } from 'kysely'
 import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { appendAuditEvents } from '../audit/index.js'
 import type { Db } from '../db/create-db.js'
-import type { DivergenceTable } from '../db/schema.js'
+import type { Database, DivergenceTable } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
 import { findPeerJwks } from '../peers/index.js'
@@ -142,4 +142,35 @@ export async function transitionDivergence (deps: { db: Db, clock: Clock }, id: 
 export function countStillHoldingSql (record: { issuer: RawBuilder<unknown>, recordId: RawBuilder<unknown> }): RawBuilder<number> {
   return sql<number>`(select count(*)::int from divergences d where ${stillHoldsSql('d')}
     and ((d.first_issuer = ${record.issuer} and d.first_record_id = ${record.recordId}) or (d.second_issuer = ${record.issuer} and d.second_record_id = ${record.recordId})))`
+}
+
+/** Which divergences a report or an export covers: detected in [start, end), of a kind, naming an agency, for a destination. */
+export interface DivergenceScope {
+  start?: Date | undefined
+  end?: Date | undefined
+  kind?: DivergenceKind | undefined
+  agency?: string | undefined
+  destination?: string | undefined
+  /** Only those after this divergence in (detected_at, id) order: an export's keyset. */
+  after?: string | undefined
+}
+
+/**
+ * The divergences in `scope`, as a query the caller selects and aggregates from (the reports'
+ * sections, the CSV export): the one way another folder reads the table. Pass a transaction to
+ * read several sections from one snapshot.
+ */
+export function divergencesInScope (db: Db | Transaction<Database>, scope: DivergenceScope) {
+  let query = db.selectFrom('divergences')
+  if (scope.start !== undefined) query = query.where('detected_at', '>=', scope.start)
+  if (scope.end !== undefined) query = query.where('detected_at', '<', scope.end)
+  if (scope.kind !== undefined) query = query.where('kind', '=', scope.kind)
+  if (scope.agency !== undefined) {
+    const agency = scope.agency
+    query = query.where((eb) => eb.or([eb('first_issuer', '=', agency), eb('second_issuer', '=', agency)]))
+  }
+  if (scope.destination !== undefined) query = query.where('destination', '=', scope.destination)
+  // compared in the database, not through a JS Date, which would drop microseconds
+  if (scope.after !== undefined) query = query.where(sql<boolean>`(detected_at, id) > (select d.detected_at, d.id from divergences d where d.id = ${scope.after})`)
+  return query
 }

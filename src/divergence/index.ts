@@ -2,7 +2,9 @@ export {
   DIVERGENCE_KINDS, DivergenceKind, SEVERITIES, Severity, DIVERGENCE_STATES, DivergenceState, TRANSITIONS, OUTSTANDING_STATES, stillHoldsSql,
   type DivergenceConfig, type RecordRef, type DecisionFacts, type ClassificationFacts, type ConsultationCitation, type Finding
 } from './types.js'
-export { listDivergences, getDivergence, transitionDivergence, countStillHoldingSql, type DivergenceFilter, type DivergenceSummary } from './divergences.js'
+export {
+  listDivergences, getDivergence, transitionDivergence, countStillHoldingSql, divergencesInScope, type DivergenceFilter, type DivergenceSummary, type DivergenceScope
+} from './divergences.js'
 export { DEFAULT_DIVERGENCE_CONFIG, type DecisionPairEvidence, type ClassificationPairEvidence } from './rules.js'
 export { detectDivergences, type DetectionContext, type DetectionOutcome } from './detect.js'
 export { reevaluateLapsed, runLapseJob, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'

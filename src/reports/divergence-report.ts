@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import { OPEN_STATES, overdueDays } from '../consultations/index.js'
+import { listOpenConsultations } from '../consultations/index.js'
 import type { Database } from '../db/schema.js'
-import { DIVERGENCE_KINDS, DIVERGENCE_STATES, OUTSTANDING_STATES, SEVERITIES } from '../divergence/index.js'
+import { DIVERGENCE_KINDS, DIVERGENCE_STATES, divergencesInScope, OUTSTANDING_STATES, SEVERITIES, type DivergenceScope } from '../divergence/index.js'
 import type { DivergenceReport, DivergenceReportFilter } from './report-schema.js'
 
 const DAY_MS = 86_400_000
@@ -25,19 +25,9 @@ export function periodBounds (filter: Pick<DivergenceReportFilter, 'from' | 'to'
   }
 }
 
-/** The divergences a report covers: detected in the period, of the kind, naming the agency, for the destination. */
-export function divergencesInScope (db: Db | Transaction<Database>, filter: DivergenceReportFilter) {
-  const { start, end } = periodBounds(filter)
-  let query = db.selectFrom('divergences')
-  if (start !== undefined) query = query.where('detected_at', '>=', start)
-  if (end !== undefined) query = query.where('detected_at', '<', end)
-  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind)
-  if (filter.agency !== undefined) {
-    const agency = filter.agency
-    query = query.where((eb) => eb.or([eb('first_issuer', '=', agency), eb('second_issuer', '=', agency)]))
-  }
-  if (filter.destination !== undefined) query = query.where('destination', '=', filter.destination)
-  return query
+/** The divergence scope a report's filter stands for: its period of whole days as UTC instants. */
+export function scopeOf (filter: DivergenceReportFilter): DivergenceScope {
+  return { ...periodBounds(filter), kind: filter.kind, agency: filter.agency, destination: filter.destination }
 }
 
 const isOutstanding = sql<boolean>`state in (${sql.join(OUTSTANDING_STATES)})`
@@ -51,7 +41,7 @@ const daysTo2 = (days: number | null) => days === null ? null : Math.round(days 
  */
 export async function buildDivergenceReport (db: Db, filter: DivergenceReportFilter, context: { agency: string, now: Date }): Promise<DivergenceReport> {
   return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-    const scope = () => divergencesInScope(trx, filter)
+    const scope = () => divergencesInScope(trx, scopeOf(filter))
     const [totals, perAgency, perMonth, byControlCategory, byDestination, timeToResolution, outstandingByAge] = [
       await readTotals(scope),
       await readPerAgency(trx, scope),
@@ -182,23 +172,7 @@ const OPEN_LISTED = 200
 
 /** Consultations open at `now` (both ways), the overdue ones, per peer, and the list of them. */
 async function readConsultations (trx: Transaction<Database>, context: { agency: string, now: Date }, agency: string | undefined): Promise<DivergenceReport['consultations']> {
-  const today = context.now.toISOString().slice(0, 10)
-  let query = trx.selectFrom('consultations')
-    .select(['id', 'direction', 'requester', 'consulted', 'denial_issuer', 'denial_record_id', 'denial_reference', 'regime', 'state', 'deadline', 'requested_at'])
-    .where('state', 'in', OPEN_STATES)
-  if (agency !== undefined) query = query.where((eb) => eb.or([eb('requester', '=', agency), eb('consulted', '=', agency)]))
-  const rows = await query.execute()
-  const listed = rows.map((r) => ({
-    id: r.id,
-    direction: r.direction,
-    peer: r.direction === 'outgoing' ? r.consulted : r.requester,
-    denial: { issuer: r.denial_issuer, recordId: r.denial_record_id, reference: r.denial_reference },
-    regime: r.regime,
-    state: r.state as 'requested' | 'more-information',
-    deadline: r.deadline,
-    daysOverdue: overdueDays(r, today),
-    requestedAt: new Date(r.requested_at).toISOString()
-  })).sort((a, b) => b.daysOverdue - a.daysOverdue || a.deadline.localeCompare(b.deadline) || a.id.localeCompare(b.id))
+  const listed = (await listOpenConsultations(trx, context.now.toISOString().slice(0, 10), agency)).sort((a, b) => b.daysOverdue - a.daysOverdue || a.deadline.localeCompare(b.deadline) || a.id.localeCompare(b.id))
   const count = (direction: 'outgoing' | 'incoming', overdue: boolean) => listed.filter((c) => c.direction === direction && (!overdue || c.daysOverdue > 0)).length
   const peers = new Map<string, { peer: string, outgoing: number, incoming: number, overdue: number }>()
   for (const c of listed) {

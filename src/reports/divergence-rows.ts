@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import { divergencesInScope } from './divergence-report.js'
+import { divergencesInScope } from '../divergence/index.js'
+import { scopeOf } from './divergence-report.js'
 import type { DivergenceReportFilter } from './report-schema.js'
 
 export interface DivergenceRow {
@@ -28,12 +28,10 @@ export interface DivergenceRow {
 export async function * listDivergenceRows (db: Db, filter: DivergenceReportFilter, batchSize = 1000): AsyncGenerator<DivergenceRow[]> {
   let after: string | undefined
   for (;;) {
-    let query = divergencesInScope(db, filter).select([
+    const query = divergencesInScope(db, { ...scopeOf(filter), after }).select([
       'id', 'kind', 'severity', 'state', 'first_issuer', 'first_record_id', 'first_version', 'second_issuer', 'second_record_id', 'second_version',
       'destination', 'control_category', 'detected_at', 'resolved_at', 'explanation'
     ])
-    // compared in the database, not through a JS Date, which would drop microseconds
-    if (after !== undefined) query = query.where(sql<boolean>`(detected_at, id) > (select d.detected_at, d.id from divergences d where d.id = ${after})`)
     const rows = await query.orderBy('detected_at').orderBy('id').limit(batchSize).execute()
     if (rows.length === 0) return
     yield rows.map((r) => ({
