@@ -4,7 +4,7 @@ import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
 import { writeRecords, type AppliedRecord, type PeerRecordRow } from './queries.js'
 import { concatDetailRows, insertRecordDetails, recordDetailInserts, recordDetailRows, rewriteRecordDetails, type RecordDetailRows } from './record-details.js'
 import { isValidContent } from './valid-content.js'
-import { filterColumnsOf } from './to-record.js'
+import { contentOf, filterColumnsOf } from './to-record.js'
 import type { ContentByKind, RecordKind } from './types.js'
 import { timeSlices } from '../lib/time-slices.js'
 
@@ -106,7 +106,7 @@ export async function projectEntries (trx: Transaction<Database>, prepared: Prep
 }
 
 function prepareRecord (row: PeerRecordRow): PreparedRecord {
-  return { row, details: recordDetailRows([{ issuer: row.issuer, recordId: row.record_id, kind: row.kind, content: row.body as unknown as ContentByKind[RecordKind] }]) }
+  return { row, details: recordDetailRows([{ issuer: row.issuer, recordId: row.record_id, kind: row.kind, content: contentOf(row.kind, row.body) }]) }
 }
 
 function prepareRun (records: PreparedRecord[]): PreparedRun {
@@ -121,14 +121,14 @@ function newRecordRow (issuer: string, seq: number, payload: EntryPayload) {
   return rowOf(issuer, seq, recordId, version, payload.kind as RecordKind, content, payload.aud)
 }
 
-function rowOf (issuer: string, seq: number, recordId: string, version: number, kind: RecordKind, content: Record<string, unknown>, aud: string[]): PeerRecordRow {
+function rowOf (issuer: string, seq: number, recordId: string, version: number, kind: RecordKind, content: ContentByKind[RecordKind], aud: string[]): PeerRecordRow {
   return {
     issuer,
     record_id: recordId,
     kind,
     version,
     status: 'active' as const,
-    ...filterColumnsOf(kind, content as unknown as ContentByKind[typeof kind]),
+    ...filterColumnsOf(kind, content),
     revoked_from: null,
     audience: aud.includes('*') ? null : aud,
     body: content,
@@ -146,7 +146,7 @@ async function projectChange (trx: Transaction<Database>, issuer: string, seq: n
     const kind = (body.recordKind ?? current?.kind) as RecordKind | undefined
     if (kind === undefined || !RECORD_KINDS.has(kind) || typeof body.content !== 'object' || body.content === null) return 'an amendment without recordKind or content'
     if (!isValidContent(kind, body.content)) return `the amended ${kind} does not match the v1 record schema`
-    const [skipped] = await upsertRecords(trx, prepareRun([prepareRecord(rowOf(issuer, seq, recordId, version, kind, body.content as Record<string, unknown>, payload.aud))]))
+    const [skipped] = await upsertRecords(trx, prepareRun([prepareRecord(rowOf(issuer, seq, recordId, version, kind, body.content, payload.aud))]))
     return skipped?.why
   }
   if (current === undefined) return `a ${payload.kind} of record ${recordId}, which we do not hold`

@@ -80,7 +80,7 @@ function recordRows (publisher: Publisher, records: readonly NewRecord[], seqs: 
     ...filterColumnsOf(r.kind, r.content),
     revoked_from: null,
     audience: r.audience,
-    body: r.content as unknown as Record<string, unknown>,
+    body: r.content,
     latest_seq: seqs[i] as number,
     created_at: now,
     updated_at: now

@@ -1,12 +1,12 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { registerFormats } from './dates.js'
 import { ClassificationContent, CrosswalkContent, DecisionContent } from './schemas.js'
-import type { RecordKind } from './types.js'
+import type { ContentByKind, RecordKind } from './types.js'
 
 let checks: Record<RecordKind, TypeCheck<typeof DecisionContent | typeof ClassificationContent | typeof CrosswalkContent>> | undefined
 
-/** Whether a peer's record content is one this version can project (the v1 schemas, closed). Compiled on first use. */
-export function isValidContent (kind: RecordKind, content: unknown): boolean {
+/** Whether a peer's record content is one this version can project (the v1 schemas, closed), as a type guard. Compiled on first use. */
+export function isValidContent<K extends RecordKind> (kind: K, content: unknown): content is ContentByKind[K] {
   if (checks === undefined) {
     registerFormats()
     checks = {
