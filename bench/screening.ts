@@ -1,0 +1,183 @@
+/**
+ * bench/screening: the latency of screening and of the officers' party search, with 10,000 and
+ * with 1,000,000 stored decisions (issue 12: a three-party, three-item screening at p95 under
+ * 50 ms at 1,000,000), against the naive pg_trgm search of the same names in the same run.
+ *
+ *   npm run bench:screening [-- --small 10000 --large 1000000 --requests 500 --seconds 120]
+ *
+ * Each request screens one application through the API path (`POST /v1/screenings`, in
+ * process: validation, candidates, scoring, storage, audit) with three parties, real listed
+ * names each misspelt once, and three items with real control codes; one request at a time,
+ * until `--requests` are done or `--seconds` have passed (then the count says how many). The
+ * officers' search is `GET /v1/decisions?party=` with the first of those names. The baseline is
+ * the naive trigram search over the parties' names (`name_keys % name`, nearest 200) for the
+ * same three names. Needs PostgreSQL (BENCH_PG_URL); creates its databases and drops them.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { installTypeParsers, type Db } from '../src/db/create-db.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+import type { Database } from '../src/db/schema.js'
+import { fixedClock } from '../src/lib/clock.js'
+import { createLogger } from '../src/lib/logger.js'
+import { issueLocalUserToken } from '../src/signing/index.js'
+import { wireServices } from '../src/wiring.js'
+import { shuffledSampleDecisions } from './lib/sample-decisions.js'
+import { analyseLoadedTables, createIndexes, dropSecondaryIndexes, ISSUERS, NOW, seqCounter, storeDecisions, storedDecisions } from './lib/stored-decisions.js'
+
+const { values: args } = parseArgs({
+  options: {
+    small: { type: 'string', default: '10000' },
+    large: { type: 'string', default: '1000000' },
+    requests: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '120' },
+    batch: { type: 'string', default: '2000' }
+  }
+})
+const SIZES = [Number(args.small), Number(args.large)] as const
+const REQUESTS = Number(args.requests)
+const SECONDS = Number(args.seconds)
+const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+async function admin<T> (fn: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ADMIN_URL, max: 1 }) }) })
+  try { return await fn(db) } finally { await db.destroy() }
+}
+
+/** A database holding `count` decisions of our agency and three allies, loaded as bench/divergence loads them. */
+async function loadDatabase (name: string, count: number): Promise<{ url: string, seconds: number }> {
+  const started = performance.now()
+  await admin((a) => sql`create database ${sql.id(name)}`.execute(a))
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  installTypeParsers()
+  const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) }) })
+  try {
+    await migrateToLatest(db)
+    for (const issuer of ISSUERS.slice(1)) {
+      await db.insertInto('peers').values({
+        agency_id: issuer, name: issuer, country: issuer.slice(0, 2).toUpperCase(), base_url: `https://${issuer}.example`, jwks: JSON.stringify({ keys: [] }), jwks_url: null, jwks_refreshed_at: null, status: 'active', status_reason: null
+      }).execute()
+    }
+    const indexes = await dropSecondaryIndexes(db)
+    await storeDecisions(db, storedDecisions(count), { batch: Number(args.batch), seqOf: seqCounter() })
+    await createIndexes(db, indexes)
+    await analyseLoadedTables(db)
+  } finally {
+    await db.destroy()
+  }
+  return { url: url.toString(), seconds: (performance.now() - started) / 1000 }
+}
+
+/** One typo in the longest word of `name`: two letters swapped, as an officer types. */
+function misspell (name: string, n: number): string {
+  const words = name.split(' ')
+  const at = words.reduce((best, w, i) => (w.length > (words[best]?.length ?? 0) ? i : best), 0)
+  const word = words[at] ?? ''
+  if (word.length < 4) return name
+  const i = 1 + (n % (word.length - 2))
+  words[at] = word.slice(0, i) + (word[i + 1] ?? '') + (word[i] ?? '') + word.slice(i + 2)
+  return words.join(' ')
+}
+
+/** `count` applications of three parties (listed names of stored decisions, misspelt) and three coded items. */
+function applications (count: number) {
+  const decisions = [...shuffledSampleDecisions(count * 3, 'stored', 1)]
+  return Array.from({ length: count }, (_, n) => {
+    const three = decisions.slice(n * 3, n * 3 + 3)
+    return {
+      parties: three.map((d, i) => {
+        const party = d.parties[0] as { name: string, country: string }
+        return { role: 'end_user' as const, name: misspell(party.name, n + i), aliases: [], country: party.country, identifiers: [] }
+      }),
+      items: three.map((d) => ({ codes: d.items[0]?.codes ?? [], description: d.items[0]?.description ?? 'item' })),
+      destination: three[0]?.destination ?? 'AE',
+      endUse: ''
+    }
+  })
+}
+
+interface Timing { millis: number[], failures: number }
+
+/** Runs `fn` for each of `inputs` in turn, until all are done or SECONDS have passed. */
+async function timeEach<T> (inputs: readonly T[], fn: (input: T) => Promise<boolean>): Promise<Timing> {
+  const timing: Timing = { millis: [], failures: 0 }
+  const end = performance.now() + SECONDS * 1000
+  for (const input of inputs) {
+    if (performance.now() > end) break
+    const started = performance.now()
+    const ok = await fn(input)
+    timing.millis.push(performance.now() - started)
+    if (!ok) timing.failures++
+  }
+  return timing
+}
+
+async function measure (url: string) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-screening-'))
+  const unlimited = { RATE_LIMIT_API: '0', RATE_LIMIT_IMPORT: '0', RATE_LIMIT_FEED: '0', RATE_LIMIT_PUBLIC: '0' }
+  const config = loadConfig({ AGENCY_ID: ISSUERS[0], DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...unlimited })
+  const clock = fixedClock(NOW)
+  const deps = await wireServices(config, createLogger({ level: 'silent' }), clock)
+  const app = await buildApp(deps)
+  try {
+    const authorization = `Bearer ${await issueLocalUserToken(dataDir, config.idp, { subject: 'bench', roles: ['officer'] }, clock)}`
+    const inputs = applications(REQUESTS)
+    for (const application of inputs.slice(0, 5)) { // warm up: compiled validators, caches, plans
+      await app.inject({ method: 'POST', url: '/v1/screenings', headers: { authorization }, payload: { applications: [application] } })
+    }
+    const screening = await timeEach(inputs, async (application) =>
+      (await app.inject({ method: 'POST', url: '/v1/screenings', headers: { authorization }, payload: { applications: [application] } })).statusCode === 200)
+    const search = await timeEach(inputs, async (application) =>
+      (await app.inject({ method: 'GET', url: `/v1/decisions?party=${encodeURIComponent(application.parties[0]?.name ?? '')}&limit=20`, headers: { authorization } })).statusCode === 200)
+    const naive = await timeEach(inputs, async (application) => {
+      await deps.db.transaction().execute(async (trx) => {
+        await sql`select set_config('pg_trgm.similarity_threshold', ${String(config.matching.trigramThreshold)}, true)`.execute(trx)
+        for (const party of application.parties) {
+          await sql`select issuer, record_id, similarity(name_keys, ${party.name}) as s from record_parties
+            where name_keys % ${party.name} order by s desc limit 200`.execute(trx)
+        }
+      })
+      return true
+    })
+    return { screening, search, naive }
+  } finally {
+    await app.close()
+    await deps.db.destroy()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+const quantile = (values: readonly number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN
+const fmt = (n: number) => Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 }) : '-'
+
+const names = SIZES.map((size) => `bench_screening_${size}_${process.pid}`)
+try {
+  const results: Array<Awaited<ReturnType<typeof measure>>> = []
+  for (const [i, size] of SIZES.entries()) {
+    process.stderr.write(`loading ${size} decisions…\n`)
+    const { url, seconds } = await loadDatabase(names[i] as string, size)
+    process.stderr.write(`loaded in ${seconds.toFixed(1)} s; measuring…\n`)
+    results.push(await measure(url))
+  }
+  const out = (line = '') => process.stdout.write(`${line}\n`)
+  out(`\nbench/screening  ${new Date().toISOString()}  node ${process.version}  up to ${REQUESTS} requests or ${SECONDS} s per measurement, one at a time`)
+  out(`${'measurement (ms)'.padEnd(58)} ${SIZES.map((s) => s.toLocaleString('en-GB').padStart(12)).join(' ')}`)
+  for (const [key, label] of [['screening', 'POST /v1/screenings, 3 parties and 3 items'], ['search', 'GET /v1/decisions?party='], ['naive', 'naive pg_trgm search of the 3 names (baseline)']] as const) {
+    for (const q of [0.5, 0.95, 0.99]) {
+      out(`${`${label}, p${q * 100}`.padEnd(58)} ${results.map((r) => fmt(quantile(r[key].millis, q)).padStart(12)).join(' ')}`)
+    }
+    out(`${'  requests done (failed)'.padEnd(58)} ${results.map((r) => `${r[key].millis.length} (${r[key].failures})`.padStart(12)).join(' ')}`)
+  }
+  const p95 = (r: typeof results[number], key: 'screening' | 'naive') => quantile(r[key].millis, 0.95)
+  out(`${'screening p95 / naive p95'.padEnd(58)} ${results.map((r) => fmt(p95(r, 'screening') / p95(r, 'naive')).padStart(12)).join(' ')}`)
+} finally {
+  for (const name of names) await admin((a) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(a))
+}
