@@ -4,6 +4,7 @@
  * 50 ms at 1,000,000), against the naive pg_trgm search of the same names in the same run.
  *
  *   npm run bench:screening [-- --small 10000 --large 1000000 --requests 500 --seconds 120]
+ *   (a size of 0 is skipped)
  *
  * Each request screens one application through the API path (`POST /v1/screenings`, in
  * process: validation, candidates, scoring, storage, audit) with three parties, real listed
@@ -41,7 +42,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '2000' }
   }
 })
-const SIZES = [Number(args.small), Number(args.large)] as const
+const SIZES = [Number(args.small), Number(args.large)].filter((size) => size > 0)
 const REQUESTS = Number(args.requests)
 const SECONDS = Number(args.seconds)
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -122,7 +123,7 @@ async function timeEach<T> (inputs: readonly T[], fn: (input: T) => Promise<bool
 
 async function measure (url: string) {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-screening-'))
-  const unlimited = { RATE_LIMIT_API: '0', RATE_LIMIT_IMPORT: '0', RATE_LIMIT_FEED: '0', RATE_LIMIT_PUBLIC: '0' }
+  const unlimited = { RATE_LIMIT_SCREENING: '0', RATE_LIMIT_API: '0', RATE_LIMIT_IMPORT: '0', RATE_LIMIT_FEED: '0', RATE_LIMIT_PUBLIC: '0' }
   const config = loadConfig({ AGENCY_ID: ISSUERS[0], DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...unlimited })
   const clock = fixedClock(NOW)
   const deps = await wireServices(config, createLogger({ level: 'silent' }), clock)
@@ -133,8 +134,11 @@ async function measure (url: string) {
     for (const application of inputs.slice(0, 5)) { // warm up: compiled validators, caches, plans
       await app.inject({ method: 'POST', url: '/v1/screenings', headers: { authorization }, payload: { applications: [application] } })
     }
-    const screening = await timeEach(inputs, async (application) =>
-      (await app.inject({ method: 'POST', url: '/v1/screenings', headers: { authorization }, payload: { applications: [application] } })).statusCode === 200)
+    const screening = await timeEach(inputs, async (application) => {
+      const res = await app.inject({ method: 'POST', url: '/v1/screenings', headers: { authorization }, payload: { applications: [application] } })
+      if (res.statusCode !== 200) process.stderr.write(`screening: ${res.statusCode} ${res.body.slice(0, 200)}\n`)
+      return res.statusCode === 200
+    })
     const search = await timeEach(inputs, async (application) =>
       (await app.inject({ method: 'GET', url: `/v1/decisions?party=${encodeURIComponent(application.parties[0]?.name ?? '')}&limit=20`, headers: { authorization } })).statusCode === 200)
     const naive = await timeEach(inputs, async (application) => {
