@@ -4,7 +4,7 @@
  * 50 ms at 1,000,000), against the naive pg_trgm search of the same names in the same run.
  *
  *   npm run bench:screening [-- --small 10000 --large 1000000 --requests 500 --seconds 120]
- *   (a size of 0 is skipped)
+ *   (a size of 0 is skipped; --keep leaves the loaded databases in place, for experiments, and prints their names)
  *
  * Each request screens one application through the API path (`POST /v1/screenings`, in
  * process: validation, candidates, scoring, storage, audit) with three parties, real listed
@@ -39,7 +39,8 @@ const { values: args } = parseArgs({
     large: { type: 'string', default: '1000000' },
     requests: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '120' },
-    batch: { type: 'string', default: '2000' }
+    batch: { type: 'string', default: '2000' },
+    keep: { type: 'boolean', default: false }
   }
 })
 const SIZES = [Number(args.small), Number(args.large)].filter((size) => size > 0)
@@ -183,5 +184,6 @@ try {
   const p95 = (r: typeof results[number], key: 'screening' | 'naive') => quantile(r[key].millis, 0.95)
   out(`${'screening p95 / naive p95'.padEnd(58)} ${results.map((r) => fmt(p95(r, 'screening') / p95(r, 'naive')).padStart(12)).join(' ')}`)
 } finally {
-  for (const name of names) await admin((a) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(a))
+  if (args.keep === true) process.stderr.write(`kept: ${names.join(', ')}\n`)
+  else for (const name of names) await admin((a) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(a))
 }
