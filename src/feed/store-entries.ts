@@ -45,12 +45,13 @@ export async function storeEntries (trx: Transaction<Database>, rows: readonly F
 }
 
 /**
- * Our entries and the head they end at, in one statement (a data-modifying `with`): for a
- * publish of a few entries, whose transaction holds the head lock meanwhile, one round trip
- * less while every other publisher waits. Up to one statement's worth of rows (`INSERT_CHUNK`).
+ * Our entries and the head they end at: the last (or only) statement's worth of rows in the
+ * same statement as the head (a data-modifying `with`), so that a publish, whose transaction
+ * holds the head lock meanwhile, makes one round trip less while every other publisher waits.
  */
 export async function storeEntriesAndHead (trx: Transaction<Database>, rows: readonly FeedEntryRow[], head: { issuer: string, seq: number, hash: string | null }): Promise<void> {
-  if (rows.length > INSERT_CHUNK) throw new RangeError(`storeEntriesAndHead takes up to ${INSERT_CHUNK} rows, got ${rows.length}`)
-  await sql`with stored as (${entryInsert(rows, { onConflict: 'fail' })})
+  const last = Math.max(0, rows.length - INSERT_CHUNK)
+  await storeEntries(trx, rows.slice(0, last), { onConflict: 'fail' })
+  await sql`with stored as (${entryInsert(rows.slice(last), { onConflict: 'fail' })})
     update feed_heads set seq = ${head.seq}, hash = ${head.hash} where issuer = ${head.issuer}`.execute(trx)
 }

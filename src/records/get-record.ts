@@ -30,9 +30,3 @@ export async function getRecord<K extends RecordKind> (db: Db, issuer: string, k
   })
   return { record: toOwnRecord(row, todayOf(clock)) as OwnRecord<K>, versions }
 }
-
-/** The current version of one of our records of `kind`, or undefined (no versions read). */
-export async function findRecord<K extends RecordKind> (db: Db, issuer: string, kind: K, recordId: string, clock: Clock): Promise<OwnRecord<K> | undefined> {
-  const row = await findRecordRow(db, issuer, recordId)
-  return row === undefined || row.kind !== kind ? undefined : toOwnRecord(row, todayOf(clock)) as OwnRecord<K>
-}

@@ -1,6 +1,6 @@
 export { publishDecision, publishClassification, publishCrosswalk, appendNewRecords, type NewRecord } from './publish-record.js'
 export { amendRecord, revokeRecord, renewDecision } from './change-record.js'
-export { getRecord, findRecord } from './get-record.js'
+export { getRecord } from './get-record.js'
 export { listRecords, type RecordQuery, type RecordPage } from './list-records.js'
 export {
   importDecisions, importCandidates, importFormatOf, IMPORT_MEDIA_TYPES,

@@ -5,7 +5,7 @@ import { findUndercutConflicts } from '../divergence/index.js'
 import { canonicalize } from '../lib/canonical-json.js'
 import { errors } from '../lib/errors.js'
 import {
-  amendRecord, DecisionInput, findRecord, publishDecision, todayOf, UndercutOverride, withDefaults,
+  amendRecord, DecisionInput, findHeldRecord, publishDecision, todayOf, UndercutOverride, withDefaults,
   type DecisionContent, type PublishedRecord, type RecordChange, type RecordsContext
 } from '../records/index.js'
 import { recordsContextOf, type UseCaseContext } from './context.js'
@@ -51,7 +51,8 @@ export async function recordDecision (app: UseCaseContext, actor: string, input:
  */
 export async function amendDecision (app: UseCaseContext, actor: string, recordId: string, change: RecordChange & { content: DecisionContent }): Promise<PublishedRecord<'decision'>> {
   const ctx = recordsContextOf(app, actor)
-  const before = (await findRecord(ctx.db, ctx.issuer, 'decision', recordId, ctx.clock))?.content
+  const held = await findHeldRecord(ctx.db, ctx.issuer, recordId)
+  const before = held?.kind === 'decision' ? held.content : undefined
   const amended = change.content
   if (before !== undefined) {
     const same = (field: 'consultation' | 'undercutOverride') => canonicalize(before[field] ?? null) === canonicalize(amended[field] ?? null)

@@ -35,6 +35,15 @@ t.test('a chain of 1,000 entries read through the API verifies end to end', asyn
   await t.rejects(verifyChain(agency.id, removed, jwks, { seq: 0, hash: null }), ChainError)
 })
 
+t.test('one append of more entries than one statement stores them all and moves the head to the last', async (t) => {
+  const agency = await startAgency(t)
+  const entries = await publish(agency, Array.from({ length: 1001 }, (_, i) => draft(i)))
+  const head = await agency.db.selectFrom('feed_heads').select(['seq', 'hash']).where('issuer', '=', agency.id).executeTakeFirstOrThrow()
+  t.same(head, { seq: 1001, hash: entries.at(-1)?.hash }, 'the head is the last entry')
+  const stored = await agency.db.selectFrom('feed_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('issuer', '=', agency.id).executeTakeFirstOrThrow()
+  t.equal(Number(stored.n), 1001)
+})
+
 t.test('an entry verifies by an independent path: node:crypto Ed25519 over the signing input', async (t) => {
   const agency = await startAgency(t)
   const peer = await makePeerIdentity('peer-two')
