@@ -56,7 +56,8 @@ function isTelling (word: NameWord): boolean {
 
 /**
  * Similarity of two words of names, in [0, 1]: 0 for stop words, which count only inside joined
- * runs ("abd al rahman" = "abdelrahman"), 1 when spelt alike, 0.97 when their phonetic keys
+ * runs ("abd al rahman" = "abdelrahman"), 1 when spelt alike; a number is only ever like the same
+ * number, however written (0.97: "711th" and "711", "1st" and "first"); 0.97 when their phonetic keys
  * agree, 0.9 when their stems do ("Kasperskogo", "Kaspersky"), 0.88 when they differ only in
  * vowels, 0.8 for an initial and a word it begins and for an abbreviation ("Lab", "Laboratory"),
  * else `wordSimilarity` of the phonetic keys (0 when they share under a third of their letters),
@@ -73,6 +74,7 @@ export function nameWordSimilarity (x: NameWord, y: NameWord): number {
 function wordEvidence (x: NameWord, y: NameWord): number {
   if (x.role === 'stop' || y.role === 'stop') return 0
   if (x.text === y.text) return 1
+  if (x.number !== undefined || y.number !== undefined) return x.number === y.number ? 0.97 : 0
   if (x.abjad || y.abjad) return abjadWordSimilarity(x, y)
   if (x.key === y.key) return 0.97
   if (x.role === 'initial' || y.role === 'initial') return x.text[0] === y.text[0] ? 0.8 : 0

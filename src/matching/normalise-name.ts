@@ -1,4 +1,5 @@
 import { findLegalForms } from './legal-forms.js'
+import { numberOf, numbersOf } from './name-numbers.js'
 import { plainSkeleton } from './skeleton.js'
 import { wordSimilarity } from './text-similarity.js'
 import type { NameWord, PreparedName } from './party-types.js'
@@ -166,6 +167,7 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
     const key = phonetic[i] ?? ''
     const linking = LINKS.has(w.text) && (latin[i - 1]?.text.length ?? 0) >= 2 && (latin[i + 1]?.text.length ?? 0) >= 2
     const role = w.abjad ? ABJAD_ROLES.get(w.written) ?? 'core' : linking ? 'stop' : roleOf(w.text, key)
+    const number = w.abjad ? undefined : numberOf(w.text)
     words.push({
       text: w.text,
       key,
@@ -176,10 +178,18 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
       bare: w.abjad ? '' : bareKey(w.text),
       weight: WEIGHTS[role],
       role,
-      abjad: w.abjad
+      abjad: w.abjad,
+      ...(number === undefined ? {} : { number })
     })
   })
-  return { source: name, words, legalForms: hits.map((hit) => ({ ...hit, words: hit.indices.map((i) => latin[i]?.text ?? '').join(' ') })), legalWords, parenthetical }
+  return {
+    source: name,
+    words,
+    legalForms: hits.map((hit) => ({ ...hit, words: hit.indices.map((i) => latin[i]?.text ?? '').join(' ') })),
+    legalWords,
+    numbers: numbersOf(words),
+    parenthetical
+  }
 }
 
 // A name written as a web address is the name in it: "WWW.AEROCONTINENTE.COM.PE" is "AEROCONTINENTE".

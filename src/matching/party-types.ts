@@ -20,7 +20,7 @@ export type NameKind = 'name' | 'alias'
 
 /** One piece of evidence behind a score, and how much it added (or took away). */
 export interface MatchFeature {
-  feature: 'name' | 'legal-form' | 'identifier' | 'country' | 'address'
+  feature: 'name' | 'number' | 'legal-form' | 'identifier' | 'country' | 'address'
   value: number | string
   contribution: number
   note: string
@@ -62,8 +62,16 @@ export interface NameWord {
   weight: number
   role: 'core' | 'generic' | 'patronymic' | 'connector' | 'initial' | 'stop'
   abjad: boolean
+  /** The number a word writes ("711th", "711", "fifteenth"), if it writes one. */
+  number?: number
   /** A run of adjacent words written together, made while aligning two names. */
   joined?: boolean
+}
+
+/** A number written in a name, in digits ("711th", "711") or in English words ("fifteenth"). */
+export interface NameNumber {
+  value: number
+  text: string
 }
 
 /** One spelling of a name, ready to compare: legal forms set apart from the words. */
@@ -72,6 +80,8 @@ export interface PreparedName {
   words: NameWord[]
   legalForms: LegalFormHit[]
   legalWords: string[]
+  /** The numbers the name writes, in order ("Twenty-First" is one: 21), with the words that write them. */
+  numbers: NameNumber[]
   /** Written in parentheses inside a longer name: "EBCC" in "Emal Bilal Construction Company (EBCC)". */
   parenthetical: boolean
 }
