@@ -11,6 +11,8 @@ export type LegalFamily = 'company' | 'limited-liability' | 'joint-stock' | 'par
 export interface LegalFormHit {
   words: string
   family: LegalFamily
+  /** How the form reads when it was misspelt or written onto a word ("compnay" is "company", "officejsc" holds "jsc"). */
+  read?: string
 }
 
 // Each line: family, then forms separated by "|". A form is words as they come out of
@@ -27,7 +29,7 @@ const TABLE: Array<[LegalFamily, string]> = [
     'gesellschaft mit beschrankter haftung|sarl|^srl|^sro|ltda|limitada|sp z o o|spzoo|^tov|^too|^odo|eurl|tnhh|' +
     'yugen kaisha|godo kaisha|sociedad de responsabilidad limitada|societe a responsabilite limitee|' +
     'societa a responsabilita limitata|wll|dhmm|^sl|^bv|besloten vennootschap|^fz llc|fzllc'],
-  ['joint-stock', 'jsc|ojsc|cjsc|pjsc|jsco|joint stock company|joint stock co|open joint stock company|closed joint stock company|' +
+  ['joint-stock', 'jsc|ojsc|cjsc|pjsc|jsco|joint stock company|joint stock co|joint stock|open joint stock company|closed joint stock company|' +
     'public joint stock company|private joint stock company|^ao|^zao|^oao|^pao|^nao|aktsionernoe obshchestvo|' +
     'zakrytoe aktsionernoe obshchestvo|otkrytoe aktsionernoe obshchestvo|publichnoe aktsionernoe obshchestvo|' +
     '^sa|^ag|aktiengesellschaft|^nv|naamloze vennootschap|^spa|^sas|^sae|^sal|^saoc|^saog|^ksc|^kscc|^psc|^qsc|^qpsc|^bsc|' +
@@ -94,7 +96,140 @@ export function findLegalForms (
       break
     }
   }
-  return { hitOf: hitOf.map((hit) => Math.max(hit, -1)), hits }
+  const merged = absorbStrays(phonetic, hitOf, hits)
+  return { hitOf: merged.hitOf.map((hit) => Math.max(hit, -1)), hits: merged.hits }
+}
+
+// Words that only legal forms use, and only in forms of several words ("Liability" in "Limited
+// Liability Company", "Joint" and "Stock", "Aktsionernoe", "Unitary"): left over when the form is
+// split by the name's own words ("Limited Kaspersky Liability Company"). Ordinary words that such
+// forms also use ("Open", "State", "Public", Chinese syllables) join a split form only next to
+// one of its words ("Open Joint-Stock Oil and Gas Company"): "Open Technologies JSC" keeps its
+// "Open".
+const ORDINARY = new Set('open closed public private state federal enterprise sole sendirian gong xian youxian cong phan sapi khas khass yugen godo'.split(' '))
+
+let strays: Set<string> | undefined
+let ordinary: Set<string> | undefined
+
+function strayWords (): Set<string> {
+  if (strays !== undefined) return strays
+  const single = new Set(legalForms().filter((f) => f.words.length === 1).map((f) => f.words[0] ?? ''))
+  const longer = legalForms().filter((f) => f.words.length > 1)
+  strays = new Set(longer.flatMap((f) => f.words.filter((w, k) => (f.texts[k] ?? '').length >= 4 && !ORDINARY.has(f.texts[k] ?? '') && !single.has(w))))
+  ordinary = new Set(longer.flatMap((f) => f.words.filter((_, k) => ORDINARY.has(f.texts[k] ?? ''))))
+  return strays
+}
+
+/**
+ * A form of several words split by the name's own words: a word left over that only legal
+ * forms use joins the hits of the same form's other words when every word of that form is in
+ * the name ("Limited Kaspersky Liability Company": "limited", "liability" and "company" are one
+ * limited liability company); an ordinary word does so only next to a hit. A word whose form is
+ * not all there stays a word ("Joint Venture Company"), and so does one the hits already hold
+ * ("Moscow Stock Exchange Joint Stock Company" keeps its first "Stock").
+ */
+function absorbStrays (
+  phonetic: readonly string[], hitOf: number[], hits: Array<LegalFormHit & { indices: number[] }>
+): { hitOf: number[], hits: Array<LegalFormHit & { indices: number[] }> } {
+  const loose = (j: number): boolean => hitOf[j] === -1 &&
+    (strayWords().has(phonetic[j] ?? '') || (ordinary?.has(phonetic[j] ?? '') === true && ((hitOf[j - 1] ?? -1) >= 0 || (hitOf[j + 1] ?? -1) >= 0)))
+  if (hits.length === 0 || !phonetic.some((_, j) => loose(j))) return { hitOf, hits }
+  for (let i = 0; i < phonetic.length; i++) {
+    const word = phonetic[i] ?? ''
+    if (!loose(i)) continue
+    for (const form of legalForms()) {
+      if (form.words.length < 2 || !form.words.includes(word)) continue
+      const inside = (j: number): boolean => {
+        const hit = hits[hitOf[j] ?? -1]
+        return hit !== undefined && hit.indices.every((k) => form.words.includes(phonetic[k] ?? ''))
+      }
+      const used = placeForm(form.words, phonetic, inside, loose)
+      if (used === undefined || !used.some((j) => hitOf[j] === -1) || !used.some((j) => (hitOf[j] ?? -1) >= 0)) continue
+      const absorbed = new Set(used.flatMap((j) => (hitOf[j] ?? -1) >= 0 ? [hitOf[j] ?? 0] : []))
+      const indices = [...new Set([...used, ...[...absorbed].flatMap((k) => hits[k]?.indices ?? [])])].sort((x, y) => x - y)
+      for (const k of absorbed) {
+        const hit = hits[k]
+        if (hit !== undefined) hit.indices = []
+      }
+      for (const j of indices) hitOf[j] = hits.length
+      hits.push({ words: indices.map((j) => phonetic[j] ?? '').join(' '), family: form.family, indices })
+      break
+    }
+  }
+  const kept = hits.filter((h) => h.indices.length > 0)
+  const renumber = hits.map((h) => kept.indexOf(h))
+  return { hitOf: hitOf.map((k) => k >= 0 ? renumber[k] ?? -1 : k), hits: kept }
+}
+
+// Positions in the name, one for each word of a form: a word of a hit that the form holds
+// whole when there is one (`inside`), else a loose word.
+function placeForm (
+  words: readonly string[], phonetic: readonly string[], inside: (j: number) => boolean, loose: (j: number) => boolean
+): number[] | undefined {
+  const used: number[] = []
+  for (const w of words) {
+    const free = (k: number): boolean => phonetic[k] === w && !used.includes(k)
+    let j = phonetic.findIndex((_, k) => free(k) && inside(k))
+    if (j < 0) j = phonetic.findIndex((_, k) => free(k) && loose(k))
+    if (j < 0) return undefined
+    used.push(j)
+  }
+  return used
+}
+
+// Single-word forms that are sometimes written onto the word before them ("OfficeJSC",
+// "TradingLLC") or after them ("OOORomashka"): only those that no word of a name ends or begins
+// with in any romanisation ("zao" and "pao" are Chinese syllables: "Zaozhuang", "Zhizao").
+const JOINABLE_AFTER = new Set('llc jsc ojsc cjsc pjsc ltd gmbh plc llp fze fzco fzllc sarl ltda pvt bhd'.split(' '))
+const JOINABLE_BEFORE = new Set('ooo oao ojsc cjsc pjsc jsc llc'.split(' '))
+
+/**
+ * A word written onto a legal form: the word and the form ("officejsc" is "office" and "jsc"),
+ * looked for at the end of a word (`after`: the form follows) or at its start (`before`). The
+ * word left must keep three letters.
+ */
+export function splitJoinedForm (text: string, side: 'after' | 'before'): { word: string, form: string } | undefined {
+  if (!/^[a-z]+$/.test(text)) return undefined
+  for (const form of side === 'after' ? JOINABLE_AFTER : JOINABLE_BEFORE) {
+    const word = side === 'after' ? text.slice(0, -form.length) : text.slice(form.length)
+    if (word.length >= 3 && (side === 'after' ? text.endsWith(form) : text.startsWith(form))) return { word, form }
+  }
+  return undefined
+}
+
+// The English words of legal forms, as an officer mistypes them ("Compnay", "Limtied"). Forms
+// in other languages are left alone: their romanisations vary more than a typo does, and their
+// neighbours are names ("Society" is one letter from "Societe", "Sharia" from "Sharika").
+const TYPO_TARGETS = 'company companies corporation incorporated limited liability partnership private joint stock'.split(' ')
+
+/**
+ * The legal-form word a misspelt word stands for, or undefined: one letter added, dropped or
+ * changed in a word of seven letters or more, two neighbours swapped in one of five or more,
+ * the first letter kept ("Compnay", "Limtied", "Corporaton", "Stcok").
+ */
+export function legalWordTypo (text: string): string | undefined {
+  if (text.length < 5 || legalWords().has(phoneticKey(text))) return undefined
+  for (const target of TYPO_TARGETS) {
+    if (target[0] === text[0] && Math.abs(target.length - text.length) <= 1 && oneTypo(text, target)) return target
+  }
+  return undefined
+}
+
+function oneTypo (a: string, b: string): boolean {
+  if (a.length === b.length) {
+    const diff: number[] = []
+    for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i)
+    if (diff.length === 2) {
+      const [i = 0, j = 0] = diff
+      return j === i + 1 && a[i] === b[j] && a[j] === b[i]
+    }
+    return diff.length === 1 && b.length >= 7
+  }
+  if (Math.min(a.length, b.length) < 6) return false
+  const [short, long] = a.length < b.length ? [a, b] : [b, a]
+  let i = 0
+  while (i < short.length && short[i] === long[i]) i++
+  return short.slice(i) === long.slice(i + 1)
 }
 
 // The leading and trailing runs of words that are legal-form words of any kind: "OOO Romashka"
@@ -113,6 +248,19 @@ let wordSet: Set<string> | undefined
 function legalWords (): Set<string> {
   wordSet ??= new Set(legalForms().flatMap((form) => form.words))
   return wordSet
+}
+
+/** Whether a phonetic key is a word of some legal form ("company", "joint", "ooo"). */
+export function isLegalWord (key: string): boolean {
+  return legalWords().has(key)
+}
+
+let oneWordSet: Set<string> | undefined
+
+/** Whether a phonetic key is a legal form by itself ("ooo", "llc", "company"). */
+export function isOneWordForm (key: string): boolean {
+  oneWordSet ??= new Set(legalForms().filter((form) => form.words.length === 1).map((form) => form.words[0] ?? ''))
+  return oneWordSet.has(key)
 }
 
 /** Whether two legal forms say the same kind of company; `company` agrees with all. */

@@ -7,9 +7,10 @@ import { normalisePartNumber } from './score-item.js'
 /**
  * The version of the key grammar below. Raise it whenever `nameSearchKeys`, the identifier
  * rule or `codeSearchPrefixes` changes what they return: rows of an older version are
- * recomputed at startup (`refreshMatchKeys`).
+ * recomputed at startup (`refreshMatchKeys`). 3: legal forms read through typos, joins,
+ * letter-by-letter writing and split phrases ("Compnay", "AirlinesJSC", "O O O").
  */
-export const KEYS_VERSION = 2
+export const KEYS_VERSION = 3
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '

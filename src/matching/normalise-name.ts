@@ -1,9 +1,9 @@
-import { findLegalForms } from './legal-forms.js'
+import { findLegalForms, isLegalWord, isOneWordForm, legalWordTypo, splitJoinedForm } from './legal-forms.js'
 import { numberOf, numbersOf } from './name-numbers.js'
 import { plainSkeleton } from './skeleton.js'
 import { wordSimilarity } from './text-similarity.js'
 import type { NameWord, PreparedName } from './party-types.js'
-import { bareKey, consonantKey, letterSet, phoneticKey, stemKey, toLatinWords, vowelKey } from './transliterate.js'
+import { bareKey, consonantKey, letterSet, phoneticKey, stemKey, toLatinWords, vowelKey, type LatinWord } from './transliterate.js'
 
 // Words that join names rather than name anything: articles, conjunctions, prepositions in
 // the languages of the lists, the Arabic article written apart ("al-Rawi", "Zia-ur-Rahman",
@@ -153,10 +153,13 @@ const ABJAD_LEGAL = new Set('شركة شركت شرکت ذمم کمپنی كمب
  * `parenthetical` marks a name found in parentheses inside another.
  */
 export function prepareName (name: string, parenthetical = false): PreparedName {
-  const latin = toLatinWords(name.replace(DOMAIN, '$1$2'))
+  const { latin, shown } = readLegalWriting(toLatinWords(name.replace(DOMAIN, '$1$2')))
   const phonetic = latin.map((w) => phoneticKey(ABBREVIATIONS.get(w.text) ?? w.text))
   const eligible = latin.map((w) => !w.abjad || ABJAD_LEGAL.has(w.written.replace(/\./g, '')))
-  const { hitOf, hits } = findLegalForms(phonetic, eligible, latin.map((w) => w.text))
+  // A misspelt legal-form word is looked for as the word it stands for ("Compnay"); if no form
+  // takes it, it stays the word it is.
+  const typos = latin.map((w) => w.abjad ? undefined : legalWordTypo(w.text))
+  const { hitOf, hits } = findLegalForms(phonetic.map((key, i) => typos[i] === undefined ? key : phoneticKey(typos[i])), eligible, latin.map((w) => w.text))
   const words: NameWord[] = []
   const legalWords: string[] = []
   latin.forEach((w, i) => {
@@ -185,11 +188,53 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
   return {
     source: name,
     words,
-    legalForms: hits.map((hit) => ({ ...hit, words: hit.indices.map((i) => latin[i]?.text ?? '').join(' ') })),
+    legalForms: hits.map(({ family, indices }) => {
+      const written = indices.map((i) => shown[i] ?? latin[i]?.text ?? '').join(' ')
+      const read = indices.map((i) => typos[i] ?? latin[i]?.text ?? '').join(' ')
+      return read === written ? { words: written, family } : { words: written, family, read }
+    }),
     legalWords,
     numbers: numbersOf(words),
     parenthetical
   }
+}
+
+/**
+ * Legal forms written in ways the table does not hold, read as their form: letter by letter
+ * ("О. О. О.", "O O O" at either end of a name is "ooo"), or written onto the name's word next
+ * to it ("officejsc" at the end, "ooodelta" at the start: see `splitJoinedForm`). `shown` says,
+ * for each word, how it was written when it was written otherwise.
+ */
+function readLegalWriting (words: LatinWord[]): { latin: LatinWord[], shown: Array<string | undefined> } {
+  const latin = [...words]
+  const shown: Array<string | undefined> = latin.map(() => undefined)
+  const single = (w: LatinWord | undefined): boolean => w !== undefined && !w.abjad && /^[a-z]$/.test(w.text)
+  for (const atStart of [true, false]) {
+    let run = 0
+    while (run < latin.length && single(latin[atStart ? run : latin.length - 1 - run])) run++
+    for (let n = run; n >= 3; n--) {
+      const from = atStart ? 0 : latin.length - n
+      const letters = latin.slice(from, from + n)
+      const text = letters.map((w) => w.text).join('')
+      if (!isOneWordForm(phoneticKey(text)) || n === latin.length) continue
+      latin.splice(from, n, { ...(letters[0] as LatinWord), text })
+      shown.splice(from, n, letters.map((w) => w.text).join(' '))
+      break
+    }
+  }
+  for (const side of ['after', 'before'] as const) {
+    // the word next to the run of legal-form words at that end of the name
+    let i = side === 'after' ? latin.length - 1 : 0
+    while (latin[i] !== undefined && isLegalWord(phoneticKey(latin[i]?.text ?? ''))) i += side === 'after' ? -1 : 1
+    const word = latin[i]
+    if (word === undefined || word.abjad) continue
+    const split = splitJoinedForm(word.text, side)
+    if (split === undefined) continue
+    const parts = side === 'after' ? [split.word, split.form] : [split.form, split.word]
+    latin.splice(i, 1, ...parts.map((text) => ({ ...word, text })))
+    shown.splice(i, 1, ...parts.map((text) => text === split.form ? word.text : undefined))
+  }
+  return { latin, shown }
 }
 
 // A name written as a web address is the name in it: "WWW.AEROCONTINENTE.COM.PE" is "AEROCONTINENTE".

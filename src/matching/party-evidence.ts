@@ -1,10 +1,11 @@
-import { legalFamiliesAgree } from './legal-forms.js'
+import { legalFamiliesAgree, type LegalFormHit } from './legal-forms.js'
 import type { MatchFeature, PartyIdentifier, PreparedName } from './party-types.js'
 
 export function compareLegalForms (a: PreparedName, b: PreparedName): MatchFeature | undefined {
   if (a.legalForms.length === 0 || b.legalForms.length === 0) return undefined
-  const ours = a.legalForms.map((f) => f.words).join(' ')
-  const theirs = b.legalForms.map((f) => f.words).join(' ')
+  const show = (form: LegalFormHit): string => form.read === undefined ? form.words : `${form.read} (written "${form.words}")`
+  const ours = a.legalForms.map(show).join(' ')
+  const theirs = b.legalForms.map(show).join(' ')
   const agree = a.legalForms.some((x) => b.legalForms.some((y) => legalFamiliesAgree(x.family, y.family)))
   return agree
     ? { feature: 'legal-form', value: `${ours} / ${theirs}`, contribution: 0.02, note: 'legal forms of the same kind' }

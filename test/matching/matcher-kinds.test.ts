@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { scoreParty, type MatchFeature, type PartyInput } from '../../src/matching/index.js'
+import { nameSearchKeys, normaliseName, scoreParty, type MatchFeature, type PartyInput } from '../../src/matching/index.js'
 
 // Kinds of failure of the party matcher (issue 12, item 3), each with real names copied from
 // /work/shared/data (the tests never read it): BIS = us-restricted-lists-2026/bis_entity_list.json
@@ -86,4 +86,65 @@ t.test('numbers and ordinals: different numbers are different parties, one numbe
   const subset = scoreParty({ name: '31st Institute' }, { name: 'China Aerospace Science and Industry Corporation (CASIC) 3rd Academy, 31 Research Institute' })
   t.notOk(subset.features.some((f) => f.feature === 'number'), 'BIS: a number only one name writes (3rd) is no disagreement')
   t.match(subset.explanation, /31st ~ 31 \(0\.97\)/)
+})
+
+t.test('legal forms: read through typos, joins, letter-by-letter writing and split phrases', async (t) => {
+  check(t, [
+    {
+      source: 'BIS "Joint Stock Company Polimer", misspelt (0.21 before), against its alias',
+      query: 'Joint Stock Compnay Polimer',
+      candidate: 'Public Joint Stock Company Polimer',
+      match: true,
+      explanation: /name similarity 1\.00 \(polimer = polimer\); legal forms of the same kind \(joint stock company \(written "joint stock compnay"\) \/ public joint stock company\)/
+    },
+    {
+      source: 'BIS "Kaspersky Group Limited Liability Company", misspelt (0.40 before), against the name',
+      query: 'Kaspersky Group Limtied Liability Company',
+      candidate: 'OOO Kaspersky Group',
+      match: true,
+      explanation: /\(kaspersky = kaspersky, group = group\)/
+    },
+    { source: 'BIS, a misspelt alias as listed', query: 'AR Sales Privat Ltd', candidate: 'AR Sales Pvt Ltd.', match: true },
+    {
+      source: 'BIS "Transaviaexport Airlines JSC", the form written onto the word before it',
+      query: 'Transaviaexport AirlinesJSC',
+      candidate: 'Transaviaexport Airlines JSC',
+      match: true,
+      explanation: /\(transaviaexport = transaviaexport, airlines = airlines\); legal forms of the same kind \(jsc \(written "airlinesjsc"\) \/ jsc\)/
+    },
+    {
+      source: 'BIS "OOO Kaspersky Group", OOO written letter by letter in Cyrillic',
+      query: 'О. О. О. Kaspersky Group',
+      candidate: 'Kaspersky Group Limited Liability Company',
+      match: true,
+      features: [{ feature: 'name', contribution: 1 }, { feature: 'legal-form', value: 'ooo (written "o o o") / limited liability company' }]
+    },
+    { source: 'OFAC 11644, PJSC letter by letter as listed', query: 'MACHINE SAZI ARAK COMPANY P J S C', candidate: 'MACHINE SAZI ARAK CO. LTD.', match: true },
+    {
+      source: 'BIS, an alias whose form is split by "Public"',
+      query: 'Joint Public Stock Company Nevskoe Design Bureau',
+      candidate: 'Joint Stock Company Nevskoe Design Bureau',
+      match: true,
+      explanation: /name similarity 1\.00 \(nevskoe = nevskoe, design = design, bureau = bureau\)/
+    },
+    { source: 'OFAC 29522, the form after the name and split from "Company"', query: 'ABADAN OIL REFINING COMPANY PRIVATE JOINT STOCK', candidate: 'ABADAN OIL REFINING COMPANY', match: true },
+    {
+      source: 'BIS "Kaspersky Group Limited Liability Company", the form split by the name',
+      query: 'Limited Liability Kaspersky Group Company',
+      candidate: 'OOO Kaspersky Group',
+      match: true,
+      features: [{ feature: 'name', contribution: 1 }, { feature: 'legal-form', value: 'limited liability company / ooo' }]
+    }
+  ])
+})
+
+t.test('legal forms: the readings leave names alone', async (t) => {
+  const names: Array<[string, string]> = [
+    ['AQSSA SOCIETY', 'aqssa society'], // OFAC: "Society" is one letter from "Societe", and a name word
+    ['ANSAR AL-SHARIA', 'ansar al sharia'], // OFAC: "Sharia" is one letter from "Sharika"
+    ['CORPORACION CIMEX S.A.', 'cimex'], // OFAC: Spanish for "Corporation", read as it
+    ['TECHCAMELTECHCAMEL PTE.LTD', 'techcameltechcamel'] // OFAC: "Pte" and "Ltd" written onto each other
+  ]
+  for (const [raw, expected] of names) t.equal(normaliseName(raw), expected, raw)
+  t.strictSame(nameSearchKeys('Transaviaexport AirlinesJSC'), nameSearchKeys('Transaviaexport Airlines JSC'), 'a joined form is searched without it')
 })
