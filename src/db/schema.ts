@@ -154,6 +154,8 @@ export interface RecordItemTable {
   manufacturer: string | null
   part_number: string | null
   part_key: string | null
+  /** Classification items only (`descriptionKey`): found by description when a part number is missing. */
+  description_key: string | null
   keys_version: ColumnType<number, number | undefined, number>
 }
 

@@ -2,15 +2,16 @@ import { boundedMemo } from '../lib/bounded-memo.js'
 import { codeSearchPrefixes, type CrosswalkLink } from './control-codes.js'
 import { nameSearchKeys } from './normalise-name.js'
 import type { PartyInput } from './party-types.js'
-import { normalisePartNumber } from './score-item.js'
+import { contentWords, normalisePartNumber } from './score-item.js'
 
 /**
  * The version of the key grammar below. Raise it whenever `nameSearchKeys`, the identifier
- * rule or `codeSearchPrefixes` changes what they return: rows of an older version are
- * recomputed at startup (`refreshMatchKeys`). 3: legal forms read through typos, joins,
- * letter-by-letter writing and split phrases ("Compnay", "AirlinesJSC", "O O O").
+ * rule, `descriptionKey` or `codeSearchPrefixes` changes what they return, or a key column is
+ * added: rows of an older version are recomputed at startup (`refreshMatchKeys`). 3: legal
+ * forms read through typos, joins, letter-by-letter writing and split phrases ("Compnay",
+ * "AirlinesJSC", "O O O"). 4: items' description keys.
  */
-export const KEYS_VERSION = 3
+export const KEYS_VERSION = 4
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '
@@ -95,9 +96,30 @@ export function partyKeyColumns (party: PartyKeySource, issuer: string) {
   }
 }
 
-/** The `record_items` key columns: the part number as items are compared by it. */
-export function itemKeyColumns (item: { partNumber?: string | null | undefined }) {
-  return { part_key: normalisePartNumber(item.partNumber ?? null), keys_version: KEYS_VERSION }
+/**
+ * The `record_items` key columns: the part number as items are compared by it, and, for items
+ * found `byDescription` (classifications: two allies may classify one item that has no part
+ * number), the description key (`descriptionKey`); null for the others (decisions' items are
+ * related by their codes), so that the description index holds classifications alone.
+ */
+export function itemKeyColumns (item: { description: string, partNumber?: string | null | undefined }, options: { byDescription: boolean }) {
+  return {
+    part_key: normalisePartNumber(item.partNumber ?? null),
+    description_key: options.byDescription ? descriptionKey(item.description) : null,
+    keys_version: KEYS_VERSION
+  }
+}
+
+/**
+ * A description as the trigram index compares it: its content words (`contentWords`, the words
+ * the item scorer compares: case, accents, punctuation, stop words and plural or -ed endings
+ * folded), sorted, so that descriptions in another word order share one key and a typo costs a
+ * few trigrams. Null when no content word is left ("Equipment"): nothing to find it by.
+ * @example descriptionKey('Changers, frequency (converters or inverters)') // 'changer converter frequency inverter'
+ */
+export function descriptionKey (description: string): string | null {
+  const words = contentWords(description).sort()
+  return words.length === 0 ? null : words.join(' ')
 }
 
 /** The `record_codes` key columns of a code; nulls when the code cannot be read (the raw code stays). */

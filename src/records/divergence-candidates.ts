@@ -81,15 +81,54 @@ export async function decisionsNaming (trx: Transaction<Database>, probes: reado
   return rows.map(toPartyOfDecision)
 }
 
-/** Pairs (classification among `keys`, another agency's classification of the same part number). */
+/**
+ * Another agency's classifications found for a changed one by its description: the nearest this
+ * many (trigram distance of the description keys). A bound on what one change costs; the rule
+ * decides at its own threshold (`descriptionThreshold`, 0.8 of content words) among them.
+ */
+const DESCRIPTION_CANDIDATES = 50
+
+/**
+ * Trigram similarity of description keys below which no candidate is kept: far under what the
+ * rule accepts (descriptions 80% alike by content words; the pairs it accepts that we measured,
+ * typos and joined words included, were 0.69 or more), so that recall is the rule's, and
+ * unrelated items stop here.
+ */
+const DESCRIPTION_TRIGRAM_FLOOR = 0.3
+
+/**
+ * Pairs (classification among `keys`, another agency's classification of the same item): the
+ * same part number (`part_key`), or, when one of the two has none, a description alike
+ * (`description_key`, the nearest `DESCRIPTION_CANDIDATES` above `DESCRIPTION_TRIGRAM_FLOOR`,
+ * neither revoked): the items `evaluateClassificationPair` compares. One statement; a change
+ * that holds no classification reads nothing more than its own rows.
+ */
 export async function classificationsSharingPart (trx: Transaction<Database>, keys: readonly RecordKey[]): Promise<Array<[RecordKey, RecordKey]>> {
   const { rows } = await sql<{ c_issuer: string, c_record_id: string, issuer: string, record_id: string }>`
-    select distinct c.issuer as c_issuer, c.record_id as c_record_id, i.issuer, i.record_id
-    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
-    join record_items c on c.issuer = k.issuer and c.record_id = k."recordId" and c.part_key is not null
-    join records cr on cr.issuer = c.issuer and cr.record_id = c.record_id and cr.kind = 'classification'
+    with changed as materialized (
+      select c.issuer, c.record_id, c.part_key, c.description_key, ${notFinalSql('cr')} as in_force
+      from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
+      join record_items c on c.issuer = k.issuer and c.record_id = k."recordId"
+      join records cr on cr.issuer = c.issuer and cr.record_id = c.record_id and cr.kind = 'classification'
+    )
+    select c.issuer as c_issuer, c.record_id as c_record_id, i.issuer, i.record_id
+    from changed c
     join record_items i on i.part_key = c.part_key and i.issuer <> c.issuer
-    join records r on r.issuer = i.issuer and r.record_id = i.record_id and r.kind = 'classification'`.execute(trx)
+    join records r on r.issuer = i.issuer and r.record_id = i.record_id and r.kind = 'classification'
+    union
+    select c.issuer, c.record_id, n.issuer, n.record_id
+    from changed c
+    cross join lateral (
+      select i.issuer, i.record_id, similarity(i.description_key, c.description_key) as similarity
+      from record_items i
+      where i.description_key is not null and i.issuer <> c.issuer and (c.part_key is null or i.part_key is null)
+        -- only classification items have a description key; asking the kind again here makes the
+        -- planner think few rows pass, and sort every classification instead of walking the index
+        and exists (select 1 from records r where r.issuer = i.issuer and r.record_id = i.record_id and ${notFinalSql('r')})
+      order by i.description_key <-> c.description_key
+      limit ${DESCRIPTION_CANDIDATES}
+    ) n
+    where c.description_key is not null and c.in_force and n.similarity >= ${DESCRIPTION_TRIGRAM_FLOOR}`.execute(trx)
   return rows.map((r) => [{ issuer: r.c_issuer, recordId: r.c_record_id }, { issuer: r.issuer, recordId: r.record_id }])
 }
 

@@ -59,12 +59,12 @@ export function recordDetailRows (records: readonly RecordDetailsSource[]): Reco
         ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? []), ...partyKeyColumns(p, issuer), outcome: decision.outcome
       }))
       decision.items.forEach((item, ordinal) => {
-        rows.items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null, ...itemKeyColumns(item) })
+        rows.items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null, ...itemKeyColumns(item, { byDescription: false }) })
         for (const code of uniqueCodes(item.codes)) rows.codes.push({ ...key, item_ordinal: ordinal, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
       })
     } else if (kind === 'classification') {
       const classification = content as ClassificationContent
-      rows.items.push({ ...key, ordinal: 0, description: classification.item.description, manufacturer: classification.item.manufacturer ?? null, part_number: classification.item.partNumber ?? null, ...itemKeyColumns(classification.item) })
+      rows.items.push({ ...key, ordinal: 0, description: classification.item.description, manufacturer: classification.item.manufacturer ?? null, part_number: classification.item.partNumber ?? null, ...itemKeyColumns(classification.item, { byDescription: true }) })
       for (const code of uniqueCodes(classification.codes ?? [])) rows.codes.push({ ...key, item_ordinal: 0, regime: code.regime, code: code.code, ...codeKeyColumns(code.regime, code.code) })
     } else {
       const crosswalk = content as CrosswalkContent
@@ -124,7 +124,7 @@ const COLUMNS: { [T in DetailTable]: Columns<Insertable<Database[T]>> } = {
     ['address', 'text'], ['identifiers', 'jsonb'], ['name_keys', 'text'], ['identifier_keys', 'text[]'], ['exact_keys', 'text[]'], ['keys_version', 'smallint'], ['outcome', 'text']
   ],
   record_items: [
-    ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['description', 'text'], ['manufacturer', 'text'], ['part_number', 'text'], ['part_key', 'text'], ['keys_version', 'smallint']
+    ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['description', 'text'], ['manufacturer', 'text'], ['part_number', 'text'], ['part_key', 'text'], ['description_key', 'text'], ['keys_version', 'smallint']
   ],
   record_codes: [
     ['issuer', 'text'], ['record_id', 'uuid'], ['item_ordinal', 'smallint'], ['regime', 'text'], ['code', 'text'], ['family', 'text'], ['canonical', 'text'], ['keys_version', 'smallint']

@@ -24,12 +24,16 @@ export async function refreshMatchKeys (db: Db): Promise<number> {
     total += parties.length
   }
   for (;;) {
-    const items = await db.selectFrom('record_items').select(['issuer', 'record_id', 'ordinal', 'part_number'])
-      .where('keys_version', '<', KEYS_VERSION).limit(BATCH).execute()
+    // the record's kind says whether the item is found by description (classifications) or not
+    const items = await db.selectFrom('record_items as i').leftJoin('records as r', (join) => join.onRef('r.issuer', '=', 'i.issuer').onRef('r.record_id', '=', 'i.record_id'))
+      .select(['i.issuer', 'i.record_id', 'i.ordinal', 'i.description', 'i.part_number', 'r.kind'])
+      .where('i.keys_version', '<', KEYS_VERSION).limit(BATCH).execute()
     if (items.length === 0) break
-    const keys = items.map((i) => ({ issuer: i.issuer, record_id: i.record_id, ordinal: i.ordinal, ...itemKeyColumns({ partNumber: i.part_number }) }))
-    await sql`update record_items i set part_key = k.part_key, keys_version = ${KEYS_VERSION}
-      from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(issuer text, record_id uuid, ordinal smallint, part_key text)
+    const keys = items.map((i) => ({
+      issuer: i.issuer, record_id: i.record_id, ordinal: i.ordinal, ...itemKeyColumns({ description: i.description, partNumber: i.part_number }, { byDescription: i.kind === 'classification' })
+    }))
+    await sql`update record_items i set part_key = k.part_key, description_key = k.description_key, keys_version = ${KEYS_VERSION}
+      from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(issuer text, record_id uuid, ordinal smallint, part_key text, description_key text)
       where i.issuer = k.issuer and i.record_id = k.record_id and i.ordinal = k.ordinal`.execute(db)
     total += items.length
   }
