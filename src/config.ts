@@ -12,6 +12,8 @@ import { AGENCY_ID_PATTERN } from './lib/agency-id.js'
  * different entities with similar names below.
  */
 export const DEFAULT_PARTY_THRESHOLD = 0.81
+/** pg_trgm word similarity from which a distinct party is scored at all (docs/matching.md). */
+export const DEFAULT_TRIGRAM_THRESHOLD = 0.5
 
 /**
  * The only reader of `process.env`. `loadConfig(env)` parses the environment once, at an
@@ -70,7 +72,7 @@ const ConfigEnv = Type.Object({
   SYNC_BACKOFF_BASE_MS: Type.Integer({ minimum: 1, default: 1_000 }),
   SYNC_BACKOFF_CAP_MS: Type.Integer({ minimum: 1, default: 300_000 }),
   MATCH_PARTY_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: DEFAULT_PARTY_THRESHOLD, description: 'party match score from which a screening reports a hit (docs/matching.md)' }),
-  MATCH_TRIGRAM_THRESHOLD: Type.Number({ minimum: 0.1, maximum: 1, default: 0.5, description: 'pg_trgm word similarity from which a party is a candidate for scoring' }),
+  MATCH_TRIGRAM_THRESHOLD: Type.Number({ minimum: 0.1, maximum: 1, default: DEFAULT_TRIGRAM_THRESHOLD, description: 'pg_trgm word similarity from which a party is a candidate for scoring' }),
   DIVERGENCE_DESCRIPTION_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.8, description: 'description similarity from which two classified items without part numbers are the same item' }),
   CONSULTATION_DEADLINES: Type.String({ default: DEFAULT_CONSULTATION_DEADLINES, description: 'the period a consulted agency has to reply, per regime: regime=Nd (calendar days), Nwd (working days) or Nw (weeks), comma-separated, with a default entry' }),
   MATCH_CANDIDATES: Type.Integer({ minimum: 10, maximum: 5_000, default: 200, description: 'candidates scored per screened party (and per application for items)' })
@@ -123,7 +125,7 @@ export interface Config {
   sync: SyncConfig
   matching: MatchingConfig
   /** Thresholds of the divergence rules (src/divergence/rules.ts). */
-  divergence: { partyThreshold: number, descriptionThreshold: number }
+  divergence: { partyThreshold: number, trigramThreshold: number, descriptionThreshold: number }
   /** Consultations between agencies (src/consultations). */
   consultation: { deadlines: DeadlineRules }
 }
@@ -248,6 +250,7 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     }),
     divergence: Object.freeze({
       partyThreshold: c.MATCH_PARTY_THRESHOLD,
+      trigramThreshold: c.MATCH_TRIGRAM_THRESHOLD,
       descriptionThreshold: c.DIVERGENCE_DESCRIPTION_THRESHOLD
     }),
     consultation: Object.freeze({ deadlines })

@@ -8,7 +8,7 @@ import { fixedClock } from '../../src/lib/clock.js'
 import { insertRecords } from '../../src/records/queries.js'
 import { replaceRecordDetails } from '../../src/records/record-details.js'
 import type { DecisionContent } from '../../src/records/index.js'
-import { exactKeyProbes, normaliseCode, partyKeyColumns } from '../../src/matching/index.js'
+import { normaliseCode, partyNameHash } from '../../src/matching/index.js'
 import { shuffledSampleDecisions } from './sample-decisions.js'
 import { asStored, ISSUERS, NOW, recordRowOf, REVIEW_YEARS, type StoredDecision } from './stored-decisions.js'
 
@@ -82,13 +82,12 @@ export async function runProbe (db: Db, probe: Probe, before?: (trx: Transaction
   return sample as Sample
 }
 
-/** Other agencies' decisions whose end user or consignee shares an exact key with the probe's: what the index finds before any rule. */
+/** Other agencies' decisions whose end user or consignee is one of the probe's, written alike (`partyNameHash`): a floor of what the party matcher finds before any rule. */
 async function countNaming (trx: Transaction<Database>, probe: Probe): Promise<number> {
-  const others = ISSUERS.filter((i) => i !== probe.issuer)
-  const probes = probe.content.parties.flatMap((p) => exactKeyProbes(partyKeyColumns(p, probe.issuer).exact_keys, others))
+  const hashes = probe.content.parties.map((p) => partyNameHash(p))
   const { rows } = await sql<{ n: number }>`
     select /* bench */ count(distinct (p.issuer, p.record_id))::int as n from record_parties p
-    where p.exact_keys && ${probes}::text[] and p.role in ('end_user', 'consignee') and p.record_id <> ${probe.recordId}`.execute(trx)
+    where p.name_hash = any(${hashes}::uuid[]) and p.role in ('end_user', 'consignee') and p.issuer <> ${probe.issuer}`.execute(trx)
   return rows[0]?.n ?? 0
 }
 

@@ -15,7 +15,7 @@ export const NOW = new Date('2015-04-01T12:00:00Z')
 export const REVIEW_YEARS = 3
 
 /** Tables a stored decision writes to and detection reads; their secondary indexes are rebuilt after a bulk load. */
-const LOADED_TABLES = ['records', 'record_parties', 'record_items', 'record_codes']
+const LOADED_TABLES = ['records', 'record_parties', 'party_names', 'record_items', 'record_codes']
 
 export interface StoredDecision {
   issuer: string

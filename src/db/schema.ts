@@ -12,6 +12,7 @@ export interface Database {
   peer_sync: PeerSyncTable
   inbox_pending: InboxPendingTable
   record_parties: RecordPartyTable
+  party_names: PartyNameTable
   record_items: RecordItemTable
   record_codes: RecordCodeTable
   crosswalk_links: CrosswalkLinkTable
@@ -140,10 +141,22 @@ export interface RecordPartyTable {
   identifiers: ColumnType<unknown[], string, string>
   name_keys: ColumnType<string, string | undefined, string>
   identifier_keys: ColumnType<string[], string[] | undefined, string[]>
-  exact_keys: ColumnType<string[], string[] | undefined, string[]>
+  /** The distinct party (`partyNameHash`): its row of `party_names`, where the party search runs. */
+  name_hash: ColumnType<string | null, string | undefined, string>
   keys_version: ColumnType<number, number | undefined, number>
   /** The decision's outcome, for detection's probes (a partial index holds the denials' keys). */
   outcome: 'granted' | 'denied' | null
+}
+
+/** One row per distinct party name (names, aliases, identifiers) the decisions carry (`record_parties.name_hash`), kept by triggers: where the party search runs. */
+export interface PartyNameTable {
+  name_hash: string
+  name: string
+  aliases: string[]
+  identifiers: ColumnType<unknown[], string, string>
+  name_keys: string
+  identifier_keys: string[]
+  keys_version: number
 }
 
 export interface RecordItemTable {

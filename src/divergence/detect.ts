@@ -3,12 +3,11 @@ import { sql, type Transaction } from 'kysely'
 import { appendAuditEvents, type AuditEventDraft } from '../audit/index.js'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
-import { codeProbes, crosswalkTargets, exactKeyProbes, unqualified } from '../matching/index.js'
-import { ownFeedIssuersSql } from '../feed/index.js'
-import { enrolledAgencyIdsSql } from '../peers/index.js'
+import { codeProbes, crosswalkTargets } from '../matching/index.js'
 import {
-  classificationsSharingPart, decisionPartiesOf, decisionsNaming, findCrosswalks, hasLapsed, isFinal, loadHeldRecords, type PartyOfDecision, type RecordKey
+  classificationsSharingPart, decisionPartiesOf, findCrosswalks, findPartyMatches, hasLapsed, isFinal, loadHeldRecords, type PartyOfDecision, type RecordKey
 } from '../records/index.js'
+import { TRANSACTION_ROLES } from './rule-transaction.js'
 import { evaluateClassificationPair, evaluateDecisionPair, kindByTiming } from './rules.js'
 import type { ClassificationFacts, DecisionFacts, DivergenceConfig, Finding } from './types.js'
 
@@ -31,11 +30,17 @@ type Facts = ({ kind: 'decision' } & DecisionFacts) | ({ kind: 'classification' 
 const SYSTEM = 'system'
 
 /**
+ * Per distinct changed party, at most this many decisions naming a matching party (best match
+ * first, then the newest): a bound on one change's cost, far above what real end users gather.
+ */
+const DETECTION_CANDIDATES = 5_000
+
+/**
  * Checks the records just written (`changed`: new, amended, revoked or renewed; own or allied)
  * against the records we hold, in the caller's transaction — the one that stores the change.
- * Candidates come from the indexes only: decisions of the opposite outcome with an end user or
- * consignee sharing an exact name key or an identifier (`record_parties`), classifications of
- * the same part number (`record_items`); plus every divergence already naming a changed record,
+ * Candidates come from the indexes only: decisions of the opposite outcome naming an end user or
+ * consignee that the one party matcher (screening's) matches, classifications of the same part
+ * number or a like description (`record_items`); plus every divergence already naming a changed record,
  * re-evaluated. New findings open a divergence; findings that no longer hold resolve theirs;
  * both are recorded in the divergence's history and the audit trail.
  */
@@ -44,7 +49,7 @@ export async function detectDivergences (ctx: DetectionContext, changed: readonl
   if (changed.length === 0) return outcome
   const changedKeys = unique(changed)
   const today = ctx.clock.now().toISOString().slice(0, 10)
-  const pairs = await candidatePairs(ctx.trx, changedKeys, today)
+  const pairs = await candidatePairs(ctx, changedKeys, today)
   const existing = await divergencesNaming(ctx.trx, changedKeys)
   for (const d of existing) pairs.set(pairKey(d.first, d.second), [d.first, d.second])
   outcome.examined = pairs.size
@@ -92,41 +97,48 @@ function event (id: string, action: string, detail: Record<string, unknown>): Au
 }
 
 /**
- * Pairs (changed record, candidate) found through the indexes, keyed by their pair key:
- * decisions of other agencies with the opposite outcome, an end user or consignee sharing an
- * exact key (one GIN probe per outcome, the changed parties' keys qualified by every other
- * issuer; a new grant's probe reads the denials' index alone) and an item under a related
- * code, kept when their dates and destinations allow a divergence (`kindByTiming`); and
- * classifications of other agencies with the same part number. Revoked decisions diverge
- * from nothing: none is a candidate, and a revoked changed record looks for none (the
- * divergences naming it are re-evaluated all the same).
+ * Pairs (changed record, candidate), keyed by their pair key: decisions of other agencies with
+ * the opposite outcome naming an end user or consignee that matches one of a changed
+ * decision's — the one party matcher screening runs (`findPartyMatches`: each distinct party
+ * scored once; typos, added words and shared identifiers found as an officer screening would
+ * find them) — with an item under a related code, kept when their dates and destinations allow
+ * a divergence (`kindByTiming`); and classifications of other agencies with the same part
+ * number or a like description. Revoked decisions diverge from nothing: none is a candidate,
+ * and a revoked changed record looks for none (the divergences naming it are re-evaluated all
+ * the same).
  */
-async function candidatePairs (trx: Transaction<Database>, changed: readonly RecordKey[], today: string): Promise<Map<string, [RecordKey, RecordKey]>> {
+async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKey[], today: string): Promise<Map<string, [RecordKey, RecordKey]>> {
+  const { trx } = ctx
   const pairs = new Map<string, [RecordKey, RecordKey]>()
   const add = (x: RecordKey, y: RecordKey) => { pairs.set(pairKey(x, y), [x, y]) }
   const parties = await decisionPartiesOf(trx, changed)
-  const issuers = parties.length > 0 ? await knownIssuers(trx) : []
   for (const outcome of ['granted', 'denied'] as const) {
-    const owners = new Map<string, PartyOfDecision[]>() // bare key → changed parties holding it
-    const probes = new Set<string>()
+    // the distinct parties of the changed decisions of this outcome, each looked for once
+    const owners = new Map<string, PartyOfDecision[]>()
     const ownCodes: Array<{ regime: string, code: string }> = []
     for (const party of parties) {
       if (party.outcome !== outcome) continue
-      for (const probe of exactKeyProbes(party.exactKeys, issuers.filter((i) => i !== party.issuer))) probes.add(probe)
-      for (const key of party.exactKeys) owners.set(unqualified(key), [...(owners.get(unqualified(key)) ?? []), party])
+      const key = party.nameHash ?? JSON.stringify(party.party)
+      owners.set(key, [...(owners.get(key) ?? []), party])
       ownCodes.push(...party.codes)
     }
-    if (probes.size === 0) continue
+    if (owners.size === 0) continue
     // the codes their items can be related to: their own, and the far ends of the crosswalks touching them
     const codes = codeProbes([...ownCodes, ...crosswalkTargets(await findCrosswalks(trx, ownCodes))])
     if (codes.length === 0) continue
-    for (const row of await decisionsNaming(trx, [...probes], outcome === 'granted' ? 'denied' : 'granted', codes)) {
-      for (const key of row.exactKeys) {
-        for (const owner of owners.get(unqualified(key)) ?? []) {
-          if (owner.issuer === row.issuer) continue
-          const [denial, grant] = outcome === 'denied' ? [owner, row] : [row, owner]
-          if (kindByTiming(denial, grant, today) !== null) add(keyOf(owner), keyOf(row))
-        }
+    const looked = [...owners.values()]
+    const matches = await findPartyMatches(trx, {
+      parties: looked.map((o) => (o[0] as PartyOfDecision).party),
+      threshold: ctx.config.partyThreshold,
+      trigramThreshold: ctx.config.trigramThreshold,
+      limit: DETECTION_CANDIDATES,
+      filter: { outcome: outcome === 'granted' ? 'denied' : 'granted', roles: [...TRANSACTION_ROLES], codes, standing: true }
+    })
+    for (const row of matches) {
+      for (const owner of looked[row.probe] ?? []) {
+        if (owner.issuer === row.issuer) continue
+        const [denial, grant] = outcome === 'denied' ? [owner, row] : [row, owner]
+        if (kindByTiming(denial, grant, today) !== null) add(keyOf(owner), keyOf(row))
       }
     }
   }
@@ -134,16 +146,8 @@ async function candidatePairs (trx: Transaction<Database>, changed: readonly Rec
   return pairs
 }
 
-function keyOf (p: PartyOfDecision): RecordKey {
+function keyOf (p: RecordKey): RecordKey {
   return { issuer: p.issuer, recordId: p.recordId }
-}
-
-/** Every agency whose records we may hold: us and our enrolled peers (only their feeds are ingested). */
-async function knownIssuers (trx: Transaction<Database>): Promise<string[]> {
-  const { rows } = await sql<{ issuer: string }>`
-    select p.agency_id as issuer from (${enrolledAgencyIdsSql()}) p
-    union ${ownFeedIssuersSql()}`.execute(trx)
-  return rows.map((r) => r.issuer)
 }
 
 interface HeldDivergence {

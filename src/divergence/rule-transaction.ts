@@ -5,7 +5,7 @@ import {
 import type { Item, Party, PartyRole } from '../records/index.js'
 
 /** Who receives and uses the goods: the parties that make two decisions one transaction. Agents, purchasers and intermediaries do not. */
-const TRANSACTION_ROLES: ReadonlySet<PartyRole> = new Set(['end_user', 'consignee'])
+export const TRANSACTION_ROLES: ReadonlySet<PartyRole> = new Set(['end_user', 'consignee'])
 
 /** Item relations that count as the same or an overlapping control entry; description-only evidence never does. */
 const CODE_RELATION_RANK: Partial<Record<ItemMatch['relation'], number>> = {

@@ -1,4 +1,4 @@
-import { DEFAULT_PARTY_THRESHOLD, type CrosswalkLink } from '../matching/index.js'
+import { DEFAULT_PARTY_THRESHOLD, DEFAULT_TRIGRAM_THRESHOLD, type CrosswalkLink } from '../matching/index.js'
 import { hasLapsed, isFinal, type DecisionContent } from '../records/index.js'
 import { matchTransactionItems, matchTransactionParties, type ItemEvidence, type PartyEvidence } from './rule-transaction.js'
 import type { ConsultationCitation, DecisionFacts, DivergenceConfig, Finding, RecordRef } from './types.js'
@@ -8,6 +8,7 @@ export type { ItemEvidence, PartyEvidence, PartyInDecision } from './rule-transa
 
 export const DEFAULT_DIVERGENCE_CONFIG: DivergenceConfig = Object.freeze({
   partyThreshold: DEFAULT_PARTY_THRESHOLD,
+  trigramThreshold: DEFAULT_TRIGRAM_THRESHOLD,
   descriptionThreshold: 0.8
 })
 

@@ -81,6 +81,8 @@ export function stillHoldsSql (alias: string): RawBuilder<boolean> {
 export interface DivergenceConfig {
   /** Party score from which two parties are the same end user or consignee. */
   partyThreshold: number
+  /** pg_trgm word similarity from which a distinct party is scored at all: detection's candidates are screening's. */
+  trigramThreshold: number
   /** Description similarity from which two classified items are the same item when part numbers are missing. */
   descriptionThreshold: number
 }

@@ -2,8 +2,9 @@ import type { Transaction } from 'kysely'
 import type { MatchingConfig } from '../config.js'
 import type { Database } from '../db/schema.js'
 import type { UndercutConflict } from '../lib/errors.js'
-import { identifierKey, partySearchKeys } from '../matching/index.js'
-import { findCrosswalks, findPartyCandidates, findStandingDenials, type DecisionContent, type RecordKey } from '../records/index.js'
+import { toPartyInput } from '../matching/index.js'
+import { findCrosswalks, findPartyMatches, findStandingDenials, type DecisionContent, type RecordKey } from '../records/index.js'
+import { TRANSACTION_ROLES } from './rule-transaction.js'
 import { evaluateDecisionPair } from './rules.js'
 import type { DecisionFacts, DivergenceConfig } from './types.js'
 
@@ -18,9 +19,9 @@ export interface Conflict extends UndercutConflict {
 /**
  * The allied denials in force that `grant` (a decision not stored yet, dates defaulted) would
  * undercut, as the undercut rule itself judges them with the grant as it would be stored, so
- * the warning and the divergence detection later agree. Candidates come from the records' fuzzy
- * party search (trigram-near names, shared identifiers) over the allies' decisions, the one
- * screening runs.
+ * the warning and the divergence detection later agree. Candidates come from the one party
+ * matcher (`findPartyMatches`: the allies' denials naming an end user or consignee that
+ * matches one of the grant's), the one screening runs.
  */
 export async function findUndercutConflicts (
   trx: Transaction<Database>,
@@ -29,13 +30,14 @@ export async function findUndercutConflicts (
 ): Promise<Conflict[]> {
   if (grant.outcome !== 'granted') return []
   const candidates = new Map<string, RecordKey>()
-  for (const party of grant.parties) {
-    const identifiers = party.identifiers.flatMap((id) => identifierKey(id.value) ?? [])
-    const found = await findPartyCandidates(trx, {
-      keys: partySearchKeys(party), identifierKeys: identifiers, trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates, outcome: 'denied'
-    }, { self: deps.self, includeOwn: false })
-    for (const key of found) candidates.set(`${key.issuer}/${key.recordId}`, key)
-  }
+  const found = await findPartyMatches(trx, {
+    parties: grant.parties.filter((p) => TRANSACTION_ROLES.has(p.role)).map(toPartyInput),
+    threshold: deps.divergence.partyThreshold,
+    trigramThreshold: deps.matching.trigramThreshold,
+    limit: deps.matching.candidates,
+    filter: { outcome: 'denied', roles: [...TRANSACTION_ROLES], scope: { self: deps.self, includeOwn: false } }
+  })
+  for (const key of found) candidates.set(`${key.issuer}/${key.recordId}`, { issuer: key.issuer, recordId: key.recordId })
   if (candidates.size === 0) return []
   const standing = await findStandingDenials(trx, [...candidates.values()])
   if (standing.length === 0) return []

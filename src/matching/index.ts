@@ -1,5 +1,6 @@
-export { DEFAULT_PARTY_THRESHOLD } from '../config.js'
+export { DEFAULT_PARTY_THRESHOLD, DEFAULT_TRIGRAM_THRESHOLD } from '../config.js'
 export { prepareParty, scoreParty } from './score-party.js'
+export { isPartyHit, preparedWrittenParty } from './party-scorer.js'
 export { nameSearchKeys, normaliseName, prepareName, prepareNameForms } from './normalise-name.js'
 export { consonantKey, phoneticKey, toLatinWords, type LatinWord } from './transliterate.js'
 export { findLegalForms, legalFamiliesAgree, type LegalFamily, type LegalFormHit } from './legal-forms.js'
@@ -13,6 +14,6 @@ export {
 } from './control-codes.js'
 export { contentWords, normalisePartNumber, scoreItem, stemWord, type CodePair, type ItemFeature, type ItemInput, type ItemMatch, type ItemRelation } from './score-item.js'
 export {
-  KEYS_VERSION, codeKeyColumns, codeProbes, crosswalkTargets, exactKeyProbes, familyKey, identifierKey, itemKeyColumns, linkKeyColumns,
-  partyKeyColumns, partySearchKeys, toPartyInput, unqualified, type CodeProbe, type PartyKeySource, type WrittenParty
+  KEYS_VERSION, codeKeyColumns, codeProbes, crosswalkTargets, familyKey, identifierKey, itemKeyColumns, linkKeyColumns,
+  partyKeyColumns, partyNameHash, partySearchKeys, toPartyInput, type CodeProbe, type DistinctPartySource, type PartyKeySource, type WrittenParty
 } from './match-keys.js'

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { boundedMemo } from '../lib/bounded-memo.js'
 import { codeSearchPrefixes, type CrosswalkLink } from './control-codes.js'
 import { nameSearchKeys } from './normalise-name.js'
@@ -9,9 +10,10 @@ import { contentWords, normalisePartNumber } from './score-item.js'
  * rule, `descriptionKey` or `codeSearchPrefixes` changes what they return, or a key column is
  * added: rows of an older version are recomputed at startup (`refreshMatchKeys`). 3: legal
  * forms read through typos, joins, letter-by-letter writing and split phrases ("Compnay",
- * "AirlinesJSC", "O O O"). 4: items' description keys.
+ * "AirlinesJSC", "O O O"). 4: items' description keys. 5: the parties' distinct-party hash
+ * (`partyNameHash`).
  */
-export const KEYS_VERSION = 4
+export const KEYS_VERSION = 5
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '
@@ -23,6 +25,11 @@ export interface PartyKeySource {
   name: string
   aliases?: readonly string[] | null
   identifiers?: ReadonlyArray<{ value: string }> | null
+}
+
+/** A party's names and identifiers as written: what makes the parties of two decisions one distinct party name (`partyNameHash`). */
+export interface DistinctPartySource extends PartyKeySource {
+  identifiers?: ReadonlyArray<{ scheme?: string, value: string }> | null
 }
 
 /** Every search key of every name of a party, deduplicated, in order. */
@@ -49,51 +56,29 @@ export function identifierKey (value: string): string | null {
   return key.length >= MIN_IDENTIFIER_KEY ? key : null
 }
 
-/**
- * A party's search keys with their spaces taken out, as written and with the words sorted:
- * names that normalise alike (legal forms dropped, romanisations folded, words joined, split
- * or reordered) share one.
- */
-export function exactNameKeys (keys: readonly string[]): string[] {
-  const joined = keys.flatMap((k) => [k.replaceAll(' ', ''), k.split(' ').sort().join('')])
-  return [...new Set(joined.filter((k) => k.length >= MIN_EXACT_KEY))]
-}
-
-/** Joined keys shorter than this ("ab") would tie unrelated parties together. */
-const MIN_EXACT_KEY = 4
-
-/**
- * The exact keys of a party as stored for divergence detection: its exact name keys and its
- * identifier values (`#` in front), each qualified by the issuer (`issuer|key`). Detection
- * looks for *other* agencies' parties: qualified keys let one GIN probe ask for exactly those
- * (`exactKeyProbes`), however many records the changed record's own issuer holds with the
- * same name — an end user with a hundred licences at one agency costs nothing.
- */
-export function qualifiedExactKeys (issuer: string, nameKeys: readonly string[], identifierKeys: readonly string[]): string[] {
-  return [...nameKeys.map((k) => `${issuer}|${k}`), ...identifierKeys.map((k) => `${issuer}|#${k}`)]
-}
-
-/** The probes for parties of `issuers` holding any of `keys` (exact keys as stored, of any issuer). */
-export function exactKeyProbes (keys: readonly string[], issuers: readonly string[]): string[] {
-  const bare = new Set(keys.map(unqualified))
-  return issuers.flatMap((issuer) => [...bare].map((k) => `${issuer}|${k}`))
-}
-
-/** An exact key without its issuer. */
-export function unqualified (key: string): string {
-  return key.slice(key.indexOf('|') + 1)
-}
-
-/** The `record_parties` key columns of a party of `issuer`. */
-export function partyKeyColumns (party: PartyKeySource, issuer: string) {
+/** The `record_parties` key columns of a party. */
+export function partyKeyColumns (party: DistinctPartySource) {
   const keys = partySearchKeys(party)
   const identifierKeys = [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))]
   return {
     name_keys: keys.join(KEY_SEPARATOR),
     identifier_keys: identifierKeys,
-    exact_keys: qualifiedExactKeys(issuer, exactNameKeys(keys), identifierKeys),
+    name_hash: partyNameHash(party),
     keys_version: KEYS_VERSION
   }
+}
+
+/**
+ * The distinct party name a decision's party carries, as a UUID: the same for every party
+ * whose names and identifiers are written alike (name, aliases, identifiers, under this key
+ * grammar), whoever wrote it, in whichever decision, whatever its country and address. A
+ * million decisions name a few thousand distinct names: the party search runs over those
+ * (`party_names`) and reaches decisions through this hash.
+ */
+export function partyNameHash (party: DistinctPartySource): string {
+  const written = [KEYS_VERSION, party.name, party.aliases ?? [], (party.identifiers ?? []).map((id) => [id.scheme ?? null, id.value])]
+  const hex = createHash('sha256').update(JSON.stringify(written)).digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { codeProbes, type CrosswalkLink } from '../matching/index.js'
+import { codeProbes, type CodeProbe, type CrosswalkLink, type PartyInput } from '../matching/index.js'
 import { notFinalSql } from './lifecycle.js'
 
 /** A record of any agency, by its primary key. */
@@ -12,69 +12,148 @@ export interface CandidateScope {
   includeOwn: boolean
 }
 
-/** A fuzzy party search over the decisions we hold (ours and our peers'). */
-export interface PartySearch {
-  /** Search keys of the names looked for (`partySearchKeys`): parties with a name or alias trigram-near one. */
+/** What one looked-for party is searched by: its search keys (`partySearchKeys`) and identifier keys (`identifierKey`). */
+export interface PartyProbe {
   keys: readonly string[]
-  /** Identifier keys (`identifierKey`): parties holding one, whatever their names. */
   identifierKeys: readonly string[]
-  /** pg_trgm's word similarity threshold. */
-  trigramThreshold: number
-  /** How many decisions, nearest first. */
-  limit: number
-  /** Decisions of this outcome only (the undercut warning looks for denials: their own indexes). */
-  outcome?: 'granted' | 'denied' | undefined
 }
 
-/** What the officers' decision search adds inside records: conditions on the decision (`records r`), and one country of party. */
-export interface PartySearchFilter {
+/** A distinct party name we hold (`party_names`: names, aliases and identifiers, one row however many decisions carry it) near a probe. */
+export interface NearParty {
+  /** The index of the probe it is near. */
+  probe: number
+  nameHash: string
+  /** Its names and identifiers, as the scorer reads them (country and address are each decision's). */
+  party: PartyInput
+}
+
+/**
+ * The distinct party names (`party_names`) with a name or alias trigram-near one of a probe's
+ * keys (pg_trgm word similarity over the joined keys, at `trigramThreshold`) or holding one of
+ * its identifier keys; per probe the `limit` nearest, identifier holders first. Recall is the
+ * point here: precision is the scorer's. Sets the trigram threshold for the rest of `trx`.
+ */
+export async function findNearParties (
+  trx: Transaction<Database>, probes: readonly PartyProbe[], options: { trigramThreshold: number, limit: number }
+): Promise<NearParty[]> {
+  const keys = probes.flatMap((p, probe) => p.keys.map((key) => ({ key, probe })))
+  const identifiers = probes.flatMap((p, probe) => p.identifierKeys.map((key) => ({ key, probe })))
+  if (keys.length === 0 && identifiers.length === 0) return []
+  await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(options.trigramThreshold)}, true)`.execute(trx)
+  const { rows } = await sql<{ probe: number, name_hash: string, name: string, aliases: string[], identifiers: Array<{ scheme: string, value: string }> }>`
+    select c.probe, n.name_hash, n.name, n.aliases, n.identifiers from (
+      select probe, name_hash, row_number() over (partition by probe order by max(similarity) desc, name_hash) as rank
+      from (
+        select q.probe, n.name_hash, word_similarity(q.key, n.name_keys) as similarity
+        from unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.probe)}::int[]) as q(key, probe)
+        join party_names n on q.key <% n.name_keys
+        union all
+        select q.probe, n.name_hash, 2.0 as similarity
+        from unnest(${identifiers.map((k) => k.key)}::text[], ${identifiers.map((k) => k.probe)}::int[]) as q(key, probe)
+        join party_names n on n.identifier_keys @> array[q.key]
+      ) near
+      group by probe, name_hash
+    ) c
+    join party_names n on n.name_hash = c.name_hash
+    where c.rank <= ${options.limit}
+    order by c.probe, c.rank`.execute(trx)
+  return rows.map((r) => ({
+    probe: r.probe,
+    nameHash: r.name_hash,
+    party: { name: r.name, aliases: r.aliases, identifiers: r.identifiers.map((id) => ({ type: id.scheme, value: id.value })) }
+  }))
+}
+
+/** Which decisions naming a party count: conditions on the decision (`records r`), its outcome, the party's role and country, whose. */
+export interface PartyDecisionFilter {
   conditions?: ReadonlyArray<RawBuilder<boolean>> | undefined
+  /** Decisions of this outcome only (the undercut warning looks for denials, detection for the opposite outcome). */
+  outcome?: 'granted' | 'denied' | undefined
+  /** Parties in these roles only (detection: the end users and consignees). */
+  roles?: readonly string[] | undefined
+  /** Parties of this country only (the officers' search). */
   partyCountry?: string | undefined
   scope?: CandidateScope | undefined
+  /** Decisions with an item under one of these codes only (detection: the codes a changed decision's items can be related to). */
+  codes?: readonly CodeProbe[] | undefined
+  /** Decisions of which no revocation was published only. */
+  standing?: boolean | undefined
+}
+
+/** Whether the decision of the party `p` has an item under one of `codes` (same entry, an entry within, or one it lies within). */
+function hasItemUnder (codes: readonly CodeProbe[]): RawBuilder<boolean> {
+  return sql<boolean>`exists (
+    select 1 from record_codes c
+    join jsonb_to_recordset(${JSON.stringify(codes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)
+      on c.family = q.family and (c.canonical = q.canonical or c.canonical = any(q.ancestors) or c.canonical like q.pattern)
+    where c.issuer = p.issuer and c.record_id = p.record_id)`
+}
+
+/** A decision naming a matched distinct party name. */
+export interface PartyDecision extends RecordKey {
+  /** The party's position in the decision, and what the decision says of it beside its names. */
+  ordinal: number
+  country: string | null
+  address: string | null
+  probe: number
+  nameHash: string
+  /** What the timing rules read of the decision. */
+  outcome: 'granted' | 'denied'
+  decisionDate: string
+  destination: string
+  validUntil: string | null
 }
 
 /**
- * Decisions with a party whose names are near any of `search.keys` (pg_trgm word similarity
- * over the trigram-indexed `name_keys`, at `trigramThreshold`) or who shares one of
- * `identifierKeys`; the `limit` nearest. Recall is the point here: precision is the scorer's
- * job. Sets the trigram threshold for the rest of `trx`.
+ * The decisions naming the distinct party names `names` (each matched to a probe, with a score
+ * and the probe's country), filtered; per probe the `limit` best: highest score first, then
+ * parties of the probe's country, then denials, then the newest.
  */
-export async function findPartyCandidates (trx: Transaction<Database>, search: PartySearch, scope: CandidateScope): Promise<RecordKey[]> {
-  const query = await partyCandidatesQuery(trx, search, { scope })
-  if (query === undefined) return []
-  const { rows } = await query.execute(trx)
-  return rows.map((r) => ({ issuer: r.issuer, recordId: r.record_id }))
-}
-
-/**
- * The one party trigram search: sets the threshold for the rest of `trx` and returns the query
- * of the candidates' keys, nearest first (undefined when there is nothing to search by), for
- * `findPartyCandidates` to run or the decision search to join its rows to.
- */
-export async function partyCandidatesQuery (trx: Transaction<Database>, search: PartySearch, filter: PartySearchFilter): Promise<RawBuilder<{ issuer: string, record_id: string }> | undefined> {
-  if (search.keys.length === 0 && search.identifierKeys.length === 0) return undefined
-  await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(search.trigramThreshold)}, true)`.execute(trx)
-  const country = sql.join([
-    ...(filter.partyCountry === undefined ? [] : [sql`and p.country = ${filter.partyCountry}`]),
-    ...(search.outcome === undefined ? [] : [sql`and p.outcome = ${sql.lit(search.outcome)}`])
-  ], sql` `)
-  const conditions = filter.conditions === undefined || filter.conditions.length === 0 ? sql`` : sql`and ${sql.join(filter.conditions, sql` and `)}`
-  const scope = filter.scope === undefined ? sql`` : sql`and (${filter.scope.includeOwn} or c.issuer <> ${filter.scope.self})`
-  return sql<{ issuer: string, record_id: string }>`
-    select issuer, record_id from (
-      select p.issuer, p.record_id, max(word_similarity(q.key, p.name_keys)) as similarity
-      from unnest(${search.keys as string[]}::text[]) as q(key)
-      join record_parties p on q.key <% p.name_keys ${country}
-      group by p.issuer, p.record_id
-      union all
-      select p.issuer, p.record_id, 1.0 as similarity from record_parties p
-      where p.identifier_keys && ${search.identifierKeys as string[]}::text[] ${country}
-    ) c
-    where exists (select 1 from records r where r.issuer = c.issuer and r.record_id = c.record_id and r.kind = 'decision' ${conditions})
-      ${scope}
-    group by issuer, record_id
-    order by max(similarity) desc, issuer, record_id
-    limit ${search.limit}`
+export async function decisionsNamingParties (
+  trx: Transaction<Database>, names: ReadonlyArray<{ probe: number, nameHash: string, score: number, country: string | null }>, filter: PartyDecisionFilter, limit: number
+): Promise<PartyDecision[]> {
+  if (names.length === 0) return []
+  const conditions = sql.join([
+    sql`r.kind = 'decision'`,
+    ...(filter.conditions ?? []),
+    ...(filter.outcome === undefined ? [] : [sql`p.outcome = ${sql.lit(filter.outcome)}`]),
+    ...(filter.roles === undefined ? [] : [sql`p.role = any(${filter.roles as string[]}::text[])`]),
+    ...(filter.partyCountry === undefined ? [] : [sql`p.country = ${filter.partyCountry}`]),
+    ...(filter.scope === undefined ? [] : [sql`(${filter.scope.includeOwn} or p.issuer <> ${filter.scope.self})`]),
+    ...(filter.standing === true ? [notFinalSql('r')] : []),
+    ...(filter.codes === undefined ? [] : [hasItemUnder(filter.codes)])
+  ], sql` and `)
+  const { rows } = await sql<{
+    issuer: string, record_id: string, ordinal: number, country: string | null, address: string | null, probe: number, name_hash: string,
+    outcome: 'granted' | 'denied', decision_date: string, destination: string, valid_until: string | null
+  }>`
+    select issuer, record_id, ordinal, country, address, probe, name_hash, outcome, decision_date, destination, valid_until from (
+      select p.issuer, p.record_id, p.ordinal, p.country, p.address, m.probe, m.name_hash, r.outcome, r.decision_date, r.destination, r.valid_until,
+        row_number() over (
+          partition by m.probe
+          order by m.score desc, p.country is not distinct from m.country desc, r.outcome = 'denied' desc, r.decision_date desc, p.issuer, p.record_id, p.ordinal
+        ) as n
+      from unnest(${names.map((p) => p.nameHash)}::uuid[], ${names.map((p) => p.probe)}::int[], ${names.map((p) => p.score)}::float8[], ${names.map((p) => p.country)}::text[])
+        as m(name_hash, probe, score, country)
+      join record_parties p on p.name_hash = m.name_hash
+      join records r on r.issuer = p.issuer and r.record_id = p.record_id
+      where ${conditions}
+    ) ranked
+    where n <= ${limit}
+    order by probe, n`.execute(trx)
+  return rows.map((r) => ({
+    issuer: r.issuer,
+    recordId: r.record_id,
+    ordinal: r.ordinal,
+    country: r.country,
+    address: r.address,
+    probe: r.probe,
+    nameHash: r.name_hash,
+    outcome: r.outcome,
+    decisionDate: r.decision_date,
+    destination: r.destination,
+    validUntil: r.valid_until
+  }))
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import type { CodeProbe } from '../matching/index.js'
+import type { PartyInput } from '../matching/index.js'
 import type { RecordKey } from './candidates.js'
 import { lapsedSql, notFinalSql } from './lifecycle.js'
 
@@ -11,8 +11,9 @@ import { lapsedSql, notFinalSql } from './lifecycle.js'
 export interface PartyOfDecision {
   issuer: string
   recordId: string
-  /** Its exact keys as stored, each qualified by the issuer (`qualifiedExactKeys`). */
-  exactKeys: string[]
+  /** The party as the scorer reads it, and the distinct party it is (`partyNameHash`). */
+  party: PartyInput
+  nameHash: string | null
   outcome: 'granted' | 'denied'
   decisionDate: string
   destination: string
@@ -22,7 +23,12 @@ export interface PartyOfDecision {
 interface PartyOfDecisionRow {
   issuer: string
   record_id: string
-  exact_keys: string[]
+  name: string
+  aliases: string[]
+  country: string | null
+  address: string | null
+  identifiers: Array<{ scheme: string, value: string }>
+  name_hash: string | null
   outcome: 'granted' | 'denied'
   decision_date: string
   destination: string
@@ -33,7 +39,8 @@ function toPartyOfDecision (row: PartyOfDecisionRow): PartyOfDecision {
   return {
     issuer: row.issuer,
     recordId: row.record_id,
-    exactKeys: row.exact_keys,
+    party: { name: row.name, aliases: row.aliases, country: row.country, address: row.address, identifiers: row.identifiers.map((id) => ({ type: id.scheme, value: id.value })) },
+    nameHash: row.name_hash,
     outcome: row.outcome,
     decisionDate: row.decision_date,
     destination: row.destination,
@@ -47,7 +54,7 @@ function toPartyOfDecision (row: PartyOfDecisionRow): PartyOfDecision {
  */
 export async function decisionPartiesOf (trx: Transaction<Database>, keys: readonly RecordKey[]): Promise<Array<PartyOfDecision & { codes: Array<{ regime: string, code: string }> }>> {
   const { rows } = await sql<PartyOfDecisionRow & { codes: Array<{ regime: string, code: string }> }>`
-    select c.issuer, c.record_id, c.exact_keys, r.outcome, r.decision_date, r.destination, r.valid_until,
+    select c.issuer, c.record_id, c.name, c.aliases, c.country, c.address, c.identifiers, c.name_hash, r.outcome, r.decision_date, r.destination, r.valid_until,
       (select coalesce(jsonb_agg(jsonb_build_object('regime', x.regime, 'code', x.code)), '[]') from record_codes x
        where x.issuer = c.issuer and x.record_id = c.record_id) as codes
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
@@ -59,26 +66,6 @@ export async function decisionPartiesOf (trx: Transaction<Database>, keys: reado
     join record_parties c on c.issuer = r.issuer and c.record_id = r.record_id and c.role in ('end_user', 'consignee')
     where r.kind = 'decision' and ${notFinalSql('r')}`.execute(trx)
   return rows.map((row) => ({ ...toPartyOfDecision(row), codes: row.codes }))
-}
-
-/**
- * The end users and consignees of `outcome` decisions (no revocation published) that hold one
- * of `probes` (qualified exact keys) and have an item under a code of `codes`: the only
- * decisions whose items the rules can relate (same entry, within, contains, or through a
- * crosswalk). The outcome is a literal, so that a new grant's probe reads the partial index
- * of the denials' keys alone.
- */
-export async function decisionsNaming (trx: Transaction<Database>, probes: readonly string[], outcome: 'granted' | 'denied', codes: readonly CodeProbe[]): Promise<PartyOfDecision[]> {
-  const { rows } = await sql<PartyOfDecisionRow>`
-    select p.issuer, p.record_id, p.exact_keys, r.outcome, r.decision_date, r.destination, r.valid_until from record_parties p
-    join records r on r.issuer = p.issuer and r.record_id = p.record_id and r.kind = 'decision' and ${notFinalSql('r')}
-    where p.exact_keys && ${probes as string[]}::text[] and p.outcome = ${sql.lit(outcome)} and p.role in ('end_user', 'consignee')
-      and exists (
-        select 1 from record_codes c
-        join jsonb_to_recordset(${JSON.stringify(codes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)
-          on c.family = q.family and (c.canonical = q.canonical or c.canonical = any(q.ancestors) or c.canonical like q.pattern)
-        where c.issuer = p.issuer and c.record_id = p.record_id)`.execute(trx)
-  return rows.map(toPartyOfDecision)
 }
 
 /**

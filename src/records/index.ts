@@ -13,15 +13,14 @@ export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'
 export { lifecycleOf, isFinal, hasLapsed, withDefaults } from './lifecycle.js'
 export { todayOf, registerFormats } from './dates.js'
 export { listRecordEntries } from './queries.js'
-export {
-  findPartyCandidates, findItemCandidates, findCrosswalks, type RecordKey, type CandidateScope, type PartySearch
-} from './candidates.js'
+export { findItemCandidates, findCrosswalks, type RecordKey, type CandidateScope, type PartyDecisionFilter } from './candidates.js'
+export { findPartyMatches, type PartyMatchSearch, type MatchedDecisionParty } from './party-matches.js'
 export { loadHeldDecisions, type HeldDecision } from './search-queries.js'
 export {
   loadHeldRecords, findHeldRecord, findStandingDenials, isDenialVisibleTo, countHeldRecords, type HeldRecord
 } from './held-records.js'
 export {
-  decisionPartiesOf, decisionsNaming, classificationsSharingPart, anyLapsedSql, type PartyOfDecision
+  decisionPartiesOf, classificationsSharingPart, anyLapsedSql, type PartyOfDecision
 } from './divergence-candidates.js'
 export { refreshMatchKeys } from './refresh-match-keys.js'
 export { analyzeQueryTables, estimateHeldRecords } from './refresh-statistics.js'

@@ -56,7 +56,7 @@ export function recordDetailRows (records: readonly RecordDetailsSource[]): Reco
     if (kind === 'decision') {
       const decision = content as DecisionContent
       decision.parties.forEach((p, ordinal) => rows.parties.push({
-        ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? []), ...partyKeyColumns(p, issuer), outcome: decision.outcome
+        ...key, ordinal, role: p.role, name: p.name, aliases: p.aliases ?? [], country: p.country, address: p.address ?? null, identifiers: JSON.stringify(p.identifiers ?? []), ...partyKeyColumns(p), outcome: decision.outcome
       }))
       decision.items.forEach((item, ordinal) => {
         rows.items.push({ ...key, ordinal, description: item.description, manufacturer: item.manufacturer ?? null, part_number: item.partNumber ?? null, ...itemKeyColumns(item, { byDescription: false }) })
@@ -121,7 +121,7 @@ function uniqueCodes (codes: ReadonlyArray<{ regime: string, code: string }>) {
 const COLUMNS: { [T in DetailTable]: Columns<Insertable<Database[T]>> } = {
   record_parties: [
     ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['role', 'text'], ['name', 'text'], ['aliases', 'text[]'], ['country', 'text'],
-    ['address', 'text'], ['identifiers', 'jsonb'], ['name_keys', 'text'], ['identifier_keys', 'text[]'], ['exact_keys', 'text[]'], ['keys_version', 'smallint'], ['outcome', 'text']
+    ['address', 'text'], ['identifiers', 'jsonb'], ['name_keys', 'text'], ['identifier_keys', 'text[]'], ['name_hash', 'uuid'], ['keys_version', 'smallint'], ['outcome', 'text']
   ],
   record_items: [
     ['issuer', 'text'], ['record_id', 'uuid'], ['ordinal', 'smallint'], ['description', 'text'], ['manufacturer', 'text'], ['part_number', 'text'], ['part_key', 'text'], ['description_key', 'text'], ['keys_version', 'smallint']

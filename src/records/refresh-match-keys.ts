@@ -13,16 +13,18 @@ const BATCH = 1000
 export async function refreshMatchKeys (db: Db): Promise<number> {
   let total = 0
   for (;;) {
-    const parties = await db.selectFrom('record_parties').select(['issuer', 'record_id', 'ordinal', 'name', 'aliases', 'identifiers'])
+    const parties = await db.selectFrom('record_parties').select(['issuer', 'record_id', 'ordinal', 'name', 'aliases', 'country', 'address', 'identifiers'])
       .where('keys_version', '<', KEYS_VERSION).limit(BATCH).execute()
     if (parties.length === 0) break
-    const keys = parties.map((p) => ({ ...p, ...partyKeyColumns({ name: p.name, aliases: p.aliases, identifiers: p.identifiers as Array<{ value: string }> }, p.issuer) }))
-    await sql`update record_parties p set name_keys = k.name_keys, identifier_keys = k.identifier_keys, exact_keys = k.exact_keys, keys_version = ${KEYS_VERSION}
+    const keys = parties.map((p) => ({ ...p, ...partyKeyColumns({ ...p, identifiers: p.identifiers as Array<{ scheme: string, value: string }> }) }))
+    await sql`update record_parties p set name_keys = k.name_keys, identifier_keys = k.identifier_keys, name_hash = k.name_hash, keys_version = ${KEYS_VERSION}
       from jsonb_to_recordset(${JSON.stringify(keys.map((k) => ({ ...k, aliases: undefined, identifiers: undefined })))}::jsonb)
-        as k(issuer text, record_id uuid, ordinal smallint, name_keys text, identifier_keys text[], exact_keys text[])
+        as k(issuer text, record_id uuid, ordinal smallint, name_keys text, identifier_keys text[], name_hash uuid)
       where p.issuer = k.issuer and p.record_id = k.record_id and p.ordinal = k.ordinal`.execute(db)
     total += parties.length
   }
+  // the distinct parties of the older grammar: no writer names them any more
+  await sql`delete from party_names where keys_version < ${KEYS_VERSION}`.execute(db)
   for (;;) {
     // the record's kind says whether the item is found by description (classifications) or not
     const items = await db.selectFrom('record_items as i').leftJoin('records as r', (join) => join.onRef('r.issuer', '=', 'i.issuer').onRef('r.record_id', '=', 'i.record_id'))

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
 
 /** The tables a sync page's transaction grows and then queries (projection, divergence detection). */
-const QUERY_TABLES = ['records', 'record_parties', 'record_items', 'record_codes', 'crosswalk_links'] as const
+const QUERY_TABLES = ['records', 'record_parties', 'party_names', 'record_items', 'record_codes', 'crosswalk_links'] as const
 
 /** How many records the planner believes we hold: the count at the last ANALYZE (0 when never analyzed). */
 export async function estimateHeldRecords (db: Db): Promise<number> {

@@ -2,14 +2,13 @@ import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
-import { codeSearchPrefixes, familyKey, partySearchKeys, prepareParty, scoreParty, type PartyMatch, type PreparedParty } from '../matching/index.js'
+import { codeSearchPrefixes, familyKey, partySearchKeys, type PartyMatch } from '../matching/index.js'
 import { todayOf } from './dates.js'
 import { decodeCursor, encodeCursor, type RankKey } from './decision-cursor.js'
 import { lifecycleOf } from './lifecycle.js'
 import type { DecisionContent, Outcome } from './schemas.js'
 import { findPartyDecisions, listDecisions, type DecisionFilter, type HeldDecision } from './search-queries.js'
 import type { Lifecycle } from './types.js'
-import { timeSlices } from '../lib/time-slices.js'
 
 export interface DecisionSearchDeps {
   db: Db
@@ -48,9 +47,6 @@ export interface DecisionPartyMatch {
   score: number
   explanation: string
 }
-
-/** Scoring hands the event loop back this often: hundreds of candidates must not hold up a health probe. */
-const SCORING_SLICE_MS = 10
 
 /** A decision as an officer sees it in a list: ours or an ally's, with where it came from. */
 export interface ListedDecision {
@@ -100,20 +96,15 @@ export async function searchDecisions (deps: DecisionSearchDeps, search: Decisio
     }
   }
 
-  const keys = partySearchKeys({ name: search.party })
-  if (keys.length === 0) throw badParameter('party', 'has no name words to search by: legal forms, titles and stop words alone match everyone')
+  if (partySearchKeys({ name: search.party }).length === 0) throw badParameter('party', 'has no name words to search by: legal forms, titles and stop words alone match everyone')
   const after = search.cursor === undefined ? undefined : decodeCursor(search.cursor, 'score')
-  const decisions = await deps.db.transaction().execute((trx) => findPartyDecisions(trx, filter, today, keys, {
-    trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates
+  const found = await deps.db.transaction().execute((trx) => findPartyDecisions(trx, filter, today, { name: search.party as string }, {
+    threshold: deps.matching.partyThreshold, trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates
   }))
-  const query = prepareParty({ name: search.party })
-  const ranked: Array<ListedDecision & { match: DecisionPartyMatch }> = []
-  const pause = timeSlices(SCORING_SLICE_MS)
-  for (const decision of decisions) {
-    await pause()
-    const match = bestParty(query, decision, search.country, deps.matching.partyThreshold)
-    if (match !== undefined) ranked.push({ ...toListedDecision(decision, deps.self, today), match })
-  }
+  const ranked = found.map(({ decision, party }) => ({
+    ...toListedDecision(decision, deps.self, today),
+    match: { party: party.ordinal, matched: party.match.matched, score: party.match.score, explanation: party.match.explanation }
+  }))
   ranked.sort(byRank)
   const start = after === undefined ? 0 : ranked.findIndex((d) => byRank(d, after) > 0)
   const rest = start < 0 ? [] : ranked.slice(start)
@@ -170,18 +161,6 @@ function resolveFilter (self: string, search: DecisionSearch): DecisionFilter {
 }
 
 /** The best-scoring of their parties (of `country`, when given) against the name searched for, if it is a match. */
-function bestParty (query: PreparedParty, decision: HeldDecision, country: string | undefined, threshold: number): DecisionPartyMatch | undefined {
-  let best: DecisionPartyMatch | undefined
-  for (const [index, party] of decision.content.parties.entries()) {
-    if (country !== undefined && party.country !== country) continue
-    const match = scoreParty(query, prepareParty({ name: party.name, aliases: party.aliases }), { threshold })
-    if (match.isMatch && (best === undefined || match.score > best.score)) {
-      best = { party: index, matched: match.matched, score: match.score, explanation: match.explanation }
-    }
-  }
-  return best
-}
-
 /** Score first, then newest decision date, then issuer and id: a total order, so that a cursor can continue it. */
 function byRank (a: ListedDecision & { match: DecisionPartyMatch } | RankKey, b: ListedDecision & { match: DecisionPartyMatch } | RankKey): number {
   const [x, y] = [rankKey(a), rankKey(b)]

@@ -3,7 +3,9 @@ import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
 import { currentEntry } from '../feed/index.js'
 import { peekKid } from '../signing/index.js'
-import { partyCandidatesQuery, type RecordKey } from './candidates.js'
+import type { PartyInput } from '../matching/index.js'
+import type { RecordKey } from './candidates.js'
+import { findPartyMatches, type MatchedDecisionParty } from './party-matches.js'
 import { lifecycleSql } from './lifecycle.js'
 import type { DecisionContent, Outcome } from './schemas.js'
 import { contentOf } from './to-record.js'
@@ -112,25 +114,22 @@ export async function listDecisions (db: Db, filter: DecisionFilter, today: stri
 }
 
 /**
- * Decisions with a party whose name or alias is near any of `keys` (the party trigram search,
- * `partyCandidatesQuery`), filtered, the `limit` nearest: the candidates the party scorer
- * ranks. With `filter.country`, only parties of that country are searched. Sets the trigram
- * threshold for the rest of `trx`.
+ * Decisions whose party matches `party` (the one party matcher, `findPartyMatches`: the
+ * distinct parties near it scored, the decisions naming the hits), filtered, at most `limit`,
+ * each with its best-scoring matched party. With `filter.country`, only parties of that country.
+ * Sets the trigram threshold for the rest of `trx`.
  */
 export async function findPartyDecisions (
-  trx: Transaction<Database>, filter: DecisionFilter, today: string, keys: readonly string[], options: { trigramThreshold: number, limit: number }
-): Promise<HeldDecision[]> {
-  const candidates = await partyCandidatesQuery(trx, { keys, identifierKeys: [], ...options }, {
-    conditions: filterConditions(filter, today), partyCountry: filter.country
-  })
-  if (candidates === undefined) return []
-  const { rows } = await sql<DecisionRow>`
-    with candidates as (${candidates})
-    select ${COLUMNS}
-    from candidates c
-    join records r on r.issuer = c.issuer and r.record_id = c.record_id
-    ${ENTRY.join}`.execute(trx)
-  return rows.map(toHeldDecision)
+  trx: Transaction<Database>, filter: DecisionFilter, today: string, party: PartyInput, options: { threshold: number, trigramThreshold: number, limit: number }
+): Promise<Array<{ decision: HeldDecision, party: MatchedDecisionParty }>> {
+  const matches = await findPartyMatches(trx, { parties: [party], ...options, country: filter.country, filter: { conditions: filterConditions(filter, today) } })
+  const best = new Map<string, MatchedDecisionParty>()
+  for (const m of matches) {
+    const key = `${m.issuer}/${m.recordId}`
+    if ((best.get(key)?.match.score ?? -1) < m.match.score) best.set(key, m)
+  }
+  const decisions = await loadHeldDecisions(trx, [...best.values()])
+  return decisions.map((decision) => ({ decision, party: best.get(`${decision.issuer}/${decision.recordId}`) as MatchedDecisionParty }))
 }
 
 /** The decisions among `keys` (other kinds and unknown keys are left out), in no particular order. */

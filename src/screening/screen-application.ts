@@ -2,12 +2,12 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
 import {
-  crosswalkTargets, identifierKey, normaliseName, partySearchKeys, prepareParty, scoreItem, scoreParty, toPartyInput,
+  crosswalkTargets, isPartyHit, normaliseName, prepareParty, preparedWrittenParty, scoreItem, scoreParty, toPartyInput,
   type CrosswalkLink, type ItemMatch, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
-  findCrosswalks, findItemCandidates, findPartyCandidates, lifecycleOf, loadHeldDecisions,
+  findCrosswalks, findItemCandidates, findPartyMatches, lifecycleOf, loadHeldDecisions,
   type CandidateScope, type DecisionContent, type HeldDecision, type Party, type RecordKey
 } from '../records/index.js'
 import type { Application, ApplicationItem, Hit, PriorDisposition, ScreeningOptions } from './schemas.js'
@@ -43,26 +43,24 @@ export async function screenApplication (ctx: ScreeningContext, application: App
   const scope: CandidateScope = { self: ctx.self, includeOwn: options.includeOwn }
   const threshold = options.threshold ?? ctx.matching.partyThreshold
   const candidates = new Map<string, RecordKey>()
-  const add = (keys: RecordKey[]) => { for (const k of keys) candidates.set(`${k.issuer}/${k.recordId}`, k) }
-  for (const party of application.parties) {
-    const identifiers = party.identifiers.flatMap((id) => identifierKey(id.value) ?? [])
-    add(await findPartyCandidates(ctx.trx, {
-      keys: partySearchKeys(party), identifierKeys: identifiers, trigramThreshold: ctx.matching.trigramThreshold, limit: ctx.matching.candidates
-    }, scope))
-  }
+  const add = (keys: RecordKey[]) => { for (const k of keys) candidates.set(`${k.issuer}/${k.recordId}`, { issuer: k.issuer, recordId: k.recordId }) }
+  const ourParties = application.parties.map((p) => prepareParty(toPartyInput(p)))
+  add(await findPartyMatches(ctx.trx, {
+    parties: application.parties.map(toPartyInput), threshold, trigramThreshold: ctx.matching.trigramThreshold, limit: ctx.matching.candidates, filter: { scope }
+  }, ourParties))
   const codes = application.items.flatMap((item) => item.codes)
   const crosswalks = await findCrosswalks(ctx.trx, codes)
   add(await findItemCandidates(ctx.trx, scope, [...codes, ...crosswalkTargets(crosswalks)], application.destination, ctx.matching.candidates))
   if (candidates.size === 0) return { hits: [], suppressed: [] }
 
   const records = await loadHeldDecisions(ctx.trx, [...candidates.values()])
-  const ourParties = application.parties.map((p) => prepareParty(toPartyInput(p)))
   const dispositions = await latestDispositions(ctx.trx, [...candidates.values()])
   const hits: Hit[] = []
   const pause = timeSlices(SCORING_SLICE_MS)
+  const scorer = partyScorer(ourParties, threshold)
   for (const record of records) {
     await pause()
-    const hit = assess(record, ctx.self, application, ourParties, crosswalks, date, threshold, options)
+    const hit = assess(record, ctx.self, application, scorer, crosswalks, date, options)
     if (hit === undefined) continue
     const prior = dispositions.get(`${record.issuer}/${record.recordId}/${hit.party === null ? '' : partyKeyOf(application.parties[hit.party.applicationParty])}`)
     hits.push({ ...hit, disposition: prior ?? null, suppressed: prior !== undefined && SUPPRESSING.has(prior.disposition) })
@@ -72,17 +70,17 @@ export async function screenApplication (ctx: ScreeningContext, application: App
 }
 
 function assess (
-  record: HeldDecision, self: string, application: Application, ourParties: PreparedParty[], crosswalks: CrosswalkLink[], date: string, threshold: number, options: ScreeningOptions
+  record: HeldDecision, self: string, application: Application, scorer: PartyScorer, crosswalks: CrosswalkLink[], date: string, options: ScreeningOptions
 ): Omit<Hit, 'disposition' | 'suppressed'> | undefined {
   const decision = record.content
   const lifecycle = lifecycleOf(record, date)
   if (decision.outcome === 'denied' && lifecycle !== 'in_force' && !options.includeInactive) return undefined
-  const party = bestParty(ourParties, decision.parties, threshold)
+  const party = bestParty(scorer, decision.parties)
   const item = bestItem(application.items, decision, crosswalks)
   const sameDestination = decision.destination === application.destination
   const codeRelated = item !== null && CODE_RELATIONS.has(item.relation)
   // a shared identifier (registration, tax, passport number…) is a hit even when the names differ: the scorer weighs it, we never drop it
-  const partyMatched = party !== null && (party.isMatch || party.features.some((f) => f.feature === 'identifier' && f.contribution > 0))
+  const partyMatched = party !== null && isPartyHit(party)
   if (!partyMatched && !(decision.outcome === 'denied' && codeRelated && sameDestination)) return undefined
 
   const decidedBefore = decision.decisionDate <= date
@@ -134,12 +132,26 @@ function summaryOf (a: { partyMatched: boolean, codeRelated: boolean, sameDestin
   return `${verdict}: ${parts.join(', ')}.`
 }
 
-function bestParty (ours: PreparedParty[], theirs: Party[], threshold: number): (PartyMatch & { applicationParty: number, candidateParty: number, candidateRole: string }) | null {
+/** Scores the application's parties against one of a decision's parties: each distinct written party once per screening. */
+type PartyScorer = (party: Party) => readonly PartyMatch[]
+
+function partyScorer (ours: readonly PreparedParty[], threshold: number): PartyScorer {
+  const scored = new Map<PreparedParty, PartyMatch[]>()
+  return (party) => {
+    const prepared = preparedWrittenParty(toPartyInput(party))
+    let matches = scored.get(prepared)
+    if (matches === undefined) {
+      matches = ours.map((our) => scoreParty(our, prepared, { threshold }))
+      scored.set(prepared, matches)
+    }
+    return matches
+  }
+}
+
+function bestParty (scorer: PartyScorer, theirs: Party[]): (PartyMatch & { applicationParty: number, candidateParty: number, candidateRole: string }) | null {
   let best: (PartyMatch & { applicationParty: number, candidateParty: number, candidateRole: string }) | null = null
   theirs.forEach((party, j) => {
-    const prepared = prepareParty(toPartyInput(party))
-    ours.forEach((our, i) => {
-      const match = scoreParty(our, prepared, { threshold })
+    scorer(party).forEach((match, i) => {
       if (best === null || match.score > best.score) best = { ...match, applicationParty: i, candidateParty: j, candidateRole: party.role }
     })
   })

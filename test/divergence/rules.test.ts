@@ -255,6 +255,6 @@ t.test('the party threshold comes from the configuration', async (t) => {
 })
 
 t.test('DEFAULT_DIVERGENCE_CONFIG', async (t) => {
-  t.same(DEFAULT_DIVERGENCE_CONFIG, { partyThreshold: DEFAULT_PARTY_THRESHOLD, descriptionThreshold: 0.8 }, 'the party threshold is the matcher\'s')
+  t.same(DEFAULT_DIVERGENCE_CONFIG, { partyThreshold: DEFAULT_PARTY_THRESHOLD, trigramThreshold: 0.5, descriptionThreshold: 0.8 }, 'the party threshold is the matcher\'s')
   t.ok(Object.isFrozen(DEFAULT_DIVERGENCE_CONFIG))
 })

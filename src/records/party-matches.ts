@@ -1,0 +1,77 @@
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { timeSlices } from '../lib/time-slices.js'
+import {
+  identifierKey, isPartyHit, partySearchKeys, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
+} from '../matching/index.js'
+import { decisionsNamingParties, findNearParties, type PartyDecision, type PartyDecisionFilter } from './candidates.js'
+
+/** Scoring hands the event loop back this often: hundreds of candidates must not hold up a health probe. */
+const SCORING_SLICE_MS = 10
+
+/** Parties looked for among the decisions we hold, and how. */
+export interface PartyMatchSearch {
+  parties: readonly PartyInput[]
+  /** The party scorer's threshold: a name at or above it (or a shared identifier) is a hit. */
+  threshold: number
+  /** pg_trgm's word similarity threshold: which distinct parties are scored at all. */
+  trigramThreshold: number
+  /** Per looked-for party: how many distinct parties are scored (nearest first), and how many decisions are returned. */
+  limit: number
+  /** With it, parties of that country only (the officers' search). */
+  country?: string | undefined
+  filter: PartyDecisionFilter
+}
+
+/** A decision naming a party that matches a looked-for one, with the match. */
+export interface MatchedDecisionParty extends PartyDecision {
+  /** The looked-for party's index in `PartyMatchSearch.parties` (also `probe`). */
+  probe: number
+  match: PartyMatch
+}
+
+/**
+ * The one party matcher over the decisions we hold, for screening, the officers' search, the
+ * undercut warning and divergence detection alike. The distinct party names trigram-near each
+ * looked-for party or sharing an identifier (`findNearParties`) are scored once each, at their
+ * best: as if in the looked-for party's own country and at its address (no decision's party of
+ * that name can score higher, so none is lost). The decisions naming those that are hits
+ * (`isPartyHit`) are then read, filtered, the best `limit` per looked-for party, and each
+ * decision's party scored as written, with its country and address (`scoreParty`, each
+ * distinct written party once); the hits are returned. The same pair gets the same candidates
+ * and the same score whichever path asks.
+ */
+export async function findPartyMatches (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]): Promise<MatchedDecisionParty[]> {
+  const probes = search.parties.map((party) => ({
+    keys: partySearchKeys(party),
+    identifierKeys: [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))]
+  }))
+  const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedWrittenParty(party))
+  const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit })
+  const names = new Map<string, PartyInput>()
+  const atBest: Array<{ probe: number, nameHash: string, score: number, country: string | null }> = []
+  const pause = timeSlices(SCORING_SLICE_MS)
+  for (const candidate of near) {
+    await pause()
+    const looked = search.parties[candidate.probe] as PartyInput
+    const best = scoreParty(queries[candidate.probe] as PreparedParty, preparedWrittenParty({ ...candidate.party, country: looked.country ?? null, address: looked.address ?? null }), { threshold: search.threshold })
+    if (!isPartyHit(best)) continue
+    names.set(candidate.nameHash, candidate.party)
+    atBest.push({ probe: candidate.probe, nameHash: candidate.nameHash, score: best.score, country: looked.country ?? null })
+  }
+  const decisions = await decisionsNamingParties(trx, atBest, { ...search.filter, partyCountry: search.country }, search.limit)
+  const scored = new Map<string, PartyMatch>()
+  const matches: MatchedDecisionParty[] = []
+  for (const decision of decisions) {
+    await pause()
+    const party = { ...names.get(decision.nameHash) as PartyInput, country: decision.country, address: decision.address }
+    const key = `${decision.probe} ${decision.nameHash} ${JSON.stringify([party.country, party.address])}`
+    let match = scored.get(key)
+    if (match === undefined) {
+      match = scoreParty(queries[decision.probe] as PreparedParty, preparedWrittenParty(party), { threshold: search.threshold })
+      scored.set(key, match)
+    }
+    if (isPartyHit(match)) matches.push({ ...decision, match })
+  }
+  return matches
+}
