@@ -12,6 +12,8 @@ export interface WordPair {
   a: number[]
   b: number[]
   similarity: number
+  /** A pair given by `AlignOptions.extraPairs`, and what it is ("acronym"). */
+  kind?: string
 }
 
 export interface Alignment {
@@ -39,13 +41,18 @@ export interface AlignOptions<T extends AlignedWord> {
    * alike and their lengths are close.
    */
   worthJoining?: (joined: T, word: T) => boolean
+  /**
+   * More pairs to consider, each of a word and a run of adjacent words (either way round),
+   * with their similarity and what they are: an acronym and the words it spells.
+   */
+  extraPairs?: ReadonlyArray<{ a: number[], b: number[], similarity: number, kind: string }>
 }
 
 function closeInLength (joined: AlignedWord, word: AlignedWord): boolean {
   return word.key[0] === joined.key[0] && Math.abs(word.key.length - joined.key.length) <= 2 + joined.key.length / 4
 }
 
-interface Candidate { a: number[], b: number[], similarity: number, weight: number }
+interface Candidate { a: number[], b: number[], similarity: number, weight: number, kind?: string }
 
 /**
  * Aligns two word lists one-to-one, regardless of order, letting a run of adjacent words on
@@ -67,6 +74,9 @@ export function alignWords<T extends AlignedWord> (a: readonly T[], b: readonly 
   }
   addRuns(a, b, false, singles, candidates, options)
   addRuns(b, a, true, singles, candidates, options)
+  for (const extra of options.extraPairs ?? []) {
+    if (extra.similarity >= options.minSimilarity) candidates.push({ ...extra, weight: sumWeights(a, extra.a) + sumWeights(b, extra.b) })
+  }
   const greedy = select(a, b, candidates.sort((x, y) => y.similarity - x.similarity || y.weight - x.weight), options)
   if (a.length > EXACT_WORDS || b.length > EXACT_WORDS || candidates.length === 0) return greedy
   return optimalAlignment(a, b, candidates, options, greedy)
@@ -175,7 +185,7 @@ function select<T extends AlignedWord> (a: readonly T[], b: readonly T[], candid
     if (c.a.some((i) => usedA[i] === 1) || c.b.some((j) => usedB[j] === 1)) continue
     for (const i of c.a) usedA[i] = 1
     for (const j of c.b) usedB[j] = 1
-    pairs.push({ a: c.a, b: c.b, similarity: c.similarity })
+    pairs.push(c.kind === undefined ? { a: c.a, b: c.b, similarity: c.similarity } : { a: c.a, b: c.b, similarity: c.similarity, kind: c.kind })
     matched += c.similarity * c.weight
   }
   const unmatchedA = range(0, a.length).filter((i) => usedA[i] === 0)

@@ -11,9 +11,10 @@ import { contentWords, normalisePartNumber } from './score-item.js'
  * added: rows of an older version are recomputed at startup (`refreshMatchKeys`). 3: legal
  * forms read through typos, joins, letter-by-letter writing and split phrases ("Compnay",
  * "AirlinesJSC", "O O O"). 4: items' description keys. 5: the parties' distinct-party hash
- * (`partyNameHash`).
+ * (`partyNameHash`). 6: acronyms written after the name, and more in parentheses ("CETC 14",
+ * "AVIC"), set aside.
  */
-export const KEYS_VERSION = 5
+export const KEYS_VERSION = 6
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '

@@ -1,3 +1,4 @@
+import { spelledRuns } from './acronyms.js'
 import type { NameWord, PreparedName } from './party-types.js'
 import { skeletonJoin, skeletonSimilarity } from './skeleton.js'
 import { alignWords, type Alignment } from './align-words.js'
@@ -14,9 +15,36 @@ export function alignNames (a: PreparedName, b: PreparedName): Alignment {
     return { similarity: 0, pairs: [], unmatchedA: [], unmatchedB: [] }
   }
   const abjad = a.words.some((w) => w.abjad) || b.words.some((w) => w.abjad)
+  const extraPairs = [...acronymPairs(a, b, false), ...acronymPairs(b, a, true)]
   return alignWords(a.words, b.words, {
-    similarity: nameWordSimilarity, join: abjad ? joinWithSkeletons : joinWords, worthJoining, minSimilarity: 0.3, unmatchedPenalty: UNMATCHED_PENALTY, optional
+    similarity: nameWordSimilarity,
+    join: abjad ? joinWithSkeletons : joinWords,
+    worthJoining,
+    minSimilarity: 0.3,
+    unmatchedPenalty: UNMATCHED_PENALTY,
+    optional,
+    ...(extraPairs.length > 0 ? { extraPairs } : {})
   })
+}
+
+// How alike an acronym and the words it spells are: as a word and its abbreviation.
+const ACRONYM = 0.9
+
+// An acronym of one name ("CETC" in "CETC 29th Research Institute") against each run of two or
+// more words of the other whose initials it spells ("China Electronics Technology Group
+// Corporation": see `spelledRuns`). Initials only: a surname in capitals ("SHAH, Haji Ahmad")
+// would spell the first letters of "Shah Hawala". `flip`: `x` is the second name.
+function acronymPairs (x: PreparedName, y: PreparedName, flip: boolean): Array<{ a: number[], b: number[], similarity: number, kind: string }> {
+  const pairs: Array<{ a: number[], b: number[], similarity: number, kind: string }> = []
+  x.words.forEach((word, i) => {
+    if (word.acronym !== true) return
+    for (const [start, end] of spelledRuns(word.text, y.spelled)) {
+      const run = y.words.flatMap((w, j) => w.at !== undefined && w.at >= start && w.at < end ? [j] : [])
+      if (run.length < 2) continue
+      pairs.push(flip ? { a: run, b: [i], similarity: ACRONYM, kind: 'acronym' } : { a: [i], b: run, similarity: ACRONYM, kind: 'acronym' })
+    }
+  })
+  return pairs
 }
 
 // A run of words written together is compared with a word when their lengths are close and

@@ -1,3 +1,4 @@
+import { spelledRuns, spellsWhole, type SpelledWord } from './acronyms.js'
 import { findLegalForms, isLegalWord, isOneWordForm, legalWordTypo, splitJoinedForm } from './legal-forms.js'
 import { numberOf, numbersOf } from './name-numbers.js'
 import { plainSkeleton } from './skeleton.js'
@@ -98,39 +99,88 @@ export function nameSearchKeys (name: string): string[] {
 /**
  * A name and the names written inside it: "Emal Bilal Construction Company (EBCC)" is read
  * as "Emal Bilal Construction Company" and "EBCC"; "Amir Khazmat (original script: Амир
- * Хазмат)" as both spellings; "X; Y" as X and Y. Parentheses that qualify the name
- * ("Huawei Device (Dongguan)") stay part of it. Names set aside from parentheses are marked
- * `parenthetical`.
+ * Хазмат)" as both spellings; "X; Y" as X and Y. An acronym of the whole name written after
+ * it ("CAR CARE CENTER CCC", "Institute Of Applied Physics IAP") is set aside as one in
+ * parentheses is, so that a name with its acronym appended and the same name with it in
+ * parentheses, or without it, read alike. Parentheses that qualify the name ("Huawei Device
+ * (Dongguan)") stay part of it. Names set aside are marked `parenthetical` (and `appended`
+ * when written after the name).
  */
 export function prepareNameForms (name: string): PreparedName[] {
   const forms: PreparedName[] = []
   for (const part of name.split(NAME_LIST)) {
-    const outsideWords = toLatinWords(part.replace(PARENTHESES, ' ')).map((w) => w.text)
+    const outside = toLatinWords(part.replace(PARENTHESES, ' '))
     const asides: string[] = []
+    const restated: NonNullable<PreparedName['restated']> = []
     let full = part
     for (const m of part.matchAll(PARENTHESES)) {
       const inside = m[1] ?? ''
-      if (VARIANT_LABEL.test(inside) || restates(inside, outsideWords)) {
+      const labelled = VARIANT_LABEL.test(inside)
+      if (labelled || restates(inside, outside)) {
         full = full.replace(m[0], ' ')
         asides.push(inside.replace(VARIANT_LABEL, ''))
+        if (!labelled) restated.push({ text: inside.trim(), appended: false })
       }
     }
-    if (HAS_TEXT.test(full)) forms.push(prepareName(full))
+    const appended = appendedAcronym(full)
+    if (appended !== undefined) {
+      full = appended.rest
+      restated.push({ text: appended.acronym, appended: true })
+    }
+    if (HAS_TEXT.test(full)) forms.push(restated.length > 0 ? { ...prepareName(full), restated } : prepareName(full))
     for (const aside of asides) if (HAS_TEXT.test(aside)) forms.push(prepareName(aside, true))
+    if (appended !== undefined) forms.push({ ...prepareName(appended.acronym, true), appended: true })
   }
   return forms.length > 0 ? forms : [prepareName(name)]
 }
 
-// A parenthesis restates the name when it is one word that is the name's acronym ("EBCC") or
-// a respelling of one of its words ("Butayev (Butaev)"). Other parentheses qualify the name
-// ("Huawei Device (Dongguan)") and stay part of it.
-function restates (inside: string, outsideWords: string[]): boolean {
-  const words = toLatinWords(inside).map((w) => w.text)
+// A parenthesis restates the name when it holds the name's acronym ("EBCC"; "CETC" of "10th
+// Research Institute of China Electronic Technology Group Corp"; "AVIC", which spells the first
+// letters of "AViation Industry Corporation"), with at most two more words that are numbers
+// the name writes or acronyms of its words ("CETC 14", "CETC-7", "CETC55" in "CETC 14th
+// Research Institute"), or one word that respells one of the name's words ("Butayev
+// (Butaev)"). Other parentheses qualify the name ("Huawei Device (Dongguan)", "Kaili
+// Industrial (HK)") and stay part of it.
+function restates (inside: string, outside: LatinWord[]): boolean {
+  const latin = toLatinWords(inside)
+  const words = latin.flatMap((w) => /^[a-z]+\d+$/.test(w.text) ? [w.text.replace(/\d+$/, ''), w.text.replace(/^[a-z]+/, '')] : [w.text])
   const [word] = words
-  if (words.length !== 1 || word === undefined) return false
+  if (word === undefined || words.length > 3) return false
+  const outsideWords = outside.map((w) => w.text)
   const initials = outsideWords.filter((w) => !STOP_WORDS.has(w)).map((w) => w[0] ?? '').join('')
-  if (word.length >= 2 && word[0] === initials[0] && isSubsequence(word, initials)) return true
-  return outsideWords.some((w) => w.length >= 4 && wordSimilarity(phoneticKey(w), phoneticKey(word)) >= 0.5)
+  const spelled = spelledWords(outside)
+  const acronym = (w: string, first: boolean): boolean => /^[a-z]{2,8}$/.test(w) && (
+    (first && w[0] === initials[0] && isSubsequence(w, initials)) ||
+    spelledRuns(w, spelled, 3).some(([start]) => w.length >= 3 || start <= spelled.findIndex((x) => !x.skippable)))
+  const number = (w: string): boolean => numberOf(w) !== undefined && outsideWords.some((x) => numberOf(x) === numberOf(w))
+  if (words.length === 1) {
+    if (word.length >= 2 && word[0] === initials[0] && isSubsequence(word, initials)) return true
+    if ((latin[0]?.capitals === true || !/\p{Ll}/u.test(inside)) && acronym(word, true)) return true
+    return outsideWords.some((w) => w.length >= 4 && wordSimilarity(phoneticKey(w), phoneticKey(word)) >= 0.5)
+  }
+  return acronym(word, true) && words.slice(1).every((w) => number(w) || acronym(w, false))
+}
+
+// The acronym of the whole name written after it, in capitals ("CAR CARE CENTER CCC"): the
+// name without it, and the acronym. Three to eight letters, spelling every word of the name
+// but stop words, generic words and legal forms (see `spellsWhole`), and no legal form itself.
+function appendedAcronym (full: string): { rest: string, acronym: string } | undefined {
+  const m = /\s(\p{Lu}{3,8})\s*$/u.exec(full)
+  const acronym = m?.[1]
+  if (m === null || acronym === undefined) return undefined
+  const key = phoneticKey(acronym.toLowerCase())
+  if (isLegalWord(key)) return undefined
+  const rest = full.slice(0, m.index)
+  const words = toLatinWords(rest.replace(PARENTHESES, ' '))
+  return spellsWhole(acronym.toLowerCase(), spelledWords(words)) ? { rest, acronym } : undefined
+}
+
+/** Words as acronyms read them: stop words, titles, generic words and legal-form words may be left out. */
+function spelledWords (latin: readonly LatinWord[]): SpelledWord[] {
+  return latin.map((w) => {
+    const key = phoneticKey(w.text)
+    return { text: w.text, skippable: STOP_WORDS.has(w.text) || TITLES.has(w.text) || GENERIC_WORDS.has(key) || isLegalWord(key) }
+  })
 }
 
 function isSubsequence (short: string, long: string): boolean {
@@ -162,6 +212,7 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
   const { hitOf, hits } = findLegalForms(phonetic.map((key, i) => typos[i] === undefined ? key : phoneticKey(typos[i])), eligible, latin.map((w) => w.text))
   const words: NameWord[] = []
   const legalWords: string[] = []
+  const mixedCase = /\p{Ll}/u.test(name)
   latin.forEach((w, i) => {
     if (hitOf[i] !== -1) {
       legalWords.push(w.text)
@@ -182,7 +233,9 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
       weight: WEIGHTS[role],
       role,
       abjad: w.abjad,
-      ...(number === undefined ? {} : { number })
+      at: i,
+      ...(number === undefined ? {} : { number }),
+      ...(mixedCase && w.capitals && role === 'core' && /^[a-z]{2,6}$/.test(w.text) ? { acronym: true } : {})
     })
   })
   return {
@@ -195,6 +248,7 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
     }),
     legalWords,
     numbers: numbersOf(words),
+    spelled: spelledWords(latin),
     parenthetical
   }
 }

@@ -1,3 +1,4 @@
+import type { SpelledWord } from './acronyms.js'
 import type { LegalFormHit } from './legal-forms.js'
 
 /** An identifier of a party: passport, national id, registration or tax number, IMO, … */
@@ -64,6 +65,10 @@ export interface NameWord {
   abjad: boolean
   /** The number a word writes ("711th", "711", "fifteenth"), if it writes one. */
   number?: number
+  /** Written in capitals in a name that is not ("CETC" in "CETC 29th Research Institute"): an acronym, compared with runs of the other name's words too. */
+  acronym?: boolean
+  /** Where the word stands in its name's `spelled` words. */
+  at?: number
   /** A run of adjacent words written together, made while aligning two names. */
   joined?: boolean
 }
@@ -82,8 +87,14 @@ export interface PreparedName {
   legalWords: string[]
   /** The numbers the name writes, in order ("Twenty-First" is one: 21), with the words that write them. */
   numbers: NameNumber[]
-  /** Written in parentheses inside a longer name: "EBCC" in "Emal Bilal Construction Company (EBCC)". */
+  /** Every word of the name in order, legal forms and stop words included, as acronyms read them (see `spelledRuns`). */
+  spelled: SpelledWord[]
+  /** Written in parentheses inside a longer name: "EBCC" in "Emal Bilal Construction Company (EBCC)", or an acronym written after it (`appended`). */
   parenthetical: boolean
+  /** An acronym written after the name it spells: "CCC" in "CAR CARE CENTER CCC". */
+  appended?: boolean
+  /** What was set aside from this name because it restates it: an acronym or respelling in parentheses, an acronym written after it. */
+  restated?: Array<{ text: string, appended: boolean }>
 }
 
 export interface PreparedPartyName {

@@ -37,7 +37,7 @@ export function scoreParty (query: PartyInput | PreparedParty, candidate: PartyI
   const score = round(Math.min(1, Math.max(0, features.reduce((sum, f) => sum + f.contribution, 0))))
   const isMatch = score >= threshold
   const matched = { queryName: best.queryName, candidateName: best.candidateName, candidateNameKind: best.candidateNameKind }
-  return { score, isMatch, matched, features, explanation: explain(matched, features, score, threshold, isMatch) }
+  return { score, isMatch, matched, features, explanation: explain(matched, partCompared(best), features, score, threshold, isMatch) }
 }
 
 function isPrepared (party: PartyInput | PreparedParty): party is PreparedParty {
@@ -95,7 +95,7 @@ function bestNamePair (q: PreparedParty, c: PreparedParty): NamePair {
     }
   }
   if (best !== undefined) return best
-  const empty: PreparedName = { source: '', words: [], legalForms: [], legalWords: [], numbers: [], parenthetical: false }
+  const empty: PreparedName = { source: '', words: [], legalForms: [], legalWords: [], numbers: [], spelled: [], parenthetical: false }
   return {
     queryName: q.names[0]?.source ?? '',
     candidateName: c.names[0]?.source ?? '',
@@ -115,7 +115,7 @@ function describeAlignment (pair: NamePair): string {
   const parts = alignment.pairs.map((p) => {
     const ours = words(query, p.a)
     const theirs = words(candidate, p.b)
-    const joined = p.a.length > 1 || p.b.length > 1 ? ', joined' : ''
+    const joined = p.kind !== undefined ? `, ${p.kind}` : p.a.length > 1 || p.b.length > 1 ? ', joined' : ''
     if (p.similarity === 1) return `${ours} = ${theirs}${joined}`
     return `${ours} ~ ${theirs} (${round(p.similarity)}${joined})`
   })
@@ -124,17 +124,33 @@ function describeAlignment (pair: NamePair): string {
     ...alignment.unmatchedA.filter(telling(query)).map((i) => `ours "${query.words[i]?.text ?? ''}"`),
     ...alignment.unmatchedB.filter(telling(candidate)).map((j) => `theirs "${candidate.words[j]?.text ?? ''}"`)
   ]
-  return parts.join(', ') + (unmatched.length > 0 ? `; unmatched: ${unmatched.join(', ')}` : '')
+  const restated = [
+    ...(query.restated ?? []).map((r) => `ours "${r.text}"${r.appended ? ' (written after the name)' : ''}`),
+    ...(candidate.restated ?? []).map((r) => `theirs "${r.text}"${r.appended ? ' (written after the name)' : ''}`)
+  ]
+  return parts.join(', ') + (unmatched.length > 0 ? `; unmatched: ${unmatched.join(', ')}` : '') +
+    (restated.length > 0 ? `; set aside as restating the name: ${restated.join(', ')}` : '')
+}
+
+// When the pair compared only a part of a name (an acronym or a name in brackets, an acronym
+// written after it), which part: "BUAA" alone matching "Beijing University of Aeronautics and
+// Astronautics (BUAA)" says less than the whole name would.
+function partCompared (pair: NamePair): string {
+  const part = (form: PreparedName, whose: string): string[] => form.parenthetical
+    ? [`the part of ${whose} ${form.appended === true ? 'written after it' : 'in brackets'} ("${form.source.trim()}")`]
+    : []
+  const parts = [...part(pair.query, 'ours'), ...part(pair.candidate, 'theirs')]
+  return parts.length === 0 ? '' : `, comparing only ${parts.join(' and ')}`
 }
 
 function explain (
-  matched: PartyMatch['matched'], features: MatchFeature[], score: number, threshold: number, isMatch: boolean
+  matched: PartyMatch['matched'], part: string, features: MatchFeature[], score: number, threshold: number, isMatch: boolean
 ): string {
   const theirs = matched.candidateNameKind === 'alias' ? 'their alias' : 'their name'
   const [name, ...others] = features
-  const head = isMatch
+  const head = (isMatch
     ? `Our name "${matched.queryName}" matches ${theirs} "${matched.candidateName}"`
-    : `Closest names: our "${matched.queryName}" and ${theirs} "${matched.candidateName}"`
+    : `Closest names: our "${matched.queryName}" and ${theirs} "${matched.candidateName}"`) + part
   const evidence = [`name similarity ${fixed(name?.contribution ?? 0)} (${name?.note ?? ''})`,
     ...others.map((f) => `${f.note} (${String(f.value)}) ${signed(f.contribution)}`)]
   const verdict = isMatch ? `at or above the threshold ${fixed(threshold)}: a match` : `below the threshold ${fixed(threshold)}: not a match`

@@ -12,6 +12,8 @@ export interface LatinWord {
   text: string
   abjad: boolean
   syllabic: boolean
+  /** Written in Latin capitals, two letters or more ("CETC", "IAP"): in a name that is not all capitals, an acronym. */
+  capitals: boolean
   /** For an abjad word, the word as written (article and marks removed); otherwise empty. */
   written: string
   /** For an abjad word, its consonant skeleton (see `abjadSkeleton`); otherwise empty. */
@@ -55,7 +57,7 @@ export function toLatinWords (text: string): LatinWord[] {
       const pieces = syllabic ? ascii.replace(/([A-Z])/g, ' $1').split(' ') : [ascii]
       const skeleton = abjad ? abjadSkeleton(prepared) : ''
       for (const piece of pieces) {
-        for (const text of asciiWords(piece)) words.push({ text, abjad, syllabic, written: abjad ? prepared : '', skeleton })
+        for (const { text, capitals } of asciiWords(piece)) words.push({ text, abjad, syllabic, capitals, written: abjad ? prepared : '', skeleton })
       }
     }
   }
@@ -74,12 +76,13 @@ function isHomoglyphWord (word: string): boolean {
   return true
 }
 
-function asciiWords (ascii: string): string[] {
-  return ascii.toLowerCase()
-    .replace(/(?<=[a-z0-9])\.(?=[a-z0-9])/g, '')
-    .replace(/(?<=[a-z])['`’ʼʻ](?=[a-z])/g, '')
-    .split(/[^a-z0-9]+/)
+function asciiWords (ascii: string): Array<{ text: string, capitals: boolean }> {
+  return ascii
+    .replace(/(?<=[a-z0-9])\.(?=[a-z0-9])/gi, '')
+    .replace(/(?<=[a-z])['`’ʼʻ](?=[a-z])/gi, '')
+    .split(/[^a-z0-9]+/i)
     .filter((w) => w !== '')
+    .map((w) => ({ text: w.toLowerCase(), capitals: /^[A-Z]{2,}$/.test(w) }))
 }
 
 const PHONETIC_RULES: Array<[RegExp, string]> = [

@@ -46,7 +46,7 @@ t.test('numbers and ordinals: different numbers are different parties, one numbe
       query: 'China State Shipbuilding Corporation, Limited (CSSC) 711th Research Institute',
       candidate: 'China State Shipbuilding Corporation, Limited (CSSC) 715th Research Institute',
       match: false,
-      explanation: /unmatched: ours "711th", theirs "715th"\); different numbers \(711th \/ 715th\) -0\.30/,
+      explanation: /unmatched: ours "711th", theirs "715th"; set aside as restating the name: ours "CSSC", theirs "CSSC"\); different numbers \(711th \/ 715th\) -0\.30/,
       features: [{ feature: 'name' }, { feature: 'number', value: '711th / 715th', contribution: -0.3 }]
     },
     {
@@ -147,4 +147,85 @@ t.test('legal forms: the readings leave names alone', async (t) => {
   ]
   for (const [raw, expected] of names) t.equal(normaliseName(raw), expected, raw)
   t.strictSame(nameSearchKeys('Transaviaexport AirlinesJSC'), nameSearchKeys('Transaviaexport Airlines JSC'), 'a joined form is searched without it')
+})
+
+t.test('acronyms: in brackets or written after the name, set aside on either side or matched against initials, and said so', async (t) => {
+  check(t, [
+    {
+      source: 'OFAC 18222, an alias with the acronym written after the name (0.67 before)',
+      query: 'CAR CARE CENTER CCC',
+      candidate: 'CAR CARE CENTER',
+      match: true,
+      explanation: /\(car = car, care = care, center = center; set aside as restating the name: ours "CCC" \(written after the name\)\)/
+    },
+    {
+      source: 'BIS, alias and name (0.67 before)',
+      query: 'Institute Of Applied Physics IAP',
+      candidate: 'Joint Stock Company Institute of Applied Physics',
+      match: true
+    },
+    {
+      source: 'BIS alias, against the same name with the acronym in brackets: both set aside',
+      query: 'Institute Of Applied Physics IAP',
+      candidate: 'Institute of Applied Physics (IAP)',
+      match: true,
+      explanation: /set aside as restating the name: ours "IAP" \(written after the name\), theirs "IAP"\)/
+    },
+    {
+      source: 'BIS, an acronym and a number in brackets (0.64 before)',
+      query: 'China Electronics Technology Group Corporation 14th Research Institute (CETC 14)',
+      candidate: 'China Electronics Technology Group Corporation 14th Research Institute',
+      match: true,
+      explanation: /set aside as restating the name: ours "CETC 14"/
+    },
+    {
+      source: 'BIS, one entry: an acronym of the first letters of words, "AVIC" (0.56 before)',
+      query: 'Aviation Industry Corporation of China (AVIC)',
+      candidate: 'Aviation Industry Corporation of China',
+      match: true
+    },
+    {
+      source: 'BIS, two aliases of one entry: the acronym in brackets, and in capitals in the name (0.78 before)',
+      query: 'CETC 10th Research Institute',
+      candidate: '10th Research Institute of China Electronic Technology Group Corp (CETC)',
+      match: true,
+      explanation: /cetc ~ china electronic technology group \(0\.9, acronym\)/
+    },
+    {
+      source: 'BIS, alias and name: "CETC" against the initials of the name (0.28 before)',
+      query: 'CETC Research Institute 55',
+      candidate: 'China Electronics Technology Group Corporation 55th Research Institute (CETC55)',
+      match: true,
+      explanation: /cetc ~ china electronics technology group \(0\.9, acronym\)/
+    },
+    {
+      source: 'BIS, alias and name: "HK" for Hong Kong (0.40 before)',
+      query: 'Inspur (Hong Kong) Electronics Co., Ltd.',
+      candidate: 'Inspur (HK) Electronics Co., Ltd.',
+      match: true,
+      explanation: /hong kong ~ hk \(0\.9, acronym\)/
+    },
+    {
+      source: 'OFAC 15788 and 15005: a surname in capitals is not an acronym',
+      query: 'SHAH, Haji Ahmad',
+      candidate: 'HAJI AHMAD SHAH HAWALA',
+      match: false
+    },
+    {
+      source: 'BIS: an acronym-only alias matches our name by its part in brackets, and says so',
+      query: 'Beijing University of Aeronautics and Astronautics (BUAA)',
+      candidate: { name: 'Beihang University', aliases: ['BUAA'] },
+      match: true,
+      oneWay: true,
+      explanation: /^Our name "Beijing University of Aeronautics and Astronautics \(BUAA\)" matches their alias "BUAA", comparing only the part of ours in brackets \("BUAA"\): name similarity 1\.00 \(buaa = buaa\)/
+    },
+    {
+      source: 'BIS, the other way round',
+      query: 'BUAA',
+      candidate: 'Beijing University of Aeronautics and Astronautics (BUAA)',
+      match: true,
+      oneWay: true,
+      explanation: /comparing only the part of theirs in brackets \("BUAA"\)/
+    }
+  ])
 })
