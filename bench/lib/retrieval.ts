@@ -14,8 +14,19 @@ import type { Database } from '../../src/db/schema.js'
 import { partySearchKeys } from '../../src/matching/index.js'
 import * as candidates from '../../src/records/candidates.js'
 
-/** One retrieved candidate: a decision (by its reference) or a distinct party (by its name and country). */
-export interface Retrieved { reference?: string, name?: string, country?: string | null }
+/**
+ * One retrieved candidate: a decision (by its reference) or a distinct party (by its name and
+ * aliases, and its country when the retrieval keeps one with the names).
+ */
+export interface Retrieved { reference?: string, name?: string, aliases?: readonly string[], country?: string | null }
+
+/** Whether a retrieved candidate is the stored party looked for (`reference`, or its name, aliases and country). */
+export function isRetrieved (found: Retrieved, target: { reference: string, name: string, aliases: readonly string[], country: string }): boolean {
+  if (found.reference !== undefined) return found.reference === target.reference
+  return found.name === target.name &&
+    (found.aliases === undefined || [...found.aliases].sort().join('\n') === [...target.aliases].sort().join('\n')) &&
+    (found.country === undefined || found.country === target.country)
+}
 
 export interface Retrieval {
   /** The function measured. */
@@ -29,7 +40,7 @@ type FindPartyCandidates = (trx: Transaction<Database>, search: {
 }, scope: { self: string, includeOwn: boolean }) => Promise<RecordKey[]>
 type FindNearParties = (trx: Transaction<Database>, probes: ReadonlyArray<{ keys: readonly string[], identifierKeys: readonly string[] }>, options: {
   trigramThreshold: number, limit: number
-}) => Promise<Array<{ probe: number, party: { name: string, country?: string | null } }>>
+}) => Promise<Array<{ probe: number, party: { name: string, aliases?: string[] | null, country?: string | null } }>>
 
 /**
  * The retrieval of this checkout, with screening's settings: `references` gives each stored
@@ -43,7 +54,11 @@ export function partyRetrieval (settings: { trigramThreshold: number, limit: num
       name: 'findNearParties',
       retrieve: async (trx, name) => {
         const found = await findNearParties(trx, [{ keys: partySearchKeys({ name }), identifierKeys: [] }], settings)
-        return found.map((f) => ({ name: f.party.name, country: f.party.country ?? null }))
+        return found.map((f) => ({
+          name: f.party.name,
+          ...(f.party.aliases === undefined ? {} : { aliases: f.party.aliases ?? [] }),
+          ...('country' in f.party ? { country: f.party.country ?? null } : {})
+        }))
       }
     }
   }

@@ -40,7 +40,7 @@ import { wireServices } from '../../src/wiring.js'
 import { allyKey, storeAllyEntries } from './ally-feed.js'
 import { HardNegatives, NEGATIVE_CLASSES, type NegativeClass } from './hard-negatives.js'
 import { loadListEntries, LISTS, type ListEntry } from './list-entries.js'
-import { partyRetrieval } from './retrieval.js'
+import { isRetrieved, partyRetrieval } from './retrieval.js'
 import { mulberry32, perturb, pick, seeded, shuffled, STORED_KINDS, VARIANT_KINDS, type VariantKind } from './perturb.js'
 import { analyseLoadedTables, ISSUERS, NOW, seqCounter, storeDecisions, type StoredDecision } from './stored-decisions.js'
 
@@ -277,7 +277,7 @@ async function measure (url: string, variants: Variant[], stored: Map<string, St
     for (const variant of variants) {
       const target = stored.get(variant.target)
       const found = await deps.db.transaction().execute((trx) => retrieval.retrieve(trx, variant.query))
-      const at = found.findIndex((f) => f.reference === undefined ? f.name === target?.name && f.country === target?.country : f.reference === variant.target)
+      const at = target === undefined ? -1 : found.findIndex((f) => isRetrieved(f, { reference: variant.target, ...target }))
       variant.retrieved = at >= 0
       variant.rank = at >= 0 ? at + 1 : null
     }
