@@ -30,6 +30,7 @@ import { fixedClock } from '../src/lib/clock.js'
 import { createLogger } from '../src/lib/logger.js'
 import { issueLocalUserToken } from '../src/signing/index.js'
 import { wireServices } from '../src/wiring.js'
+import { allyKey, storeAllyEntries } from './lib/ally-feed.js'
 import { shuffledSampleDecisions } from './lib/sample-decisions.js'
 import { analyseLoadedTables, createIndexes, dropSecondaryIndexes, ISSUERS, NOW, seqCounter, storeDecisions, storedDecisions } from './lib/stored-decisions.js'
 
@@ -63,13 +64,17 @@ async function loadDatabase (name: string, count: number): Promise<{ url: string
   const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) }) })
   try {
     await migrateToLatest(db)
+    const keys = new Map<string, Awaited<ReturnType<typeof allyKey>>>()
+    for (const issuer of ISSUERS) keys.set(issuer, await allyKey())
     for (const issuer of ISSUERS.slice(1)) {
       await db.insertInto('peers').values({
-        agency_id: issuer, name: issuer, country: issuer.slice(0, 2).toUpperCase(), base_url: `https://${issuer}.example`, jwks: JSON.stringify({ keys: [] }), jwks_url: null, jwks_refreshed_at: null, status: 'active', status_reason: null
+        agency_id: issuer, name: issuer, country: issuer.slice(0, 2).toUpperCase(), base_url: `https://${issuer}.example`, jwks: JSON.stringify(keys.get(issuer)?.jwks), jwks_url: null, jwks_refreshed_at: null, status: 'active', status_reason: null
       }).execute()
     }
     const indexes = await dropSecondaryIndexes(db)
     await storeDecisions(db, storedDecisions(count), { batch: Number(args.batch), seqOf: seqCounter() })
+    // the signed feed entries sync (or publishing) stores with each decision: screening reads a held decision with its entry
+    for (const [issuer, key] of keys) await storeAllyEntries(db, issuer, key.sign, NOW)
     await createIndexes(db, indexes)
     // the baseline's index: the naive search over every party's names (the service searches the distinct parties, party_names)
     await sql`create index bench_naive_name_keys on record_parties using gin (name_keys gin_trgm_ops)`.execute(db)
@@ -137,9 +142,11 @@ async function measure (url: string) {
     for (const application of inputs.slice(0, 5)) { // warm up: compiled validators, caches, plans
       await app.inject({ method: 'POST', url: '/v1/screenings', headers: { authorization }, payload: { applications: [application] } })
     }
+    let hits = 0
     const screening = await timeEach(inputs, async (application) => {
       const res = await app.inject({ method: 'POST', url: '/v1/screenings', headers: { authorization }, payload: { applications: [application] } })
       if (res.statusCode !== 200) process.stderr.write(`screening: ${res.statusCode} ${res.body.slice(0, 200)}\n`)
+      else hits += (res.json().results[0].hits as unknown[]).length
       return res.statusCode === 200
     })
     const search = await timeEach(inputs, async (application) =>
@@ -154,7 +161,7 @@ async function measure (url: string) {
       })
       return true
     })
-    return { screening, search, naive }
+    return { screening, search, naive, hits: hits / Math.max(1, screening.millis.length) }
   } finally {
     await app.close()
     await deps.db.destroy()
@@ -183,6 +190,7 @@ try {
     }
     out(`${'  requests done (failed)'.padEnd(58)} ${results.map((r) => `${r[key].millis.length} (${r[key].failures})`.padStart(12)).join(' ')}`)
   }
+  out(`${'  hits per screening (mean)'.padEnd(58)} ${results.map((r) => fmt(r.hits).padStart(12)).join(' ')}`)
   const p95 = (r: typeof results[number], key: 'screening' | 'naive') => quantile(r[key].millis, 0.95)
   out(`${'screening p95 / naive p95'.padEnd(58)} ${results.map((r) => fmt(p95(r, 'screening') / p95(r, 'naive')).padStart(12)).join(' ')}`)
 } finally {

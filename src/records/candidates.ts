@@ -89,6 +89,20 @@ function hasItemUnder (codes: readonly CodeProbe[]): RawBuilder<boolean> {
     where c.issuer = p.issuer and c.record_id = p.record_id)`
 }
 
+interface PartyDecisionRow {
+  issuer: string
+  record_id: string
+  ordinal: number
+  country: string | null
+  address: string | null
+  probe: number
+  name_hash: string
+  outcome: 'granted' | 'denied'
+  decision_date: string
+  destination: string
+  valid_until: string | null
+}
+
 /** A decision naming a matched distinct party name. */
 export interface PartyDecision extends RecordKey {
   /** The party's position in the decision, and what the decision says of it beside its names. */
@@ -123,10 +137,7 @@ export async function decisionsNamingParties (
     ...(filter.standing === true ? [notFinalSql('r')] : []),
     ...(filter.codes === undefined ? [] : [hasItemUnder(filter.codes)])
   ], sql` and `)
-  const { rows } = await sql<{
-    issuer: string, record_id: string, ordinal: number, country: string | null, address: string | null, probe: number, name_hash: string,
-    outcome: 'granted' | 'denied', decision_date: string, destination: string, valid_until: string | null
-  }>`
+  const { rows } = await sql<PartyDecisionRow>`
     select issuer, record_id, ordinal, country, address, probe, name_hash, outcome, decision_date, destination, valid_until from (
       select p.issuer, p.record_id, p.ordinal, p.country, p.address, m.probe, m.name_hash, r.outcome, r.decision_date, r.destination, r.valid_until,
         row_number() over (
@@ -177,7 +188,9 @@ export async function findCrosswalks (trx: Transaction<Database>, codes: Readonl
 
 /**
  * Denials to `destination` with an item under one of `codes`: the same entry, one within it,
- * or one it lies within, in any numbering the codes (and the crosswalks' far ends) reach.
+ * or one it lies within, in any numbering the codes (and the crosswalks' far ends) reach; the
+ * `limit` newest. Read from the denials' side (few, indexed by destination), each checked for
+ * a related code: from the codes' side a common entry matches a large share of all decisions.
  */
 export async function findItemCandidates (
   trx: Transaction<Database>, scope: CandidateScope, codes: ReadonlyArray<{ regime: string, code: string }>, destination: string, limit: number
@@ -185,13 +198,15 @@ export async function findItemCandidates (
   const probes = codeProbes(codes)
   if (probes.length === 0) return []
   const { rows } = await sql<{ issuer: string, record_id: string }>`
-    select distinct c.issuer, c.record_id
-    from jsonb_to_recordset(${JSON.stringify(probes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)
-    join record_codes c on c.family = q.family and (c.canonical = q.canonical or c.canonical = any(q.ancestors) or c.canonical like q.pattern)
-    join records r on r.issuer = c.issuer and r.record_id = c.record_id
+    select r.issuer, r.record_id from records r
     where r.kind = 'decision' and r.outcome = 'denied' and r.destination = ${destination}
-      and (${scope.includeOwn} or c.issuer <> ${scope.self})
-    order by 1, 2
+      and (${scope.includeOwn} or r.issuer <> ${scope.self})
+      and exists (
+        select 1 from record_codes c
+        join jsonb_to_recordset(${JSON.stringify(probes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)
+          on c.family = q.family and (c.canonical = q.canonical or c.canonical = any(q.ancestors) or c.canonical like q.pattern)
+        where c.issuer = r.issuer and c.record_id = r.record_id)
+    order by r.decision_date desc, r.issuer, r.record_id
     limit ${limit}`.execute(trx)
   return rows.map((r) => ({ issuer: r.issuer, recordId: r.record_id }))
 }
