@@ -12,12 +12,17 @@ export interface WordPair {
   a: number[]
   b: number[]
   similarity: number
+  /** The weight of the pair's words, both sides: the pair adds similarity × weight ÷ `Alignment.total`. */
+  weight: number
   /** A pair given by `AlignOptions.extraPairs`, and what it is ("acronym"). */
   kind?: string
 }
 
 export interface Alignment {
+  /** Σ pair similarity × pair weight ÷ `total`. */
   similarity: number
+  /** The weight of all the words of both sides, an unmatched word counting `unmatchedPenalty` times. */
+  total: number
   pairs: WordPair[]
   unmatchedA: number[]
   unmatchedB: number[]
@@ -185,7 +190,8 @@ function select<T extends AlignedWord> (a: readonly T[], b: readonly T[], candid
     if (c.a.some((i) => usedA[i] === 1) || c.b.some((j) => usedB[j] === 1)) continue
     for (const i of c.a) usedA[i] = 1
     for (const j of c.b) usedB[j] = 1
-    pairs.push(c.kind === undefined ? { a: c.a, b: c.b, similarity: c.similarity } : { a: c.a, b: c.b, similarity: c.similarity, kind: c.kind })
+    const pair = { a: c.a, b: c.b, similarity: c.similarity, weight: c.weight }
+    pairs.push(c.kind === undefined ? pair : { ...pair, kind: c.kind })
     matched += c.similarity * c.weight
   }
   const unmatchedA = range(0, a.length).filter((i) => usedA[i] === 0)
@@ -193,7 +199,7 @@ function select<T extends AlignedWord> (a: readonly T[], b: readonly T[], candid
   const optional = options.optional ?? (() => false)
   const unmatched = sumWeights(a, unmatchedA.filter((i) => !optional(a[i] as T))) + sumWeights(b, unmatchedB.filter((j) => !optional(b[j] as T)))
   const total = sumWeights(a, range(0, a.length)) + sumWeights(b, range(0, b.length)) + ((options.unmatchedPenalty ?? 1) - 1) * unmatched
-  return { similarity: total === 0 ? 0 : matched / total, pairs, unmatchedA, unmatchedB }
+  return { similarity: total === 0 ? 0 : matched / total, total, pairs, unmatchedA, unmatchedB }
 }
 
 function sumWeights (words: readonly AlignedWord[], indices: readonly number[]): number {

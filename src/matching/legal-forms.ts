@@ -39,7 +39,7 @@ const TABLE: Array<[LegalFamily, string]> = [
   ['partnership', 'llp|^lp|limited partnership|partnership|^kg|^ohg|^gbr|^snc|^scs|^s en c|^vof|^cv|^sc'],
   ['sole-trader', '^ip|^chp|^est|establishment|sole proprietorship|^eirl|^ek|^spc'],
   ['state-enterprise', 'fgup|^gup|^mup|^fkp|fgbu|fsue|federal state unitary enterprise|state unitary enterprise|unitary enterprise'],
-  ['free-zone', 'fze|fzco|^fzc|dmcc|fz co']
+  ['free-zone', 'fze|fzco|^fzc|dmcc|fz co|free zone establishment|free zone company']
 ]
 
 interface LegalForm {
@@ -200,22 +200,25 @@ export function splitJoinedForm (text: string, side: 'after' | 'before'): { word
 // The English words of legal forms, as an officer mistypes them ("Compnay", "Limtied"). Forms
 // in other languages are left alone: their romanisations vary more than a typo does, and their
 // neighbours are names ("Society" is one letter from "Societe", "Sharia" from "Sharika").
-const TYPO_TARGETS = 'company companies corporation incorporated limited liability partnership private joint stock'.split(' ')
+const TYPO_TARGETS = 'company companies corporation incorporated limited liability partnership private joint stock unitary enterprise'.split(' ')
 
 /**
  * The legal-form word a misspelt word stands for, or undefined: one letter added, dropped or
  * changed in a word of seven letters or more, two neighbours swapped in one of five or more,
- * the first letter kept ("Compnay", "Limtied", "Corporaton", "Stcok").
+ * the first letter kept ("Compnay", "Limtied", "Corporaton", "Stcok"). `inForm`: the word
+ * stands among other words of a legal form, which say what it is, and any one typo in a word
+ * of four letters or more is read ("Jkint Stock Company", "Open Jont Stock Company"): the
+ * caller keeps such a reading only inside a form of several words (see `prepareName`).
  */
-export function legalWordTypo (text: string): string | undefined {
-  if (text.length < 5 || legalWords().has(phoneticKey(text))) return undefined
+export function legalWordTypo (text: string, inForm = false): string | undefined {
+  if (text.length < (inForm ? 4 : 5) || legalWords().has(phoneticKey(text))) return undefined
   for (const target of TYPO_TARGETS) {
-    if (target[0] === text[0] && Math.abs(target.length - text.length) <= 1 && oneTypo(text, target)) return target
+    if (target[0] === text[0] && Math.abs(target.length - text.length) <= 1 && oneTypo(text, target, inForm)) return target
   }
   return undefined
 }
 
-function oneTypo (a: string, b: string): boolean {
+function oneTypo (a: string, b: string, any: boolean): boolean {
   if (a.length === b.length) {
     const diff: number[] = []
     for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i)
@@ -223,9 +226,9 @@ function oneTypo (a: string, b: string): boolean {
       const [i = 0, j = 0] = diff
       return j === i + 1 && a[i] === b[j] && a[j] === b[i]
     }
-    return diff.length === 1 && b.length >= 7
+    return diff.length === 1 && (any || b.length >= 7)
   }
-  if (Math.min(a.length, b.length) < 6) return false
+  if (!any && Math.min(a.length, b.length) < 6) return false
   const [short, long] = a.length < b.length ? [a, b] : [b, a]
   let i = 0
   while (i < short.length && short[i] === long[i]) i++

@@ -12,7 +12,7 @@ import { consonantKey, letterSet, phoneticKey, stemKey, vowelKey } from './trans
  */
 export function alignNames (a: PreparedName, b: PreparedName): Alignment {
   if (!a.words.some(isTelling) || !b.words.some(isTelling)) {
-    return { similarity: 0, pairs: [], unmatchedA: [], unmatchedB: [] }
+    return { similarity: 0, total: 0, pairs: [], unmatchedA: [], unmatchedB: [] }
   }
   const abjad = a.words.some((w) => w.abjad) || b.words.some((w) => w.abjad)
   const extraPairs = [...acronymPairs(a, b, false), ...acronymPairs(b, a, true)]
@@ -72,7 +72,7 @@ function initials (key: string): number {
 // weighs this much more than a matched one: sons, branches and sub-units share most words, and
 // spelling variants of one name have every word in the other. Patronymics, initials and
 // connectors ("bin", "abu") are left out of names often, and weigh only their weight.
-const UNMATCHED_PENALTY = 2.5
+export const UNMATCHED_PENALTY = 2.5
 
 function optional (word: NameWord): boolean {
   return word.role === 'patronymic' || word.role === 'initial' || word.role === 'connector'
@@ -103,6 +103,7 @@ function wordEvidence (x: NameWord, y: NameWord): number {
   if (x.role === 'stop' || y.role === 'stop') return 0
   if (x.text === y.text) return 1
   if (x.number !== undefined || y.number !== undefined) return x.number === y.number ? 0.97 : 0
+  if (digitsOf(x.text) !== digitsOf(y.text) || !spellsNumbers(x, y) || !spellsNumbers(y, x)) return 0
   if (x.abjad || y.abjad) return abjadWordSimilarity(x, y)
   if (x.key === y.key) return 0.97
   if (x.role === 'initial' || y.role === 'initial') return x.text[0] === y.text[0] ? 0.8 : 0
@@ -115,6 +116,18 @@ function wordEvidence (x: NameWord, y: NameWord): number {
     similarity = Math.max(similarity, 0.95 * keySimilarity(bx, vowelKey(bx), letterSet(bx), by, vowelKey(by), letterSet(by)))
   }
   return similarity
+}
+
+// The numbers written in digits inside a word: a run written together keeps them
+// ("705thresearch" is not "704th research").
+function digitsOf (text: string): string {
+  return text.match(/\d+/g)?.join(' ') ?? ''
+}
+
+// A run of words written together that holds a number word is only like a word that writes it
+// ("first division" is not "fourthdivision").
+function spellsNumbers (run: NameWord, word: NameWord): boolean {
+  return run.numberWords === undefined || run.numberWords.every((n) => word.text.includes(n))
 }
 
 // Phonetic keys: 0.97 when equal, 0.88 when they differ only in vowels, else `wordSimilarity`
@@ -198,7 +211,8 @@ function makeJoinedWord (run: NameWord[], skeletons: boolean): NameWord {
     weight: run.reduce((sum, w) => sum + w.weight, 0),
     role: 'core',
     abjad,
-    joined: true
+    joined: true,
+    ...(run.some((w) => w.number !== undefined) ? { numberWords: run.flatMap((w) => w.number === undefined ? [] : [w.text]) } : {})
   }
 }
 

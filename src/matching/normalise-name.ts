@@ -110,13 +110,15 @@ export function prepareNameForms (name: string): PreparedName[] {
   const forms: PreparedName[] = []
   for (const part of name.split(NAME_LIST)) {
     const outside = toLatinWords(part.replace(PARENTHESES, ' '))
+    // the name with the words of its parentheses, for acronyms that spell them ("Suanli (Fujian) Technology (SFT)")
+    const qualified = toLatinWords(part)
     const asides: string[] = []
     const restated: NonNullable<PreparedName['restated']> = []
     let full = part
     for (const m of part.matchAll(PARENTHESES)) {
       const inside = m[1] ?? ''
       const labelled = VARIANT_LABEL.test(inside)
-      if (labelled || restates(inside, outside)) {
+      if (labelled || restates(inside, outside, qualified)) {
         full = full.replace(m[0], ' ')
         asides.push(inside.replace(VARIANT_LABEL, ''))
         if (!labelled) restated.push({ text: inside.trim(), appended: false })
@@ -141,14 +143,14 @@ export function prepareNameForms (name: string): PreparedName[] {
 // Research Institute"), or one word that respells one of the name's words ("Butayev
 // (Butaev)"). Other parentheses qualify the name ("Huawei Device (Dongguan)", "Kaili
 // Industrial (HK)") and stay part of it.
-function restates (inside: string, outside: LatinWord[]): boolean {
+function restates (inside: string, outside: LatinWord[], qualified: LatinWord[]): boolean {
   const latin = toLatinWords(inside)
   const words = latin.flatMap((w) => /^[a-z]+\d+$/.test(w.text) ? [w.text.replace(/\d+$/, ''), w.text.replace(/^[a-z]+/, '')] : [w.text])
   const [word] = words
   if (word === undefined || words.length > 3) return false
   const outsideWords = outside.map((w) => w.text)
   const initials = outsideWords.filter((w) => !STOP_WORDS.has(w)).map((w) => w[0] ?? '').join('')
-  const spelled = spelledWords(outside)
+  const spelled = spelledWords(qualified)
   const acronym = (w: string, first: boolean): boolean => /^[a-z]{2,8}$/.test(w) && (
     (first && w[0] === initials[0] && isSubsequence(w, initials)) ||
     spelledRuns(w, spelled, 3).some(([start]) => w.length >= 3 || start <= spelled.findIndex((x) => !x.skippable)))
@@ -168,18 +170,20 @@ function appendedAcronym (full: string): { rest: string, acronym: string } | und
   const m = /\s(\p{Lu}{3,8})\s*$/u.exec(full)
   const acronym = m?.[1]
   if (m === null || acronym === undefined) return undefined
-  const key = phoneticKey(acronym.toLowerCase())
-  if (isLegalWord(key)) return undefined
+  if (isOneWordForm(phoneticKey(acronym.toLowerCase()))) return undefined
   const rest = full.slice(0, m.index)
-  const words = toLatinWords(rest.replace(PARENTHESES, ' '))
-  return spellsWhole(acronym.toLowerCase(), spelledWords(words)) ? { rest, acronym } : undefined
+  return spellsWhole(acronym.toLowerCase(), spelledWords(toLatinWords(rest))) ? { rest, acronym } : undefined
 }
 
-/** Words as acronyms read them: stop words, titles, generic words and legal-form words may be left out. */
+/**
+ * Words as acronyms read them: stop words, titles, generic words, legal-form words and numbers
+ * may be left out ("558 Aircraft Repair Plant JSC ARP").
+ */
 function spelledWords (latin: readonly LatinWord[]): SpelledWord[] {
   return latin.map((w) => {
     const key = phoneticKey(w.text)
-    return { text: w.text, skippable: STOP_WORDS.has(w.text) || TITLES.has(w.text) || GENERIC_WORDS.has(key) || isLegalWord(key) }
+    const legal = isLegalWord(key)
+    return { text: w.text, legal, skippable: legal || STOP_WORDS.has(w.text) || TITLES.has(w.text) || GENERIC_WORDS.has(key) || /\d/.test(w.text) }
   })
 }
 
@@ -207,9 +211,19 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
   const phonetic = latin.map((w) => phoneticKey(ABBREVIATIONS.get(w.text) ?? w.text))
   const eligible = latin.map((w) => !w.abjad || ABJAD_LEGAL.has(w.written.replace(/\./g, '')))
   // A misspelt legal-form word is looked for as the word it stands for ("Compnay"); if no form
-  // takes it, it stays the word it is.
-  const typos = latin.map((w) => w.abjad ? undefined : legalWordTypo(w.text))
-  const { hitOf, hits } = findLegalForms(phonetic.map((key, i) => typos[i] === undefined ? key : phoneticKey(typos[i])), eligible, latin.map((w) => w.text))
+  // takes it, it stays the word it is. A word one typo from a short one ("Jkint", "Stick") is
+  // read so only inside a form of several words that holds a word spelt right.
+  const strict = latin.map((w) => w.abjad ? undefined : legalWordTypo(w.text))
+  const loose = latin.map((w, i) => strict[i] ?? (w.abjad ? undefined : legalWordTypo(w.text, true)))
+  const texts = latin.map((w) => w.text)
+  const detect = (typos: Array<string | undefined>): ReturnType<typeof findLegalForms> & { typos: Array<string | undefined> } =>
+    ({ ...findLegalForms(phonetic.map((key, i) => typos[i] === undefined ? key : phoneticKey(typos[i])), eligible, texts), typos })
+  const first = detect(loose)
+  const unread = loose.map((typo, i) => {
+    const hit = first.hits[first.hitOf[i] ?? -1]
+    return typo !== undefined && strict[i] === undefined && !(hit !== undefined && hit.indices.length > 1 && hit.indices.some((j) => loose[j] === undefined))
+  })
+  const { hitOf, hits, typos } = unread.some(Boolean) ? detect(loose.map((typo, i) => unread[i] === true ? undefined : typo)) : first
   const words: NameWord[] = []
   const legalWords: string[] = []
   const mixedCase = /\p{Ll}/u.test(name)

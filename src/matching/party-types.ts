@@ -69,6 +69,8 @@ export interface NameWord {
   acronym?: boolean
   /** Where the word stands in its name's `spelled` words. */
   at?: number
+  /** For a joined run (`joined`), its number words ("first" in "first division"). */
+  numberWords?: string[]
   /** A run of adjacent words written together, made while aligning two names. */
   joined?: boolean
 }

@@ -102,7 +102,7 @@ function bestNamePair (q: PreparedParty, c: PreparedParty): NamePair {
     candidateNameKind: 'name',
     query: empty,
     candidate: empty,
-    alignment: { similarity: 0, pairs: [], unmatchedA: [], unmatchedB: [] },
+    alignment: { similarity: 0, total: 0, pairs: [], unmatchedA: [], unmatchedB: [] },
     similarity: 0,
     numbers: undefined
   }

@@ -83,6 +83,22 @@ t.test('numbers and ordinals: different numbers are different parties, one numbe
       match: true
     }
   ])
+  check(t, [
+    {
+      source: 'BIS "(CSSC) 705th Research Institute" with a number written onto the next word, against the 704th',
+      query: 'China State Shipbuilding Corporation, Limited (CSSC) 705thresearch Institute',
+      candidate: 'China State Shipbuilding Corporation, Limited (CSSC) 704th Research Institute',
+      match: false,
+      oneWay: true
+    },
+    {
+      source: 'OFAC 29066 with a number word written onto the next, against OFAC 29282',
+      query: 'FOURTHDIVISION OF THE SYRIAN ARAB ARMY',
+      candidate: 'FIRST DIVISION OF THE SYRIAN ARAB ARMY',
+      match: false
+    },
+    { source: 'OFAC 29066, the same', query: 'FOURTHDIVISION OF THE SYRIAN ARAB ARMY', candidate: 'FOURTH DIVISION OF THE SYRIAN ARAB ARMY', match: true }
+  ])
   const subset = scoreParty({ name: '31st Institute' }, { name: 'China Aerospace Science and Industry Corporation (CASIC) 3rd Academy, 31 Research Institute' })
   t.notOk(subset.features.some((f) => f.feature === 'number'), 'BIS: a number only one name writes (3rd) is no disagreement')
   t.match(subset.explanation, /31st ~ 31 \(0\.97\)/)
@@ -121,6 +137,26 @@ t.test('legal forms: read through typos, joins, letter-by-letter writing and spl
     },
     { source: 'OFAC 11644, PJSC letter by letter as listed', query: 'MACHINE SAZI ARAK COMPANY P J S C', candidate: 'MACHINE SAZI ARAK CO. LTD.', match: true },
     {
+      source: 'OFAC-CONS 17013 misspelt: a short legal-form word mistyped among the other words of its form',
+      query: 'VTB BANK PUBLIC JKINT STOCK COMPANY',
+      candidate: 'VTB BANK PUBLIC JOINT STOCK COMPANY',
+      match: true,
+      explanation: /name similarity 1\.00 \(vtb = vtb, bank = bank\); legal forms of the same kind \(public joint stock company \(written "public jkint stock company"\)/
+    },
+    {
+      source: 'OFAC 16862 misspelt',
+      query: 'FEDERAL STATE UNTARY ENTERPRISE STATE RESEARCH AND PRODUCTION ENTERPRISE BAZALT',
+      candidate: 'FEDERAL STATE UNITARY ENTERPRISE STATE RESEARCH AND PRODUCTION ENTERPRISE BAZALT',
+      match: true
+    },
+    {
+      source: 'BIS "Tactical Missile Corporation, Joint Stock Company Avangard" misspelt: "Stick" is a word, but not here',
+      query: 'Tactical Missile Corporation, Joint Stick Company Avangard',
+      candidate: 'Tactical Missile Corporation, Joint Stock Company Avangard',
+      match: true
+    },
+    { source: 'BIS, FZE written out', query: 'Foremost International Free Zone Establishment', candidate: 'Foremost International FZE', match: true },
+    {
       source: 'BIS, an alias whose form is split by "Public"',
       query: 'Joint Public Stock Company Nevskoe Design Bureau',
       candidate: 'Joint Stock Company Nevskoe Design Bureau',
@@ -143,6 +179,7 @@ t.test('legal forms: the readings leave names alone', async (t) => {
     ['AQSSA SOCIETY', 'aqssa society'], // OFAC: "Society" is one letter from "Societe", and a name word
     ['ANSAR AL-SHARIA', 'ansar al sharia'], // OFAC: "Sharia" is one letter from "Sharika"
     ['CORPORACION CIMEX S.A.', 'cimex'], // OFAC: Spanish for "Corporation", read as it
+    ['JOINT STICK', 'joint stick'], // a word one typo from a legal-form word is read as one only among the others of its form
     ['TECHCAMELTECHCAMEL PTE.LTD', 'techcameltechcamel'] // OFAC: "Pte" and "Ltd" written onto each other
   ]
   for (const [raw, expected] of names) t.equal(normaliseName(raw), expected, raw)
@@ -205,6 +242,15 @@ t.test('acronyms: in brackets or written after the name, set aside on either sid
       match: true,
       explanation: /hong kong ~ hk \(0\.9, acronym\)/
     },
+    {
+      source: 'BIS, the acronym after the legal form, the name with a qualifier in brackets',
+      query: 'Huawei Technologies (Vietnam) Company Limited HTVC',
+      candidate: 'Huawei Technologies (Vietnam) Company Limited',
+      match: true
+    },
+    { source: 'UN 110335, an acronym of three words', query: 'SHAHID SATTARI INDUSTRIES SSI', candidate: 'SHAHID SATTARI INDUSTRIES', match: true },
+    { source: 'BIS, an acronym that leaves out the number', query: '558 Aircraft Repair Plant JSC ARP', candidate: '558 Aircraft Repair Plant JSC', match: true },
+    { source: 'BIS, an acronym spelling a qualifier in brackets', query: 'Suanli (Fujian) Technology Co., Ltd. (SFT)', candidate: 'Suanli (Fujian) Technology Co., Ltd.', match: true },
     {
       source: 'OFAC 15788 and 15005: a surname in capitals is not an acronym',
       query: 'SHAH, Haji Ahmad',
