@@ -1,7 +1,7 @@
 import { DEFAULT_PARTY_THRESHOLD } from '../config.js'
 import { prepareParty } from './prepare-party.js'
 import { compareAddresses, compareCountries, compareIdentifiers, compareLegalForms, round } from './party-evidence.js'
-import { alignNames } from './name-similarity.js'
+import { alignNames, UNMATCHED_PENALTY } from './name-similarity.js'
 import { differentNumbers } from './name-numbers.js'
 import type { MatchFeature, NameKind, PartyInput, PartyMatch, PreparedName, PreparedParty, ScoreOptions } from './party-types.js'
 import type { Alignment } from './align-words.js'
@@ -112,12 +112,16 @@ function describeAlignment (pair: NamePair): string {
   const { alignment, query, candidate } = pair
   if (alignment.pairs.length === 0) return 'no word of the names agrees'
   const words = (name: PreparedName, indices: number[]): string => indices.map((i) => name.words[i]?.text ?? '').join(' ')
-  const parts = alignment.pairs.map((p) => {
+  // Below 1, each pair says what it adds to the name similarity, and the shares add up to it.
+  const partial = alignment.similarity < 1 && alignment.total > 0
+  const shares = partial ? centsAddingUp(alignment.pairs.map((p) => p.similarity * p.weight / alignment.total)) : []
+  const parts = alignment.pairs.map((p, k) => {
     const ours = words(query, p.a)
     const theirs = words(candidate, p.b)
     const joined = p.kind !== undefined ? `, ${p.kind}` : p.a.length > 1 || p.b.length > 1 ? ', joined' : ''
-    if (p.similarity === 1) return `${ours} = ${theirs}${joined}`
-    return `${ours} ~ ${theirs} (${round(p.similarity)}${joined})`
+    const share = partial ? ` ${signed(shares[k] ?? 0)}` : ''
+    if (p.similarity === 1) return `${ours} = ${theirs}${joined}${share}`
+    return `${ours} ~ ${theirs} (${round(p.similarity)}${joined})${share}`
   })
   const telling = (name: PreparedName) => (i: number): boolean => name.words[i]?.role !== 'stop'
   const unmatched = [
@@ -128,8 +132,29 @@ function describeAlignment (pair: NamePair): string {
     ...(query.restated ?? []).map((r) => `ours "${r.text}"${r.appended ? ' (written after the name)' : ''}`),
     ...(candidate.restated ?? []).map((r) => `theirs "${r.text}"${r.appended ? ' (written after the name)' : ''}`)
   ]
+  const how = partial
+    ? `; a pair adds its similarity × its words' weight ÷ ${fixed(alignment.total)}, the weight of all the words ` +
+      `(a distinctive word 1, a generic one 0.5; unmatched, ${UNMATCHED_PENALTY} times that)`
+    : ''
   return parts.join(', ') + (unmatched.length > 0 ? `; unmatched: ${unmatched.join(', ')}` : '') +
-    (restated.length > 0 ? `; set aside as restating the name: ${restated.join(', ')}` : '')
+    (restated.length > 0 ? `; set aside as restating the name: ${restated.join(', ')}` : '') + how
+}
+
+/**
+ * Values rounded to hundredths so that they add up to their sum rounded (largest remainders
+ * first): the parts an explanation shows add up to the total it shows.
+ */
+function centsAddingUp (values: readonly number[]): number[] {
+  const cents = values.map((v) => v * 100)
+  const floors = cents.map(Math.floor)
+  let left = Math.round(cents.reduce((sum, c) => sum + c, 0)) - floors.reduce((sum, f) => sum + f, 0)
+  const order = cents.map((c, i) => ({ i, rest: c - (floors[i] ?? 0) })).sort((x, y) => y.rest - x.rest)
+  for (const { i } of order) {
+    if (left <= 0) break
+    floors[i] = (floors[i] ?? 0) + 1
+    left--
+  }
+  return floors.map((f) => f / 100)
 }
 
 // When the pair compared only a part of a name (an acronym or a name in brackets, an acronym
@@ -151,10 +176,18 @@ function explain (
   const head = (isMatch
     ? `Our name "${matched.queryName}" matches ${theirs} "${matched.candidateName}"`
     : `Closest names: our "${matched.queryName}" and ${theirs} "${matched.candidateName}"`) + part
-  const evidence = [`name similarity ${fixed(name?.contribution ?? 0)} (${name?.note ?? ''})`,
-    ...others.map((f) => `${f.note} (${String(f.value)}) ${signed(f.contribution)}`)]
+  // The features' contributions as shown add up to the score as shown, or say why not.
+  const total = features.reduce((sum, f) => sum + f.contribution, 0)
+  const shown = centsAddingUp(features.map((f) => f.contribution))
+  const evidence = [`name similarity ${fixed(shown[0] ?? 0)} (${name?.note ?? ''})`,
+    ...others.map((f, k) => `${f.note} (${String(f.value)}) ${signed(shown[k + 1] ?? 0)}`)]
+  const sum = others.length === 0
+    ? ''
+    : round(total) === score
+      ? ` = ${shown.map((x, k) => k === 0 ? fixed(x) : `${x < 0 ? '-' : '+'} ${fixed(Math.abs(x))}`).join(' ')}`
+      : ` (the features add up to ${fixed(total)}, ${total > 1 ? 'more than 1' : 'less than 0'})`
   const verdict = isMatch ? `at or above the threshold ${fixed(threshold)}: a match` : `below the threshold ${fixed(threshold)}: not a match`
-  return `${head}: ${evidence.join('; ')}. Score ${fixed(score)}, ${verdict}.`
+  return `${head}: ${evidence.join('; ')}. Score ${fixed(score)}${sum}, ${verdict}.`
 }
 
 function fixed (x: number): string {
