@@ -1,6 +1,6 @@
 import { boundedMemoBy } from '../lib/bounded-memo.js'
 import type { PartyInput, PartyMatch, PreparedParty } from './party-types.js'
-import { prepareParty } from './score-party.js'
+import { placeParty, prepareParty } from './prepare-party.js'
 
 /**
  * A party as the scorer reads it, prepared once however many decisions name it: preparing a
@@ -13,6 +13,17 @@ export const preparedWrittenParty: (party: PartyInput) => PreparedParty = bounde
   prepareParty,
   5_000
 )
+
+/**
+ * `candidate` as if it stood where `query` does (its country, its address): the best that any
+ * party of the candidate's names and identifiers can score against `query`, whatever country
+ * and address a decision gives it.
+ */
+export function atPlaceOf (candidate: PreparedParty, query: PreparedParty): PreparedParty {
+  return { ...candidate, country: query.country, addressWords: query.addressWords }
+}
+
+export { placeParty }
 
 /**
  * Whether a scored pair of parties is a hit: the names match (score at or above the

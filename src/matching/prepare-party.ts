@@ -12,9 +12,22 @@ export function prepareParty (input: PartyInput): PreparedParty {
     kind: 'prepared-party',
     names: names.map((n) => ({ ...n, forms: prepareNameForms(n.source) })),
     country: normaliseCountry(input.country),
-    addressWords: new Set(toLatinWords(input.address ?? '').map((w) => w.text).filter((w) => w.length > 1)),
+    addressWords: addressWordsOf(input.address),
     identifiers: (input.identifiers ?? []).map(normaliseIdentifier).filter((id) => id.value !== '')
   }
+}
+
+/**
+ * A prepared party placed in another country and address: what `prepareParty` gives for the
+ * same names and identifiers there, without preparing the names again (the costly part). The
+ * party matcher scores a distinct name once per country its decisions place it in.
+ */
+export function placeParty (party: PreparedParty, place: { country?: string | null | undefined, address?: string | null | undefined }): PreparedParty {
+  return { ...party, country: normaliseCountry(place.country), addressWords: addressWordsOf(place.address) }
+}
+
+function addressWordsOf (address: string | null | undefined): Set<string> {
+  return new Set(toLatinWords(address ?? '').map((w) => w.text).filter((w) => w.length > 1))
 }
 
 const IDENTIFIER_TYPES: Record<string, string> = {

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
-  identifierKey, isPartyHit, partySearchKeys, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
+  atPlaceOf, identifierKey, isPartyHit, partySearchKeys, placeParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { decisionsNamingParties, findNearParties, type PartyDecision, type PartyDecisionFilter } from './candidates.js'
 
@@ -54,7 +54,8 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
   for (const candidate of near) {
     await pause()
     const looked = search.parties[candidate.probe] as PartyInput
-    const best = scoreParty(queries[candidate.probe] as PreparedParty, preparedWrittenParty({ ...candidate.party, country: looked.country ?? null, address: looked.address ?? null }), { threshold: search.threshold })
+    const query = queries[candidate.probe] as PreparedParty
+    const best = scoreParty(query, atPlaceOf(preparedWrittenParty(candidate.party), query), { threshold: search.threshold })
     if (!isPartyHit(best)) continue
     names.set(candidate.nameHash, candidate.party)
     atBest.push({ probe: candidate.probe, nameHash: candidate.nameHash, score: best.score, country: looked.country ?? null })
@@ -64,11 +65,11 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
   const matches: MatchedDecisionParty[] = []
   for (const decision of decisions) {
     await pause()
-    const party = { ...names.get(decision.nameHash) as PartyInput, country: decision.country, address: decision.address }
-    const key = `${decision.probe} ${decision.nameHash} ${JSON.stringify([party.country, party.address])}`
+    const key = `${decision.probe} ${decision.nameHash} ${JSON.stringify([decision.country, decision.address])}`
     let match = scored.get(key)
     if (match === undefined) {
-      match = scoreParty(queries[decision.probe] as PreparedParty, preparedWrittenParty(party), { threshold: search.threshold })
+      const party = placeParty(preparedWrittenParty(names.get(decision.nameHash) as PartyInput), decision)
+      match = scoreParty(queries[decision.probe] as PreparedParty, party, { threshold: search.threshold })
       scored.set(key, match)
     }
     if (isPartyHit(match)) matches.push({ ...decision, match })

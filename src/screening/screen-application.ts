@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
 import {
-  crosswalkTargets, isPartyHit, normaliseName, prepareParty, preparedWrittenParty, scoreItem, scoreParty, toPartyInput,
+  crosswalkTargets, isPartyHit, normaliseName, placeParty, prepareParty, preparedWrittenParty, scoreItem, scoreParty, toPartyInput,
   type CrosswalkLink, type ItemMatch, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { timeSlices } from '../lib/time-slices.js'
@@ -136,13 +136,15 @@ function summaryOf (a: { partyMatched: boolean, codeRelated: boolean, sameDestin
 type PartyScorer = (party: Party) => readonly PartyMatch[]
 
 function partyScorer (ours: readonly PreparedParty[], threshold: number): PartyScorer {
-  const scored = new Map<PreparedParty, PartyMatch[]>()
+  const scored = new Map<string, PartyMatch[]>()
   return (party) => {
-    const prepared = preparedWrittenParty(toPartyInput(party))
-    let matches = scored.get(prepared)
+    const input = toPartyInput(party)
+    const key = JSON.stringify([input.name, input.aliases, input.identifiers, input.country, input.address])
+    let matches = scored.get(key)
     if (matches === undefined) {
+      const prepared = placeParty(preparedWrittenParty({ name: input.name, aliases: input.aliases ?? [], identifiers: input.identifiers ?? [] }), input)
       matches = ours.map((our) => scoreParty(our, prepared, { threshold }))
-      scored.set(prepared, matches)
+      scored.set(key, matches)
     }
     return matches
   }
