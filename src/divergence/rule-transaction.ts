@@ -1,5 +1,5 @@
 import {
-  normaliseCode, prepareParty, relateCodes, scoreItem, scoreParty, toPartyInput,
+  normaliseCode, preparedPlacedParty, relateCodes, scoreItem, scoreParty, toPartyInput,
   type CodePair, type CrosswalkLink, type ItemMatch, type MatchFeature, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import type { Item, Party, PartyRole } from '../records/index.js'
@@ -114,7 +114,7 @@ export function matchTransactionItems (grant: readonly Item[], denial: readonly 
 function preparedOf (party: Party): PreparedParty {
   let prepared = preparedParties.get(party)
   if (prepared === undefined) {
-    prepared = prepareParty(toPartyInput(party))
+    prepared = preparedPlacedParty(toPartyInput(party))
     preparedParties.set(party, prepared)
   }
   return prepared

@@ -15,6 +15,15 @@ export const preparedWrittenParty: (party: PartyInput) => PreparedParty = bounde
 )
 
 /**
+ * A party as the scorer reads it, its names prepared once (`preparedWrittenParty`) and placed
+ * in its country and at its address (`placeParty`): what `prepareParty` gives, at the cost of
+ * the place alone when the names were seen before.
+ */
+export function preparedPlacedParty (party: PartyInput): PreparedParty {
+  return placeParty(preparedWrittenParty({ name: party.name, aliases: party.aliases ?? [], identifiers: party.identifiers ?? [] }), party)
+}
+
+/**
  * `candidate` as if it stood where `query` does (its country, its address): the best that any
  * party of the candidate's names and identifiers can score against `query`, whatever country
  * and address a decision gives it.

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
 import {
-  crosswalkTargets, isPartyHit, normaliseName, placeParty, prepareParty, preparedWrittenParty, scoreItem, scoreParty, toPartyInput,
+  crosswalkTargets, isPartyHit, normaliseName, prepareParty, preparedPlacedParty, scoreItem, scoreParty, toPartyInput,
   type CrosswalkLink, type ItemMatch, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { timeSlices } from '../lib/time-slices.js'
@@ -142,7 +142,7 @@ function partyScorer (ours: readonly PreparedParty[], threshold: number): PartyS
     const key = JSON.stringify([input.name, input.aliases, input.identifiers, input.country, input.address])
     let matches = scored.get(key)
     if (matches === undefined) {
-      const prepared = placeParty(preparedWrittenParty({ name: input.name, aliases: input.aliases ?? [], identifiers: input.identifiers ?? [] }), input)
+      const prepared = preparedPlacedParty(input)
       matches = ours.map((our) => scoreParty(our, prepared, { threshold }))
       scored.set(key, matches)
     }
