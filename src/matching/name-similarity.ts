@@ -96,8 +96,14 @@ function isTelling (word: NameWord): boolean {
  */
 export function nameWordSimilarity (x: NameWord, y: NameWord): number {
   const similarity = wordEvidence(x, y)
+  if (x.place === true && y.place === true && similarity < PLACE_VARIANT) return 0
   return similarity >= 0.6 ? similarity : similarity ** 3 / 0.36
 }
+
+// Two places are one place spelt two ways only when this alike ("Hebei" and "Hubei" in one
+// listing, a vowel apart): "Changzhou" and "Chengdu" (0.67), "Wuxi" and "Wuhan", are two places,
+// and the names they begin two companies.
+const PLACE_VARIANT = 0.8
 
 function wordEvidence (x: NameWord, y: NameWord): number {
   if (x.role === 'stop' || y.role === 'stop') return 0

@@ -38,6 +38,35 @@ const GENERIC_WORDS = new Set(('bank trading trade traders international intl gr
   'shanghai shenzhen guangzhou tianjin wuhan chengdu hangzhou nanjing xian moscow petersburg tehran dubai uae emirates ' +
   'america american europe european asia asian middle east far limited').split(' ').map(phoneticKey))
 
+// Places that name companies (provinces and cities of China, Russia, Iran and the Gulf that
+// recur in the lists' names), beside every country's one-word English name: two different ones
+// make two different parties ("Changzhou" and "Chengdu NetForward Microelectronics"; see
+// `nameWordSimilarity`). Their weight stays what it is: a place left out of one name is a
+// branch as often as not ("ISIL" and "ISIL - Yemen").
+const PLACE_WORDS = ('beijing shanghai shenzhen guangzhou tianjin chongqing wuhan chengdu hangzhou nanjing xian suzhou hefei changsha ' +
+  'harbin dalian qingdao xiamen zhuhai dongguan foshan ningbo shenyang jinan zhengzhou kunming wuxi changzhou nanchang fuzhou ' +
+  'taiyuan shijiazhuang guiyang nanning lanzhou urumqi mianyang luoyang baotou yantai weihai zibo jiangsu zhejiang guangdong ' +
+  'fujian shandong hebei hubei hunan henan anhui jiangxi sichuan shaanxi shanxi liaoning jilin heilongjiang yunnan guizhou ' +
+  'guangxi gansu qinghai hainan xinjiang tibet ningxia kowloon macau moscow petersburg novosibirsk yekaterinburg kazan samara ' +
+  'omsk chelyabinsk rostov ufa perm voronezh krasnoyarsk nizhny tula izhevsk minsk kiev kyiv kharkiv odessa tehran isfahan ' +
+  'shiraz tabriz mashhad karaj dubai sharjah fujairah doha manama muscat riyadh jeddah kuwait istanbul ankara karachi ' +
+  'lahore islamabad kabul damascus aleppo beirut baghdad pyongyang').split(' ')
+
+let places: Set<string> | undefined
+
+function placeWords (): Set<string> {
+  if (places !== undefined) return places
+  const display = new Intl.DisplayNames(['en'], { type: 'region' })
+  const countries: string[] = []
+  for (let i = 0; i < 26 * 26; i++) {
+    const code = String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26))
+    const name = display.of(code)
+    if (name !== undefined && name !== code && /^[A-Za-z]+$/.test(name)) countries.push(name.toLowerCase())
+  }
+  places = new Set([...PLACE_WORDS, ...countries].map(phoneticKey))
+  return places
+}
+
 // Connectors inside Arabic and Berber personal names: "bin", "ibn", "abu", "ould".
 const CONNECTORS = new Set('bin ibn bint abu abou abo ben ould ag'.split(' ').map(phoneticKey))
 
@@ -249,6 +278,7 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
       abjad: w.abjad,
       at: i,
       ...(number === undefined ? {} : { number }),
+      ...(!w.abjad && placeWords().has(key) ? { place: true } : {}),
       ...(mixedCase && w.capitals && role === 'core' && /^[a-z]{2,6}$/.test(w.text) ? { acronym: true } : {})
     })
   })

@@ -67,6 +67,8 @@ export interface NameWord {
   number?: number
   /** Written in capitals in a name that is not ("CETC" in "CETC 29th Research Institute"): an acronym, compared with runs of the other name's words too. */
   acronym?: boolean
+  /** A country or a city or province that names companies ("Changzhou", "Hebei"). */
+  place?: boolean
   /** Where the word stands in its name's `spelled` words. */
   at?: number
   /** For a joined run (`joined`), its number words ("first" in "first division"). */

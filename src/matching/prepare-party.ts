@@ -118,10 +118,14 @@ function countryKey (name: string): string {
 function normaliseCountry (country: string | null | undefined): string | null {
   const value = country?.trim() ?? ''
   if (value === '') return null
-  if (/^[A-Za-z]{2}$/.test(value)) return value.toUpperCase()
+  if (/^[A-Za-z]{2}$/.test(value)) return TWO_LETTER_ALIASES.get(value.toUpperCase()) ?? value.toUpperCase()
   const key = countryKey(value)
   return countryIndex().get(key) ?? ALPHA3.get(value.toUpperCase()) ?? key
 }
+
+// Two-letter codes in use beside ISO 3166 alpha-2: OFAC writes the United Kingdom "UK" (the UN
+// list "GB"), the EU writes Greece "EL": the same party on two lists must not differ in country.
+const TWO_LETTER_ALIASES = new Map([['UK', 'GB'], ['EL', 'GR']])
 
 // Alpha-3 codes of the countries most often named in export-control lists (alpha-3 then
 // alpha-2, five letters each); others compare as given.

@@ -315,3 +315,26 @@ t.test('explanations: the word pairs add up to the name similarity, the features
   const capped = scoreParty({ name: 'Joint Stock Compnay Polimer', country: 'RU' }, { name: 'Joint Stock Company Polimer', country: 'RU' })
   t.match(capped.explanation, /Score 1\.00 \(the features add up to 1\.05, more than 1\)/, 'BIS: a sum over 1 is said to be capped')
 })
+
+t.test('names that differ in one distinctive word: two places are two parties', async (t) => {
+  check(t, [
+    {
+      source: 'BIS, two entries (0.93 before)',
+      query: 'Changzhou Netforward Microelectronics Co., Ltd.',
+      candidate: 'Chengdu NetForward Microelectronics Co., Ltd.',
+      match: false,
+      explanation: /unmatched: ours "changzhou", theirs "chengdu"/
+    },
+    { source: 'BIS, two aliases of one entry: one place spelt two ways', query: 'Hubei Poshing Electronics', candidate: 'Hebei Poshing Electronics', match: true }
+  ])
+})
+
+t.test('countries: one code for one country, and a different one only nudges', async (t) => {
+  // OFAC 8408 "TECHNOLOGY AND DEVELOPMENT GROUP LTD" is in "UK" on OFAC's list, UN 6908342 in "GB"
+  const uk = scoreParty({ name: 'TECHNOLOGY AND DEVELOPMENT GROUP LTD', country: 'UK' }, { name: 'TECHNOLOGY AND DEVELOPMENT GROUP LIMITED', country: 'GB' })
+  t.match(uk.features.find((f) => f.feature === 'country'), { value: 'GB', contribution: 0.03 })
+  // OFAC 15657 lists this DPRK national at an address in China, UN 690745 by nationality: one party, two countries
+  const elsewhere = scoreParty({ name: 'KIM, Kwang-Il', country: 'CN' }, { name: 'KIM KWANG-IL', country: 'KP' })
+  t.ok(elsewhere.isMatch, `a different country alone does not undo a name: ${elsewhere.explanation}`)
+  t.match(elsewhere.explanation, /different countries \(CN \/ KP\) -0\.05\. Score 0\.95 = 1\.00 - 0\.05/)
+})
