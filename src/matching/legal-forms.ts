@@ -80,6 +80,7 @@ export function findLegalForms (
 ): { hitOf: number[], hits: Array<LegalFormHit & { indices: number[] }> } {
   const hitOf: number[] = phonetic.map((_, i) => eligible?.[i] === false ? -2 : -1)
   const hits: Array<LegalFormHit & { indices: number[] }> = []
+  const ambiguous: boolean[] = []
   const edge = edgeSpan(phonetic)
   for (let i = 0; i < phonetic.length; i++) {
     if (hitOf[i] !== -1) continue
@@ -92,10 +93,26 @@ export function findLegalForms (
       for (let k = i; k < end; k++) indices.push(k)
       for (const k of indices) hitOf[k] = hits.length
       hits.push({ words: phonetic.slice(i, end).join(' '), family: form.family, indices })
+      ambiguous.push(form.edgeOnly)
       i = end - 1
       break
     }
   }
+  // A name that would be legal forms only keeps its ambiguous ones as words: "KPSK, OOO" is a
+  // company called KPSK, not an OOO that is a QPSC.
+  if (ambiguous.some(Boolean) && hitOf.every((hit) => hit !== -1)) {
+    const kept = hits.filter((_, k) => ambiguous[k] !== true)
+    if (kept.length < hits.length) {
+      const renumber = hits.map((h) => kept.indexOf(h))
+      return finish(phonetic, hitOf.map((hit) => hit >= 0 ? renumber[hit] ?? -1 : hit), kept)
+    }
+  }
+  return finish(phonetic, hitOf, hits)
+}
+
+function finish (
+  phonetic: readonly string[], hitOf: number[], hits: Array<LegalFormHit & { indices: number[] }>
+): { hitOf: number[], hits: Array<LegalFormHit & { indices: number[] }> } {
   const merged = absorbStrays(phonetic, hitOf, hits)
   return { hitOf: merged.hitOf.map((hit) => Math.max(hit, -1)), hits: merged.hits }
 }

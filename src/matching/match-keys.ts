@@ -13,9 +13,10 @@ import { contentWords, normalisePartNumber } from './score-item.js'
  * "AirlinesJSC", "O O O"). 4: items' description keys. 5: the parties' distinct-party hash
  * (`partyNameHash`). 6: acronyms written after the name, and more in parentheses ("CETC 14",
  * "AVIC"), set aside. 7: short legal-form words mistyped inside their form ("Jkint Stock"),
- * "Free Zone Establishment", acronyms that leave out numbers or spell a qualifier.
+ * "Free Zone Establishment", acronyms that leave out numbers or spell a qualifier. 8: a name
+ * that would be legal forms only keeps its ambiguous ones as words ("KPSK, OOO").
  */
-export const KEYS_VERSION = 7
+export const KEYS_VERSION = 8
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '

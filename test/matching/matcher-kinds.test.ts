@@ -137,6 +137,13 @@ t.test('legal forms: read through typos, joins, letter-by-letter writing and spl
     },
     { source: 'OFAC 11644, PJSC letter by letter as listed', query: 'MACHINE SAZI ARAK COMPANY P J S C', candidate: 'MACHINE SAZI ARAK CO. LTD.', match: true },
     {
+      source: 'BIS "KPSK, OOO" in Cyrillic: a name that would be legal forms only keeps its ambiguous one ("KPSK" reads as QPSC) as a word',
+      query: 'KPSK, OOO',
+      candidate: 'ООО «КПСК»',
+      match: true,
+      explanation: /\(kpsk = kpsk\); legal forms of the same kind \(ooo \/ ooo\)/
+    },
+    {
       source: 'OFAC-CONS 17013 misspelt: a short legal-form word mistyped among the other words of its form',
       query: 'VTB BANK PUBLIC JKINT STOCK COMPANY',
       candidate: 'VTB BANK PUBLIC JOINT STOCK COMPANY',
