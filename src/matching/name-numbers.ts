@@ -19,6 +19,14 @@ const NUMBER_WORDS = new Map<string, number>([
 const DIGITS = /^(\d{1,9})(?:st|nd|rd|th)?$/
 
 /**
+ * The numbers written in digits inside a word, or undefined when it has none: a run of words
+ * written together keeps them ("705thresearch" is not "704th research").
+ */
+export function digitsOf (text: string): string | undefined {
+  return /\d/.test(text) ? text.match(/\d+/g)?.join(' ') : undefined
+}
+
+/**
  * The number a word of a name writes, or undefined: digits with or without an English ordinal
  * ending ("711th", "711", "1st"), or an English number or ordinal word ("fifteenth", "first").
  */

@@ -2,6 +2,7 @@ import { spelledRuns } from './acronyms.js'
 import type { NameWord, PreparedName } from './party-types.js'
 import { skeletonJoin, skeletonSimilarity } from './skeleton.js'
 import { alignWords, type Alignment } from './align-words.js'
+import { digitsOf } from './name-numbers.js'
 import { wordSimilarity } from './text-similarity.js'
 import { consonantKey, letterSet, phoneticKey, stemKey, vowelKey } from './transliterate.js'
 
@@ -15,7 +16,7 @@ export function alignNames (a: PreparedName, b: PreparedName): Alignment {
     return { similarity: 0, total: 0, pairs: [], unmatchedA: [], unmatchedB: [] }
   }
   const abjad = a.words.some((w) => w.abjad) || b.words.some((w) => w.abjad)
-  const extraPairs = [...acronymPairs(a, b, false), ...acronymPairs(b, a, true)]
+  const extraPairs = a.words.some(isAcronym) || b.words.some(isAcronym) ? [...acronymPairs(a, b, false), ...acronymPairs(b, a, true)] : []
   return alignWords(a.words, b.words, {
     similarity: nameWordSimilarity,
     join: abjad ? joinWithSkeletons : joinWords,
@@ -25,6 +26,10 @@ export function alignNames (a: PreparedName, b: PreparedName): Alignment {
     optional,
     ...(extraPairs.length > 0 ? { extraPairs } : {})
   })
+}
+
+function isAcronym (word: NameWord): boolean {
+  return word.acronym === true
 }
 
 // How alike an acronym and the words it spells are: as a word and its abbreviation.
@@ -109,7 +114,7 @@ function wordEvidence (x: NameWord, y: NameWord): number {
   if (x.role === 'stop' || y.role === 'stop') return 0
   if (x.text === y.text) return 1
   if (x.number !== undefined || y.number !== undefined) return x.number === y.number ? 0.97 : 0
-  if (digitsOf(x.text) !== digitsOf(y.text) || !spellsNumbers(x, y) || !spellsNumbers(y, x)) return 0
+  if ((x.digits ?? '') !== (y.digits ?? '') || !spellsNumbers(x, y) || !spellsNumbers(y, x)) return 0
   if (x.abjad || y.abjad) return abjadWordSimilarity(x, y)
   if (x.key === y.key) return 0.97
   if (x.role === 'initial' || y.role === 'initial') return x.text[0] === y.text[0] ? 0.8 : 0
@@ -122,12 +127,6 @@ function wordEvidence (x: NameWord, y: NameWord): number {
     similarity = Math.max(similarity, 0.95 * keySimilarity(bx, vowelKey(bx), letterSet(bx), by, vowelKey(by), letterSet(by)))
   }
   return similarity
-}
-
-// The numbers written in digits inside a word: a run written together keeps them
-// ("705thresearch" is not "704th research").
-function digitsOf (text: string): string {
-  return text.match(/\d+/g)?.join(' ') ?? ''
 }
 
 // A run of words written together that holds a number word is only like a word that writes it
@@ -218,6 +217,7 @@ function makeJoinedWord (run: NameWord[], skeletons: boolean): NameWord {
     role: 'core',
     abjad,
     joined: true,
+    ...(run.some((w) => w.digits !== undefined) ? { digits: digitsOf(text) } : {}),
     ...(run.some((w) => w.number !== undefined) ? { numberWords: run.flatMap((w) => w.number === undefined ? [] : [w.text]) } : {})
   }
 }

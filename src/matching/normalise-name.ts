@@ -1,6 +1,6 @@
 import { spelledRuns, spellsWhole, type SpelledWord } from './acronyms.js'
 import { findLegalForms, isLegalWord, isOneWordForm, legalWordTypo, splitJoinedForm } from './legal-forms.js'
-import { numberOf, numbersOf } from './name-numbers.js'
+import { digitsOf, numberOf, numbersOf } from './name-numbers.js'
 import { plainSkeleton } from './skeleton.js'
 import { wordSimilarity } from './text-similarity.js'
 import type { NameWord, PreparedName } from './party-types.js'
@@ -265,6 +265,7 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
     const linking = LINKS.has(w.text) && (latin[i - 1]?.text.length ?? 0) >= 2 && (latin[i + 1]?.text.length ?? 0) >= 2
     const role = w.abjad ? ABJAD_ROLES.get(w.written) ?? 'core' : linking ? 'stop' : roleOf(w.text, key)
     const number = w.abjad ? undefined : numberOf(w.text)
+    const digits = digitsOf(w.text)
     words.push({
       text: w.text,
       key,
@@ -278,6 +279,7 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
       abjad: w.abjad,
       at: i,
       ...(number === undefined ? {} : { number }),
+      ...(digits === undefined ? {} : { digits }),
       ...(!w.abjad && placeWords().has(key) ? { place: true } : {}),
       ...(mixedCase && w.capitals && role === 'core' && /^[a-z]{2,6}$/.test(w.text) ? { acronym: true } : {})
     })

@@ -71,6 +71,8 @@ export interface NameWord {
   place?: boolean
   /** Where the word stands in its name's `spelled` words. */
   at?: number
+  /** The numbers written in digits inside the word ("705" in "705thresearch"), if any (see `digitsOf`). */
+  digits?: string
   /** For a joined run (`joined`), its number words ("first" in "first division"). */
   numberWords?: string[]
   /** A run of adjacent words written together, made while aligning two names. */
