@@ -84,7 +84,7 @@ export function findLegalForms (
   const edge = edgeSpan(phonetic)
   for (let i = 0; i < phonetic.length; i++) {
     if (hitOf[i] !== -1) continue
-    for (const form of legalForms()) {
+    for (const form of formsStartingWith(phonetic[i] ?? '')) {
       const end = i + form.words.length
       if (end > phonetic.length || !form.words.every((w, k) => phonetic[i + k] === w && hitOf[i + k] === -1)) continue
       if (form.edgeOnly && !(i < edge.start || end > edge.end)) continue
@@ -227,8 +227,8 @@ const TYPO_TARGETS = 'company companies corporation incorporated limited liabili
  * of four letters or more is read ("Jkint Stock Company", "Open Jont Stock Company"): the
  * caller keeps such a reading only inside a form of several words (see `prepareName`).
  */
-export function legalWordTypo (text: string, inForm = false): string | undefined {
-  if (text.length < (inForm ? 4 : 5) || legalWords().has(phoneticKey(text))) return undefined
+export function legalWordTypo (text: string, inForm = false, key = phoneticKey(text)): string | undefined {
+  if (text.length < (inForm ? 4 : 5) || legalWords().has(key)) return undefined
   for (const target of TYPO_TARGETS) {
     if (target[0] === text[0] && Math.abs(target.length - text.length) <= 1 && oneTypo(text, target, inForm)) return target
   }
@@ -261,6 +261,20 @@ function edgeSpan (phonetic: readonly string[]): { start: number, end: number } 
   let end = phonetic.length
   while (end > start + 1 && words.has(phonetic[end - 1] ?? '')) end--
   return { start: Math.max(start, 1), end: Math.min(end, phonetic.length - 1) }
+}
+
+let byFirstWord: Map<string, LegalForm[]> | undefined
+
+// The forms whose first word is `key`, longest first.
+function formsStartingWith (key: string): readonly LegalForm[] {
+  if (byFirstWord === undefined) {
+    byFirstWord = new Map()
+    for (const form of legalForms()) {
+      const first = form.words[0] ?? ''
+      byFirstWord.set(first, [...(byFirstWord.get(first) ?? []), form])
+    }
+  }
+  return byFirstWord.get(key) ?? []
 }
 
 let wordSet: Set<string> | undefined

@@ -208,9 +208,9 @@ function appendedAcronym (full: string): { rest: string, acronym: string } | und
  * Words as acronyms read them: stop words, titles, generic words, legal-form words and numbers
  * may be left out ("558 Aircraft Repair Plant JSC ARP").
  */
-function spelledWords (latin: readonly LatinWord[]): SpelledWord[] {
-  return latin.map((w) => {
-    const key = phoneticKey(w.text)
+function spelledWords (latin: readonly LatinWord[], keys?: readonly string[]): SpelledWord[] {
+  return latin.map((w, i) => {
+    const key = keys?.[i] ?? phoneticKey(w.text)
     const legal = isLegalWord(key)
     return { text: w.text, legal, skippable: legal || STOP_WORDS.has(w.text) || TITLES.has(w.text) || GENERIC_WORDS.has(key) || /\d/.test(w.text) }
   })
@@ -242,8 +242,8 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
   // A misspelt legal-form word is looked for as the word it stands for ("Compnay"); if no form
   // takes it, it stays the word it is. A word one typo from a short one ("Jkint", "Stick") is
   // read so only inside a form of several words that holds a word spelt right.
-  const strict = latin.map((w) => w.abjad ? undefined : legalWordTypo(w.text))
-  const loose = latin.map((w, i) => strict[i] ?? (w.abjad ? undefined : legalWordTypo(w.text, true)))
+  const strict = latin.map((w, i) => w.abjad ? undefined : legalWordTypo(w.text, false, phonetic[i]))
+  const loose = latin.map((w, i) => strict[i] ?? (w.abjad ? undefined : legalWordTypo(w.text, true, phonetic[i])))
   const texts = latin.map((w) => w.text)
   const detect = (typos: Array<string | undefined>): ReturnType<typeof findLegalForms> & { typos: Array<string | undefined> } =>
     ({ ...findLegalForms(phonetic.map((key, i) => typos[i] === undefined ? key : phoneticKey(typos[i])), eligible, texts), typos })
@@ -294,7 +294,7 @@ export function prepareName (name: string, parenthetical = false): PreparedName 
     }),
     legalWords,
     numbers: numbersOf(words),
-    spelled: spelledWords(latin),
+    spelled: spelledWords(latin, phonetic),
     parenthetical
   }
 }

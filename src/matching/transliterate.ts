@@ -119,10 +119,19 @@ const PHONETIC_RULES: Array<[RegExp, string]> = [
  * "Abdurrahman" and "Abd al-Rahman" all meet.
  */
 export function phoneticKey (word: string): string {
-  let key = word
+  let key = phoneticKeys.get(word)
+  if (key !== undefined) return key
+  key = word
   for (const [pattern, replacement] of PHONETIC_RULES) key = key.replace(pattern, replacement)
+  if (phoneticKeys.size >= MAX_REMEMBERED_KEYS) phoneticKeys.clear()
+  phoneticKeys.set(word, key)
   return key
 }
+
+// Words recur across names (legal forms, "trading", given names): their keys are remembered,
+// up to this many, then forgotten all at once.
+const MAX_REMEMBERED_KEYS = 50_000
+const phoneticKeys = new Map<string, string>()
 
 // Endings: English plurals and "-ment"/"-ing" ("Management", "Managing"), Russian adjective and
 // genitive endings ("Kasperskogo", "Elektronnye"), final vowels that differ between Russian and
