@@ -3,8 +3,6 @@ export interface SpelledWord {
   text: string
   /** Stop words, generic words, legal forms and numbers: an acronym may spell them or leave them out ("CETC" leaves out "Group"). */
   skippable: boolean
-  /** A word of a legal form. */
-  legal: boolean
 }
 
 /**
@@ -28,19 +26,14 @@ export function spelledRuns (acronym: string, words: readonly SpelledWord[], pre
 /**
  * Whether `acronym` spells the whole of `words` (prefixes of up to three letters): every word
  * that is not skippable, or, when all are ("National University of Defense Technology",
- * "United Electronics Group Company Limited"), every one from the first to the last that is
- * not a legal form.
+ * "China Electronics Technology Group Corporation 13th Research Institute"), a run from the
+ * first word.
  */
 export function spellsWhole (acronym: string, words: readonly SpelledWord[]): boolean {
-  const lastOf = (keep: (w: SpelledWord) => boolean): number => {
-    let i = words.length - 1
-    while (i >= 0 && !keep(words[i] as SpelledWord)) i--
-    return i
-  }
-  let first = words.findIndex((w) => !w.skippable)
-  let last = lastOf((w) => !w.skippable)
-  if (first < 0) [first, last] = [0, lastOf((w) => !w.legal)]
-  return last >= 0 && spelledRuns(acronym, words, 3).some(([start, end]) => start <= first && end > last)
+  const first = words.findIndex((w) => !w.skippable)
+  let last = words.length - 1
+  while (last >= 0 && words[last]?.skippable === true) last--
+  return spelledRuns(acronym, words, 3).some(([start, end]) => first < 0 ? start === 0 : start <= first && end > last)
 }
 
 // The ends of the runs from `start` that spell `acronym`, the word at `start` spelt first.

@@ -14,9 +14,10 @@ import { contentWords, normalisePartNumber } from './score-item.js'
  * (`partyNameHash`). 6: acronyms written after the name, and more in parentheses ("CETC 14",
  * "AVIC"), set aside. 7: short legal-form words mistyped inside their form ("Jkint Stock"),
  * "Free Zone Establishment", acronyms that leave out numbers or spell a qualifier. 8: a name
- * that would be legal forms only keeps its ambiguous ones as words ("KPSK, OOO").
+ * that would be legal forms only keeps its ambiguous ones as words ("KPSK, OOO"). 9: an acronym
+ * written after the name with its number ("... 13th Research Institute CETC 13").
  */
-export const KEYS_VERSION = 8
+export const KEYS_VERSION = 9
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '

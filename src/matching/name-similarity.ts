@@ -45,7 +45,7 @@ function acronymPairs (x: PreparedName, y: PreparedName, flip: boolean): Array<{
     if (word.acronym !== true) return
     for (const [start, end] of spelledRuns(word.text, y.spelled)) {
       const run = y.words.flatMap((w, j) => w.at !== undefined && w.at >= start && w.at < end ? [j] : [])
-      if (run.length < 2) continue
+      if (run.length < 2 || run.some((j) => y.words[j]?.text === word.text)) continue
       pairs.push(flip ? { a: run, b: [i], similarity: ACRONYM, kind: 'acronym' } : { a: [i], b: run, similarity: ACRONYM, kind: 'acronym' })
     }
   })
@@ -90,7 +90,8 @@ function isTelling (word: NameWord): boolean {
 /**
  * Similarity of two words of names, in [0, 1]: 0 for stop words, which count only inside joined
  * runs ("abd al rahman" = "abdelrahman"), 1 when spelt alike; a number is only ever like the same
- * number, however written (0.97: "711th" and "711", "1st" and "first"); 0.97 when their phonetic keys
+ * number, however written (0.97: "711th" and "711", "1st" and "first"), or a word that is no
+ * number, as words are ("Elevenfh" mistyped for "Eleventh"); 0.97 when their phonetic keys
  * agree, 0.9 when their stems do ("Kasperskogo", "Kaspersky"), 0.88 when they differ only in
  * vowels, 0.8 for an initial and a word it begins and for an abbreviation ("Lab", "Laboratory"),
  * else `wordSimilarity` of the phonetic keys (0 when they share under a third of their letters),
@@ -113,7 +114,7 @@ const PLACE_VARIANT = 0.8
 function wordEvidence (x: NameWord, y: NameWord): number {
   if (x.role === 'stop' || y.role === 'stop') return 0
   if (x.text === y.text) return 1
-  if (x.number !== undefined || y.number !== undefined) return x.number === y.number ? 0.97 : 0
+  if (x.number !== undefined && y.number !== undefined) return x.number === y.number ? 0.97 : 0
   if ((x.digits ?? '') !== (y.digits ?? '') || !spellsNumbers(x, y) || !spellsNumbers(y, x)) return 0
   if (x.abjad || y.abjad) return abjadWordSimilarity(x, y)
   if (x.key === y.key) return 0.97

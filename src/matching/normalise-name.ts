@@ -183,7 +183,8 @@ function restates (inside: string, outside: LatinWord[], qualified: LatinWord[])
   const acronym = (w: string, first: boolean): boolean => /^[a-z]{2,8}$/.test(w) && (
     (first && w[0] === initials[0] && isSubsequence(w, initials)) ||
     spelledRuns(w, spelled, 3).some(([start]) => w.length >= 3 || start <= spelled.findIndex((x) => !x.skippable)))
-  const number = (w: string): boolean => numberOf(w) !== undefined && outsideWords.some((x) => numberOf(x) === numberOf(w))
+  const number = (w: string): boolean => numberOf(w) !== undefined &&
+    outsideWords.some((x) => numberOf(x) === numberOf(w) || (digitsOf(x)?.split(' ').includes(String(numberOf(w))) ?? false))
   if (words.length === 1) {
     if (word.length >= 2 && word[0] === initials[0] && isSubsequence(word, initials)) return true
     if ((latin[0]?.capitals === true || !/\p{Ll}/u.test(inside)) && acronym(word, true)) return true
@@ -196,12 +197,16 @@ function restates (inside: string, outside: LatinWord[], qualified: LatinWord[])
 // name without it, and the acronym. Three to eight letters, spelling every word of the name
 // but stop words, generic words and legal forms (see `spellsWhole`), and no legal form itself.
 function appendedAcronym (full: string): { rest: string, acronym: string } | undefined {
-  const m = /\s(\p{Lu}{3,8})\s*$/u.exec(full)
+  const m = /\s(\p{Lu}{3,8})(?:[\s-]*(\d{1,4}))?\s*$/u.exec(full)
   const acronym = m?.[1]
   if (m === null || acronym === undefined) return undefined
   if (isOneWordForm(phoneticKey(acronym.toLowerCase()))) return undefined
   const rest = full.slice(0, m.index)
-  return spellsWhole(acronym.toLowerCase(), spelledWords(toLatinWords(rest))) ? { rest, acronym } : undefined
+  const words = toLatinWords(rest)
+  // a number after the acronym is one the name writes ("... 13th Research Institute CETC 13")
+  const number = m[2] === undefined ? undefined : Number(m[2])
+  if (number !== undefined && !words.some((w) => numberOf(w.text) === number)) return undefined
+  return spellsWhole(acronym.toLowerCase(), spelledWords(words)) ? { rest, acronym: m[0].trim() } : undefined
 }
 
 /**
@@ -211,8 +216,7 @@ function appendedAcronym (full: string): { rest: string, acronym: string } | und
 function spelledWords (latin: readonly LatinWord[], keys?: readonly string[]): SpelledWord[] {
   return latin.map((w, i) => {
     const key = keys?.[i] ?? phoneticKey(w.text)
-    const legal = isLegalWord(key)
-    return { text: w.text, legal, skippable: legal || STOP_WORDS.has(w.text) || TITLES.has(w.text) || GENERIC_WORDS.has(key) || /\d/.test(w.text) }
+    return { text: w.text, skippable: isLegalWord(key) || STOP_WORDS.has(w.text) || TITLES.has(w.text) || GENERIC_WORDS.has(key) || /\d/.test(w.text) }
   })
 }
 

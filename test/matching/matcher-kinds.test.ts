@@ -97,7 +97,14 @@ t.test('numbers and ordinals: different numbers are different parties, one numbe
       candidate: 'FIRST DIVISION OF THE SYRIAN ARAB ARMY',
       match: false
     },
-    { source: 'OFAC 29066, the same', query: 'FOURTHDIVISION OF THE SYRIAN ARAB ARMY', candidate: 'FOURTH DIVISION OF THE SYRIAN ARAB ARMY', match: true }
+    { source: 'OFAC 29066, the same', query: 'FOURTHDIVISION OF THE SYRIAN ARAB ARMY', candidate: 'FOURTH DIVISION OF THE SYRIAN ARAB ARMY', match: true },
+    {
+      source: 'OFAC 25460 misspelt: a number word mistyped is a word mistyped',
+      query: 'ELEVENFH OCEAN ADMINISTRATION GMBH',
+      candidate: 'ELEVENTH OCEAN ADMINISTRATION GMBH',
+      match: true,
+      explanation: /elevenfh ~ eleventh/
+    }
   ])
   const subset = scoreParty({ name: '31st Institute' }, { name: 'China Aerospace Science and Industry Corporation (CASIC) 3rd Academy, 31 Research Institute' })
   t.notOk(subset.features.some((f) => f.feature === 'number'), 'BIS: a number only one name writes (3rd) is no disagreement')
@@ -257,6 +264,19 @@ t.test('acronyms: in brackets or written after the name, set aside on either sid
     },
     { source: 'UN 110335, an acronym of three words', query: 'SHAHID SATTARI INDUSTRIES SSI', candidate: 'SHAHID SATTARI INDUSTRIES', match: true },
     { source: 'BIS, an acronym that leaves out the number', query: '558 Aircraft Repair Plant JSC ARP', candidate: '558 Aircraft Repair Plant JSC', match: true },
+    {
+      source: 'BIS, the acronym and number in brackets written after the name instead',
+      query: 'China Electronics Technology Group Corporation 13th Research Institute CETC 13',
+      candidate: 'China Electronics Technology Group Corporation 13th Research Institute (CETC 13)',
+      match: true,
+      explanation: /set aside as restating the name: ours "CETC 13" \(written after the name\), theirs "CETC 13"/
+    },
+    {
+      source: 'BIS, the number of the acronym in brackets written onto the next word',
+      query: 'China Electronics Technology Group Corporation, 30thresearch Institute (CETC-30)',
+      candidate: 'China Electronics Technology Group Corporation, 30th Research Institute (CETC-30)',
+      match: true
+    },
     { source: 'BIS, an acronym spelling a qualifier in brackets', query: 'Suanli (Fujian) Technology Co., Ltd. (SFT)', candidate: 'Suanli (Fujian) Technology Co., Ltd.', match: true },
     {
       source: 'OFAC 15788 and 15005: a surname in capitals is not an acronym',
