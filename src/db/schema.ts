@@ -157,6 +157,8 @@ export interface PartyNameTable {
   name_keys: string
   identifier_keys: string[]
   keys_version: number
+  /** Its exact keys (SQL `party_exact_keys`): detection's lookup of names that normalise alike. */
+  exact_keys: ColumnType<string[], string[] | undefined, string[]>
 }
 
 export interface RecordItemTable {

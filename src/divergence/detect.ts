@@ -36,6 +36,16 @@ const SYSTEM = 'system'
 const DETECTION_CANDIDATES = 5_000
 
 /**
+ * Up to this many distinct changed parties (a publish, an amendment, a push, a small page),
+ * detection searches their names as screening does (`trigram`: typos, added words); beyond it
+ * (a sync page, an import: a thousand parties), by the same search keys (`same-keys`: names
+ * that normalise alike), an index lookup each. A trigram search costs a few milliseconds a
+ * name: a thousand-entry sync page spent 27 s in it (bench/sync, 2026-12-03). The distance and
+ * what would close it: docs/divergence.md.
+ */
+const FUZZY_PARTIES = 20
+
+/**
  * Checks the records just written (`changed`: new, amended, revoked or renewed; own or allied)
  * against the records we hold, in the caller's transaction — the one that stores the change.
  * Candidates come from the indexes only: decisions of the opposite outcome naming an end user or
@@ -101,7 +111,8 @@ function event (id: string, action: string, detail: Record<string, unknown>): Au
  * the opposite outcome naming an end user or consignee that matches one of a changed
  * decision's — the one party matcher screening runs (`findPartyMatches`: each distinct party
  * scored once; typos, added words and shared identifiers found as an officer screening would
- * find them) — with an item under a related code, kept when their dates and destinations allow
+ * find them, for up to FUZZY_PARTIES changed parties; names that normalise alike and shared
+ * identifiers beyond) — with an item under a related code, kept when their dates and destinations allow
  * a divergence (`kindByTiming`); and classifications of other agencies with the same part
  * number or a like description. Revoked decisions diverge from nothing: none is a candidate,
  * and a revoked changed record looks for none (the divergences naming it are re-evaluated all
@@ -128,7 +139,9 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
     if (codes.length === 0) continue
     const looked = [...owners.values()]
     const matches = await findPartyMatches(trx, {
+      nearness: looked.length <= FUZZY_PARTIES ? 'trigram' : 'same-keys',
       parties: looked.map((o) => (o[0] as PartyOfDecision).party),
+      nameHashes: looked.map((o) => (o[0] as PartyOfDecision).nameHash),
       threshold: ctx.config.partyThreshold,
       trigramThreshold: ctx.config.trigramThreshold,
       limit: DETECTION_CANDIDATES,

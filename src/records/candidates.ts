@@ -16,7 +16,17 @@ export interface CandidateScope {
 export interface PartyProbe {
   keys: readonly string[]
   identifierKeys: readonly string[]
+  /** Its distinct name when it is a stored party (`partyNameHash`): what a `same-keys` search starts from. */
+  nameHash?: string | null | undefined
 }
+
+/**
+ * How near a distinct name must be: `trigram`, any of its keys trigram-near one of the probe's
+ * (typos, added words: screening's search); `same-keys`, an exact key shared with the probe's
+ * stored name (`party_names.exact_keys`, names that normalise alike: legal forms,
+ * transliterations, joined or split words, word order), one GIN probe for all.
+ */
+export type Nearness = 'trigram' | 'same-keys'
 
 /** A distinct party name we hold (`party_names`: names, aliases and identifiers, one row however many decisions carry it) near a probe. */
 export interface NearParty {
@@ -34,7 +44,7 @@ export interface NearParty {
  * point here: precision is the scorer's. Sets the trigram threshold for the rest of `trx`.
  */
 export async function findNearParties (
-  trx: Transaction<Database>, probes: readonly PartyProbe[], options: { trigramThreshold: number, limit: number }
+  trx: Transaction<Database>, probes: readonly PartyProbe[], options: { trigramThreshold: number, limit: number, nearness?: Nearness | undefined }
 ): Promise<NearParty[]> {
   const keys = probes.flatMap((p, probe) => p.keys.map((key) => ({ key, probe })))
   const identifiers = probes.flatMap((p, probe) => p.identifierKeys.map((key) => ({ key, probe })))
@@ -44,9 +54,14 @@ export async function findNearParties (
     select c.probe, n.name_hash, n.name, n.aliases, n.identifiers from (
       select probe, name_hash, row_number() over (partition by probe order by max(similarity) desc, name_hash) as rank
       from (
-        select q.probe, n.name_hash, word_similarity(q.key, n.name_keys) as similarity
-        from unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.probe)}::int[]) as q(key, probe)
-        join party_names n on q.key <% n.name_keys
+        ${options.nearness === 'same-keys'
+          ? sql`select q.probe, n.name_hash, 1.0 as similarity
+            from unnest(${probes.map((p) => p.nameHash ?? null)}::uuid[], ${probes.map((_, i) => i)}::int[]) as q(name_hash, probe)
+            join party_names own on own.name_hash = q.name_hash
+            join party_names n on n.exact_keys && own.exact_keys`
+          : sql`select q.probe, n.name_hash, word_similarity(q.key, n.name_keys) as similarity
+            from unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.probe)}::int[]) as q(key, probe)
+            join party_names n on q.key <% n.name_keys`}
         union all
         select q.probe, n.name_hash, 2.0 as similarity
         from unnest(${identifiers.map((k) => k.key)}::text[], ${identifiers.map((k) => k.probe)}::int[]) as q(key, probe)

@@ -4,7 +4,7 @@ import { timeSlices } from '../lib/time-slices.js'
 import {
   atPlaceOf, identifierKey, isPartyHit, partySearchKeys, placeParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
-import { decisionsNamingParties, findNearParties, type PartyDecision, type PartyDecisionFilter } from './candidates.js'
+import { decisionsNamingParties, findNearParties, type Nearness, type PartyDecision, type PartyDecisionFilter } from './candidates.js'
 
 /** Scoring hands the event loop back this often: hundreds of candidates must not hold up a health probe. */
 const SCORING_SLICE_MS = 10
@@ -18,6 +18,10 @@ export interface PartyMatchSearch {
   trigramThreshold: number
   /** Per looked-for party: how many distinct parties are scored (nearest first), and how many decisions are returned. */
   limit: number
+  /** How near a distinct name must be to be scored (`trigram` unless said; `same-keys` needs `nameHashes`). */
+  nearness?: Nearness | undefined
+  /** The distinct names of `parties` when they are stored ones (detection's changed parties). */
+  nameHashes?: ReadonlyArray<string | null> | undefined
   /** With it, parties of that country only (the officers' search). */
   country?: string | undefined
   filter: PartyDecisionFilter
@@ -42,12 +46,13 @@ export interface MatchedDecisionParty extends PartyDecision {
  * and the same score whichever path asks.
  */
 export async function findPartyMatches (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]): Promise<MatchedDecisionParty[]> {
-  const probes = search.parties.map((party) => ({
+  const probes = search.parties.map((party, i) => ({
+    nameHash: search.nameHashes?.[i],
     keys: partySearchKeys(party),
     identifierKeys: [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))]
   }))
   const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedWrittenParty(party))
-  const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit })
+  const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit, nearness: search.nearness })
   const names = new Map<string, PartyInput>()
   const atBest: Array<{ probe: number, nameHash: string, score: number, country: string | null }> = []
   const pause = timeSlices(SCORING_SLICE_MS)

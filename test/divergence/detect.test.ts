@@ -106,3 +106,18 @@ t.test('a shared identifier makes a candidate whatever the names', async (t) => 
   const grant = await store(db, 'alpha', 'decision', decision('granted', code, { parties: [{ role: 'end_user', name: 'Joint Stock Company Gas Industry Bank', aliases: [], country: 'RU', identifiers: id }] }))
   t.match(await detect(db, grant), { examined: 1, opened: 1 })
 })
+
+t.test('a large change (a sync page, an import) finds the parties whose names normalise alike, in one probe', async (t) => {
+  const db = await agencies(t)
+  const denial = await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
+  const grants = [await store(db, 'alpha', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }))]
+  // twenty more grants to other end users: more changed parties than detection searches by trigram
+  for (let i = 0; i < 20; i++) {
+    grants.push(await store(db, 'alpha', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }, {
+      parties: [{ role: 'end_user', name: `Trading House ${String.fromCharCode(65 + i)}${String.fromCharCode(75 + i)} Limited`, aliases: [], country: 'RU', identifiers: [] }]
+    })))
+  }
+  const outcome = await db.transaction().execute((trx) => detectDivergences({ trx, config: DEFAULT_DIVERGENCE_CONFIG, clock: fixedClock(NOW) }, grants))
+  t.match(outcome, { opened: 1 }, '"Gazprom Bank" and "GAZPROMBANK OAO" share an exact key: found among 21 changed decisions')
+  t.match(await kinds(db), [{ kind: 'undercut', first_issuer: denial.issuer, second_issuer: 'alpha' }])
+})
