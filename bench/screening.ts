@@ -14,23 +14,14 @@
  * the naive trigram search over every stored party's names (`name_keys % name`, nearest 200,
  * over a GIN trigram index the bench builds for it) for the same three names. Needs PostgreSQL (BENCH_PG_URL); creates its databases and drops them.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
 import { installTypeParsers, type Db } from '../src/db/create-db.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
-import { fixedClock } from '../src/lib/clock.js'
-import { createLogger } from '../src/lib/logger.js'
-import { issueLocalUserToken } from '../src/signing/index.js'
-import { wireServices } from '../src/wiring.js'
 import { allyKey, storeAllyEntries } from './lib/ally-feed.js'
+import { startBenchApp } from './lib/bench-app.js'
 import { shuffledSampleDecisions } from './lib/sample-decisions.js'
 import { analyseLoadedTables, createIndexes, dropSecondaryIndexes, ISSUERS, NOW, seqCounter, storeDecisions, storedDecisions } from './lib/stored-decisions.js'
 
@@ -130,14 +121,8 @@ async function timeEach<T> (inputs: readonly T[], fn: (input: T) => Promise<bool
 }
 
 async function measure (url: string) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-screening-'))
-  const unlimited = { RATE_LIMIT_SCREENING: '0', RATE_LIMIT_API: '0', RATE_LIMIT_IMPORT: '0', RATE_LIMIT_FEED: '0', RATE_LIMIT_PUBLIC: '0' }
-  const config = loadConfig({ AGENCY_ID: ISSUERS[0], DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...unlimited })
-  const clock = fixedClock(NOW)
-  const deps = await wireServices(config, createLogger({ level: 'silent' }), clock)
-  const app = await buildApp(deps)
+  const { app, deps, authorization, close } = await startBenchApp(url, 'bench-screening-')
   try {
-    const authorization = `Bearer ${await issueLocalUserToken(dataDir, config.idp, { subject: 'bench', roles: ['officer'] }, clock)}`
     const inputs = applications(REQUESTS)
     for (const application of inputs.slice(0, 5)) { // warm up: compiled validators, caches, plans
       await app.inject({ method: 'POST', url: '/v1/screenings', headers: { authorization }, payload: { applications: [application] } })
@@ -153,7 +138,7 @@ async function measure (url: string) {
       (await app.inject({ method: 'GET', url: `/v1/decisions?party=${encodeURIComponent(application.parties[0]?.name ?? '')}&limit=20`, headers: { authorization } })).statusCode === 200)
     const naive = await timeEach(inputs, async (application) => {
       await deps.db.transaction().execute(async (trx) => {
-        await sql`select set_config('pg_trgm.similarity_threshold', ${String(config.matching.trigramThreshold)}, true)`.execute(trx)
+        await sql`select set_config('pg_trgm.similarity_threshold', ${String(deps.config.matching.trigramThreshold)}, true)`.execute(trx)
         for (const party of application.parties) {
           await sql`select issuer, record_id, similarity(name_keys, ${party.name}) as s from record_parties
             where name_keys % ${party.name} order by s desc limit 200`.execute(trx)
@@ -163,9 +148,7 @@ async function measure (url: string) {
     })
     return { screening, search, naive, hits: hits / Math.max(1, screening.millis.length) }
   } finally {
-    await app.close()
-    await deps.db.destroy()
-    await rm(dataDir, { recursive: true, force: true })
+    await close()
   }
 }
 

@@ -8,6 +8,7 @@
  * transliteration tables) are written here, never taken from the matcher, so that changes to
  * the matcher do not change what it is measured on.
  */
+import { mulberry32 } from './random.js'
 
 export const VARIANT_KINDS = [
   'typo-insert', 'typo-delete', 'typo-substitute', 'typo-transpose',
@@ -22,18 +23,6 @@ export type VariantKind = typeof VARIANT_KINDS[number]
 
 /** Kinds whose perturbed name is what the other agency stored, the listed name being the query. */
 export const STORED_KINDS: ReadonlySet<VariantKind> = new Set(['from-cyrillic', 'from-arabic'])
-
-/** A small seeded PRNG (mulberry32). */
-export function mulberry32 (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6D2B79F5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A PRNG seeded from a text (FNV-1a): one stream per (name, kind), whatever the order of the run. */
 export function seeded (...parts: Array<string | number>): () => number {

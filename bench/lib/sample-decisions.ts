@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { mulberry32 } from './random.js'
 
 /**
  * Realistic decisions for benchmarks, built from the real public data in ../shared/data:
@@ -137,17 +138,5 @@ export function * shuffledSampleDecisions (count: number, prefix: string, seed =
       produced += 1
       if (produced >= count) return
     }
-  }
-}
-
-/** A small seeded PRNG (mulberry32): the same data on every run. */
-function mulberry32 (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6D2B79F5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }

@@ -20,28 +20,20 @@
  *
  * The application's item and destination match no stored decision, so every hit is a party match.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
 import { installTypeParsers, type Db } from '../../src/db/create-db.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import type { Database } from '../../src/db/schema.js'
-import { fixedClock } from '../../src/lib/clock.js'
-import { createLogger } from '../../src/lib/logger.js'
 import { prepareParty, scoreParty } from '../../src/matching/index.js'
 import type { DecisionContent } from '../../src/records/index.js'
-import { issueLocalUserToken } from '../../src/signing/index.js'
-import { wireServices } from '../../src/wiring.js'
 import { allyKey, storeAllyEntries } from './ally-feed.js'
 import { HardNegatives, NEGATIVE_CLASSES, type NegativeClass } from './hard-negatives.js'
 import { loadListEntries, LISTS, type ListEntry } from './list-entries.js'
 import { isRetrieved, partyRetrieval } from './retrieval.js'
-import { mulberry32, perturb, pick, seeded, shuffled, STORED_KINDS, VARIANT_KINDS, type VariantKind } from './perturb.js'
+import { perturb, pick, seeded, shuffled, STORED_KINDS, VARIANT_KINDS, type VariantKind } from './perturb.js'
+import { startBenchApp } from './bench-app.js'
+import { mulberry32 } from './random.js'
 import { analyseLoadedTables, ISSUERS, NOW, seqCounter, storeDecisions, type StoredDecision } from './stored-decisions.js'
 
 export interface VariantOptions {
@@ -260,12 +252,7 @@ interface ScreeningHit { record: { reference: string }, party: { score: number, 
 let retrievalName = ''
 
 async function measure (url: string, variants: Variant[], stored: Map<string, StoredParty>, options: VariantOptions): Promise<{ retrieval: number, screening: number }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-matching-'))
-  const unlimited = { RATE_LIMIT_SCREENING: '0', RATE_LIMIT_API: '0', RATE_LIMIT_IMPORT: '0', RATE_LIMIT_FEED: '0', RATE_LIMIT_PUBLIC: '0' }
-  const config = loadConfig({ AGENCY_ID: ISSUERS[0], DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), ...unlimited })
-  const clock = fixedClock(NOW)
-  const deps = await wireServices(config, createLogger({ level: 'silent' }), clock)
-  const app = await buildApp(deps)
+  const { app, deps, authorization, close } = await startBenchApp(url, 'bench-matching-')
   try {
     const references = new Map<string, string>()
     for (const row of await deps.db.selectFrom('records').select(['issuer', 'record_id', 'reference']).execute()) {
@@ -273,7 +260,7 @@ async function measure (url: string, variants: Variant[], stored: Map<string, St
     }
     // retrieval alone, as screening asks for each party
     const retrievalStarted = performance.now()
-    const retrieval = partyRetrieval({ trigramThreshold: config.matching.trigramThreshold, limit: config.matching.candidates, self: config.agency.id }, references)
+    const retrieval = partyRetrieval({ trigramThreshold: deps.config.matching.trigramThreshold, limit: deps.config.matching.candidates, self: deps.config.agency.id }, references)
     for (const variant of variants) {
       const target = stored.get(variant.target)
       const found = await deps.db.transaction().execute((trx) => retrieval.retrieve(trx, variant.query))
@@ -284,7 +271,6 @@ async function measure (url: string, variants: Variant[], stored: Map<string, St
     retrievalName = retrieval.name
     const screeningStarted = performance.now()
     // end to end: the officer's screening
-    const authorization = `Bearer ${await issueLocalUserToken(dataDir, config.idp, { subject: 'bench', roles: ['officer'] }, clock)}`
     for (let i = 0; i < variants.length; i += options.batch) {
       const batch = variants.slice(i, i + options.batch)
       const res = await app.inject({
@@ -311,9 +297,7 @@ async function measure (url: string, variants: Variant[], stored: Map<string, St
     const finished = performance.now()
     return { retrieval: (screeningStarted - retrievalStarted) / variants.length, screening: (finished - screeningStarted) / variants.length }
   } finally {
-    await app.close()
-    await deps.db.destroy()
-    await rm(dataDir, { recursive: true, force: true })
+    await close()
   }
 }
 

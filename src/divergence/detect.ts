@@ -129,7 +129,8 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
     const ownCodes: Array<{ regime: string, code: string }> = []
     for (const party of parties) {
       if (party.outcome !== outcome) continue
-      const key = party.nameHash ?? JSON.stringify(party.party)
+      // one search per distinct party and issuer: it looks for other agencies' decisions alone
+      const key = `${party.issuer} ${party.nameHash ?? JSON.stringify(party.party)}`
       owners.set(key, [...(owners.get(key) ?? []), party])
       ownCodes.push(...party.codes)
     }
@@ -142,6 +143,7 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
       nearness: looked.length <= FUZZY_PARTIES ? 'trigram' : 'same-keys',
       parties: looked.map((o) => (o[0] as PartyOfDecision).party),
       nameHashes: looked.map((o) => (o[0] as PartyOfDecision).nameHash),
+      exceptIssuers: looked.map((o) => (o[0] as PartyOfDecision).issuer),
       threshold: ctx.config.partyThreshold,
       trigramThreshold: ctx.config.trigramThreshold,
       limit: DETECTION_CANDIDATES,

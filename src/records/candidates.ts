@@ -134,16 +134,18 @@ export interface PartyDecision extends RecordKey {
 }
 
 /**
- * The decisions naming the distinct party names `names` (each matched to a probe, with a score
- * and the probe's country), filtered; per probe the `limit` best: highest score first, then
- * parties of the probe's country, then denials, then the newest.
+ * The decisions naming the distinct party names `names` (each matched to a probe, with a score,
+ * the probe's country, and an issuer whose decisions it does not look for), filtered; per probe
+ * the `limit` best: highest score first, then parties of the probe's country, then denials,
+ * then the newest.
  */
 export async function decisionsNamingParties (
-  trx: Transaction<Database>, names: ReadonlyArray<{ probe: number, nameHash: string, score: number, country: string | null }>, filter: PartyDecisionFilter, limit: number
+  trx: Transaction<Database>, names: ReadonlyArray<{ probe: number, nameHash: string, score: number, country: string | null, exceptIssuer: string | null }>, filter: PartyDecisionFilter, limit: number
 ): Promise<PartyDecision[]> {
   if (names.length === 0) return []
   const conditions = sql.join([
     sql`r.kind = 'decision'`,
+    sql`p.issuer is distinct from m.except_issuer`,
     ...(filter.conditions ?? []),
     ...(filter.outcome === undefined ? [] : [sql`p.outcome = ${sql.lit(filter.outcome)}`]),
     ...(filter.roles === undefined ? [] : [sql`p.role = any(${filter.roles as string[]}::text[])`]),
@@ -159,8 +161,8 @@ export async function decisionsNamingParties (
           partition by m.probe
           order by m.score desc, p.country is not distinct from m.country desc, r.outcome = 'denied' desc, r.decision_date desc, p.issuer, p.record_id, p.ordinal
         ) as n
-      from unnest(${names.map((p) => p.nameHash)}::uuid[], ${names.map((p) => p.probe)}::int[], ${names.map((p) => p.score)}::float8[], ${names.map((p) => p.country)}::text[])
-        as m(name_hash, probe, score, country)
+      from unnest(${names.map((p) => p.nameHash)}::uuid[], ${names.map((p) => p.probe)}::int[], ${names.map((p) => p.score)}::float8[], ${names.map((p) => p.country)}::text[], ${names.map((p) => p.exceptIssuer)}::text[])
+        as m(name_hash, probe, score, country, except_issuer)
       join record_parties p on p.name_hash = m.name_hash
       join records r on r.issuer = p.issuer and r.record_id = p.record_id
       where ${conditions}

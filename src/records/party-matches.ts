@@ -22,6 +22,8 @@ export interface PartyMatchSearch {
   nearness?: Nearness | undefined
   /** The distinct names of `parties` when they are stored ones (detection's changed parties). */
   nameHashes?: ReadonlyArray<string | null> | undefined
+  /** Per party, an agency whose decisions it does not look for (detection: the changed party's own). */
+  exceptIssuers?: ReadonlyArray<string | null> | undefined
   /** With it, parties of that country only (the officers' search). */
   country?: string | undefined
   filter: PartyDecisionFilter
@@ -54,7 +56,7 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
   const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedWrittenParty(party))
   const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit, nearness: search.nearness })
   const names = new Map<string, PartyInput>()
-  const atBest: Array<{ probe: number, nameHash: string, score: number, country: string | null }> = []
+  const atBest: Array<{ probe: number, nameHash: string, score: number, country: string | null, exceptIssuer: string | null }> = []
   const pause = timeSlices(SCORING_SLICE_MS)
   for (const candidate of near) {
     await pause()
@@ -63,7 +65,7 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
     const best = scoreParty(query, atPlaceOf(preparedWrittenParty(candidate.party), query), { threshold: search.threshold })
     if (!isPartyHit(best)) continue
     names.set(candidate.nameHash, candidate.party)
-    atBest.push({ probe: candidate.probe, nameHash: candidate.nameHash, score: best.score, country: looked.country ?? null })
+    atBest.push({ probe: candidate.probe, nameHash: candidate.nameHash, score: best.score, country: looked.country ?? null, exceptIssuer: search.exceptIssuers?.[candidate.probe] ?? null })
   }
   const decisions = await decisionsNamingParties(trx, atBest, { ...search.filter, partyCountry: search.country }, search.limit)
   const scored = new Map<string, PartyMatch>()
