@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
-  atPlaceOf, identifierKey, isPartyHit, partySearchKeys, placeParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
+  atPlaceOf, identifierKey, isPartyHit, partySearchKeys, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { decisionsNamingParties, findNearParties, type Nearness, type PartyDecision, type PartyDecisionFilter } from './candidates.js'
 
@@ -53,7 +53,7 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
     keys: partySearchKeys(party),
     identifierKeys: [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))]
   }))
-  const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedWrittenParty(party))
+  const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedPlacedParty(party))
   const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit, nearness: search.nearness })
   const names = new Map<string, PartyInput>()
   const atBest: Array<{ probe: number, nameHash: string, score: number, country: string | null, exceptIssuer: string | null }> = []
