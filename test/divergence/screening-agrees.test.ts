@@ -52,7 +52,9 @@ t.test('every allied denial screening calls essentially identical is one the war
   for (const c of CASES) {
     const grant = content('granted', c.granted)
     const screening = await alpha.app.inject({
-      method: 'POST', url: '/v1/screenings', headers: await as(alpha, 'officer'),
+      method: 'POST',
+      url: '/v1/screenings',
+      headers: await as(alpha, 'officer'),
       payload: { applications: [{ parties: grant.parties, items: grant.items, destination: grant.destination, date: grant.decisionDate }] }
     })
     t.equal(screening.statusCode, 200, `${c.granted}: screened`)
