@@ -15,5 +15,5 @@ export {
 export { contentWords, normalisePartNumber, scoreItem, stemWord, type CodePair, type ItemFeature, type ItemInput, type ItemMatch, type ItemRelation } from './score-item.js'
 export {
   KEYS_VERSION, codeKeyColumns, codeProbes, crosswalkTargets, familyKey, identifierKey, itemKeyColumns, linkKeyColumns,
-  partyKeyColumns, partyNameHash, partySearchKeys, toPartyInput, type CodeProbe, type DistinctPartySource, type PartyKeySource, type WrittenParty
+  partyIdentifierKeys, partyKeyColumns, partyNameHash, partySearchKeys, toPartyInput, type CodeProbe, type DistinctPartySource, type PartyKeySource, type WrittenParty
 } from './match-keys.js'

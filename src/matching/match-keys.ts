@@ -50,6 +50,11 @@ export function partySearchKeys (party: PartyKeySource): string[] {
  */
 const searchKeysOf: (name: string) => readonly string[] = boundedMemo(nameSearchKeys, 20_000)
 
+/** A party's identifier keys (`identifierKey`), deduplicated: what retrieval finds it by whatever its names. */
+export function partyIdentifierKeys (party: PartyKeySource): string[] {
+  return [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))]
+}
+
 /**
  * An identifier's value as retrieval compares it: NFKC, upper case, letters and digits only,
  * whatever its type ("passport" at one agency is "travel document" at another; the scorer
@@ -63,7 +68,7 @@ export function identifierKey (value: string): string | null {
 /** The `record_parties` key columns of a party. */
 export function partyKeyColumns (party: DistinctPartySource) {
   const keys = partySearchKeys(party)
-  const identifierKeys = [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))]
+  const identifierKeys = partyIdentifierKeys(party)
   return {
     name_keys: keys.join(KEY_SEPARATOR),
     identifier_keys: identifierKeys,

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
-  atPlaceOf, identifierKey, isPartyHit, partySearchKeys, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
+  atPlaceOf, isPartyHit, partyIdentifierKeys, partySearchKeys, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import { decisionsNamingParties, findNearParties, type Nearness, type PartyDecision, type PartyDecisionFilter } from './candidates.js'
 
@@ -51,7 +51,7 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
   const probes = search.parties.map((party, i) => ({
     nameHash: search.nameHashes?.[i],
     keys: partySearchKeys(party),
-    identifierKeys: [...new Set((party.identifiers ?? []).flatMap((id) => identifierKey(id.value) ?? []))]
+    identifierKeys: partyIdentifierKeys(party)
   }))
   const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedPlacedParty(party))
   const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit, nearness: search.nearness })
