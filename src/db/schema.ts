@@ -13,6 +13,7 @@ export interface Database {
   inbox_pending: InboxPendingTable
   record_parties: RecordPartyTable
   party_names: PartyNameTable
+  party_name_keys: PartyNameKeyTable
   record_items: RecordItemTable
   record_codes: RecordCodeTable
   crosswalk_links: CrosswalkLinkTable
@@ -159,6 +160,14 @@ export interface PartyNameTable {
   keys_version: number
   /** Its exact keys (SQL `party_exact_keys`): detection's lookup of names that normalise alike. */
   exact_keys: ColumnType<string[], string[] | undefined, string[]>
+}
+
+/** One search key of a distinct party name (`party_names.name_keys`, split), trigram-indexed: where the fuzzy party search runs. Kept by the trigger that keeps party_names. */
+export interface PartyNameKeyTable {
+  name_hash: string
+  key: string
+  /** The transaction that added it (xid8, as text): what "keys added since" means to the remembered trigram neighbours. */
+  added_xid: ColumnType<string, never, never>
 }
 
 export interface RecordItemTable {

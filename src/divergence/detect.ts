@@ -36,12 +36,13 @@ const SYSTEM = 'system'
 const DETECTION_CANDIDATES = 5_000
 
 /**
- * Up to this many distinct changed parties (a publish, an amendment, a push, a small page),
- * detection searches their names as screening does (`trigram`: typos, added words); beyond it
- * (a sync page, an import: a thousand parties), by the same search keys (`same-keys`: names
- * that normalise alike), an index lookup each. A trigram search costs a few milliseconds a
- * name: a thousand-entry sync page spent 27 s in it (bench/sync, 2026-12-03). The distance and
- * what would close it: docs/divergence.md.
+ * Up to this many distinct changed parties of one outcome (a publish, an amendment, a push, a
+ * sync page's denials), detection searches their names as screening does (`trigram`: typos,
+ * added words); beyond it (a sync page's thousand grants, an import), by the same search keys
+ * (`same-keys`: names that normalise alike), an index lookup each. A trigram search costs
+ * about 1 ms a search key the first time a party is looked for (remembered after): a
+ * thousand-entry page searched that way spent 27 s in it (bench/sync, 2026-12-03). The
+ * distance and what would close it: docs/divergence.md.
  */
 const FUZZY_PARTIES = 20
 

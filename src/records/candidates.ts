@@ -2,6 +2,7 @@ import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { codeProbes, type CodeProbe, type CrosswalkLink, type PartyInput } from '../matching/index.js'
 import { notFinalSql } from './lifecycle.js'
+import { trigramNeighbours } from './trigram-neighbours.js'
 
 /** A record of any agency, by its primary key. */
 export interface RecordKey { issuer: string, recordId: string }
@@ -18,6 +19,8 @@ export interface PartyProbe {
   identifierKeys: readonly string[]
   /** Its distinct name when it is a stored party (`partyNameHash`): what a `same-keys` search starts from. */
   nameHash?: string | null | undefined
+  /** An agency whose decisions it does not look for (detection: the changed party's own). */
+  exceptIssuer?: string | null | undefined
 }
 
 /**
@@ -39,17 +42,26 @@ export interface NearParty {
 
 /**
  * The distinct party names (`party_names`) with a name or alias trigram-near one of a probe's
- * keys (pg_trgm word similarity over the joined keys, at `trigramThreshold`) or holding one of
+ * keys (pg_trgm word similarity, key to key, at `trigramThreshold`: `trigramNeighbours`,
+ * remembered from one search to the next) or holding one of
  * its identifier keys; per probe the `limit` nearest, identifier holders first. Recall is the
- * point here: precision is the scorer's. Sets the trigram threshold for the rest of `trx`.
+ * point here: precision is the scorer's. With `namedBy`, only the names that a decision's party
+ * passing its party-row conditions carries (outcome, role, country, whose; not the probe's
+ * `exceptIssuer`'s): a name no such decision names cannot be a hit worth scoring, and the
+ * nearest `limit` are counted among the rest. Sets the trigram threshold for the rest of `trx`.
  */
 export async function findNearParties (
-  trx: Transaction<Database>, probes: readonly PartyProbe[], options: { trigramThreshold: number, limit: number, nearness?: Nearness | undefined }
+  trx: Transaction<Database>, probes: readonly PartyProbe[], options: { trigramThreshold: number, limit: number, nearness?: Nearness | undefined, namedBy?: PartyDecisionFilter | undefined }
 ): Promise<NearParty[]> {
   const keys = probes.flatMap((p, probe) => p.keys.map((key) => ({ key, probe })))
   const identifiers = probes.flatMap((p, probe) => p.identifierKeys.map((key) => ({ key, probe })))
   if (keys.length === 0 && identifiers.length === 0) return []
   await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(options.trigramThreshold)}, true)`.execute(trx)
+  const trigram = options.nearness === 'same-keys' ? [] : await trigramNeighbours(trx, probes.map((p) => p.keys), { threshold: options.trigramThreshold, ranked: options.limit })
+  const exceptIssuer = sql`(${probes.map((p) => p.exceptIssuer ?? null)}::text[])[near.probe + 1]`
+  const named = options.namedBy === undefined
+    ? sql``
+    : sql`where exists (select 1 from record_parties p where p.name_hash = near.name_hash and ${partyRowConditions(options.namedBy, exceptIssuer)})`
   const { rows } = await sql<{ probe: number, name_hash: string, name: string, aliases: string[], identifiers: Array<{ scheme: string, value: string }> }>`
     select c.probe, n.name_hash, n.name, n.aliases, n.identifiers from (
       select probe, name_hash, row_number() over (partition by probe order by max(similarity) desc, name_hash) as rank
@@ -59,14 +71,14 @@ export async function findNearParties (
             from unnest(${probes.map((p) => p.nameHash ?? null)}::uuid[], ${probes.map((_, i) => i)}::int[]) as q(name_hash, probe)
             join party_names own on own.name_hash = q.name_hash
             join party_names n on n.exact_keys && own.exact_keys`
-          : sql`select q.probe, n.name_hash, word_similarity(q.key, n.name_keys) as similarity
-            from unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.probe)}::int[]) as q(key, probe)
-            join party_names n on q.key <% n.name_keys`}
+          : sql`select probe, name_hash, coalesce(similarity, 1.0) as similarity
+            from unnest(${trigram.map((n) => n.probe)}::int[], ${trigram.map((n) => n.nameHash)}::uuid[], ${trigram.map((n) => n.similarity)}::float8[]) as t(probe, name_hash, similarity)`}
         union all
         select q.probe, n.name_hash, 2.0 as similarity
         from unnest(${identifiers.map((k) => k.key)}::text[], ${identifiers.map((k) => k.probe)}::int[]) as q(key, probe)
         join party_names n on n.identifier_keys @> array[q.key]
       ) near
+      ${named}
       group by probe, name_hash
     ) c
     join party_names n on n.name_hash = c.name_hash
@@ -93,6 +105,21 @@ export interface PartyDecisionFilter {
   codes?: readonly CodeProbe[] | undefined
   /** Decisions of which no revocation was published only. */
   standing?: boolean | undefined
+}
+
+/**
+ * The filter's conditions on the party's own row (`record_parties p`: outcome, role, country,
+ * whose), and not `exceptIssuer`'s: the one definition for finding near names and the
+ * decisions naming them.
+ */
+function partyRowConditions (filter: PartyDecisionFilter, exceptIssuer: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql.join([
+    sql`p.issuer is distinct from ${exceptIssuer}`,
+    ...(filter.outcome === undefined ? [] : [sql`p.outcome = ${sql.lit(filter.outcome)}`]),
+    ...(filter.roles === undefined ? [] : [sql`p.role = any(${filter.roles as string[]}::text[])`]),
+    ...(filter.partyCountry === undefined ? [] : [sql`p.country = ${filter.partyCountry}`]),
+    ...(filter.scope === undefined ? [] : [sql`(${filter.scope.includeOwn} or p.issuer <> ${filter.scope.self})`])
+  ], sql` and `) as RawBuilder<boolean>
 }
 
 /** Whether the decision of the party `p` has an item under one of `codes` (same entry, an entry within, or one it lies within). */
@@ -145,12 +172,8 @@ export async function decisionsNamingParties (
   if (names.length === 0) return []
   const conditions = sql.join([
     sql`r.kind = 'decision'`,
-    sql`p.issuer is distinct from m.except_issuer`,
+    partyRowConditions(filter, sql`m.except_issuer`),
     ...(filter.conditions ?? []),
-    ...(filter.outcome === undefined ? [] : [sql`p.outcome = ${sql.lit(filter.outcome)}`]),
-    ...(filter.roles === undefined ? [] : [sql`p.role = any(${filter.roles as string[]}::text[])`]),
-    ...(filter.partyCountry === undefined ? [] : [sql`p.country = ${filter.partyCountry}`]),
-    ...(filter.scope === undefined ? [] : [sql`(${filter.scope.includeOwn} or p.issuer <> ${filter.scope.self})`]),
     ...(filter.standing === true ? [notFinalSql('r')] : []),
     ...(filter.codes === undefined ? [] : [hasItemUnder(filter.codes)])
   ], sql` and `)

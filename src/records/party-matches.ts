@@ -50,11 +50,13 @@ export interface MatchedDecisionParty extends PartyDecision {
 export async function findPartyMatches (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]): Promise<MatchedDecisionParty[]> {
   const probes = search.parties.map((party, i) => ({
     nameHash: search.nameHashes?.[i],
+    exceptIssuer: search.exceptIssuers?.[i],
     keys: partySearchKeys(party),
     identifierKeys: partyIdentifierKeys(party)
   }))
+  const filter = { ...search.filter, partyCountry: search.country }
   const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedPlacedParty(party))
-  const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit, nearness: search.nearness })
+  const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit, nearness: search.nearness, namedBy: filter })
   const names = new Map<string, PartyInput>()
   const atBest: Array<{ probe: number, nameHash: string, score: number, country: string | null, exceptIssuer: string | null }> = []
   const pause = timeSlices(SCORING_SLICE_MS)
@@ -67,7 +69,7 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
     names.set(candidate.nameHash, candidate.party)
     atBest.push({ probe: candidate.probe, nameHash: candidate.nameHash, score: best.score, country: looked.country ?? null, exceptIssuer: search.exceptIssuers?.[candidate.probe] ?? null })
   }
-  const decisions = await decisionsNamingParties(trx, atBest, { ...search.filter, partyCountry: search.country }, search.limit)
+  const decisions = await decisionsNamingParties(trx, atBest, filter, search.limit)
   const scored = new Map<string, PartyMatch>()
   const matches: MatchedDecisionParty[] = []
   for (const decision of decisions) {
