@@ -9,7 +9,7 @@ import neostandard from 'neostandard'
  */
 export const LAYERS = [
   { name: 'entries', files: ['server', 'worker', 'wiring', 'app'], folders: ['cli', 'demo'] },
-  { name: 'faces', folders: ['http'] },
+  { name: 'faces', folders: ['http', 'web'] },
   { name: 'jobs', folders: ['jobs'] },
   { name: 'use cases', folders: ['use-cases'] },
   { name: 'reports', folders: ['reports'] },

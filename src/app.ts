@@ -6,6 +6,7 @@ import { securityPlugin } from './http/plugins/security.js'
 import { swaggerPlugin } from './http/plugins/swagger.js'
 import { buildValidator, validationPlugin } from './http/plugins/validation.js'
 import { httpRoutes } from './http/routes/index.js'
+import { webPlugin } from './web/index.js'
 
 export type { AppDeps } from './http/plugins/deps.js'
 
@@ -36,5 +37,14 @@ export async function buildApp (deps: AppDeps) {
   await app.register(securityPlugin, { rateLimits: deps.config.rateLimits })
   await app.register(swaggerPlugin)
   await app.register(httpRoutes)
+  await app.register(webPlugin, { prefix: '/app', sessionKey: deps.sessionKey, baseUrl: () => browserBaseUrl(app, deps.config) })
   return app
+}
+
+/** The base URL a browser reaches the app at: PUBLIC_URL, or, listening on port 0 (tests), the port it got. */
+function browserBaseUrl (app: { server: { address: () => unknown } }, config: AppDeps['config']): string {
+  const configured = config.agency.publicUrl
+  if (!configured.endsWith(':0')) return configured
+  const address = app.server.address()
+  return typeof address === 'object' && address !== null && 'port' in address ? configured.replace(/:0$/, `:${String(address.port)}`) : configured
 }

@@ -35,6 +35,14 @@ const ConfigEnv = Type.Object({
   IDP_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   IDP_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   IDP_ROLES_CLAIM: Type.String({ minLength: 1, default: 'roles' }),
+  OIDC_ISSUER_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'the web application\'s OpenID provider (discovery); unset: a development provider runs beside the server' })),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  DEV_IDP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0, description: 'the development OpenID provider\'s port (0: any free one); only without OIDC_ISSUER_URL' }),
+  SESSION_MAX_HOURS: Type.Number({ minimum: 0.01, maximum: 24, default: 8, description: 'a web session ends this long after sign-in' }),
+  SESSION_IDLE_MINUTES: Type.Number({ minimum: 1, maximum: 1440, default: 30, description: 'a web session ends after this long without a request' }),
+  UI_TIME_ZONE: Type.String({ minLength: 1, default: 'UTC', description: 'the time zone pages show times in (IANA name)' }),
+  UI_LOCALE: Type.String({ minLength: 2, default: 'en-GB', description: 'the locale pages format dates and numbers in (BCP 47)' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 536_870_912 }),
@@ -92,6 +100,17 @@ export interface IdentityProviderConfig {
   rolesClaim: string
 }
 
+/** The web application (src/web): its identity provider, sessions and how it shows dates. */
+export interface WebConfig {
+  /** The OpenID provider and this client's registration at it; undefined: the development provider. */
+  oidc: { issuerUrl: string, clientId: string, clientSecret: string } | undefined
+  devIdpPort: number
+  sessionMaxMs: number
+  sessionIdleMs: number
+  timeZone: string
+  locale: string
+}
+
 export interface Config {
   agency: { id: string, name: string, country: string, publicUrl: string }
   host: string
@@ -101,6 +120,7 @@ export interface Config {
   dbPoolSize: number
   keyEncryptionKey: { value: string } | { file: string } | { generatedIn: string }
   idp: IdentityProviderConfig
+  web: WebConfig
   logLevel: string
   bodyLimitBytes: number
   importLimitBytes: number
@@ -178,6 +198,10 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
   const c = raw as ConfigEnv
   const idpPartial = [c.IDP_JWKS_URL, c.IDP_ISSUER].filter((v) => v !== undefined).length
   if (idpPartial === 1) throw new ConfigError(['IDP_JWKS_URL and IDP_ISSUER: set both (a real identity provider) or neither (the local development one)'])
+  const oidcSet = [c.OIDC_ISSUER_URL, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length
+  if (oidcSet !== 0 && oidcSet !== 3) throw new ConfigError(['OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three (the agency\'s OpenID provider) or none (the development one)'])
+  if (!isTimeZone(c.UI_TIME_ZONE)) throw new ConfigError([`UI_TIME_ZONE: not a time zone this runtime knows (got ${JSON.stringify(c.UI_TIME_ZONE)})`])
+  if (!isLocale(c.UI_LOCALE)) throw new ConfigError([`UI_LOCALE: not a BCP 47 locale (got ${JSON.stringify(c.UI_LOCALE)})`])
   if (c.KEY_ENCRYPTION_KEY !== undefined && c.KEY_ENCRYPTION_KEY_FILE !== undefined) {
     throw new ConfigError(['KEY_ENCRYPTION_KEY and KEY_ENCRYPTION_KEY_FILE: set one, not both'])
   }
@@ -204,6 +228,16 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
       issuer: c.IDP_ISSUER ?? localIdpIssuer(c.AGENCY_ID),
       audience: c.IDP_AUDIENCE ?? c.AGENCY_ID,
       rolesClaim: c.IDP_ROLES_CLAIM
+    }),
+    web: Object.freeze({
+      oidc: c.OIDC_ISSUER_URL !== undefined && c.OIDC_CLIENT_ID !== undefined && c.OIDC_CLIENT_SECRET !== undefined
+        ? Object.freeze({ issuerUrl: c.OIDC_ISSUER_URL, clientId: c.OIDC_CLIENT_ID, clientSecret: c.OIDC_CLIENT_SECRET })
+        : undefined,
+      devIdpPort: c.DEV_IDP_PORT,
+      sessionMaxMs: Math.round(c.SESSION_MAX_HOURS * 3_600_000),
+      sessionIdleMs: Math.round(c.SESSION_IDLE_MINUTES * 60_000),
+      timeZone: c.UI_TIME_ZONE,
+      locale: c.UI_LOCALE
     }),
     logLevel: c.LOG_LEVEL,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
@@ -258,6 +292,22 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
 }
 
 export const localIdpIssuer = (agencyId: string) => `urn:reciprocity:${agencyId}:local-idp`
+
+function isTimeZone (zone: string): boolean {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone !== ''
+  } catch {
+    return false
+  }
+}
+
+function isLocale (locale: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(locale).length === 1
+  } catch {
+    return false
+  }
+}
 
 /** For entry points: the config, or a message naming every bad variable and exit code 78 (EX_CONFIG). */
 export function loadConfigOrExit (env: NodeJS.ProcessEnv): Config {

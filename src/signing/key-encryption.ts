@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errors } from '../lib/errors.js'
@@ -32,6 +32,15 @@ export async function loadKeyEncryptionKey (source: KeyEncryptionKeySource): Pro
     await chmod(path, 0o600)
     return fromBase64url((await readFile(path, 'utf8')).trim(), path)
   }
+}
+
+/**
+ * A key of its own for the web session cookie, derived from the key-encryption key (HKDF-SHA256,
+ * its own label): no secret more to provision, the same on every instance of the agency, and
+ * replaced (everyone signed out) when the key-encryption key is.
+ */
+export function deriveSessionKey (kek: KeyEncryptionKey): Buffer {
+  return Buffer.from(hkdfSync('sha256', kek.bytes, Buffer.alloc(0), 'reciprocity web session cookie v1', 32))
 }
 
 function fromBase64url (value: string, where: string): KeyEncryptionKey {

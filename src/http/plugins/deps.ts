@@ -16,6 +16,8 @@ export interface AppDeps {
   clock: Clock
   keyRing: KeyRing
   verifyUserToken: (token: string) => Promise<UserPrincipal>
+  /** The web session cookie's key (32 bytes, derived from the key-encryption key). */
+  sessionKey: Buffer
   /** Connections kept apart for health checks, the feed, its head, the JWKS and partner authentication; `db` when absent. */
   reservedDb?: Db
 }

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto'
+
+/**
+ * The agency's own stylesheet, the only thing pages load: no web font, no framework; plain,
+ * legible, high contrast, and a print part. Kept in the code (not a file beside it) so that the
+ * build and the container carry it with the JavaScript; served under a name with its hash,
+ * cached for a year.
+ */
+export const STYLESHEET = `/* The agency's own stylesheet: no web font, no framework. Plain, legible, high contrast. */
+:root { --text: #1b1b1b; --muted: #4b4b4b; --link: #1d4f91; --link-visited: #4c2c92; --focus: #ffbf47; --border: #8a8a8a; --brand: #0b3d5c; --warning: #8a2b00; --surface: #f3f2f1; }
+* { box-sizing: border-box; }
+html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 100%; line-height: 1.5; color: var(--text); background: #fff; }
+body { margin: 0; }
+a { color: var(--link); }
+a:visited { color: var(--link-visited); }
+a:focus, button:focus, input:focus, select:focus, textarea:focus, main:focus-visible { outline: 3px solid var(--focus); outline-offset: 0; }
+.skip-link { position: absolute; left: -9999px; top: 0; padding: .5rem 1rem; background: var(--focus); color: var(--text); }
+.skip-link:focus { left: 0; z-index: 10; }
+.site-header { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 1rem; padding: .75rem 1.5rem; background: var(--brand); color: #fff; }
+.site-header a { color: #fff; }
+.site-header__name { font-weight: 700; font-size: 1.2rem; text-decoration: none; margin-right: 1rem; }
+.site-header__user { display: flex; align-items: center; gap: .75rem; }
+.site-nav { border-bottom: 1px solid var(--border); padding: 0 1.5rem; }
+.site-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 1.5rem; }
+.site-nav a { display: inline-block; padding: .75rem 0; text-decoration: none; font-weight: 600; }
+.site-nav a[aria-current="page"] { border-bottom: 4px solid var(--link); }
+main { display: block; max-width: 72rem; padding: 1.5rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 1rem; }
+h2 { font-size: 1.4rem; margin: 2rem 0 .75rem; }
+.lead { font-size: 1.15rem; }
+.banner { margin: 0; padding: .5rem 1.5rem; }
+.banner--development { background: #fff4d6; border-bottom: 1px solid #c9a13a; }
+.notice { padding: .75rem 1rem; border-left: 5px solid var(--link); background: var(--surface); }
+.button { display: inline-block; padding: .5rem 1rem; border: 2px solid transparent; border-radius: 0; background: #00703c; color: #fff; font: inherit; font-weight: 600; text-decoration: none; cursor: pointer; }
+a.button:visited { color: #fff; }
+.button--secondary { background: #fff; color: var(--brand); border-color: #fff; }
+.inline-form { display: inline; margin: 0; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
+caption { text-align: left; font-weight: 700; padding-bottom: .5rem; }
+th, td { text-align: left; vertical-align: top; padding: .5rem .75rem .5rem 0; border-bottom: 1px solid var(--border); }
+.tag { display: inline-block; margin-left: .5rem; padding: 0 .4rem; font-size: .9rem; }
+.tag--warning { color: #fff; background: var(--warning); }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); border: 0; white-space: nowrap; }
+@media print {
+  .skip-link, .site-nav, .site-header__user, .banner, form { display: none; }
+  .site-header { background: none; color: #000; border-bottom: 2px solid #000; }
+  .site-header a { color: #000; }
+  main { max-width: none; padding: 0; }
+  a[href^="/"]::after { content: " (" attr(href) ")"; font-size: .85em; }
+  table { page-break-inside: auto; }
+  tr { page-break-inside: avoid; }
+}
+`
+
+export const STYLESHEET_PATH = `/app/assets/app.${createHash('sha256').update(STYLESHEET).digest('hex').slice(0, 12)}.css`

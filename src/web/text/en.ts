@@ -1,0 +1,55 @@
+/**
+ * Every text the pages show, in English: one catalogue, one key per text (docs/web.md §5).
+ * A page names a key; a missing key fails the type check. Texts with values are functions.
+ */
+export const en = {
+  serviceName: 'Export licensing reciprocity',
+  skipToContent: 'Skip to main content',
+  developmentBanner: 'Development sign-in: this agency has no identity provider configured.',
+  navStart: 'Start',
+  navDecisions: 'Decisions',
+  navScreening: 'Screen an application',
+  navConsultations: 'Consultations',
+  navDivergences: 'Divergences',
+  navAudit: 'Audit trail',
+  navPeers: 'Peers',
+  signedInAs: (name: string, roles: string) => `Signed in as ${name} (${roles})`,
+  signIn: 'Sign in',
+  signOut: 'Sign out',
+  signInTitle: 'Sign in',
+  signInLead: (agency: string) => `Sign in to ${agency}'s licensing reciprocity service with your agency account.`,
+  signInButton: 'Sign in with the agency\'s identity provider',
+  signedOutTitle: 'You have signed out',
+  signedOutLead: 'Your session has ended on this computer.',
+  sessionEnded: 'Your session has ended. Sign in again to continue.',
+  noRoleTitle: 'You have no role in this service',
+  noRoleLead: (subject: string) => `The identity provider signed you in as ${subject}, but gave you none of the roles officer, auditor or administrator. Ask the service's administrator for one.`,
+  forbiddenTitle: 'You cannot see this page',
+  forbiddenLead: (roles: string) => `This page is for ${roles}. Your roles do not include it.`,
+  notFoundTitle: 'Page not found',
+  notFoundLead: 'No page has this address. Check it, or start again from the start page.',
+  errorTitle: 'Something went wrong',
+  errorLead: 'The page could not be shown. Nothing you submitted was lost; try again in a moment.',
+  signInFailedTitle: 'Sign-in did not complete',
+  signInFailedLead: 'The identity provider\'s answer could not be used. Start again.',
+  csrfTitle: 'This form has expired',
+  csrfLead: 'The form was not sent from this session (or the session ended). Nothing was stored. Go back, reload the page and send it again.',
+  startTitle: 'Start',
+  startConsultations: 'Consultations awaiting our answer',
+  startConsultationsNone: 'No consultation is awaiting our answer.',
+  startReviews: 'Our denials due for review',
+  startReviewsNone: 'None of our denials is due for review.',
+  startAlliedDenials: 'Recent allied denials',
+  startAlliedDenialsNone: 'No allied denial has been received.',
+  columnReference: 'Reference',
+  columnAgency: 'Agency',
+  columnDestination: 'Destination',
+  columnDecided: 'Decided',
+  columnDeadline: 'Answer by',
+  columnSubject: 'About',
+  columnReviewBy: 'Review by',
+  roleNames: { officer: 'officer', auditor: 'auditor', admin: 'administrator' }
+} as const
+
+export type Texts = typeof en
+export const texts: Texts = en
