@@ -2,7 +2,7 @@ export { DEFAULT_PARTY_THRESHOLD, DEFAULT_TRIGRAM_THRESHOLD } from '../config.js
 export { prepareParty, scoreParty } from './score-party.js'
 export { atPlaceOf, isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty } from './party-scorer.js'
 export { nameSearchKeys, normaliseName, prepareName, prepareNameForms } from './normalise-name.js'
-export { consonantKey, phoneticKey, toLatinWords, type LatinWord } from './transliterate.js'
+export { consonantKey, latinSpelling, phoneticKey, toLatinWords, type LatinWord } from './transliterate.js'
 export { findLegalForms, legalFamiliesAgree, type LegalFamily, type LegalFormHit } from './legal-forms.js'
 export { alignWords, jaroWinkler, levenshtein, tokenSetSimilarity, wordSimilarity, type Alignment, type WordPair } from './text-similarity.js'
 export type {

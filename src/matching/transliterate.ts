@@ -36,6 +36,16 @@ const HOMOGLYPHS = new Map([...'аaвbеeкkмmнhоoрpсcтtуyхxіiјjѕsАA
   .flatMap((c, i, all) => i % 2 === 0 ? [[c, all[i + 1] ?? c] as const] : []))
 
 /**
+ * A name written (partly) in another script, in Latin letters as any-ascii spells it, case
+ * kept, for a person to read beside the name as written; undefined when it has no letter of
+ * another script.
+ */
+export function latinSpelling (name: string): string | undefined {
+  const source = name.normalize('NFKC')
+  return /[^\p{Script=Latin}\P{L}]/u.test(source) ? anyAscii(source).replace(/\s+/g, ' ').trim() : undefined
+}
+
+/**
  * Splits `text` into words and writes each in lowercase ASCII Latin: NFKC first, then
  * any-ascii (Cyrillic, Greek, Arabic, Hebrew, CJK, …; diacritics dropped). Han, kana and
  * Hangul become one word per syllable ("华为" → "hua", "wei"), so that word joining can find

@@ -21,16 +21,12 @@ export interface PageFrame {
   active?: NavKey | undefined
 }
 
-type NavKey = 'start' | 'decisions' | 'screening' | 'consultations' | 'divergences' | 'audit' | 'peers'
+type NavKey = 'start' | 'decisions'
 
+/** The pages built so far (docs/web.md §9), each for the roles that may open it. */
 const NAV: ReadonlyArray<{ key: NavKey, href: string, label: string, roles: readonly UserRole[] }> = [
   { key: 'start', href: '/app', label: texts.navStart, roles: ['officer', 'auditor', 'admin'] },
-  { key: 'decisions', href: '/app/decisions', label: texts.navDecisions, roles: ['officer', 'auditor'] },
-  { key: 'screening', href: '/app/screenings/new', label: texts.navScreening, roles: ['officer'] },
-  { key: 'consultations', href: '/app/consultations', label: texts.navConsultations, roles: ['officer'] },
-  { key: 'divergences', href: '/app/divergences', label: texts.navDivergences, roles: ['auditor', 'officer'] },
-  { key: 'audit', href: '/app/audit', label: texts.navAudit, roles: ['auditor'] },
-  { key: 'peers', href: '/app/peers', label: texts.navPeers, roles: ['admin'] }
+  { key: 'decisions', href: '/app/decisions', label: texts.navDecisions, roles: ['officer', 'auditor'] }
 ]
 
 export function roleNames (roles: readonly UserRole[]): string {

@@ -12,7 +12,9 @@ import { createFormats } from './format.js'
 import type { PageFrame, PageUser } from './layout.js'
 import { ForbiddenPage, MessagePage, SignInPage } from './pages/messages.js'
 import { StartPage } from './pages/start.js'
+import type { PageKit } from './page-kit.js'
 import { sendPage } from './render.js'
+import { decisionPages } from './routes-decisions.js'
 import { STYLESHEET, STYLESHEET_PATH } from './stylesheet.js'
 import { startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider.js'
 import { createSignIn, type OidcClientSettings, type PendingSignIn } from './sign-in.js'
@@ -147,6 +149,9 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
     }
     return user
   }
+
+  const kit: PageKit = { formats, frameOf, signedIn, show }
+  await decisionPages(app, kit)
 
   app.setNotFoundHandler((request, reply) => show(reply, 404, <MessagePage frame={frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.notFoundLead} action={{ href: '/app', label: texts.navStart }} />))
 

@@ -40,6 +40,27 @@ caption { text-align: left; font-weight: 700; padding-bottom: .5rem; }
 th, td { text-align: left; vertical-align: top; padding: .5rem .75rem .5rem 0; border-bottom: 1px solid var(--border); }
 .tag { display: inline-block; margin-left: .5rem; padding: 0 .4rem; font-size: .9rem; }
 .tag--warning { color: #fff; background: var(--warning); }
+.tag--denied { color: #fff; background: var(--warning); margin-left: 0; }
+.tag--granted { color: #fff; background: #00703c; margin-left: 0; }
+.muted, .hint, .latin { color: var(--muted); }
+.caption { display: block; color: var(--muted); font-size: 1.1rem; }
+ul.plain { list-style: none; margin: 0; padding: 0; }
+.search-form { margin-bottom: 2rem; }
+.field { margin-bottom: 1rem; display: flex; flex-direction: column; gap: .25rem; }
+.field-row { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
+label { font-weight: 600; }
+input, select { font: inherit; padding: .35rem; border: 2px solid var(--text); border-radius: 0; max-width: 100%; }
+input.wide { width: 36rem; }
+input.narrow { width: 5rem; }
+.field--error { border-left: 5px solid #b10e1e; padding-left: .75rem; }
+.field--error input { border-color: #b10e1e; }
+.field-error { color: #b10e1e; font-weight: 700; }
+.error-summary { border: 5px solid #b10e1e; padding: 1rem 1.25rem; margin-bottom: 1.5rem; }
+.error-summary h2 { margin-top: 0; }
+.error-summary a { color: #b10e1e; font-weight: 700; }
+dl.summary { display: grid; grid-template-columns: minmax(10rem, max-content) 1fr; gap: .5rem 1.5rem; margin: 0 0 1.5rem; }
+dl.summary dt { font-weight: 700; }
+dl.summary dd { margin: 0; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); border: 0; white-space: nowrap; }
 @media print {
   .skip-link, .site-nav, .site-header__user, .banner, form { display: none; }

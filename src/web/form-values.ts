@@ -1,0 +1,61 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox'
+import { buildValidator } from '../http/plugins/validation.js'
+
+/** A field a person got wrong, in words for them: the error summary links to `#field`. */
+export interface FieldError {
+  field: string
+  message: string
+}
+
+export type FormRead<T extends TObject> = { value: Static<T>, errors: [] } | { value: undefined, errors: FieldError[] }
+
+interface AjvError { instancePath: string, keyword: string, params: Record<string, unknown>, message?: string }
+type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null }
+
+const compile = buildValidator({}) as unknown as (route: { schema: unknown, httpPart: string, method: string, url: string }) => Validate
+const compiled = new WeakMap<TObject, Validate>()
+
+/**
+ * A query string or form checked by the very validator and schema the JSON API checks the same
+ * values with (coerced as query strings are, defaults applied): empty fields are left out (a
+ * form sends every field); each field in error once, with a message that says what is allowed
+ * (an enumeration's values).
+ */
+export function readForm<T extends TObject> (schema: T, raw: unknown, labels: Readonly<Record<string, string>>): FormRead<T> {
+  let validate = compiled.get(schema)
+  if (validate === undefined) {
+    validate = compile({ schema, httpPart: 'querystring', method: 'GET', url: '/app' })
+    compiled.set(schema, validate)
+  }
+  const value: Record<string, unknown> = Object.fromEntries(Object.entries((raw ?? {}) as Record<string, unknown>)
+    .filter(([key, v]) => key !== '_csrf' && typeof v === 'string' && v.trim() !== '')
+    .map(([key, v]) => [key, (v as string).trim()]))
+  if (validate(value)) return { value: value as Static<T>, errors: [] }
+  const errors = new Map<string, string>()
+  for (const error of validate.errors ?? []) {
+    const field = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : error.instancePath.split('/')[1] ?? ''
+    if (!errors.has(field)) errors.set(field, `${labels[field] ?? field}: ${explain(error, schema.properties[field])}`)
+  }
+  return { value: undefined, errors: [...errors].map(([field, message]) => ({ field, message })) }
+}
+
+function explain (error: AjvError, field: TSchema | undefined): string {
+  const allowed = literalsOf(field)
+  if (allowed.length > 0) return `choose one of ${allowed.join(', ')}`
+  switch (error.keyword) {
+    case 'additionalProperties': return 'is not a field of this form'
+    case 'format': return error.params.format === 'date' ? 'enter a date as YYYY-MM-DD' : `enter a valid ${String(error.params.format)}`
+    case 'minLength': return `enter at least ${String(error.params.limit)} characters`
+    case 'maxLength': return `enter at most ${String(error.params.limit)} characters`
+    case 'pattern': return 'enter a value of the expected form'
+    case 'minimum': case 'maximum': case 'type': return 'enter a number in range'
+    default: return error.message ?? 'is not valid'
+  }
+}
+
+/** The values an enumeration (`enum`, or a union of literals) allows. */
+function literalsOf (schema: TSchema | undefined): string[] {
+  const { anyOf, enum: values } = (schema ?? {}) as { anyOf?: Array<{ const?: unknown }>, enum?: unknown[] }
+  if (values?.every((v) => typeof v === 'string') === true) return values as string[]
+  return anyOf !== undefined && anyOf.every((o) => typeof o.const === 'string') ? anyOf.map((o) => o.const as string) : []
+}

@@ -1,0 +1,82 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { DecisionQuery } from '../http/schemas/records.js'
+import type { App } from '../http/types.js'
+import { lifecycleOf, loadHeldDecisions, getRecord, searchDecisions, type DecisionContent } from '../records/index.js'
+import { latinSpelling } from '../matching/index.js'
+import { readForm } from './form-values.js'
+import type { PageKit } from './page-kit.js'
+import { DecisionPage, DecisionSearchPage, SEARCH_LABELS, type DecisionView } from './pages/decisions.js'
+import { MessagePage } from './pages/messages.js'
+import { texts } from './text/en.js'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const PAGE_SIZE = 20
+
+/** The officers' and auditors' decision pages: the search (GET /app/decisions) and one decision. */
+export async function decisionPages (app: App, kit: PageKit): Promise<void> {
+  const deps = () => ({ db: app.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching })
+
+  app.get('/decisions', async (request, reply) => {
+    if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
+    const raw = request.query as Record<string, string>
+    const query = Object.fromEntries(Object.entries(raw).filter(([k, v]) => k in SEARCH_LABELS && typeof v === 'string')) as Record<string, string>
+    const asked = Object.entries(query).some(([k, v]) => k !== 'scope' && v.trim() !== '')
+    const read = readForm(DecisionQuery, { limit: String(PAGE_SIZE), ...query }, SEARCH_LABELS)
+    if (read.value === undefined) {
+      return kit.show(reply, 400, <DecisionSearchPage frame={kit.frameOf(request, reply)} query={query} errors={read.errors} results={undefined} formats={kit.formats} />)
+    }
+    const { status, ...search } = read.value
+    const page = asked || query.scope !== undefined ? await searchDecisions(deps(), { ...search, lifecycle: status }) : undefined
+    const next = page?.nextCursor === null || page === undefined ? undefined : new URLSearchParams({ ...query, cursor: page.nextCursor }).toString()
+    return kit.show(reply, 200, (
+      <DecisionSearchPage
+        frame={kit.frameOf(request, reply)} query={query} errors={[]} formats={kit.formats}
+        results={page === undefined ? undefined : { records: page.records, next, partySearch: search.party !== undefined }}
+      />
+    ))
+  })
+
+  app.get('/decisions/:issuer/:recordId', async (request: FastifyRequest<{ Params: { issuer: string, recordId: string } }>, reply: FastifyReply) => {
+    if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
+    const { issuer, recordId } = request.params
+    const view = UUID.test(recordId) ? await decisionView(app, issuer, recordId) : undefined
+    if (view === undefined) {
+      return kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.recordNotFoundLead} action={{ href: '/app/decisions', label: texts.decisionsTitle }} />)
+    }
+    return kit.show(reply, 200, <DecisionPage frame={kit.frameOf(request, reply)} decision={view} formats={kit.formats} />)
+  })
+}
+
+/** A held decision as its page shows it, or undefined when we hold none under this key. */
+async function decisionView (app: App, issuer: string, recordId: string): Promise<DecisionView | undefined> {
+  const [held] = await app.db.transaction().execute((trx) => loadHeldDecisions(trx, [{ issuer, recordId }]))
+  if (held === undefined) return undefined
+  const { versions } = await getRecord(app.db, issuer, 'decision', recordId, app.clock)
+  const c: DecisionContent = held.content
+  return {
+    issuer,
+    own: issuer === app.config.agency.id,
+    recordId,
+    reference: c.reference,
+    outcome: c.outcome,
+    destination: c.destination,
+    decisionDate: c.decisionDate,
+    validUntil: held.validUntil,
+    revokedFrom: held.revokedFrom,
+    lifecycle: lifecycleOf(held, app.clock.now().toISOString().slice(0, 10)),
+    endUse: c.endUse,
+    parties: c.parties.map((p) => ({
+      role: p.role,
+      name: p.name,
+      latin: latinSpelling(p.name),
+      aliases: p.aliases ?? [],
+      country: p.country,
+      address: p.address,
+      identifiers: (p.identifiers ?? []).map((id) => `${id.scheme}: ${id.value}`)
+    })),
+    items: c.items.map((i) => ({ description: i.description, codes: i.codes.map((code) => `${code.regime} ${code.code}`), quantity: i.quantity })),
+    reasons: c.reasons.map((r) => `${r.scheme} ${r.code}`),
+    signature: { kid: held.kid, storedAt: held.storedAt, entrySeq: held.latestSeq },
+    versions
+  }
+}
