@@ -69,3 +69,23 @@ t.test('bad query parameters, unknown routes and methods', async (t) => {
   problemOf(t, await agency.app.inject({ url: '/v1/nothing-here' }), 404, 'NOT_FOUND')
   problemOf(t, await agency.app.inject({ method: 'DELETE', url: '/.well-known/jwks.json' }), 404, 'NOT_FOUND')
 })
+
+t.test('a value outside an enumeration is one error that names the allowed values (issue 13)', async (t) => {
+  const agency = await startAgency(t)
+  const officer = await agency.auth('officer')
+  const decision = {
+    reference: 'GB-SIEL-ENUM-1',
+    outcome: 'maybe',
+    decisionDate: '2025-03-14',
+    destination: 'IR',
+    endUse: 'x',
+    parties: [{ role: 'end_user', name: 'Abdul Satar Ghoura', country: 'AF' }],
+    items: [{ codes: [{ regime: 'uk', code: 'ML10' }], description: 'Aircraft components' }],
+    reasons: []
+  }
+  const body = problemOf(t, await agency.app.inject({ method: 'POST', url: '/v1/decisions', headers: { authorization: officer }, payload: decision }), 400, 'INVALID_REQUEST')
+  t.same(body.errors?.filter((e) => e.pointer === '/body/outcome'), [{ pointer: '/body/outcome', detail: 'must be one of "granted", "denied"' }], 'a union of literals: one error, every allowed value')
+  t.match(body.detail, '/body/outcome must be one of "granted", "denied"')
+  const query = problemOf(t, await agency.app.inject({ url: '/v1/decisions?scope=everyone', headers: { authorization: officer } }), 400, 'INVALID_REQUEST')
+  t.same(query.errors, [{ pointer: '/querystring/scope', detail: 'must be one of "all", "own", "allied"' }], 'an enum: its values too')
+})

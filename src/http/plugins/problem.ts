@@ -35,19 +35,39 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   415: 'UNSUPPORTED_MEDIA_TYPE'
 }
 
+type ValidationError = NonNullable<FastifyError['validation']>[number]
+
+/**
+ * A value outside an enumeration written as a union of literals makes AJV say "must be equal
+ * to constant" once per literal, then "must match a schema in anyOf": one error instead, as an
+ * `enum` would give, whose allowed values the problem names.
+ */
+function enumerationsMerged (errors: readonly ValidationError[]): ValidationError[] {
+  const byPath = new Map<string, ValidationError[]>()
+  for (const v of errors) byPath.set(v.instancePath, [...(byPath.get(v.instancePath) ?? []), v])
+  return [...byPath.values()].flatMap((group) => {
+    const literals = group.filter((v) => v.keyword === 'const')
+    if (literals.length === 0 || !group.every((v) => v.keyword === 'const' || v.keyword === 'anyOf')) return group
+    const first = literals[0] as ValidationError
+    return [{ ...first, keyword: 'enum', params: { allowedValues: literals.map((v) => (v.params as { allowedValue?: unknown }).allowedValue) } }]
+  })
+}
+
 /** Maps anything thrown to an RFC 9457 problem; unexpected errors are masked as INTERNAL. */
 export function toProblem (err: unknown, instance: string, bodyLimit: number): Problem {
   if (err instanceof AppError) return { ...build(err.status, err.code, err.message, instance, err.details), ...err.extensions }
   const e = err as FastifyError & { validationContext?: string }
   if (Array.isArray(e.validation)) {
     const where = e.validationContext ?? 'body'
-    const details: ProblemDetail[] = e.validation.map((v) => {
-      const params = v.params as { additionalProperty?: string, missingProperty?: string }
+    const details: ProblemDetail[] = enumerationsMerged(e.validation).map((v) => {
+      const params = v.params as { additionalProperty?: string, missingProperty?: string, allowedValues?: unknown[] }
       const extra = params.additionalProperty ?? params.missingProperty
       const path = `/${where}${v.instancePath}${extra !== undefined && params.missingProperty === undefined ? `/${extra}` : ''}`
       const detail = params.additionalProperty !== undefined
         ? `unknown field "${params.additionalProperty}"`
-        : params.missingProperty !== undefined ? `missing required field "${params.missingProperty}"` : (v.message ?? 'is invalid')
+        : params.missingProperty !== undefined
+          ? `missing required field "${params.missingProperty}"`
+          : params.allowedValues !== undefined ? `must be one of ${params.allowedValues.map((a) => JSON.stringify(a)).join(', ')}` : (v.message ?? 'is invalid')
       return { pointer: path, detail }
     })
     return build(400, 'INVALID_REQUEST', `the request ${where} does not match the schema: ${details.map((d) => `${d.pointer} ${d.detail}`).slice(0, 3).join('; ')}`, instance, details)
