@@ -180,7 +180,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
         ? searchDecisions({ db: services.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching }, { scope: 'allied', outcome: 'denied', limit: 10 }).then((p) => p.records)
         : undefined
     ])
-    return show(reply, 200, <StartPage frame={frameOf(request, reply)} data={{ consultations, reviews, alliedDenials }} formats={formats} />)
+    return show(reply, 200, <StartPage frame={frameOf(request, reply)} data={{ self: app.config.agency.id, consultations, reviews, alliedDenials }} formats={formats} />)
   })
 
   app.get('/sign-in', async (request, reply) => {

@@ -2,6 +2,7 @@ import t from 'tap'
 import { fixedClock } from '../../src/lib/clock.js'
 import { startAgency } from '../helpers/agency.js'
 import { openBrowser, signIn } from '../helpers/browser.js'
+import { publishDecision } from '../helpers/federation.js'
 
 // Signing in to the web application the way a person does: Chromium, the agency with no
 // identity provider configured, so the development OpenID provider (oidc-provider) runs and
@@ -11,6 +12,8 @@ import { openBrowser, signIn } from '../helpers/browser.js'
 t.test('an officer signs in through the development OpenID provider, sees the start page, and signs out', async (t) => {
   const clock = fixedClock(new Date())
   const agency = await startAgency(t, 'web-alpha', { listen: true, clock })
+  const inThirtyDays = new Date(clock.now().getTime() + 30 * 86_400_000).toISOString().slice(0, 10)
+  const due = await publishDecision(agency, { reference: 'ALPHA-DUE-1', outcome: 'denied', decisionDate: '2024-01-10', validUntil: inThirtyDays })
   const browser = await openBrowser(t)
   const page = await browser.page()
 
@@ -32,6 +35,9 @@ t.test('an officer signs in through the development OpenID provider, sees the st
   t.match(await page.locator('.site-header__user').textContent() ?? '', 'Signed in as Olivia Officer (development) (officer)')
   t.same(await page.locator('main h2').allTextContents(), ['Consultations awaiting our answer', 'Our denials due for review', 'Recent allied denials'], 'an officer\'s start page')
   t.equal(await page.locator('nav[aria-label="Main"] a[aria-current="page"]').textContent(), 'Start')
+  const review = page.locator('section[aria-labelledby="reviews"] tbody tr')
+  t.match(await review.textContent() ?? '', /ALPHA-DUE-1.*\(30 days\)/, 'our denial due for review, with the days left')
+  t.equal(await review.getByRole('link', { name: 'ALPHA-DUE-1' }).getAttribute('href'), `/app/decisions/web-alpha/${due.record.id}`, 'linked to its page')
   const cookies = await page.context().cookies()
   const session = cookies.find((c) => c.name === 'reciprocity-session')
   t.ok(session?.httpOnly, 'the session cookie is HttpOnly')

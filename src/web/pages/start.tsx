@@ -6,6 +6,8 @@ import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
 
 export interface StartData {
+  /** Our agency id: our denials' pages are under it. */
+  self: string
   consultations: ConsultationSummary[] | undefined
   reviews: DenialDue[] | undefined
   alliedDenials: ListedDecision[] | undefined
@@ -51,7 +53,7 @@ export function StartPage ({ frame, data, formats }: { frame: PageFrame, data: S
         head={[texts.columnReference, texts.columnDestination, texts.columnReviewBy]}
         row={(d) => (
           <tr key={d.recordId}>
-            <td>{d.reference}</td>
+            <td><a href={`/app/decisions/${encodeURIComponent(data.self)}/${d.recordId}`}>{d.reference}</a></td>
             <td>{d.destination}</td>
             <td>{formats.date(d.validUntil)} ({d.daysLeft} days)</td>
           </tr>
