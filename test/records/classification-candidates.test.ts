@@ -5,9 +5,7 @@ import type { Db } from '../../src/db/create-db.js'
 import { KEYS_VERSION } from '../../src/matching/index.js'
 import { descriptionKey } from '../../src/matching/match-keys.js'
 import { classificationsSharingPart, refreshMatchKeys, type ClassificationContent, type DecisionContent, type RecordKey } from '../../src/records/index.js'
-import { insertRecords } from '../../src/records/queries.js'
-import { replaceRecordDetails } from '../../src/records/record-details.js'
-import { filterColumnsOf } from '../../src/records/to-record.js'
+import { storeHeldRecords } from '../helpers/held-records.js'
 import { createTestDatabase } from '../helpers/test-database.js'
 
 // Which classifications of other agencies the indexes give divergence detection for a changed
@@ -16,18 +14,10 @@ import { createTestDatabase } from '../helpers/test-database.js'
 // inverters)" 3A225, "Analog-to-digital converters, integrated circuits" 3A001a5); the other
 // wordings are an officer's (case, punctuation, word order, a typo).
 
-const NOW = new Date('2026-06-01T12:00:00Z')
-let seq = 0
-
 async function store (db: Db, issuer: string, item: ClassificationContent['item'], revokedFrom: string | null = null): Promise<RecordKey> {
   const recordId = randomUUID()
   const content: ClassificationContent = { item, result: 'listed', codes: [{ regime: 'eu', code: '3A225' }], classificationDate: '2026-02-01' }
-  await db.transaction().execute(async (trx) => {
-    await insertRecords(trx, [{
-      issuer, record_id: recordId, kind: 'classification', version: 1, status: revokedFrom === null ? 'active' : 'revoked', ...filterColumnsOf('classification', content), revoked_from: revokedFrom, audience: null, body: content as never, latest_seq: ++seq, created_at: NOW, updated_at: NOW
-    }])
-    await replaceRecordDetails(trx, [{ issuer, recordId, kind: 'classification', content }], { fresh: true })
-  })
+  await db.transaction().execute((trx) => storeHeldRecords(trx, issuer, [{ recordId, kind: 'classification', content, revokedFrom }]))
   return { issuer, recordId }
 }
 
@@ -45,12 +35,7 @@ async function storeDecision (db: Db, issuer: string, description: string): Prom
     items: [{ codes: [{ regime: 'eu', code: '3A225' }], description }],
     reasons: []
   }
-  await db.transaction().execute(async (trx) => {
-    await insertRecords(trx, [{
-      issuer, record_id: recordId, kind: 'decision', version: 1, status: 'active', ...filterColumnsOf('decision', content), revoked_from: null, audience: null, body: content as never, latest_seq: ++seq, created_at: NOW, updated_at: NOW
-    }])
-    await replaceRecordDetails(trx, [{ issuer, recordId, kind: 'decision', content }], { fresh: true })
-  })
+  await db.transaction().execute((trx) => storeHeldRecords(trx, issuer, [{ recordId, kind: 'decision', content }]))
   return { issuer, recordId }
 }
 

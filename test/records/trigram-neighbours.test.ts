@@ -7,10 +7,8 @@ import { DEFAULT_TRIGRAM_THRESHOLD } from '../../src/config.js'
 import { partyIdentifierKeys, partySearchKeys } from '../../src/matching/index.js'
 import type { DecisionContent } from '../../src/records/index.js'
 import { findNearParties } from '../../src/records/candidates.js'
-import { insertRecords } from '../../src/records/queries.js'
-import { replaceRecordDetails } from '../../src/records/record-details.js'
-import { filterColumnsOf } from '../../src/records/to-record.js'
 import { forgetTrigramNeighbours } from '../../src/records/trigram-neighbours.js'
+import { storeHeldRecords } from '../helpers/held-records.js'
 import { createTestDatabase } from '../helpers/test-database.js'
 
 // The trigram neighbours of a looked-for party are remembered from one search to the next
@@ -18,9 +16,6 @@ import { createTestDatabase } from '../helpers/test-database.js'
 // page). What is remembered must never hide a name: one added later, one added by a transaction
 // still open when the neighbours were remembered, or many added at once are all found; one
 // rolled back is not. Names from the OFAC SDN list (Mahan Air and its aliases).
-
-const NOW = new Date('2026-06-01T12:00:00Z')
-let seq = 0
 
 /** Stores denials naming `names` (one end user each) through the records writer: `party_names` follows. */
 async function storeNames (trx: Transaction<Database>, names: readonly string[]): Promise<void> {
@@ -40,10 +35,7 @@ async function storeNames (trx: Transaction<Database>, names: readonly string[])
     }
     return { recordId, content }
   })
-  await insertRecords(trx, records.map(({ recordId, content }) => ({
-    issuer: 'fr-sbdu', record_id: recordId, kind: 'decision' as const, version: 1, status: 'active', ...filterColumnsOf('decision', content), revoked_from: null, audience: null, body: content as never, latest_seq: ++seq, created_at: NOW, updated_at: NOW
-  })))
-  await replaceRecordDetails(trx, records.map(({ recordId, content }) => ({ issuer: 'fr-sbdu', recordId, kind: 'decision' as const, content })), { fresh: true })
+  await storeHeldRecords(trx, 'fr-sbdu', records.map((r) => ({ ...r, kind: 'decision' as const })))
 }
 
 async function nearNames (db: Db, name: string, limit = 1000): Promise<string[]> {

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import Provider, { type Configuration } from 'oidc-provider'
+import type { ComponentChildren } from 'preact'
+import { render } from 'preact-render-to-string'
 // the provider's own in-memory adapter (lib/adapters), named: the default is the same class with a warning on every start
 import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js'
 import { loadLocalIdpKey, type UserRole } from '../signing/index.js'
@@ -97,9 +99,15 @@ export async function startDevIdentityProvider (options: DevIdentityProviderOpti
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true, logoutSource: (ctx, form) => { ctx.body = page('Sign out', `<h1>Sign out of the development identity provider?</h1>${form}<button form="op.logoutForm" value="yes" name="logout">Sign out</button>`) } }
+      rpInitiatedLogout: {
+        enabled: true,
+        // `form` is the provider's own markup (its hidden form and token)
+        logoutSource: (ctx, form) => {
+          ctx.body = page('Sign out', <><h1>Sign out of the development identity provider?</h1><div dangerouslySetInnerHTML={{ __html: form }} /><button form='op.logoutForm' value='yes' name='logout'>Sign out</button></>)
+        }
+      }
     },
-    renderError: (ctx, out) => { ctx.type = 'html'; ctx.body = page('Sign-in error', `<h1>Sign-in error</h1><p>${escape(String(out.error_description ?? out.error))}</p>`) }
+    renderError: (ctx, out) => { ctx.type = 'html'; ctx.body = page('Sign-in error', <><h1>Sign-in error</h1><p>{String(out.error_description ?? out.error)}</p></>) }
   }
   const provider = new Provider(issuer, configuration)
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -122,22 +130,27 @@ async function handle (provider: Provider, users: readonly DevUser[], req: Incom
   if (match === null) return provider.callback()(req, res)
   const details = await provider.interactionDetails(req, res)
   if (match[2] === undefined && req.method === 'GET') {
-    const buttons = users.map((u) => `<li><button name="subject" value="${escape(u.subject)}">${escape(u.name)}</button> <span>roles: ${escape(u.roles.join(', '))}</span></li>`).join('')
-    res.writeHead(200, headers()).end(page('Sign in (development)', `<h1>Sign in as a development user</h1>
-      <p>This identity provider runs only when the agency has none configured. Choose who to be:</p>
-      <form method="post" action="/interaction/${escape(details.uid)}/login"><ul>${buttons}</ul></form>`))
+    res.writeHead(200, headers()).end(page('Sign in (development)', (
+      <>
+        <h1>Sign in as a development user</h1>
+        <p>This identity provider runs only when the agency has none configured. Choose who to be:</p>
+        <form method='post' action={`/interaction/${details.uid}/login`}>
+          <ul>{users.map((u) => <li key={u.subject}><button name='subject' value={u.subject}>{u.name}</button> <span>roles: {u.roles.join(', ')}</span></li>)}</ul>
+        </form>
+      </>
+    )))
     return
   }
   if (match[2] !== undefined && req.method === 'POST') {
     const subject = new URLSearchParams(await readBody(req)).get('subject') ?? ''
     if (!users.some((u) => u.subject === subject)) {
-      res.writeHead(400, headers()).end(page('Sign in (development)', '<h1>Unknown development user</h1>'))
+      res.writeHead(400, headers()).end(page('Sign in (development)', <h1>Unknown development user</h1>))
       return
     }
     await provider.interactionFinished(req, res, { login: { accountId: subject } }, { mergeWithLastSubmission: false })
     return
   }
-  res.writeHead(405, headers()).end(page('Not allowed', '<h1>Method not allowed</h1>'))
+  res.writeHead(405, headers()).end(page('Not allowed', <h1>Method not allowed</h1>))
 }
 
 async function readBody (req: IncomingMessage): Promise<string> {
@@ -158,10 +171,12 @@ function headers (): Record<string, string> {
   }
 }
 
-function page (title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><link rel="icon" href="data:,"></head><body><main>${body}</main></body></html>`
-}
-
-function escape (text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+/** A page of the provider, rendered as the application's are (preact escapes every text). */
+function page (title: string, body: ComponentChildren): string {
+  return `<!doctype html>${render(
+    <html lang='en'>
+      <head><meta charset='utf-8' /><meta name='viewport' content='width=device-width, initial-scale=1' /><title>{title}</title><link rel='icon' href='data:,' /></head>
+      <body><main>{body}</main></body>
+    </html>
+  )}`
 }
