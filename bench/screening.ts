@@ -4,7 +4,8 @@
  * 50 ms at 1,000,000), against the naive pg_trgm search of the same names in the same run.
  *
  *   npm run bench:screening [-- --small 10000 --large 1000000 --requests 500 --seconds 120]
- *   (a size of 0 is skipped; --keep leaves the loaded databases in place, for experiments, and prints their names)
+ *   (a size of 0 is skipped; --keep leaves the loaded databases in place, for experiments, and prints their names;
+ *   --use name,name measures databases kept earlier, one per size, instead of loading them)
  *
  * Each request screens one application through the API path (`POST /v1/screenings`, in
  * process: validation, candidates, scoring, storage, audit) with three parties, real listed
@@ -32,7 +33,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '120' },
     batch: { type: 'string', default: '2000' },
-    keep: { type: 'boolean', default: false }
+    keep: { type: 'boolean', default: false },
+    use: { type: 'string' }
   }
 })
 const SIZES = [Number(args.small), Number(args.large)].filter((size) => size > 0)
@@ -155,14 +157,21 @@ async function measure (url: string) {
 const quantile = (values: readonly number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN
 const fmt = (n: number) => Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 }) : '-'
 
-const names = SIZES.map((size) => `bench_screening_${size}_${process.pid}`)
+const kept = args.use?.split(',')
+if (kept !== undefined && kept.length !== SIZES.length) throw new Error(`--use names ${kept.length} databases for ${SIZES.length} sizes`)
+const names = kept ?? SIZES.map((size) => `bench_screening_${size}_${process.pid}`)
 try {
   const results: Array<Awaited<ReturnType<typeof measure>>> = []
   for (const [i, size] of SIZES.entries()) {
-    process.stderr.write(`loading ${size} decisions…\n`)
-    const { url, seconds } = await loadDatabase(names[i] as string, size)
-    process.stderr.write(`loaded in ${seconds.toFixed(1)} s; measuring…\n`)
-    results.push(await measure(url))
+    const name = names[i] as string
+    if (kept === undefined) {
+      process.stderr.write(`loading ${size} decisions…\n`)
+      const { seconds } = await loadDatabase(name, size)
+      process.stderr.write(`loaded in ${seconds.toFixed(1)} s; measuring…\n`)
+    }
+    const url = new URL(ADMIN_URL)
+    url.pathname = `/${name}`
+    results.push(await measure(url.toString()))
   }
   const out = (line = '') => process.stdout.write(`${line}\n`)
   out(`\nbench/screening  ${new Date().toISOString()}  node ${process.version}  up to ${REQUESTS} requests or ${SECONDS} s per measurement, one at a time`)
@@ -177,6 +186,6 @@ try {
   const p95 = (r: typeof results[number], key: 'screening' | 'naive') => quantile(r[key].millis, 0.95)
   out(`${'screening p95 / naive p95'.padEnd(58)} ${results.map((r) => fmt(p95(r, 'screening') / p95(r, 'naive')).padStart(12)).join(' ')}`)
 } finally {
-  if (args.keep === true) process.stderr.write(`kept: ${names.join(', ')}\n`)
+  if (args.keep === true || kept !== undefined) process.stderr.write(`kept: ${names.join(',')}\n`)
   else for (const name of names) await admin((a) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(a))
 }

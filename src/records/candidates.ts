@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { codeProbes, type CodeProbe, type CrosswalkLink, type PartyInput } from '../matching/index.js'
-import { notFinalSql } from './lifecycle.js'
+import { lifecycleSql, notFinalSql } from './lifecycle.js'
 import { trigramNeighbours } from './trigram-neighbours.js'
 
 /** A record of any agency, by its primary key. */
@@ -122,8 +122,20 @@ function partyRowConditions (filter: PartyDecisionFilter, exceptIssuer: RawBuild
   ], sql` and `) as RawBuilder<boolean>
 }
 
+/**
+ * Whether a decision bears on an application to `destination` with items under `codes`, judged
+ * on `date`, as SQL over the decision `r` and its party `p`: a denial (in force, or any with
+ * `inactiveToo`), or a decision in force to that destination with an item under one of the
+ * codes (what can be essentially identical). What screening lists; the rest it counts.
+ */
+export function bearingOnApplicationSql (application: { destination: string, codes: readonly CodeProbe[] }, date: string, inactiveToo: boolean): RawBuilder<boolean> {
+  const inForce = lifecycleSql('r', date).in_force
+  const related = application.codes.length === 0 ? sql<boolean>`false` : hasItemUnder(application.codes)
+  return sql<boolean>`((r.outcome = 'denied' and (${inactiveToo} or ${inForce})) or (${inForce} and r.destination = ${application.destination} and ${related}))`
+}
+
 /** Whether the decision of the party `p` has an item under one of `codes` (same entry, an entry within, or one it lies within). */
-function hasItemUnder (codes: readonly CodeProbe[]): RawBuilder<boolean> {
+export function hasItemUnder (codes: readonly CodeProbe[]): RawBuilder<boolean> {
   return sql<boolean>`exists (
     select 1 from record_codes c
     join jsonb_to_recordset(${JSON.stringify(codes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)
@@ -160,23 +172,39 @@ export interface PartyDecision extends RecordKey {
   validUntil: string | null
 }
 
-/**
- * The decisions naming the distinct party names `names` (each matched to a probe, with a score,
- * the probe's country, and an issuer whose decisions it does not look for), filtered; per probe
- * the `limit` best: highest score first, then parties of the probe's country, then denials,
- * then the newest.
- */
-export async function decisionsNamingParties (
-  trx: Transaction<Database>, names: ReadonlyArray<{ probe: number, nameHash: string, score: number, country: string | null, exceptIssuer: string | null }>, filter: PartyDecisionFilter, limit: number
-): Promise<PartyDecision[]> {
-  if (names.length === 0) return []
+/** A distinct party name matched to a probe, with its score at best, the probe's country, and an issuer whose decisions it does not look for. */
+export interface NameOfProbe { probe: number, nameHash: string, score: number, country: string | null, exceptIssuer: string | null }
+
+/** The rows `m` (matched names), `p` (the parties naming them) and `r` (their decisions) passing `filter`, and `more`. */
+function partiesNaming (names: readonly NameOfProbe[], filter: PartyDecisionFilter, more: ReadonlyArray<RawBuilder<boolean>> = []): RawBuilder<unknown> {
   const conditions = sql.join([
     sql`r.kind = 'decision'`,
     partyRowConditions(filter, sql`m.except_issuer`),
     ...(filter.conditions ?? []),
     ...(filter.standing === true ? [notFinalSql('r')] : []),
-    ...(filter.codes === undefined ? [] : [hasItemUnder(filter.codes)])
+    ...(filter.codes === undefined ? [] : [hasItemUnder(filter.codes)]),
+    ...more
   ], sql` and `)
+  return sql`unnest(${names.map((p) => p.nameHash)}::uuid[], ${names.map((p) => p.probe)}::int[], ${names.map((p) => p.score)}::float8[], ${names.map((p) => p.country)}::text[], ${names.map((p) => p.exceptIssuer)}::text[])
+      as m(name_hash, probe, score, country, except_issuer)
+    join record_parties p on p.name_hash = m.name_hash
+    join records r on r.issuer = p.issuer and r.record_id = p.record_id
+    where ${conditions}`
+}
+
+/** Not one of `records`, as SQL over the party row `p`. */
+function notAmong (records: readonly RecordKey[]): RawBuilder<boolean> {
+  return sql<boolean>`not (p.issuer || '/' || p.record_id::text = any(${records.map((k) => `${k.issuer}/${k.recordId}`)}::text[]))`
+}
+
+/**
+ * The decisions naming the distinct party names `names`, filtered; per probe the `limit` best:
+ * highest score first, then parties of the probe's country, then denials, then the newest.
+ */
+export async function decisionsNamingParties (
+  trx: Transaction<Database>, names: readonly NameOfProbe[], filter: PartyDecisionFilter, limit: number
+): Promise<PartyDecision[]> {
+  if (names.length === 0) return []
   const { rows } = await sql<PartyDecisionRow>`
     select issuer, record_id, ordinal, country, address, probe, name_hash, outcome, decision_date, destination, valid_until from (
       select p.issuer, p.record_id, p.ordinal, p.country, p.address, m.probe, m.name_hash, r.outcome, r.decision_date, r.destination, r.valid_until,
@@ -184,11 +212,7 @@ export async function decisionsNamingParties (
           partition by m.probe
           order by m.score desc, p.country is not distinct from m.country desc, r.outcome = 'denied' desc, r.decision_date desc, p.issuer, p.record_id, p.ordinal
         ) as n
-      from unnest(${names.map((p) => p.nameHash)}::uuid[], ${names.map((p) => p.probe)}::int[], ${names.map((p) => p.score)}::float8[], ${names.map((p) => p.country)}::text[], ${names.map((p) => p.exceptIssuer)}::text[])
-        as m(name_hash, probe, score, country, except_issuer)
-      join record_parties p on p.name_hash = m.name_hash
-      join records r on r.issuer = p.issuer and r.record_id = p.record_id
-      where ${conditions}
+      from ${partiesNaming(names, filter)}
     ) ranked
     where n <= ${limit}
     order by probe, n`.execute(trx)
@@ -205,6 +229,39 @@ export async function decisionsNamingParties (
     destination: r.destination,
     validUntil: r.valid_until
   }))
+}
+
+/** Where a decision places a party of a matched name: what the party scorer reads beside the names. */
+export interface PartyPlace { probe: number, nameHash: string, country: string | null, address: string | null }
+
+/**
+ * The distinct places (country, address) given to the names `names` by the decisions naming
+ * them, filtered, other than `except`: each is scored once by the caller, to count the
+ * decisions naming a party that matches (`countDecisionsAt`) without loading them.
+ */
+export async function placesOfPartiesNaming (
+  trx: Transaction<Database>, names: readonly NameOfProbe[], filter: PartyDecisionFilter, except: readonly RecordKey[]
+): Promise<PartyPlace[]> {
+  if (names.length === 0) return []
+  const { rows } = await sql<{ probe: number, name_hash: string, country: string | null, address: string | null }>`
+    select distinct m.probe, m.name_hash, p.country, p.address from ${partiesNaming(names, filter, [notAmong(except)])}`.execute(trx)
+  return rows.map((r) => ({ probe: r.probe, nameHash: r.name_hash, country: r.country, address: r.address }))
+}
+
+/** Per probe and outcome, how many decisions naming `names`, filtered and other than `except`, name a party at one of `places` (of those names). */
+export async function countDecisionsAt (
+  trx: Transaction<Database>, names: readonly NameOfProbe[], places: readonly PartyPlace[], filter: PartyDecisionFilter, except: readonly RecordKey[]
+): Promise<Array<{ probe: number, outcome: 'granted' | 'denied', decisions: number }>> {
+  if (places.length === 0) return []
+  const at = sql<boolean>`exists (
+    select 1 from unnest(${places.map((p) => p.probe)}::int[], ${places.map((p) => p.nameHash)}::uuid[], ${places.map((p) => p.country)}::text[], ${places.map((p) => p.address)}::text[])
+      as h(probe, name_hash, country, address)
+    where h.probe = m.probe and h.name_hash = m.name_hash and h.country is not distinct from p.country and h.address is not distinct from p.address)`
+  const { rows } = await sql<{ probe: number, outcome: 'granted' | 'denied', decisions: string }>`
+    select m.probe, r.outcome, count(distinct (p.issuer, p.record_id)) as decisions
+    from ${partiesNaming(names, filter, [notAmong(except), at])}
+    group by m.probe, r.outcome`.execute(trx)
+  return rows.map((r) => ({ probe: r.probe, outcome: r.outcome, decisions: Number(r.decisions) }))
 }
 
 /**

@@ -4,7 +4,9 @@ import { timeSlices } from '../lib/time-slices.js'
 import {
   atPlaceOf, isPartyHit, partyIdentifierKeys, partySearchKeys, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
-import { decisionsNamingParties, findNearParties, type Nearness, type PartyDecision, type PartyDecisionFilter } from './candidates.js'
+import {
+  countDecisionsAt, decisionsNamingParties, findNearParties, placesOfPartiesNaming, type NameOfProbe, type Nearness, type PartyDecision, type PartyDecisionFilter
+} from './candidates.js'
 
 /** Scoring hands the event loop back this often: hundreds of candidates must not hold up a health probe. */
 const SCORING_SLICE_MS = 10
@@ -48,6 +50,32 @@ export interface MatchedDecisionParty extends PartyDecision {
  * and the same score whichever path asks.
  */
 export async function findPartyMatches (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]): Promise<MatchedDecisionParty[]> {
+  return (await matchParties(trx, search, prepared)).matches
+}
+
+/** The decisions per looked-for party that name a party matching it and were not returned, by outcome. */
+export interface OtherDecisions { probe: number, granted: number, denied: number }
+
+/**
+ * `findPartyMatches`, and per looked-for party a count of the other decisions naming a party
+ * that matches it: those `others` admits (the search's filter with these conditions in place of
+ * its own) and that were not returned, each decision's party scored as written as for the
+ * matches, counted by outcome without being loaded. Screening lists the decisions that bear on
+ * the application and counts the rest.
+ */
+export async function findPartyMatchesAndOthers (
+  trx: Transaction<Database>, search: PartyMatchSearch, others: PartyDecisionFilter, prepared?: readonly PreparedParty[]
+): Promise<{ matches: MatchedDecisionParty[], others: OtherDecisions[] }> {
+  const { matches, hitNames, scoreAt } = await matchParties(trx, search, prepared)
+  const counts = search.parties.map((_, probe) => ({ probe, granted: 0, denied: 0 }))
+  const othersFilter = { ...others, partyCountry: search.country }
+  const places = await placesOfPartiesNaming(trx, hitNames, othersFilter, matches)
+  const hits = places.filter((place) => isPartyHit(scoreAt(place)))
+  for (const row of await countDecisionsAt(trx, hitNames, hits, othersFilter, matches)) (counts[row.probe] as OtherDecisions)[row.outcome] += row.decisions
+  return { matches, others: counts }
+}
+
+async function matchParties (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]) {
   const probes = search.parties.map((party, i) => ({
     nameHash: search.nameHashes?.[i],
     exceptIssuer: search.exceptIssuers?.[i],
@@ -58,7 +86,7 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
   const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedPlacedParty(party))
   const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit, nearness: search.nearness, namedBy: filter })
   const names = new Map<string, PartyInput>()
-  const atBest: Array<{ probe: number, nameHash: string, score: number, country: string | null, exceptIssuer: string | null }> = []
+  const hitNames: NameOfProbe[] = []
   const pause = timeSlices(SCORING_SLICE_MS)
   for (const candidate of near) {
     await pause()
@@ -67,21 +95,26 @@ export async function findPartyMatches (trx: Transaction<Database>, search: Part
     const best = scoreParty(query, atPlaceOf(preparedWrittenParty(candidate.party), query), { threshold: search.threshold })
     if (!isPartyHit(best)) continue
     names.set(candidate.nameHash, candidate.party)
-    atBest.push({ probe: candidate.probe, nameHash: candidate.nameHash, score: best.score, country: looked.country ?? null, exceptIssuer: search.exceptIssuers?.[candidate.probe] ?? null })
+    hitNames.push({ probe: candidate.probe, nameHash: candidate.nameHash, score: best.score, country: looked.country ?? null, exceptIssuer: search.exceptIssuers?.[candidate.probe] ?? null })
   }
-  const decisions = await decisionsNamingParties(trx, atBest, filter, search.limit)
+  // each looked-for party against each distinct name at each place once
   const scored = new Map<string, PartyMatch>()
+  const scoreAt = (at: { probe: number, nameHash: string, country: string | null, address: string | null }): PartyMatch => {
+    const key = `${at.probe} ${at.nameHash} ${JSON.stringify([at.country, at.address])}`
+    let match = scored.get(key)
+    if (match === undefined) {
+      const party = placeParty(preparedWrittenParty(names.get(at.nameHash) as PartyInput), at)
+      match = scoreParty(queries[at.probe] as PreparedParty, party, { threshold: search.threshold })
+      scored.set(key, match)
+    }
+    return match
+  }
+  const decisions = await decisionsNamingParties(trx, hitNames, filter, search.limit)
   const matches: MatchedDecisionParty[] = []
   for (const decision of decisions) {
     await pause()
-    const key = `${decision.probe} ${decision.nameHash} ${JSON.stringify([decision.country, decision.address])}`
-    let match = scored.get(key)
-    if (match === undefined) {
-      const party = placeParty(preparedWrittenParty(names.get(decision.nameHash) as PartyInput), decision)
-      match = scoreParty(queries[decision.probe] as PreparedParty, party, { threshold: search.threshold })
-      scored.set(key, match)
-    }
+    const match = scoreAt(decision)
     if (isPartyHit(match)) matches.push({ ...decision, match })
   }
-  return matches
+  return { matches, hitNames, scoreAt }
 }

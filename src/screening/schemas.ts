@@ -124,14 +124,34 @@ export const Hit = Type.Object({
 }, closed)
 export type Hit = Static<typeof Hit>
 
+export const PartyTally = Type.Object({
+  applicationParty: Type.Integer({ minimum: 0, description: 'index of our party in the application' }),
+  name: Type.String({ description: 'our party\'s name, as the application gave it' }),
+  listed: Type.Integer({ minimum: 0, description: 'hits listed (not suppressed) whose best party match is this party' }),
+  others: Type.Object({
+    granted: Type.Integer({ minimum: 0 }),
+    denied: Type.Integer({ minimum: 0 })
+  }, {
+    ...closed,
+    description: 'the other decisions naming a party that matches this one, counted by outcome and not listed: grants to other destinations ' +
+      'or for unrelated items, denials no longer in force. `GET /v1/decisions?party=` lists them, with the same matcher'
+  })
+}, closed)
+export type PartyTally = Static<typeof PartyTally>
+
 export const ApplicationResult = Type.Object({
   screeningId: Type.String({ format: 'uuid' }),
   position: Type.Integer({ minimum: 0 }),
   reference: Type.Union([Type.String(), Type.Null()]),
   date: IsoDate,
-  hits: Type.Array(Hit, { description: 'ranked: essentially identical first, then denials in force, then by score' }),
+  hits: Type.Array(Hit, {
+    description: 'the decisions bearing on the application, ranked (essentially identical first, then denials in force, then by score): ' +
+      'every denial in force naming a party that matches one of ours; every decision in force to the same destination with an item under a ' +
+      'related control entry naming such a party; every denial in force to the same destination under a related entry, whoever it names'
+  }),
   suppressed: Type.Array(Hit, { description: 'hits an earlier disposition suppressed; listed only with includeSuppressed' }),
-  suppressedCount: Type.Integer({ minimum: 0 })
+  suppressedCount: Type.Integer({ minimum: 0 }),
+  parties: Type.Array(PartyTally, { description: 'per party of ours, in the application\'s order: the hits listed and the other decisions counted (none for a screening stored before they were counted)' })
 }, closed)
 export type ApplicationResult = Static<typeof ApplicationResult>
 

@@ -1,16 +1,13 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
-import {
-  crosswalkTargets, isPartyHit, normaliseName, prepareParty, preparedPlacedParty, scoreItem, scoreParty, toPartyInput,
-  type CrosswalkLink, type ItemMatch, type PartyMatch, type PreparedParty
-} from '../matching/index.js'
+import { codeProbes, crosswalkTargets, normaliseName, prepareParty, scoreItem, toPartyInput, type CrosswalkLink, type ItemMatch } from '../matching/index.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
-  findCrosswalks, findItemCandidates, findPartyMatches, lifecycleOf, loadHeldDecisions,
-  type CandidateScope, type DecisionContent, type HeldDecision, type Party, type RecordKey
+  bearingOnApplicationSql, findCrosswalks, findItemCandidates, findPartyMatchesAndOthers, lifecycleOf, loadHeldDecisions,
+  type CandidateScope, type DecisionContent, type HeldDecision, type MatchedDecisionParty, type Party, type RecordKey
 } from '../records/index.js'
-import type { Application, ApplicationItem, Hit, PriorDisposition, ScreeningOptions } from './schemas.js'
+import type { Application, ApplicationItem, Hit, PartyTally, PriorDisposition, ScreeningOptions } from './schemas.js'
 
 /** Item relations that count as "the same or an overlapping control entry". */
 const CODE_RELATIONS: ReadonlySet<string> = new Set(['same-entry', 'within', 'contains', 'crosswalk-equivalent'])
@@ -32,55 +29,81 @@ export function partyKeyOf (party: Pick<Party, 'name'> | undefined): string {
   return party === undefined ? '' : normaliseName(party.name)
 }
 
+/** What one screening of an application found: the hits it lists, those suppressed, and per party of ours the other decisions it counted. */
+export interface ApplicationScreening {
+  hits: Hit[]
+  suppressed: Hit[]
+  parties: PartyTally[]
+}
+
 /**
- * Screens one application against the decisions we hold: candidates are retrieved in
- * PostgreSQL (trigram-near party names, shared identifiers; denials to the same destination
- * under related control entries), then every candidate is scored in code, party by party and
- * item by item, and assessed. Returns the hits ranked, and those an earlier disposition
- * suppressed apart.
+ * Screens one application against the decisions we hold. Per party of ours, the one party
+ * matcher (`findPartyMatchesAndOthers`) lists the decisions naming a party that matches it
+ * and bearing on the application (`bearingOnApplicationSql`: denials in force, decisions in
+ * force to the same destination with an item under a related entry) and counts the others
+ * by outcome; denials to the same destination under a related entry are listed whoever they
+ * name. Each listed decision is assessed with its best party match as the matcher scored it
+ * and its best item pair. Returns the hits ranked, those an earlier disposition suppressed
+ * apart, and the counts.
  */
-export async function screenApplication (ctx: ScreeningContext, application: Application, date: string, options: ScreeningOptions): Promise<{ hits: Hit[], suppressed: Hit[] }> {
+export async function screenApplication (ctx: ScreeningContext, application: Application, date: string, options: ScreeningOptions): Promise<ApplicationScreening> {
   const scope: CandidateScope = { self: ctx.self, includeOwn: options.includeOwn }
   const threshold = options.threshold ?? ctx.matching.partyThreshold
-  const candidates = new Map<string, RecordKey>()
-  const add = (keys: RecordKey[]) => { for (const k of keys) candidates.set(`${k.issuer}/${k.recordId}`, { issuer: k.issuer, recordId: k.recordId }) }
-  const ourParties = application.parties.map((p) => prepareParty(toPartyInput(p)))
-  add(await findPartyMatches(ctx.trx, {
-    parties: application.parties.map(toPartyInput), threshold, trigramThreshold: ctx.matching.trigramThreshold, limit: ctx.matching.candidates, filter: { scope }
-  }, ourParties))
   const codes = application.items.flatMap((item) => item.codes)
   const crosswalks = await findCrosswalks(ctx.trx, codes)
-  add(await findItemCandidates(ctx.trx, scope, [...codes, ...crosswalkTargets(crosswalks)], application.destination, ctx.matching.candidates))
-  if (candidates.size === 0) return { hits: [], suppressed: [] }
+  const related = [...codes, ...crosswalkTargets(crosswalks)]
+  const parties = application.parties.map(toPartyInput)
+  const { matches, others } = await findPartyMatchesAndOthers(ctx.trx, {
+    parties,
+    threshold,
+    trigramThreshold: ctx.matching.trigramThreshold,
+    limit: ctx.matching.candidates,
+    filter: { scope, conditions: [bearingOnApplicationSql({ destination: application.destination, codes: codeProbes(related) }, date, options.includeInactive)] }
+  }, { scope }, parties.map(prepareParty))
+  const candidates = new Map<string, RecordKey>()
+  const bestMatch = new Map<string, MatchedDecisionParty>()
+  for (const match of matches) {
+    const key = `${match.issuer}/${match.recordId}`
+    candidates.set(key, { issuer: match.issuer, recordId: match.recordId })
+    const best = bestMatch.get(key)
+    if (best === undefined || match.match.score > best.match.score) bestMatch.set(key, match)
+  }
+  for (const k of await findItemCandidates(ctx.trx, scope, related, application.destination, ctx.matching.candidates)) candidates.set(`${k.issuer}/${k.recordId}`, k)
+  const tallies = application.parties.map((party, i): PartyTally => ({
+    applicationParty: i, name: party.name, listed: 0, others: { granted: others[i]?.granted ?? 0, denied: others[i]?.denied ?? 0 }
+  }))
+  if (candidates.size === 0) return { hits: [], suppressed: [], parties: tallies }
 
   const records = await loadHeldDecisions(ctx.trx, [...candidates.values()])
   const dispositions = await latestDispositions(ctx.trx, [...candidates.values()])
   const hits: Hit[] = []
   const pause = timeSlices(SCORING_SLICE_MS)
-  const scorer = partyScorer(ourParties, threshold)
   for (const record of records) {
     await pause()
-    const hit = assess(record, ctx.self, application, scorer, crosswalks, date, options)
+    const hit = assess(record, ctx.self, application, bestMatch.get(`${record.issuer}/${record.recordId}`), crosswalks, date, options)
     if (hit === undefined) continue
     const prior = dispositions.get(`${record.issuer}/${record.recordId}/${hit.party === null ? '' : partyKeyOf(application.parties[hit.party.applicationParty])}`)
     hits.push({ ...hit, disposition: prior ?? null, suppressed: prior !== undefined && SUPPRESSING.has(prior.disposition) })
   }
   hits.sort(byRank)
-  return { hits: hits.filter((h) => !h.suppressed), suppressed: hits.filter((h) => h.suppressed) }
+  for (const hit of hits) if (hit.party !== null && !hit.suppressed) (tallies[hit.party.applicationParty] as PartyTally).listed++
+  return { hits: hits.filter((h) => !h.suppressed), suppressed: hits.filter((h) => h.suppressed), parties: tallies }
 }
 
 function assess (
-  record: HeldDecision, self: string, application: Application, scorer: PartyScorer, crosswalks: CrosswalkLink[], date: string, options: ScreeningOptions
+  record: HeldDecision, self: string, application: Application, matched: MatchedDecisionParty | undefined, crosswalks: CrosswalkLink[], date: string, options: ScreeningOptions
 ): Omit<Hit, 'disposition' | 'suppressed'> | undefined {
   const decision = record.content
   const lifecycle = lifecycleOf(record, date)
   if (decision.outcome === 'denied' && lifecycle !== 'in_force' && !options.includeInactive) return undefined
-  const party = bestParty(scorer, decision.parties)
+  const party = matched === undefined
+    ? null
+    : { ...matched.match, applicationParty: matched.probe, candidateParty: matched.ordinal, candidateRole: decision.parties[matched.ordinal]?.role ?? '' }
   const item = bestItem(application.items, decision, crosswalks)
   const sameDestination = decision.destination === application.destination
   const codeRelated = item !== null && CODE_RELATIONS.has(item.relation)
-  // a shared identifier (registration, tax, passport number…) is a hit even when the names differ: the scorer weighs it, we never drop it
-  const partyMatched = party !== null && isPartyHit(party)
+  // a shared identifier (registration, tax, passport number…) is a hit even when the names differ: the matcher weighs it, we never drop it
+  const partyMatched = party !== null
   if (!partyMatched && !(decision.outcome === 'denied' && codeRelated && sameDestination)) return undefined
 
   const decidedBefore = decision.decisionDate <= date
@@ -130,34 +153,6 @@ function summaryOf (a: { partyMatched: boolean, codeRelated: boolean, sameDestin
   ]
   const verdict = a.partyMatched && a.codeRelated && a.sameDestination && a.inForce ? `Essentially identical to an allied ${a.outcome === 'denied' ? 'denial' : 'grant'}` : 'Not essentially identical'
   return `${verdict}: ${parts.join(', ')}.`
-}
-
-/** Scores the application's parties against one of a decision's parties: each distinct written party once per screening. */
-type PartyScorer = (party: Party) => readonly PartyMatch[]
-
-function partyScorer (ours: readonly PreparedParty[], threshold: number): PartyScorer {
-  const scored = new Map<string, PartyMatch[]>()
-  return (party) => {
-    const input = toPartyInput(party)
-    const key = JSON.stringify([input.name, input.aliases, input.identifiers, input.country, input.address])
-    let matches = scored.get(key)
-    if (matches === undefined) {
-      const prepared = preparedPlacedParty(input)
-      matches = ours.map((our) => scoreParty(our, prepared, { threshold }))
-      scored.set(key, matches)
-    }
-    return matches
-  }
-}
-
-function bestParty (scorer: PartyScorer, theirs: Party[]): (PartyMatch & { applicationParty: number, candidateParty: number, candidateRole: string }) | null {
-  let best: (PartyMatch & { applicationParty: number, candidateParty: number, candidateRole: string }) | null = null
-  theirs.forEach((party, j) => {
-    scorer(party).forEach((match, i) => {
-      if (best === null || match.score > best.score) best = { ...match, applicationParty: i, candidateParty: j, candidateRole: party.role }
-    })
-  })
-  return best
 }
 
 function bestItem (ours: ApplicationItem[], decision: DecisionContent, crosswalks: CrosswalkLink[]): (ItemMatch & { applicationItem: number, candidateItem: number }) | null {

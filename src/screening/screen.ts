@@ -31,7 +31,7 @@ export async function screenApplications (deps: ScreeningDeps, officer: string, 
     const results: ApplicationResult[] = []
     for (const [position, application] of request.applications.entries()) {
       const date = application.date ?? today
-      const { hits, suppressed } = await screenApplication({ trx, self: deps.self, matching: deps.matching }, application, date, options)
+      const { hits, suppressed, parties } = await screenApplication({ trx, self: deps.self, matching: deps.matching }, application, date, options)
       const result: ApplicationResult = {
         screeningId: randomUUID(),
         position,
@@ -39,7 +39,8 @@ export async function screenApplications (deps: ScreeningDeps, officer: string, 
         date,
         hits,
         suppressed: options.includeSuppressed ? suppressed : [],
-        suppressedCount: suppressed.length
+        suppressedCount: suppressed.length,
+        parties
       }
       await trx.insertInto('screenings').values({
         id: result.screeningId,
@@ -105,7 +106,8 @@ export async function getScreening (db: Db, id: string): Promise<StoredScreening
     screenedAt: new Date(row.screened_at).toISOString(),
     application: row.application,
     options: row.options as ScreeningOptions,
-    result: row.result as ApplicationResult
+    // screenings stored before the counts were kept listed every decision found and counted none
+    result: { parties: [], ...(row.result as Omit<ApplicationResult, 'parties'> & Partial<Pick<ApplicationResult, 'parties'>>) }
   }
 }
 

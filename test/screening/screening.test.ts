@@ -39,6 +39,10 @@ t.test('screening an application against allied decisions', async (t) => {
     items: [{ codes: [{ regime: 'us-eccn', code: '5A002.a' }], description: 'Encryption items' }]
   }))
   const own = await publishDecision(alpha, decision(gazprombankDenial))
+  // the same bank granted something else elsewhere: counted, not listed
+  const grantElsewhere = await publishDecision(bravo, decision({
+    ...gazprombankDenial, outcome: 'granted', destination: 'KZ', validUntil: '2028-01-15', items: [{ codes: [{ regime: 'uk', code: '5A002.a' }], description: 'Encryption items' }]
+  }))
   await syncAll([alpha, bravo])
 
   await t.test('the transliterated, split name and another numbering of the entry are essentially identical', async (t) => {
@@ -68,6 +72,9 @@ t.test('screening an application against allied decisions', async (t) => {
     t.ok(neft, 'a denial of the same item to the same destination is a hit by item')
     t.equal(neft.party, null, 'Gazprom Neft is not Gazprom Bank: no party match')
     t.equal(neft.assessment.essentiallyIdentical, false)
+
+    t.notOk(ids.includes(grantElsewhere.record.id), 'a grant to the same bank elsewhere, for another item, is not listed')
+    t.same(result.parties, [{ applicationParty: 0, name: 'Gazprom Bank', listed: 1, others: { granted: 1, denied: 0 } }], 'it is counted under the party it names')
   })
 
   await t.test('includeOwn brings our own decisions in; another destination is not essentially identical', async (t) => {
@@ -120,6 +127,7 @@ t.test('screening an application against allied decisions', async (t) => {
     const app = application({ parties: [{ role: 'end_user', name: 'Gazprombank', aliases: [], country: 'RU', identifiers: [] }] })
     const hits = (await screen(alpha, { applications: [app] })).json().results[0].hits
     t.notOk(hits.some((h: { record: { recordId: string } }) => h.record.recordId === denial.record.id), 'revoked: gone')
+    t.match((await screen(alpha, { applications: [app] })).json().results[0].parties, [{ listed: 0, others: { granted: 1, denied: 1 } }], 'counted among the others')
     const all = (await screen(alpha, { applications: [app], options: { includeInactive: true } })).json().results[0].hits
     t.match(all.find((h: { record: { recordId: string } }) => h.record.recordId === denial.record.id), { record: { lifecycle: 'revoked' }, assessment: { essentiallyIdentical: false } })
   })
