@@ -192,11 +192,6 @@ function partiesNaming (names: readonly NameOfProbe[], filter: PartyDecisionFilt
     where ${conditions}`
 }
 
-/** Not one of `records`, as SQL over the party row `p`. */
-function notAmong (records: readonly RecordKey[]): RawBuilder<boolean> {
-  return sql<boolean>`not (p.issuer || '/' || p.record_id::text = any(${records.map((k) => `${k.issuer}/${k.recordId}`)}::text[]))`
-}
-
 /**
  * The decisions naming the distinct party names `names`, filtered; per probe the `limit` best:
  * highest score first, then parties of the probe's country, then denials, then the newest.
@@ -216,7 +211,11 @@ export async function decisionsNamingParties (
     ) ranked
     where n <= ${limit}
     order by probe, n`.execute(trx)
-  return rows.map((r) => ({
+  return rows.map(partyDecisionOf)
+}
+
+function partyDecisionOf (r: PartyDecisionRow): PartyDecision {
+  return {
     issuer: r.issuer,
     recordId: r.record_id,
     ordinal: r.ordinal,
@@ -228,40 +227,62 @@ export async function decisionsNamingParties (
     decisionDate: r.decision_date,
     destination: r.destination,
     validUntil: r.valid_until
-  }))
+  }
 }
 
-/** Where a decision places a party of a matched name: what the party scorer reads beside the names. */
-export interface PartyPlace { probe: number, nameHash: string, country: string | null, address: string | null }
+/** Where decisions place a party of a matched name (what the party scorer reads beside the names), with the decisions of one outcome doing so. */
+export interface PartyPlace {
+  probe: number
+  nameHash: string
+  country: string | null
+  address: string | null
+  outcome: 'granted' | 'denied'
+  /** The decisions, each by a 64-bit hash of its key: counted, never loaded. */
+  decisions: readonly string[]
+}
 
 /**
- * The distinct places (country, address) given to the names `names` by the decisions naming
- * them, filtered, other than `except`: each is scored once by the caller, to count the
- * decisions naming a party that matches (`countDecisionsAt`) without loading them.
+ * `decisionsNamingParties` of the decisions passing `listedOnly` too, and the others it
+ * leaves (failing `listedOnly`, or beyond `limit`), grouped by where they place the party, in
+ * one reading of the rows: the caller scores each place once and counts the decisions at
+ * those that match.
  */
-export async function placesOfPartiesNaming (
-  trx: Transaction<Database>, names: readonly NameOfProbe[], filter: PartyDecisionFilter, except: readonly RecordKey[]
-): Promise<PartyPlace[]> {
-  if (names.length === 0) return []
-  const { rows } = await sql<{ probe: number, name_hash: string, country: string | null, address: string | null }>`
-    select distinct m.probe, m.name_hash, p.country, p.address from ${partiesNaming(names, filter, [notAmong(except)])}`.execute(trx)
-  return rows.map((r) => ({ probe: r.probe, nameHash: r.name_hash, country: r.country, address: r.address }))
-}
-
-/** Per probe and outcome, how many decisions naming `names`, filtered and other than `except`, name a party at one of `places` (of those names). */
-export async function countDecisionsAt (
-  trx: Transaction<Database>, names: readonly NameOfProbe[], places: readonly PartyPlace[], filter: PartyDecisionFilter, except: readonly RecordKey[]
-): Promise<Array<{ probe: number, outcome: 'granted' | 'denied', decisions: number }>> {
-  if (places.length === 0) return []
-  const at = sql<boolean>`exists (
-    select 1 from unnest(${places.map((p) => p.probe)}::int[], ${places.map((p) => p.nameHash)}::uuid[], ${places.map((p) => p.country)}::text[], ${places.map((p) => p.address)}::text[])
-      as h(probe, name_hash, country, address)
-    where h.probe = m.probe and h.name_hash = m.name_hash and h.country is not distinct from p.country and h.address is not distinct from p.address)`
-  const { rows } = await sql<{ probe: number, outcome: 'granted' | 'denied', decisions: string }>`
-    select m.probe, r.outcome, count(distinct (p.issuer, p.record_id)) as decisions
-    from ${partiesNaming(names, filter, [notAmong(except), at])}
-    group by m.probe, r.outcome`.execute(trx)
-  return rows.map((r) => ({ probe: r.probe, outcome: r.outcome, decisions: Number(r.decisions) }))
+export async function decisionsNamingPartiesAndOthers (
+  trx: Transaction<Database>, names: readonly NameOfProbe[], filter: PartyDecisionFilter, listedOnly: RawBuilder<boolean>, limit: number
+): Promise<{ listed: PartyDecision[], others: PartyPlace[] }> {
+  if (names.length === 0) return { listed: [], others: [] }
+  const { rows } = await sql<PartyDecisionRow & { listed: boolean, decisions: string[] | null }>`
+    with named as materialized (
+      select p.issuer, p.record_id, p.ordinal, p.country, p.address, m.probe, m.name_hash, m.score, m.country as probe_country,
+        r.outcome, r.decision_date, r.destination, r.valid_until, coalesce(${listedOnly}, false) as listed
+      from ${partiesNaming(names, filter)}
+    ), ranked as materialized (
+      select *, row_number() over (
+          partition by probe
+          order by score desc, country is not distinct from probe_country desc, outcome = 'denied' desc, decision_date desc, issuer, record_id, ordinal
+        ) as n
+      from named where listed
+    ), others as (
+      select * from named where not listed
+      union all
+      select issuer, record_id, ordinal, country, address, probe, name_hash, score, probe_country, outcome, decision_date, destination, valid_until, listed
+      from ranked o where n > ${limit}
+        and not exists (select 1 from ranked l where l.probe = o.probe and l.issuer = o.issuer and l.record_id = o.record_id and l.n <= ${limit})
+    )
+    select true as listed, issuer, record_id, ordinal, country, address, probe, name_hash, outcome, decision_date, destination, valid_until, null::text[] as decisions
+    from ranked where n <= ${limit}
+    union all
+    select false, null, null, null, country, address, probe, name_hash, outcome, null, null, null,
+      array_agg(distinct hashtextextended(issuer || '/' || record_id::text, 0)::text)
+    from others
+    group by probe, name_hash, country, address, outcome`.execute(trx)
+  const listed: PartyDecision[] = []
+  const others: PartyPlace[] = []
+  for (const r of rows) {
+    if (r.listed) listed.push(partyDecisionOf(r))
+    else others.push({ probe: r.probe, nameHash: r.name_hash, country: r.country, address: r.address, outcome: r.outcome, decisions: r.decisions ?? [] })
+  }
+  return { listed, others }
 }
 
 /**

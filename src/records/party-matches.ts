@@ -1,11 +1,11 @@
-import type { Transaction } from 'kysely'
+import type { RawBuilder, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
   atPlaceOf, isPartyHit, partyIdentifierKeys, partySearchKeys, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import {
-  countDecisionsAt, decisionsNamingParties, findNearParties, placesOfPartiesNaming, type NameOfProbe, type Nearness, type PartyDecision, type PartyDecisionFilter
+  decisionsNamingParties, decisionsNamingPartiesAndOthers, findNearParties, type NameOfProbe, type Nearness, type PartyDecision, type PartyDecisionFilter
 } from './candidates.js'
 
 /** Scoring hands the event loop back this often: hundreds of candidates must not hold up a health probe. */
@@ -50,32 +50,44 @@ export interface MatchedDecisionParty extends PartyDecision {
  * and the same score whichever path asks.
  */
 export async function findPartyMatches (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]): Promise<MatchedDecisionParty[]> {
-  return (await matchParties(trx, search, prepared)).matches
+  const { hitNames, filter, scoreAt } = await matchNames(trx, search, prepared)
+  return scoredMatches(await decisionsNamingParties(trx, hitNames, filter, search.limit), scoreAt)
 }
 
 /** The decisions per looked-for party that name a party matching it and were not returned, by outcome. */
 export interface OtherDecisions { probe: number, granted: number, denied: number }
 
 /**
- * `findPartyMatches`, and per looked-for party a count of the other decisions naming a party
- * that matches it: those `others` admits (the search's filter with these conditions in place of
- * its own) and that were not returned, each decision's party scored as written as for the
- * matches, counted by outcome without being loaded. Screening lists the decisions that bear on
- * the application and counts the rest.
+ * `findPartyMatches` of the decisions that also pass `listedOnly`, and per looked-for party a
+ * count by outcome of the other decisions naming a party that matches it (failing
+ * `listedOnly`, or beyond the limit): each decision's party scored as written as for the
+ * matches, counted without being loaded. Screening lists the decisions that bear on the
+ * application and counts the rest.
  */
 export async function findPartyMatchesAndOthers (
-  trx: Transaction<Database>, search: PartyMatchSearch, others: PartyDecisionFilter, prepared?: readonly PreparedParty[]
+  trx: Transaction<Database>, search: PartyMatchSearch, listedOnly: RawBuilder<boolean>, prepared?: readonly PreparedParty[]
 ): Promise<{ matches: MatchedDecisionParty[], others: OtherDecisions[] }> {
-  const { matches, hitNames, scoreAt } = await matchParties(trx, search, prepared)
-  const counts = search.parties.map((_, probe) => ({ probe, granted: 0, denied: 0 }))
-  const othersFilter = { ...others, partyCountry: search.country }
-  const places = await placesOfPartiesNaming(trx, hitNames, othersFilter, matches)
-  const hits = places.filter((place) => isPartyHit(scoreAt(place)))
-  for (const row of await countDecisionsAt(trx, hitNames, hits, othersFilter, matches)) (counts[row.probe] as OtherDecisions)[row.outcome] += row.decisions
-  return { matches, others: counts }
+  const { hitNames, filter, scoreAt } = await matchNames(trx, search, prepared)
+  const { listed, others } = await decisionsNamingPartiesAndOthers(trx, hitNames, filter, listedOnly, search.limit)
+  const counted = search.parties.map(() => ({ granted: new Set<string>(), denied: new Set<string>() }))
+  for (const place of others) {
+    if (!isPartyHit(scoreAt(place))) continue
+    const into = counted[place.probe]?.[place.outcome]
+    for (const decision of place.decisions) into?.add(decision)
+  }
+  return {
+    matches: await scoredMatches(listed, scoreAt),
+    others: counted.map((c, probe) => ({ probe, granted: c.granted.size, denied: c.denied.size }))
+  }
 }
 
-async function matchParties (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]) {
+type ScoreAt = (at: { probe: number, nameHash: string, country: string | null, address: string | null }) => PartyMatch
+
+/**
+ * The distinct names near each looked-for party that are hits at their best (in its country and
+ * at its address), and how a name scores as a decision places it (each place once).
+ */
+async function matchNames (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]) {
   const probes = search.parties.map((party, i) => ({
     nameHash: search.nameHashes?.[i],
     exceptIssuer: search.exceptIssuers?.[i],
@@ -97,9 +109,8 @@ async function matchParties (trx: Transaction<Database>, search: PartyMatchSearc
     names.set(candidate.nameHash, candidate.party)
     hitNames.push({ probe: candidate.probe, nameHash: candidate.nameHash, score: best.score, country: looked.country ?? null, exceptIssuer: search.exceptIssuers?.[candidate.probe] ?? null })
   }
-  // each looked-for party against each distinct name at each place once
   const scored = new Map<string, PartyMatch>()
-  const scoreAt = (at: { probe: number, nameHash: string, country: string | null, address: string | null }): PartyMatch => {
+  const scoreAt: ScoreAt = (at) => {
     const key = `${at.probe} ${at.nameHash} ${JSON.stringify([at.country, at.address])}`
     let match = scored.get(key)
     if (match === undefined) {
@@ -109,12 +120,17 @@ async function matchParties (trx: Transaction<Database>, search: PartyMatchSearc
     }
     return match
   }
-  const decisions = await decisionsNamingParties(trx, hitNames, filter, search.limit)
+  return { hitNames, filter, scoreAt }
+}
+
+/** The decisions whose party, scored as written, is a hit. */
+async function scoredMatches (decisions: readonly PartyDecision[], scoreAt: ScoreAt): Promise<MatchedDecisionParty[]> {
+  const pause = timeSlices(SCORING_SLICE_MS)
   const matches: MatchedDecisionParty[] = []
   for (const decision of decisions) {
     await pause()
     const match = scoreAt(decision)
     if (isPartyHit(match)) matches.push({ ...decision, match })
   }
-  return { matches, hitNames, scoreAt }
+  return matches
 }

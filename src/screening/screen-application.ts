@@ -58,8 +58,8 @@ export async function screenApplication (ctx: ScreeningContext, application: App
     threshold,
     trigramThreshold: ctx.matching.trigramThreshold,
     limit: ctx.matching.candidates,
-    filter: { scope, conditions: [bearingOnApplicationSql({ destination: application.destination, codes: codeProbes(related) }, date, options.includeInactive)] }
-  }, { scope }, parties.map(prepareParty))
+    filter: { scope }
+  }, bearingOnApplicationSql({ destination: application.destination, codes: codeProbes(related) }, date, options.includeInactive), parties.map(prepareParty))
   const candidates = new Map<string, RecordKey>()
   const bestMatch = new Map<string, MatchedDecisionParty>()
   for (const match of matches) {
