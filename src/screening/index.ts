@@ -1,2 +1,2 @@
-export { screenApplications, getScreening, recordDisposition, type ScreeningDeps, type StoredScreening, type RecordedDisposition } from './screen.js'
-export { ApplicationResult, DispositionInput, ScreeningOptions, ScreeningRequest, ScreeningResult } from './schemas.js'
+export { screenApplications, dispositionsOfScreening, getScreening, listScreenings, recordDisposition, type ScreeningSummary, type ScreeningDeps, type StoredScreening, type RecordedDisposition } from './screen.js'
+export { Application, ApplicationResult, DispositionInput, Hit, PartyTally, ScreeningOptions, ScreeningRequest, ScreeningResult } from './schemas.js'

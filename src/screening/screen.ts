@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { appendAuditEvents } from '../audit/index.js'
 import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
+import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { errors } from '../lib/errors.js'
 import { todayOf } from '../records/index.js'
 import { partyKeyOf, screenApplication } from './screen-application.js'
@@ -168,4 +170,75 @@ export async function recordDisposition (deps: ScreeningDeps, officer: string, s
     decidedAt: decidedAt.toISOString(),
     suppressesLaterHits: input.disposition === 'not-identical' || input.disposition === 'false-positive'
   }
+}
+
+/** An earlier screening as a list shows it: what was asked, and how much was found. */
+export interface ScreeningSummary {
+  screeningId: string
+  officer: string
+  screenedAt: Date
+  reference: string | null
+  destination: string
+  parties: string[]
+  hits: number
+  essentiallyIdentical: number
+  suppressedCount: number
+}
+
+const SCREENING_CURSOR = cursorShape<[Date, string]>('screenings', cursorField.isoInstant, cursorField.uuid)
+
+/** Earlier screenings, newest first, of one officer or of all; a page of `limit`, and the cursor of the next. */
+export async function listScreenings (db: Db, query: { officer?: string | undefined, limit: number, cursor?: string | undefined }): Promise<{ screenings: ScreeningSummary[], nextCursor: string | null }> {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, SCREENING_CURSOR)
+  const rows = await db.selectFrom('screenings')
+    .select(['id', 'officer', 'screened_at'])
+    .select([
+      sql<string | null>`application->>'reference'`.as('reference'),
+      sql<string>`application->>'destination'`.as('destination'),
+      sql<string[]>`array(select jsonb_array_elements(application->'parties')->>'name')`.as('parties'),
+      sql<number>`jsonb_array_length(result->'hits')`.as('hits'),
+      sql<number>`(select count(*)::int from jsonb_array_elements(result->'hits') h where (h->'assessment'->>'essentiallyIdentical')::boolean)`.as('identical'),
+      sql<number>`coalesce((result->>'suppressedCount')::int, 0)`.as('suppressed')
+    ])
+    .$if(query.officer !== undefined, (q) => q.where('officer', '=', query.officer as string))
+    .$if(after !== undefined, (q) => q.where(sql<boolean>`(screened_at, id) < (${after?.[0]}, ${after?.[1]}::uuid)`))
+    .orderBy('screened_at', 'desc').orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute()
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    screenings: page.map((r) => ({
+      screeningId: r.id,
+      officer: r.officer,
+      screenedAt: new Date(r.screened_at),
+      reference: r.reference,
+      destination: r.destination,
+      parties: r.parties,
+      hits: r.hits,
+      essentiallyIdentical: r.identical,
+      suppressedCount: r.suppressed
+    })),
+    nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(SCREENING_CURSOR, [new Date(last.screened_at), last.id]) : null
+  }
+}
+
+/** The dispositions recorded of a screening's hits, the latest per hit, by hit id. */
+export async function dispositionsOfScreening (db: Db, screeningId: string): Promise<Map<string, RecordedDisposition>> {
+  const rows = await db.selectFrom('hit_dispositions').selectAll()
+    .where('screening_id', '=', screeningId)
+    .orderBy('decided_at', 'asc').orderBy('id', 'asc')
+    .execute()
+  return new Map(rows.map((r) => [r.hit_id, {
+    id: r.id,
+    screeningId: r.screening_id,
+    hitId: r.hit_id,
+    issuer: r.issuer,
+    recordId: r.record_id,
+    disposition: r.disposition,
+    reason: r.reason,
+    officer: r.officer,
+    decidedAt: new Date(r.decided_at).toISOString(),
+    suppressesLaterHits: r.disposition === 'not-identical' || r.disposition === 'false-positive'
+  }]))
 }

@@ -14,6 +14,7 @@ type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null }
 
 const compile = buildValidator({}) as unknown as (route: { schema: unknown, httpPart: string, method: string, url: string }) => Validate
 const compiled = new WeakMap<TObject, Validate>()
+const compiledBodies = new WeakMap<TSchema, Validate>()
 
 /**
  * A query string or form checked by the very validator and schema the JSON API checks the same
@@ -31,12 +32,41 @@ export function readForm<T extends TObject> (schema: T, raw: unknown, labels: Re
     .filter(([key, v]) => key !== '_csrf' && typeof v === 'string' && v.trim() !== '')
     .map(([key, v]) => [key, (v as string).trim()]))
   if (validate(value)) return { value: value as Static<T>, errors: [] }
-  const errors = new Map<string, string>()
-  for (const error of validate.errors ?? []) {
-    const field = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : error.instancePath.split('/')[1] ?? ''
-    if (!errors.has(field)) errors.set(field, `${labels[field] ?? field}: ${explain(error, schema.properties[field])}`)
+  return { value: undefined, errors: fieldErrors(validate.errors ?? [], schema, (path) => path.split('/')[1] ?? '', (field) => labels[field] ?? field) }
+}
+
+/**
+ * A value built from a form with rows (an application's parties and items) checked by the JSON
+ * API's own validator and schema, as a request body is: each error reported once per field of
+ * the form, `fieldOf` naming the form field of an error's JSON pointer, `labelOf` its words.
+ */
+export function readNested<T extends TSchema> (schema: T, value: unknown, fieldOf: (pointer: string) => string, labelOf: (field: string) => string): FieldError[] {
+  let validate = compiledBodies.get(schema)
+  if (validate === undefined) {
+    validate = compile({ schema, httpPart: 'body', method: 'POST', url: '/app' })
+    compiledBodies.set(schema, validate)
   }
-  return { value: undefined, errors: [...errors].map(([field, message]) => ({ field, message })) }
+  return validate(value) ? [] : fieldErrors(validate.errors ?? [], schema, fieldOf, labelOf)
+}
+
+function fieldErrors (ajvErrors: readonly AjvError[], schema: TSchema, fieldOf: (pointer: string) => string, labelOf: (field: string) => string): FieldError[] {
+  const errors = new Map<string, string>()
+  for (const error of ajvErrors) {
+    const pointer = error.keyword === 'additionalProperties' ? `${error.instancePath}/${String(error.params.additionalProperty)}` : error.instancePath
+    const field = fieldOf(pointer)
+    if (!errors.has(field)) errors.set(field, `${labelOf(field)}: ${explain(error, schemaAt(schema, pointer))}`)
+  }
+  return [...errors].map(([field, message]) => ({ field, message }))
+}
+
+/** The part of `schema` a JSON pointer into a value of it reaches (through objects and arrays). */
+function schemaAt (schema: TSchema, pointer: string): TSchema | undefined {
+  let at: TSchema | undefined = schema
+  for (const step of pointer.split('/').slice(1)) {
+    const s = at as { properties?: Record<string, TSchema>, items?: TSchema } | undefined
+    at = s?.properties?.[step] ?? (/^\d+$/.test(step) ? s?.items : undefined)
+  }
+  return at
 }
 
 function explain (error: AjvError, field: TSchema | undefined): string {

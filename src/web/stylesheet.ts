@@ -49,7 +49,20 @@ ul.plain { list-style: none; margin: 0; padding: 0; }
 .field { margin-bottom: 1rem; display: flex; flex-direction: column; gap: .25rem; }
 .field-row { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
 label { font-weight: 600; }
-input, select { font: inherit; padding: .35rem; border: 2px solid var(--text); border-radius: 0; max-width: 100%; }
+input, select, textarea { font: inherit; padding: .35rem; border: 2px solid var(--text); border-radius: 0; max-width: 100%; }
+textarea { width: 24rem; }
+fieldset { border: 0; padding: 0; margin: 0 0 1rem; }
+legend { font-weight: 700; font-size: 1.1rem; padding: 0; margin-bottom: .5rem; }
+fieldset.row { border-left: 4px solid var(--border); padding: .5rem 0 .5rem 1rem; margin-bottom: 1.5rem; }
+.button--quiet { background: var(--surface); color: var(--text); border-color: var(--border); font-weight: 400; }
+.radio, .checkbox { display: flex; align-items: center; gap: .5rem; margin-bottom: .35rem; }
+.radio input, .checkbox input { width: 1.25rem; height: 1.25rem; }
+.radio label, .checkbox label { font-weight: 400; }
+.hit { border: 1px solid var(--border); padding: 1rem 1.25rem; margin-bottom: 1.5rem; }
+.hit h3 { margin-top: 0; }
+.hit--identical { border: 3px solid var(--warning); }
+.warning-panel { border-left: 6px solid var(--warning); padding: .75rem 1rem; background: #fbeee9; }
+.disposition-form { border-top: 1px solid var(--border); padding-top: 1rem; }
 input.wide { width: 36rem; }
 input.narrow { width: 5rem; }
 .field--error { border-left: 5px solid #b10e1e; padding-left: .75rem; }
@@ -64,6 +77,7 @@ dl.summary dd { margin: 0; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); border: 0; white-space: nowrap; }
 @media print {
   .skip-link, .site-nav, .site-header__user, .banner, form { display: none; }
+  .hit { page-break-inside: avoid; }
   .site-header { background: none; color: #000; border-bottom: 2px solid #000; }
   .site-header a { color: #000; }
   main { max-width: none; padding: 0; }

@@ -3,6 +3,7 @@ import type { FieldError } from '../form-values.js'
 import type { Formats } from '../format.js'
 import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
+import { ErrorSummary, TextField } from './form-parts.js'
 
 /** The search form's fields, in order, with their labels (the error summary's words too). */
 export const SEARCH_LABELS = {
@@ -25,31 +26,8 @@ export const SEARCH_LABELS = {
 
 const REGIMES = ['eu', 'uk', 'wassenaar', 'us-eccn', 'us-usml', 'mtcr', 'nsg', 'ag', 'cwc', 'national']
 
-/** An error summary at the top of a form: each message links to its field (the pattern officers know from government services). */
-export function ErrorSummary ({ errors }: { errors: readonly FieldError[] }) {
-  if (errors.length === 0) return null
-  return (
-    <div class='error-summary' role='alert' aria-labelledby='error-summary-title' tabIndex={-1}>
-      <h2 id='error-summary-title'>{texts.errorSummaryTitle}</h2>
-      <ul>{errors.map((e) => <li key={e.field}><a href={`#${e.field}`}>{e.message}</a></li>)}</ul>
-    </div>
-  )
-}
-
-function Field ({ name, query, errors, hint, type = 'text', width }: { name: keyof typeof SEARCH_LABELS, query: Readonly<Record<string, string>>, errors: readonly FieldError[], hint?: string, type?: 'text' | 'date', width?: string }) {
-  const error = errors.find((e) => e.field === name)
-  const describedBy = [hint === undefined ? '' : `${name}-hint`, error === undefined ? '' : `${name}-error`].filter((s) => s !== '').join(' ') || undefined
-  const invalid = error === undefined ? undefined : true
-  return (
-    <div class={`field${error === undefined ? '' : ' field--error'}`}>
-      <label for={name}>{SEARCH_LABELS[name]}</label>
-      {hint !== undefined && <span class='hint' id={`${name}-hint`}>{hint}</span>}
-      {error !== undefined && <span class='field-error' id={`${name}-error`}>{error.message}</span>}
-      {type === 'date'
-        ? <input id={name} name={name} type='date' value={query[name] ?? ''} class={width} aria-describedby={describedBy} aria-invalid={invalid} />
-        : <input id={name} name={name} type='text' value={query[name] ?? ''} class={width} aria-describedby={describedBy} aria-invalid={invalid} />}
-    </div>
-  )
+function Field ({ name, query, errors, hint, type = 'text', width }: { name: keyof typeof SEARCH_LABELS, query: Readonly<Record<string, string>>, errors: readonly FieldError[], hint?: string, type?: 'text' | 'date', width?: 'wide' | 'narrow' }) {
+  return <TextField name={name} label={SEARCH_LABELS[name]} value={query[name] ?? ''} errors={errors} hint={hint} type={type} width={width} />
 }
 
 function Choice ({ name, query, options }: { name: keyof typeof SEARCH_LABELS, query: Readonly<Record<string, string>>, options: ReadonlyArray<readonly [string, string]> }) {
@@ -137,7 +115,7 @@ function Results ({ results, formats }: { results: SearchResults, formats: Forma
   )
 }
 
-function Outcome ({ outcome }: { outcome: 'granted' | 'denied' }) {
+export function Outcome ({ outcome }: { outcome: 'granted' | 'denied' }) {
   return <strong class={`tag ${outcome === 'denied' ? 'tag--denied' : 'tag--granted'}`}>{outcome === 'denied' ? texts.denied : texts.granted}</strong>
 }
 
