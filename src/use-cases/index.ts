@@ -3,7 +3,7 @@
 export { recordsContextOf, type UseCaseContext } from './context.js'
 export { detectAfterStore, createPeerProjector } from './detection.js'
 export { agencySyncContext } from './sync.js'
-export { recordDecision, amendDecision, DecisionRecording } from './record-decision.js'
+export { recordDecision, amendDecision, undercutConflictsOf, DecisionRecording } from './record-decision.js'
 export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, renewDecision, importDecisions, importCandidates } from './change-records.js'
 export { screenApplications, recordDisposition } from './screen.js'
 export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage, runConsultationOutbox } from './consult.js'

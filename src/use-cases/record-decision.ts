@@ -3,7 +3,7 @@ import { appendAuditEvents } from '../audit/index.js'
 import { citeConsultation } from '../consultations/index.js'
 import { findUndercutConflicts } from '../divergence/index.js'
 import { canonicalize } from '../lib/canonical-json.js'
-import { errors } from '../lib/errors.js'
+import { errors, type UndercutConflict } from '../lib/errors.js'
 import {
   amendRecord, DecisionInput, findHeldRecord, publishDecision, todayOf, UndercutOverride, withDefaults,
   type DecisionContent, type PublishedRecord, type RecordChange, type RecordsContext
@@ -42,6 +42,23 @@ export async function recordDecision (app: UseCaseContext, actor: string, input:
   }
   const { audience: _audience, ...proposed } = content
   return publishDecision(withUndercutCheck(app, ctx, withDefaults(proposed, ctx.denialReviewYears)), content)
+}
+
+/**
+ * The allied denials in force that the grant `input` would undercut and that its consultation
+ * does not cover: what `recordDecision` would warn of, found without storing anything (the
+ * web application's warning page lists them again when the officer chooses what to do).
+ */
+export async function undercutConflictsOf (app: UseCaseContext, input: DecisionRecording): Promise<UndercutConflict[]> {
+  if (input.outcome !== 'granted') return []
+  const { config, clock } = app
+  const { consultation: citing, undercutOverride: _override, audience: _audience, ...decision } = input
+  const today = todayOf(clock)
+  const consultation = citing === undefined ? undefined : await citeConsultation(app.db, today, citing).catch(() => undefined)
+  const grant = withDefaults({ ...decision, ...(consultation === undefined ? {} : { consultation }) }, config.denialReviewYears)
+  const conflicts = await app.db.transaction().execute((trx) =>
+    findUndercutConflicts(trx, { self: config.agency.id, matching: config.matching, divergence: config.divergence, today }, grant))
+  return conflicts.filter((c) => !c.covered).map(({ covered: _covered, ...c }) => c)
 }
 
 /**

@@ -89,3 +89,12 @@ function literalsOf (schema: TSchema | undefined): string[] {
   if (values?.every((v) => typeof v === 'string') === true) return values as string[]
   return anyOf !== undefined && anyOf.every((o) => typeof o.const === 'string') ? anyOf.map((o) => o.const as string) : []
 }
+
+/** A posted form's body as formbody parses it: a field sent twice is an array. */
+export type PostedForm = Readonly<Record<string, unknown>>
+
+/** A posted field's text; '' when it is missing or was sent more than once (never trusted to be a string). */
+export function postedText (body: PostedForm, name: string): string {
+  const value = body[name]
+  return typeof value === 'string' ? value : ''
+}

@@ -16,6 +16,7 @@ import type { PageKit } from './page-kit.js'
 import { sendPage } from './render.js'
 import { decisionPages } from './routes-decisions.js'
 import { screeningPages } from './routes-screenings.js'
+import { recordDecisionPages } from './routes-record-decision.js'
 import { STYLESHEET, STYLESHEET_PATH } from './stylesheet.js'
 import { startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider.js'
 import { createSignIn, type OidcClientSettings, type PendingSignIn } from './sign-in.js'
@@ -152,6 +153,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
   }
 
   const kit: PageKit = { formats, frameOf, signedIn, show }
+  await recordDecisionPages(app, kit)
   await decisionPages(app, kit)
   await screeningPages(app, kit)
 

@@ -36,14 +36,15 @@ export async function decisionPages (app: App, kit: PageKit): Promise<void> {
     ))
   })
 
-  app.get('/decisions/:issuer/:recordId', async (request: FastifyRequest<{ Params: { issuer: string, recordId: string } }>, reply: FastifyReply) => {
+  app.get('/decisions/:issuer/:recordId', async (request: FastifyRequest<{ Params: { issuer: string, recordId: string }, Querystring: { recorded?: string } }>, reply: FastifyReply) => {
     if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
     const { issuer, recordId } = request.params
     const view = UUID.test(recordId) ? await decisionView(app, issuer, recordId) : undefined
     if (view === undefined) {
       return kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.recordNotFoundLead} action={{ href: '/app/decisions', label: texts.decisionsTitle }} />)
     }
-    return kit.show(reply, 200, <DecisionPage frame={kit.frameOf(request, reply)} decision={view} formats={kit.formats} />)
+    const notice = request.query.recorded === undefined ? undefined : texts.recordDecision.recorded
+    return kit.show(reply, 200, <DecisionPage frame={kit.frameOf(request, reply)} decision={view} formats={kit.formats} notice={notice} />)
   })
 }
 

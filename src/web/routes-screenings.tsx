@@ -2,16 +2,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DispositionInput, dispositionsOfScreening, getScreening, listScreenings, type StoredScreening } from '../screening/index.js'
 import type { App } from '../http/types.js'
 import { recordDisposition, screenApplications } from '../use-cases/index.js'
-import { readNested, type FieldError } from './form-values.js'
+import { postedText, readNested, type FieldError, type PostedForm } from './form-values.js'
 import type { PageKit } from './page-kit.js'
 import { MessagePage } from './pages/messages.js'
 import { ScreeningFormPage, ScreeningListPage, ScreeningResultPage } from './pages/screenings.js'
-import { applicationOf, emptyScreeningForm, readScreeningForm } from './screening-form.js'
+import { applicationOf, emptyApplicationForm, readApplicationForm, SCREENING_FIELDS } from './application-form.js'
 import { texts } from './text/en.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const PAGE_SIZE = 25
-type Body = Record<string, string | undefined>
 
 /**
  * The officers' screening pages: the form (rows added and removed without script), its result
@@ -36,21 +35,21 @@ export async function screeningPages (app: App, kit: PageKit): Promise<void> {
 
   app.get('/screenings/new', async (request, reply) => {
     if (kit.signedIn(request, reply, ['officer']) === undefined) return reply
-    return kit.show(reply, 200, <ScreeningFormPage frame={kit.frameOf(request, reply)} form={emptyScreeningForm()} options={{ includeOwn: false, includeInactive: false }} errors={[]} />)
+    return kit.show(reply, 200, <ScreeningFormPage frame={kit.frameOf(request, reply)} form={emptyApplicationForm()} options={{ includeOwn: false, includeInactive: false }} errors={[]} />)
   })
 
   app.post('/screenings', async (request, reply) => {
     const user = kit.signedIn(request, reply, ['officer'])
     if (user === undefined) return reply
-    const body = (request.body ?? {}) as Body
-    const { form, action } = readScreeningForm(body)
-    const options = { includeOwn: body.includeOwn === 'yes', includeInactive: body.includeInactive === 'yes' }
-    if (action.kind !== 'screen') return kit.show(reply, 200, <ScreeningFormPage frame={kit.frameOf(request, reply)} form={form} options={options} errors={[]} />)
+    const body = (request.body ?? {}) as PostedForm
+    const { form, action } = readApplicationForm(body, SCREENING_FIELDS)
+    const options = { includeOwn: postedText(body, 'includeOwn') === 'yes', includeInactive: postedText(body, 'includeInactive') === 'yes' }
+    if (action.kind !== 'submit') return kit.show(reply, 200, <ScreeningFormPage frame={kit.frameOf(request, reply)} form={form} options={options} errors={[]} />)
     const read = applicationOf(form)
-    if (read.application === undefined) {
+    if (read.value === undefined) {
       return kit.show(reply, 400, <ScreeningFormPage frame={kit.frameOf(request, reply)} form={form} options={options} errors={read.errors} />)
     }
-    const result = await screenApplications(app.services, user.subject, { applications: [read.application], options: { ...options, includeSuppressed: false } })
+    const result = await screenApplications(app.services, user.subject, { applications: [read.value], options: { ...options, includeSuppressed: false } })
     return reply.redirect(`/app/screenings/${result.results[0]?.screeningId ?? ''}`, 303)
   })
 
@@ -73,11 +72,11 @@ export async function screeningPages (app: App, kit: PageKit): Promise<void> {
     if (user === undefined) return reply
     const screening = await storedScreening(app, request.params.id)
     if (screening === undefined) return notFound(request, reply)
-    const body = (request.body ?? {}) as Body
-    const hitId = body.hitId ?? ''
-    const n = /^\d{1,4}$/.test(body.n ?? '') ? Number(body.n) : -1
+    const body = (request.body ?? {}) as PostedForm
+    const hitId = postedText(body, 'hitId')
+    const n = /^\d{1,4}$/.test(postedText(body, 'n')) ? Number(postedText(body, 'n')) : -1
     if (![...screening.result.hits, ...screening.result.suppressed].some((h) => h.hitId === hitId) || n < 0) return notFound(request, reply)
-    const input = { disposition: body[`disposition-${n}`] ?? '', reason: (body[`reason-${n}`] ?? '').trim() }
+    const input = { disposition: postedText(body, `disposition-${n}`), reason: postedText(body, `reason-${n}`).trim() }
     const labels: Record<string, string> = { [`disposition-${n}`]: texts.screening.disposition, [`reason-${n}`]: texts.screening.reason }
     const errors: FieldError[] = readNested(DispositionInput, input, (pointer) => `${pointer.split('/')[1] ?? ''}-${n}`, (field) => labels[field] ?? field)
     if (errors.length > 0) {

@@ -54,6 +54,8 @@ textarea { width: 24rem; }
 fieldset { border: 0; padding: 0; margin: 0 0 1rem; }
 legend { font-weight: 700; font-size: 1.1rem; padding: 0; margin-bottom: .5rem; }
 fieldset.row { border-left: 4px solid var(--border); padding: .5rem 0 .5rem 1rem; margin-bottom: 1.5rem; }
+.button--warning { background: var(--warning); }
+h4 { margin: 1rem 0 .5rem; }
 .button--quiet { background: var(--surface); color: var(--text); border-color: var(--border); font-weight: 400; }
 .radio, .checkbox { display: flex; align-items: center; gap: .5rem; margin-bottom: .35rem; }
 .radio input, .checkbox input { width: 1.25rem; height: 1.25rem; }
@@ -63,6 +65,15 @@ fieldset.row { border-left: 4px solid var(--border); padding: .5rem 0 .5rem 1rem
 .hit--identical { border: 3px solid var(--warning); }
 .warning-panel { border-left: 6px solid var(--warning); padding: .75rem 1rem; background: #fbeee9; }
 .disposition-form { border-top: 1px solid var(--border); padding-top: 1rem; }
+table.side-by-side { table-layout: fixed; }
+table.side-by-side th[scope="row"] { width: 11rem; }
+table.side-by-side td { overflow-wrap: anywhere; }
+table.counts { width: auto; }
+table.counts td { text-align: right; }
+td.explanation { font-size: .9rem; max-width: 32rem; }
+pre.evidence { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; background: var(--surface); padding: .75rem; }
+details { margin-bottom: 1.5rem; }
+summary { cursor: pointer; color: var(--link); }
 input.wide { width: 36rem; }
 input.narrow { width: 5rem; }
 .field--error { border-left: 5px solid #b10e1e; padding-left: .75rem; }
@@ -75,6 +86,10 @@ dl.summary { display: grid; grid-template-columns: minmax(10rem, max-content) 1f
 dl.summary dt { font-weight: 700; }
 dl.summary dd { margin: 0; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); border: 0; white-space: nowrap; }
+.sub-nav ul { list-style: none; margin: 0 0 1.5rem; padding: 0; display: flex; flex-wrap: wrap; gap: 1.5rem; }
+.sub-nav a[aria-current="page"] { font-weight: 700; text-decoration: none; border-bottom: 3px solid var(--link); }
+.peer { border-top: 2px solid var(--border); margin-top: 2rem; }
+.action-form { border-top: 1px solid var(--border); padding-top: .5rem; margin-bottom: 1.5rem; }
 @media print {
   .skip-link, .site-nav, .site-header__user, .banner, form { display: none; }
   .hit { page-break-inside: avoid; }

@@ -55,6 +55,7 @@ export function DecisionSearchPage ({ frame, query, errors, results, formats }: 
   return (
     <Layout frame={{ ...frame, active: 'decisions' }} title={errors.length > 0 ? `Error: ${texts.decisionsTitle}` : texts.decisionsTitle}>
       <h1>{texts.decisionsTitle}</h1>
+      {frame.user?.roles.includes('officer') === true && <p><a href='/app/decisions/new' class='button'>{texts.recordDecision.title}</a></p>}
       <ErrorSummary errors={errors} />
       <form method='get' action='/app/decisions' class='search-form' novalidate>
         <Field name='party' query={query} errors={errors} hint={texts.partyHint} width='wide' />
@@ -144,10 +145,11 @@ export interface DecisionView {
 }
 
 /** One decision: what was decided, about whom and what, who signed it and when it reached us, and its versions. */
-export function DecisionPage ({ frame, decision, formats }: { frame: PageFrame, decision: DecisionView, formats: Formats }) {
+export function DecisionPage ({ frame, decision, formats, notice }: { frame: PageFrame, decision: DecisionView, formats: Formats, notice?: string | undefined }) {
   const d = decision
   return (
     <Layout frame={{ ...frame, active: 'decisions' }} title={d.reference}>
+      {notice !== undefined && <p class='notice' role='status'>{notice}</p>}
       <span class='caption'>{d.own ? texts.ourDecision : texts.alliedDecision(d.issuer)}</span>
       <h1>{d.reference}</h1>
       <dl class='summary'>

@@ -2,19 +2,18 @@ import type { Hit, RecordedDisposition, ScreeningSummary, StoredScreening } from
 import type { FieldError } from '../form-values.js'
 import type { Formats } from '../format.js'
 import { Layout, type PageFrame } from '../layout.js'
-import type { ScreeningForm } from '../screening-form.js'
-import { MAX_ROWS } from '../screening-form.js'
+import type { ApplicationForm } from '../application-form.js'
 import { texts } from '../text/en.js'
 import { Outcome } from './decisions.js'
-import { Checkbox, Csrf, ErrorSummary, Radios, SelectField, TextArea, TextField } from './form-parts.js'
+import { ApplicationRows } from './application-rows.js'
+import { Checkbox, Csrf, ErrorSummary, Radios, TextArea, TextField } from './form-parts.js'
 
 const t = texts.screening
-const ROLES = ['end_user', 'consignee', 'intermediate_consignee', 'purchaser', 'agent', 'third_party'].map((r) => [r, texts.roleLabel(r)] as const)
 const DISPOSITIONS = Object.entries(t.dispositions) as ReadonlyArray<readonly [string, string]>
 
 /** The screening form: the application's fields, a row per party and per item, added and removed by submit buttons (no script needed). */
 export function ScreeningFormPage ({ frame, form, options, errors }: {
-  frame: PageFrame, form: ScreeningForm, options: { includeOwn: boolean, includeInactive: boolean }, errors: readonly FieldError[]
+  frame: PageFrame, form: ApplicationForm, options: { includeOwn: boolean, includeInactive: boolean }, errors: readonly FieldError[]
 }) {
   return (
     <Layout frame={{ ...frame, active: 'screening' }} title={errors.length > 0 ? `Error: ${t.newTitle}` : t.newTitle}>
@@ -27,41 +26,12 @@ export function ScreeningFormPage ({ frame, form, options, errors }: {
         <button type='submit' name='action' value='screen' class='visually-hidden' tabIndex={-1} aria-hidden='true'>{t.screen}</button>
         <h2>{t.application}</h2>
         <div class='field-row'>
-          <TextField name='reference' label='Reference' value={form.reference} errors={errors} hint={t.referenceHint} />
-          <TextField name='destination' label='Destination' value={form.destination} errors={errors} hint={t.destinationHint} width='narrow' />
-          <TextField name='date' label='Date of the decision' value={form.date} errors={errors} hint={t.dateHint} />
+          <TextField name='reference' label='Reference' value={form.fields.reference ?? ''} errors={errors} hint={t.referenceHint} />
+          <TextField name='destination' label='Destination' value={form.fields.destination ?? ''} errors={errors} hint={t.destinationHint} width='narrow' />
+          <TextField name='date' label='Date of the decision' value={form.fields.date ?? ''} errors={errors} hint={t.dateHint} />
         </div>
-        <TextArea name='endUse' label='End use' value={form.endUse} errors={errors} />
-        <h2>{t.parties}</h2>
-        {form.parties.map((party, i) => (
-          <fieldset class='row' key={`party-${i}`}>
-            <legend>{t.party(i + 1)}</legend>
-            <div class='field-row'>
-              <SelectField name={`party-${i}-role`} label='Role' value={party.role} errors={errors} options={ROLES} />
-              <TextField name={`party-${i}-name`} label='Name' value={party.name} errors={errors} hint={t.nameHint} width='wide' />
-              <TextField name={`party-${i}-country`} label='Country' value={party.country} errors={errors} hint={t.countryHint} width='narrow' />
-            </div>
-            <div class='field-row'>
-              <TextArea name={`party-${i}-aliases`} label='Other names' value={party.aliases} errors={errors} hint={t.aliasesHint} />
-              <TextArea name={`party-${i}-identifiers`} label='Identifiers' value={party.identifiers} errors={errors} hint={t.identifiersHint} />
-            </div>
-            {form.parties.length > 1 && <button type='submit' name='action' value={`remove-party-${i}`} class='button button--quiet'>{t.removeParty(i + 1)}</button>}
-          </fieldset>
-        ))}
-        {form.parties.length < MAX_ROWS && <button type='submit' name='action' value='add-party' class='button button--quiet'>{t.addParty}</button>}
-        <h2>{t.items}</h2>
-        {form.items.map((item, i) => (
-          <fieldset class='row' key={`item-${i}`}>
-            <legend>{t.item(i + 1)}</legend>
-            <TextField name={`item-${i}-description`} label='Description' value={item.description} errors={errors} width='wide' />
-            <div class='field-row'>
-              <TextArea name={`item-${i}-codes`} label='Control entries' value={item.codes} errors={errors} hint={t.codesHint} />
-              <TextField name={`item-${i}-partNumber`} label='Part number' value={item.partNumber} errors={errors} />
-            </div>
-            {form.items.length > 1 && <button type='submit' name='action' value={`remove-item-${i}`} class='button button--quiet'>{t.removeItem(i + 1)}</button>}
-          </fieldset>
-        ))}
-        {form.items.length < MAX_ROWS && <button type='submit' name='action' value='add-item' class='button button--quiet'>{t.addItem}</button>}
+        <TextArea name='endUse' label='End use' value={form.fields.endUse ?? ''} errors={errors} />
+        <ApplicationRows form={form} errors={errors} />
         <h2>{t.options}</h2>
         <Checkbox name='includeOwn' label={t.includeOwn} checked={options.includeOwn} />
         <Checkbox name='includeInactive' label={t.includeInactive} checked={options.includeInactive} />
