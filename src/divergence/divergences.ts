@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type Selectable, type Transaction } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Selectable, type SqlBool, type Transaction } from 'kysely'
 import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { appendAuditEvents } from '../audit/index.js'
 import type { Db } from '../db/create-db.js'
@@ -50,17 +50,23 @@ function summaryOf (row: Row) {
 }
 export type DivergenceSummary = ReturnType<typeof summaryOf>
 
+/** The conditions of a filter (all but its page), for the listing and the counts alike. */
+function filtered (eb: ExpressionBuilder<Database, 'divergences'>, filter: Omit<DivergenceFilter, 'limit' | 'cursor'>): Expression<SqlBool> {
+  const conditions: Array<Expression<SqlBool>> = []
+  if (filter.kind !== undefined) conditions.push(eb('kind', '=', filter.kind))
+  if (filter.state !== undefined) conditions.push(eb('state', '=', filter.state))
+  if (filter.severity !== undefined) conditions.push(eb('severity', '=', filter.severity))
+  if (filter.agency !== undefined) conditions.push(eb.or([eb('first_issuer', '=', filter.agency), eb('second_issuer', '=', filter.agency)]))
+  if (filter.destination !== undefined) conditions.push(eb('destination', '=', filter.destination))
+  if (filter.controlCategory !== undefined) conditions.push(eb('control_category', '=', filter.controlCategory))
+  if (filter.from !== undefined) conditions.push(eb('detected_at', '>=', new Date(`${filter.from}T00:00:00Z`)))
+  if (filter.to !== undefined) conditions.push(eb('detected_at', '<', new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000))) // UTC days, as the report
+  return eb.and(conditions)
+}
+
 /** Divergences, newest first, filtered; `nextCursor` continues after the last one. */
 export async function listDivergences (db: Db, filter: DivergenceFilter): Promise<{ divergences: DivergenceSummary[], nextCursor: string | null }> {
-  let query = db.selectFrom('divergences').selectAll()
-  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind)
-  if (filter.state !== undefined) query = query.where('state', '=', filter.state)
-  if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity)
-  if (filter.agency !== undefined) { const agency = filter.agency; query = query.where((eb) => eb.or([eb('first_issuer', '=', agency), eb('second_issuer', '=', agency)])) }
-  if (filter.destination !== undefined) query = query.where('destination', '=', filter.destination)
-  if (filter.controlCategory !== undefined) query = query.where('control_category', '=', filter.controlCategory)
-  if (filter.from !== undefined) query = query.where('detected_at', '>=', new Date(`${filter.from}T00:00:00Z`))
-  if (filter.to !== undefined) query = query.where('detected_at', '<', new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000)) // UTC days, as the report
+  let query = db.selectFrom('divergences').selectAll().where((eb) => filtered(eb, filter))
   if (filter.cursor !== undefined) {
     const [at, id] = decodeCursor(filter.cursor, CURSOR)
     query = query.where((eb) => eb.or([eb('detected_at', '<', at), eb.and([eb('detected_at', '=', at), eb('id', '>', id)])]))
@@ -72,6 +78,13 @@ export async function listDivergences (db: Db, filter: DivergenceFilter): Promis
     divergences: page.map(summaryOf),
     nextCursor: rows.length > filter.limit && last !== undefined ? encodeCursor(CURSOR, [new Date(last.detected_at), last.id]) : null
   }
+}
+
+/** How many divergences there are of each kind in each state (pairs with none left out), under the other conditions of a filter: the queue's counts. */
+export async function countDivergences (db: Db, filter: Omit<DivergenceFilter, 'limit' | 'cursor' | 'kind' | 'state'>): Promise<Array<{ kind: DivergenceKind, state: DivergenceState, count: number }>> {
+  const rows = await db.selectFrom('divergences').select(['kind', 'state', (eb) => eb.fn.countAll<string>().as('n')])
+    .where((eb) => filtered(eb, filter)).groupBy(['kind', 'state']).execute()
+  return rows.map((row) => ({ kind: row.kind, state: row.state, count: Number(row.n) }))
 }
 
 /**

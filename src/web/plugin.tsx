@@ -16,6 +16,7 @@ import type { PageKit } from './page-kit.js'
 import { sendPage } from './render.js'
 import { decisionPages } from './routes-decisions.js'
 import { screeningPages } from './routes-screenings.js'
+import { divergencePages } from './routes-divergences.js'
 import { recordDecisionPages } from './routes-record-decision.js'
 import { STYLESHEET, STYLESHEET_PATH } from './stylesheet.js'
 import { startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider.js'
@@ -156,6 +157,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
   await recordDecisionPages(app, kit)
   await decisionPages(app, kit)
   await screeningPages(app, kit)
+  await divergencePages(app, kit)
 
   app.setNotFoundHandler((request, reply) => show(reply, 404, <MessagePage frame={frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.notFoundLead} action={{ href: '/app', label: texts.navStart }} />))
 

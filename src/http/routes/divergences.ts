@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { DivergenceKind as Kind, DivergenceState, getDivergence, listDivergences, Severity } from '../../divergence/index.js'
+import { DivergenceKind as Kind, getDivergence, listDivergences, Severity } from '../../divergence/index.js'
 import { Jwks } from '../../lib/jwk.js'
 import { userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
+import { DivergenceQuery, DivergenceStateSchema as State, DivergenceTransition as Transition } from '../schemas/divergences.js'
 import type { App } from '../types.js'
 import { transitionDivergence } from '../../use-cases/index.js'
 
@@ -10,9 +11,6 @@ const tags = ['divergences']
 const closed = { additionalProperties: false } as const
 const DateTime = Type.String({ format: 'date-time' })
 const IsoDate = Type.String({ format: 'date' })
-const State = Type.Union(DivergenceState.anyOf, {
-  description: 'open → acknowledged → justified | dismissed | escalated → resolved; resolved by the system when the divergence stops holding'
-})
 const RecordSide = Type.Object({ issuer: Type.String(), recordId: Uuid, version: Type.Integer() }, closed)
 
 const DivergenceSummary = Type.Object({
@@ -51,20 +49,6 @@ const DivergenceDetail = Type.Object({
   history: Type.Array(Type.Object({ seq: Type.Integer(), from: Type.Union([State, Type.Null()]), to: State, actor: Type.String(), reason: Type.String(), at: DateTime }, closed))
 }, closed)
 
-const DivergenceQuery = Type.Object({
-  kind: Type.Optional(Kind),
-  state: Type.Optional(State),
-  severity: Type.Optional(Severity),
-  agency: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'either record issued by this agency' })),
-  destination: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
-  controlCategory: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'e.g. 3 (electronics) or ML10' })),
-  from: Type.Optional(Type.String({ format: 'date', description: 'detected on or after this UTC day' })),
-  to: Type.Optional(Type.String({ format: 'date', description: 'detected on or before this UTC day (included)' })),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 }))
-}, closed)
-
-const Transition = Type.Object({ state: State, reason: Type.String({ minLength: 1, maxLength: 2000 }) }, closed)
 const TransitionResult = Type.Object({ id: Uuid, from: State, to: State, actor: Type.String(), reason: Type.String(), at: DateTime }, closed)
 
 /** Reading divergences (officers and auditors). */

@@ -1,0 +1,145 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { countDivergences, DIVERGENCE_STATES, getDivergence, listDivergences, TRANSITIONS, type DivergenceState } from '../divergence/index.js'
+import { DivergenceQuery, DivergenceTransition } from '../http/schemas/divergences.js'
+import type { App } from '../http/types.js'
+import { latinSpelling } from '../matching/index.js'
+import { lifecycleOf, loadHeldDecisions, todayOf, type ClassificationContent } from '../records/index.js'
+import { peekKid } from '../signing/index.js'
+import { transitionDivergence } from '../use-cases/index.js'
+import { readForm, readNested, type FieldError } from './form-values.js'
+import type { PageKit } from './page-kit.js'
+import { DivergencePage, DivergenceQueuePage, QUEUE_LABELS, type DivergenceSide, type DivergenceView, type TransitionForm } from './pages/divergences.js'
+import { MessagePage } from './pages/messages.js'
+import { texts } from './text/en.js'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const PAGE_SIZE = 25
+const t = texts.divergences
+type Body = Record<string, string | undefined>
+
+/**
+ * The auditors' divergence pages (officers read them too, as the API lets them): the queue
+ * (GET /app/divergences) with its filters and counts, one divergence with both records side by
+ * side and its history, and the form that moves it to another state (auditors only).
+ */
+export async function divergencePages (app: App, kit: PageKit): Promise<void> {
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={t.notFound} action={{ href: '/app/divergences', label: t.queueTitle }} />)
+
+  app.get('/divergences', async (request, reply) => {
+    if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
+    const raw = request.query as Record<string, unknown>
+    const query = Object.fromEntries(Object.entries(raw).filter(([k, v]) => k in QUEUE_LABELS && typeof v === 'string')) as Record<string, string>
+    const read = readForm(DivergenceQuery, { limit: String(PAGE_SIZE), ...query }, QUEUE_LABELS)
+    if (read.value === undefined) {
+      return kit.show(reply, 400, <DivergenceQueuePage frame={kit.frameOf(request, reply)} query={query} errors={read.errors} results={undefined} formats={kit.formats} />)
+    }
+    const { kind: _kind, state: _state, limit: _limit, cursor: _cursor, ...others } = read.value
+    const [page, counts] = await Promise.all([listDivergences(app.db, read.value), countDivergences(app.db, others)])
+    const next = page.nextCursor === null ? undefined : new URLSearchParams({ ...query, cursor: page.nextCursor }).toString()
+    return kit.show(reply, 200, (
+      <DivergenceQueuePage frame={kit.frameOf(request, reply)} query={query} errors={[]} formats={kit.formats} results={{ divergences: page.divergences, counts, next }} />
+    ))
+  })
+
+  app.get('/divergences/:id', async (request: FastifyRequest<{ Params: { id: string }, Querystring: { moved?: string } }>, reply) => {
+    const user = kit.signedIn(request, reply, ['officer', 'auditor'])
+    if (user === undefined) return reply
+    const view = await divergenceView(app, request.params.id)
+    if (view === undefined) return notFound(request, reply)
+    const moved = DIVERGENCE_STATES.find((s) => s === request.query.moved)
+    return kit.show(reply, 200, (
+      <DivergencePage
+        frame={kit.frameOf(request, reply)} view={view} allowed={TRANSITIONS[view.summary.state]} canTransition={user.roles.includes('auditor')}
+        form={{ state: '', reason: '' }} errors={[]} notice={moved === undefined ? undefined : t.moved(t.states[moved])} formats={kit.formats}
+      />
+    ))
+  })
+
+  app.post('/divergences/:id/transitions', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    const user = kit.signedIn(request, reply, ['auditor'])
+    if (user === undefined) return reply
+    const view = await divergenceView(app, request.params.id)
+    if (view === undefined) return notFound(request, reply)
+    const body = (request.body ?? {}) as Body
+    const form: TransitionForm = { state: body.state ?? '', reason: (body.reason ?? '').trim() }
+    const allowed = TRANSITIONS[view.summary.state]
+    const again = (status: number, errors: FieldError[], shown = view) => kit.show(reply, status, (
+      <DivergencePage
+        frame={kit.frameOf(request, reply)} view={shown} allowed={TRANSITIONS[shown.summary.state]} canTransition
+        form={form} errors={errors} notice={undefined} formats={kit.formats}
+      />
+    ))
+    const labels: Record<string, string> = { state: t.newState, reason: t.reason }
+    const errors = readNested(DivergenceTransition, form, (pointer) => pointer.split('/')[1] ?? '', (field) => labels[field] ?? field)
+      .filter((e) => e.field !== 'state')
+    // the states it may move to from where it is now, not every state: the error says which
+    if (!allowed.includes(form.state as DivergenceState)) errors.unshift({ field: 'state', message: t.stateError(allowed.map((s) => t.states[s]).join(', ')) })
+    if (errors.length > 0) return again(400, errors)
+    try {
+      await transitionDivergence(app.services, user.subject, view.summary.id, form.state as DivergenceState, form.reason)
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'INVALID_TRANSITION') throw err
+      // moved by someone else since the page was read: show it as it is now
+      const now = await divergenceView(app, view.summary.id) ?? view
+      return again(409, [{ field: 'state', message: t.movedMeanwhile(t.states[now.summary.state]) }], now)
+    }
+    return reply.redirect(`/app/divergences/${view.summary.id}?moved=${form.state}#history`, 303)
+  })
+}
+
+/** A divergence as its page shows it, or undefined when there is none by this id. */
+async function divergenceView (app: App, id: string): Promise<DivergenceView | undefined> {
+  if (!UUID.test(id)) return undefined
+  const detail = await getDivergence({ db: app.db, self: app.config.agency.id, keyRing: app.keyRing }, id).catch((err: { code?: string }) => {
+    if (err.code === 'NOT_FOUND') return undefined
+    throw err
+  })
+  if (detail === undefined) return undefined
+  const { records, evidence, history, ...summary } = detail
+  // who signed each decision's current version and when it reached us, as the decision's page says it
+  const held = await app.db.transaction().execute((trx) => loadHeldDecisions(trx, [records.first, records.second]
+    .filter((r) => r.kind === 'decision').map((r) => ({ issuer: r.issuer, recordId: r.recordId }))))
+  const today = todayOf(app.clock)
+  const side = (r: typeof records.first): DivergenceSide => {
+    const decision = held.find((h) => h.issuer === r.issuer && h.recordId === r.recordId)
+    const latest = r.entries.findLast((e) => e.jws !== null)
+    const classification = r.kind === 'classification' && r.content !== null ? r.content as ClassificationContent : undefined
+    return {
+      issuer: r.issuer,
+      own: r.issuer === app.config.agency.id,
+      recordId: r.recordId,
+      versionThen: r.version,
+      versionNow: r.currentVersion,
+      decision: decision === undefined
+        ? undefined
+        : {
+            reference: decision.content.reference,
+            outcome: decision.content.outcome,
+            destination: decision.content.destination,
+            decisionDate: decision.content.decisionDate,
+            validUntil: decision.validUntil,
+            revokedFrom: decision.revokedFrom,
+            lifecycle: lifecycleOf(decision, today),
+            endUse: decision.content.endUse,
+            parties: decision.content.parties.map((p) => ({ role: p.role, name: p.name, latin: latinSpelling(p.name), country: p.country })),
+            items: decision.content.items.map((i) => ({ description: i.description, codes: i.codes.map((c) => `${c.regime} ${c.code}`) }))
+          },
+      classification: classification === undefined
+        ? undefined
+        : {
+            description: classification.item.description,
+            manufacturer: classification.item.manufacturer,
+            partNumber: classification.item.partNumber,
+            result: classification.result,
+            codes: classification.codes.map((c) => `${c.regime} ${c.code}`),
+            classificationDate: classification.classificationDate,
+            revokedFrom: r.revokedFrom
+          },
+      signature: decision !== undefined
+        ? { kid: decision.kid, storedAt: decision.storedAt }
+        : latest === undefined || latest.jws === null ? undefined : { kid: peekKid(latest.jws) ?? null, storedAt: null }
+    }
+  }
+  return { summary, evidence, history, first: side(records.first), second: side(records.second) }
+}
