@@ -52,7 +52,9 @@ export function readNested<T extends TSchema> (schema: T, value: unknown, fieldO
 function fieldErrors (ajvErrors: readonly AjvError[], schema: TSchema, fieldOf: (pointer: string) => string, labelOf: (field: string) => string): FieldError[] {
   const errors = new Map<string, string>()
   for (const error of ajvErrors) {
-    const pointer = error.keyword === 'additionalProperties' ? `${error.instancePath}/${String(error.params.additionalProperty)}` : error.instancePath
+    const pointer = error.keyword === 'additionalProperties'
+      ? `${error.instancePath}/${String(error.params.additionalProperty)}`
+      : error.keyword === 'required' ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath
     const field = fieldOf(pointer)
     if (!errors.has(field)) errors.set(field, `${labelOf(field)}: ${explain(error, schemaAt(schema, pointer))}`)
   }
@@ -75,7 +77,8 @@ function explain (error: AjvError, field: TSchema | undefined): string {
   switch (error.keyword) {
     case 'additionalProperties': return 'is not a field of this form'
     case 'format': return error.params.format === 'date' ? 'enter a date as YYYY-MM-DD' : `enter a valid ${String(error.params.format)}`
-    case 'minLength': return `enter at least ${String(error.params.limit)} characters`
+    case 'required': return 'enter a value'
+    case 'minLength': return error.params.limit === 1 ? 'enter a value' : `enter at least ${String(error.params.limit)} characters`
     case 'maxLength': return `enter at most ${String(error.params.limit)} characters`
     case 'pattern': return 'enter a value of the expected form'
     case 'minimum': case 'maximum': case 'type': return 'enter a number in range'

@@ -1,11 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { DecisionQuery } from '../http/schemas/records.js'
+import { DecisionQuery, Renewal, Revocation } from '../http/schemas/records.js'
 import type { App } from '../http/types.js'
 import { lifecycleOf, loadHeldDecisions, getRecord, searchDecisions, type DecisionContent } from '../records/index.js'
 import { latinSpelling } from '../matching/index.js'
-import { readForm } from './form-values.js'
+import { AppError } from '../lib/errors.js'
+import { renewDecision, revokeRecord } from '../use-cases/index.js'
+import { readForm, type FieldError } from './form-values.js'
 import type { PageKit } from './page-kit.js'
-import { DecisionPage, DecisionSearchPage, SEARCH_LABELS, type DecisionView } from './pages/decisions.js'
+import { ChangeDecisionPage, DecisionPage, DecisionSearchPage, SEARCH_LABELS, type ChangeKind, type DecisionView } from './pages/decisions.js'
 import { MessagePage } from './pages/messages.js'
 import { texts } from './text/en.js'
 
@@ -36,15 +38,61 @@ export async function decisionPages (app: App, kit: PageKit): Promise<void> {
     ))
   })
 
-  app.get('/decisions/:issuer/:recordId', async (request: FastifyRequest<{ Params: { issuer: string, recordId: string }, Querystring: { recorded?: string } }>, reply: FastifyReply) => {
+  app.get('/decisions/:issuer/:recordId', async (request: FastifyRequest<{ Params: { issuer: string, recordId: string }, Querystring: { recorded?: string, revoked?: string, renewed?: string } }>, reply: FastifyReply) => {
     if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
     const { issuer, recordId } = request.params
     const view = UUID.test(recordId) ? await decisionView(app, issuer, recordId) : undefined
     if (view === undefined) {
       return kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.recordNotFoundLead} action={{ href: '/app/decisions', label: texts.decisionsTitle }} />)
     }
-    const notice = request.query.recorded === undefined ? undefined : texts.recordDecision.recorded
+    const q = request.query
+    const notice = q.recorded !== undefined ? texts.recordDecision.recorded : q.revoked !== undefined ? texts.changes.revoked : q.renewed !== undefined ? texts.changes.renewed : undefined
     return kit.show(reply, 200, <DecisionPage frame={kit.frameOf(request, reply)} decision={view} formats={kit.formats} notice={notice} />)
+  })
+
+  // our own decisions' changes, each a question page: revoke, renew (the use cases the JSON API calls)
+  const CHANGES = { revoke: { schema: Revocation, date: 'effectiveDate' }, renew: { schema: Renewal, date: 'validUntil' } } as const
+  const ownDecision = async (request: FastifyRequest<{ Params: { recordId: string, change: string } }>, reply: FastifyReply) => {
+    const change = request.params.change
+    if (kit.signedIn(request, reply, ['officer']) === undefined) return undefined
+    const view = change in CHANGES && UUID.test(request.params.recordId) ? await decisionView(app, app.config.agency.id, request.params.recordId) : undefined
+    if (view === undefined || view.revokedFrom !== null) {
+      void kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.recordNotFoundLead} action={{ href: '/app/decisions', label: texts.decisionsTitle }} />)
+      return undefined
+    }
+    return { view, kind: change as ChangeKind }
+  }
+
+  app.get('/decisions/own/:recordId/:change', async (request: FastifyRequest<{ Params: { recordId: string, change: string } }>, reply) => {
+    const found = await ownDecision(request, reply)
+    if (found === undefined) return reply
+    return kit.show(reply, 200, <ChangeDecisionPage frame={kit.frameOf(request, reply)} kind={found.kind} decision={found.view} values={{}} errors={[]} formats={kit.formats} />)
+  })
+
+  app.post('/decisions/own/:recordId/:change', async (request: FastifyRequest<{ Params: { recordId: string, change: string } }>, reply) => {
+    const found = await ownDecision(request, reply)
+    if (found === undefined) return reply
+    const user = request.webUser as NonNullable<typeof request.webUser>
+    const { kind, view } = found
+    const { schema, date } = CHANGES[kind]
+    const labels = { reason: texts.changes.reason, [date]: kind === 'revoke' ? texts.changes.effectiveDate : texts.changes.validUntil, version: texts.version }
+    const raw = request.body as Record<string, unknown>
+    const read = readForm(schema, raw, labels)
+    const values = { reason: typeof raw.reason === 'string' ? raw.reason : '', [date]: typeof raw[date] === 'string' ? raw[date] : '' } as Record<string, string>
+    const again = (status: number, errors: FieldError[]) =>
+      kit.show(reply, status, <ChangeDecisionPage frame={kit.frameOf(request, reply)} kind={kind} decision={view} values={values} errors={errors} formats={kit.formats} />)
+    if (read.value === undefined) return again(400, read.errors)
+    try {
+      if (kind === 'revoke') await revokeRecord(app.services, user.subject, 'decision', view.recordId, read.value)
+      else await renewDecision(app.services, user.subject, view.recordId, read.value)
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) {
+        const field = err.details?.[0]?.pointer.replace(/^\/body\//, '') ?? 'reason'
+        return again(err.status, [{ field: field in labels ? field : 'reason', message: err.message }])
+      }
+      throw err
+    }
+    return reply.redirect(`/app/decisions/${encodeURIComponent(view.issuer)}/${view.recordId}?${kind === 'revoke' ? 'revoked' : 'renewed'}=1`, 303)
   })
 }
 

@@ -3,7 +3,7 @@ import type { FieldError } from '../form-values.js'
 import type { Formats } from '../format.js'
 import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
-import { ErrorSummary, TextField } from './form-parts.js'
+import { Csrf, ErrorSummary, TextArea, TextField } from './form-parts.js'
 
 /** The search form's fields, in order, with their labels (the error summary's words too). */
 export const SEARCH_LABELS = {
@@ -185,12 +185,60 @@ export function DecisionPage ({ frame, decision, formats, notice }: { frame: Pag
       </table>
       <h2>{texts.signature}</h2>
       <p>{d.own ? texts.signedByUs(d.signature.kid ?? '') : texts.signedBy(d.issuer, d.signature.kid ?? '', formats.dateTime(d.signature.storedAt))}</p>
+      {d.own && d.revokedFrom === null && frame.user?.roles.includes('officer') === true && (
+        <>
+          <h2>{texts.changes.section}</h2>
+          <ul>
+            <li><a href={`/app/decisions/own/${d.recordId}/revoke`}>{texts.changes.revokeLink}</a></li>
+            <li><a href={`/app/decisions/own/${d.recordId}/renew`}>{texts.changes.renewLink}</a></li>
+          </ul>
+        </>
+      )}
       <h2>{texts.versions}</h2>
       <table>
         <caption class='visually-hidden'>{texts.versions}</caption>
         <thead><tr><th scope='col'>{texts.version}</th><th scope='col'>{texts.change}</th><th scope='col'>{texts.published}</th><th scope='col'>{texts.feedEntry}</th></tr></thead>
         <tbody>{d.versions.map((v) => <tr key={v.seq}><td>{v.version}</td><td>{texts.entryKind(v.kind)}</td><td>{formats.dateTime(v.publishedAt)}</td><td>{texts.entryAt(d.issuer, v.seq)}</td></tr>)}</tbody>
       </table>
+    </Layout>
+  )
+}
+
+export type ChangeKind = 'revoke' | 'renew'
+
+/** A question page for one change of our decision: why, and from or until when; the decision summarised above it. */
+export function ChangeDecisionPage ({ frame, kind, decision, values, errors, formats }: {
+  frame: PageFrame, kind: ChangeKind, decision: DecisionView, values: Readonly<Record<string, string>>, errors: readonly FieldError[], formats: Formats
+}) {
+  const c = texts.changes
+  const d = decision
+  const title = kind === 'revoke' ? c.revokeTitle(d.reference) : c.renewTitle(d.reference)
+  const version = Math.max(...d.versions.map((v) => v.version))
+  return (
+    <Layout frame={{ ...frame, active: 'decisions' }} title={errors.length > 0 ? `Error: ${title}` : title}>
+      <span class='caption'>{texts.ourDecision}</span>
+      <h1>{title}</h1>
+      <p class='lead'>{kind === 'revoke' ? c.revokeLead : c.renewLead}</p>
+      <ErrorSummary errors={errors} />
+      <dl class='summary'>
+        <dt>{texts.columnOutcome}</dt><dd><Outcome outcome={d.outcome} /></dd>
+        <dt>{texts.columnDestination}</dt><dd>{d.destination}</dd>
+        <dt>{texts.columnParties}</dt><dd>{d.parties.map((p) => p.name).join('; ')}</dd>
+        <dt>{texts.columnDecided}</dt><dd>{formats.date(d.decisionDate)}</dd>
+        <dt>{texts.validUntil}</dt><dd>{d.validUntil === null ? texts.noEnd : formats.date(d.validUntil)}</dd>
+      </dl>
+      <form method='post' action={`/app/decisions/own/${d.recordId}/${kind}`} novalidate>
+        <Csrf token={frame.csrf} />
+        <input type='hidden' name='version' value={String(version)} />
+        <TextArea name='reason' label={c.reason} value={values.reason ?? ''} errors={errors} hint={c.reasonHint} rows={3} />
+        {kind === 'revoke'
+          ? <TextField name='effectiveDate' label={c.effectiveDate} value={values.effectiveDate ?? ''} errors={errors} hint={c.effectiveDateHint} />
+          : <TextField name='validUntil' label={c.validUntil} value={values.validUntil ?? ''} errors={errors} hint={c.validUntilHint} />}
+        <p>
+          <button type='submit' class={`button${kind === 'revoke' ? ' button--warning' : ''}`}>{kind === 'revoke' ? c.revoke : c.renew}</button>{' '}
+          <a href={`/app/decisions/${encodeURIComponent(d.issuer)}/${d.recordId}`}>{c.cancel}</a>
+        </p>
+      </form>
     </Layout>
   )
 }

@@ -94,6 +94,26 @@ export const en = {
   entryAt: (agency: string, seq: number) => `${agency} #${seq}`,
   recordNotFoundLead: 'No decision has this address: it may not have reached us, or it is not shared with us.',
   navScreening: 'Screening',
+  changes: {
+    section: 'Change this decision',
+    revokeLink: 'Revoke it',
+    renewLink: 'Renew it',
+    revokeTitle: (reference: string) => `Revoke ${reference}`,
+    renewTitle: (reference: string) => `Renew ${reference}`,
+    revokeLead: 'The revocation is signed and published to every ally that received the decision. It cannot be undone.',
+    renewLead: 'The renewal is signed and published with the decision\'s new end; a denial reviewed and upheld is renewed.',
+    reason: 'Reason',
+    reasonHint: 'Published with the change, for our allies and the audit trail.',
+    effectiveDate: 'No longer in force from',
+    effectiveDateHint: 'The first day it is no longer in force, as YYYY-MM-DD. Today when left empty.',
+    validUntil: 'In force until',
+    validUntilHint: 'The new last day in force, as YYYY-MM-DD. For a denial, left empty: the review window from today; a grant needs one.',
+    revoke: 'Revoke the decision',
+    renew: 'Renew the decision',
+    cancel: 'Back to the decision',
+    revoked: 'The revocation was signed and published.',
+    renewed: 'The renewal was signed and published.'
+  },
   recordDecision: {
     title: 'Record a decision',
     lead: 'Record our decision on an application. It is signed and published to our allies\' feeds; a grant that would undercut an allied denial in force is stopped first.',
@@ -331,7 +351,9 @@ export const en = {
     columnSent: 'Sent',
     columnAttempts: 'Attempts',
     messageKind: (kind: string) => ({ request: 'A request', reply: 'A reply', information: 'Information', withdrawal: 'A withdrawal' } as Record<string, string>)[kind] ?? kind,
-    lapseLead: (n: number) => `${n === 0 ? 'No divergence' : `${n} divergence${n === 1 ? '' : 's'}`} still ${n === 1 ? 'holds' : 'hold'} although a decision of ${n === 1 ? 'its' : 'theirs'} has lapsed: the next run re-evaluates ${n === 1 ? 'it' : 'them'}. Its runs are written to the log only.`
+    lapseLead: (n: number) => n === 0
+      ? 'No divergence still holds although a decision it is about has lapsed: the next run has nothing to re-evaluate. Its runs are written to the log only.'
+      : `${n} divergence${n === 1 ? ' still holds' : 's still hold'} although a decision ${n === 1 ? 'it is' : 'they are'} about has lapsed: the next run re-evaluates ${n === 1 ? 'it' : 'them'}. Its runs are written to the log only.`
   },
   divergences: {
     nav: 'Divergences',
