@@ -8,6 +8,7 @@ export { requestConsultation, type ConsultationRequest } from './request-consult
 export { replyToConsultation, sendInformation, withdrawConsultation } from './send-message.js'
 export { receiveMessage, type ReceivedMessage } from './receive-message.js'
 export { deliverDue, deliverMessage, runConsultationDelivery } from './deliver.js'
+export { outboxStatus, type OutboxStatus, type FailingDelivery } from './outbox-status.js'
 export { listConsultations, listOpenConsultations, getConsultation, overdueDays, OPEN_STATES, type ConsultationFilter, type ConsultationSummary } from './consultations.js'
 export { citeConsultation } from './cite-consultation.js'
 export { ProposedTransaction } from './messages.js'

@@ -7,5 +7,5 @@ export {
 } from './divergences.js'
 export { DEFAULT_DIVERGENCE_CONFIG, type DecisionPairEvidence, type ClassificationPairEvidence } from './rules.js'
 export { detectDivergences, type DetectionContext, type DetectionOutcome } from './detect.js'
-export { reevaluateLapsed, runLapseJob, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'
+export { reevaluateLapsed, runLapseJob, countAwaitingLapseReevaluation, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'
 export { findUndercutConflicts, type Conflict } from './undercut-warning.js'

@@ -12,6 +12,9 @@ const BATCH = 200
 /** The records a divergence `d` is about, as column references. */
 const BOTH_RECORDS = [{ issuer: 'd.first_issuer', recordId: 'd.first_record_id' }, { issuer: 'd.second_issuer', recordId: 'd.second_record_id' }]
 
+/** A divergence `d` that still holds although one of its records has lapsed by `today`: what a re-evaluation examines. */
+const lapsedWhileHolding = (today: string) => sql<boolean>`d.holds and ${anyLapsedSql(BOTH_RECORDS, today)}`
+
 /** A divergence that a re-evaluation found no longer holds, with the reason recorded in its history. */
 export interface ResolvedDivergence { id: string, kind: string, reason: string }
 
@@ -31,7 +34,7 @@ export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig
     const { rows } = await sql<{ id: string, first_issuer: string, first_record_id: string, second_issuer: string, second_record_id: string }>`
       select d.id, d.first_issuer, d.first_record_id, d.second_issuer, d.second_record_id
       from divergences d
-      where d.holds and d.id > ${after === '' ? '00000000-0000-0000-0000-000000000000' : after}::uuid and ${anyLapsedSql(BOTH_RECORDS, today)}
+      where ${lapsedWhileHolding(today)} and d.id > ${after === '' ? '00000000-0000-0000-0000-000000000000' : after}::uuid
       order by d.id limit ${BATCH}`.execute(deps.db)
     if (rows.length === 0) break
     after = (rows.at(-1) as { id: string }).id
@@ -54,6 +57,16 @@ export async function reevaluateLapsed (deps: { db: Db, config: DivergenceConfig
     total.resolvedDivergences.push(...resolved)
   }
   return total
+}
+
+/**
+ * How many divergences the next `reevaluateLapsed` will examine: those that still hold although
+ * one of their records has lapsed by `today` (the lapse re-evaluation's work waiting).
+ */
+export async function countAwaitingLapseReevaluation (db: Db, today: string): Promise<number> {
+  const { rows } = await sql<{ count: string }>`
+    select count(*) as count from divergences d where ${lapsedWhileHolding(today)}`.execute(db)
+  return Number(rows[0]?.count ?? 0)
 }
 
 /** After a failed run, the next comes this soon (or at the interval, if shorter): not a day later. */

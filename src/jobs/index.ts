@@ -1,1 +1,1 @@
-export { runBackgroundJobs, type JobDeps } from './run-background-jobs.js'
+export { runBackgroundJobs, backgroundJobs, type BackgroundJobName, type JobDeps } from './run-background-jobs.js'

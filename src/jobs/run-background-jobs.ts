@@ -8,22 +8,45 @@ export type JobDeps = UseCaseContext
 type Job = (deps: JobDeps, signal: AbortSignal) => Promise<void>
 
 const DAY_MS = 24 * 60 * 60 * 1000
+const syncIntervalMs = (config: JobDeps['config']) => config.sync.intervalSeconds * 1000
+
+/** A background job: how often it runs (from the configuration) and its loop. */
+interface JobDefinition {
+  everyMs: (config: JobDeps['config']) => number
+  run: Job
+}
 
 /**
- * Every background job of an agency. Adding one is adding a line here: every entry point that
- * runs jobs runs this list. Pushes are not here: each publish starts its own, in the process
- * that published (the API's `pusher`).
+ * Every background job of an agency. Adding one is adding an entry here: every entry point that
+ * runs jobs runs this list, and the administrators' page lists it. Pushes are not here: each
+ * publish starts its own, in the process that published (the API's `pusher`).
  */
-const JOBS: Readonly<Record<string, Job>> = {
+const JOBS: Readonly<Record<BackgroundJobName, JobDefinition>> = {
   // pull, verify and store the feeds of the peers that are due
-  sync: (deps, signal) => {
-    const { ctx, options } = agencySyncContext(deps)
-    return runWorker(ctx, options, signal)
+  sync: {
+    everyMs: syncIntervalMs,
+    run: (deps, signal) => {
+      const { ctx, options } = agencySyncContext(deps)
+      return runWorker(ctx, options, signal)
+    }
   },
   // consultation messages a peer could not take at once, retried from the outbox
-  'consultation-outbox': (deps, signal) => runConsultationOutbox(deps, deps.config.sync.intervalSeconds * 1000, signal),
+  'consultation-outbox': {
+    everyMs: syncIntervalMs,
+    run: (deps, signal) => runConsultationOutbox(deps, syncIntervalMs(deps.config), signal)
+  },
   // a lapse writes nothing, so the divergences it ends are found by re-evaluating: at start, then daily
-  'lapse-reevaluation': (deps, signal) => runLapseReevaluation(deps, DAY_MS, signal)
+  'lapse-reevaluation': {
+    everyMs: () => DAY_MS,
+    run: (deps, signal) => runLapseReevaluation(deps, DAY_MS, signal)
+  }
+}
+
+export type BackgroundJobName = 'sync' | 'consultation-outbox' | 'lapse-reevaluation'
+
+/** The background jobs an agency runs, each with how often it runs under `config` (the administrators' jobs page lists them). */
+export function backgroundJobs (config: JobDeps['config']): Array<{ name: BackgroundJobName, everyMs: number }> {
+  return (Object.entries(JOBS) as Array<[BackgroundJobName, JobDefinition]>).map(([name, job]) => ({ name, everyMs: job.everyMs(config) }))
 }
 
 /**
@@ -35,7 +58,7 @@ const JOBS: Readonly<Record<string, Job>> = {
 export async function runBackgroundJobs (deps: JobDeps, signal: AbortSignal): Promise<void> {
   const log = deps.logger.child({ component: 'jobs' })
   log.info({ jobs: Object.keys(JOBS) }, 'background jobs started')
-  await Promise.all(Object.entries(JOBS).map(async ([job, run]) => {
+  await Promise.all(Object.entries(JOBS).map(async ([job, { run }]) => {
     try {
       await run(deps, signal)
     } catch (err) {

@@ -106,6 +106,11 @@ export interface PeerHealth {
   entriesIngested: number
   verificationFailures: number
   quarantineEvidence: Record<string, unknown> | null
+  /** Rounds failed in a row since the last success (0 when the last round succeeded). */
+  failedAttempts: number
+  /** The worker running a round for this peer now, and until when its lease holds; null when none is. */
+  leaseOwner: string | null
+  leaseExpiresAt: Date | null
 }
 
 /** Sync health of every enrolled peer (or one), for administrators and metrics. */
@@ -113,7 +118,7 @@ export async function listPeerHealth (db: Db, agencyId?: string): Promise<PeerHe
   const rows = await db.selectFrom(peerStatusesQuery(db).as('p')).leftJoin('peer_sync as s', 's.agency_id', 'p.agency_id')
     .select(['p.agency_id', 'p.status', 'p.status_reason', 's.cursor_seq', 's.head_seq', 's.last_attempt_at', 's.last_success_at',
       's.last_error_code', 's.last_error', 's.last_error_at', 's.next_attempt_at', 's.attempts', 's.entries_ingested',
-      's.verification_failures', 's.quarantine_evidence'])
+      's.verification_failures', 's.quarantine_evidence', 's.lease_owner', 's.lease_expires_at'])
     .$if(agencyId !== undefined, (qb) => qb.where('p.agency_id', '=', agencyId as string))
     .orderBy('p.agency_id').execute()
   return rows.map((r) => {
@@ -135,7 +140,10 @@ export async function listPeerHealth (db: Db, agencyId?: string): Promise<PeerHe
       nextAttemptAt: r.next_attempt_at ?? null,
       entriesIngested: r.entries_ingested ?? 0,
       verificationFailures: r.verification_failures ?? 0,
-      quarantineEvidence: r.quarantine_evidence ?? null
+      quarantineEvidence: r.quarantine_evidence ?? null,
+      failedAttempts: r.attempts ?? 0,
+      leaseOwner: r.lease_owner ?? null,
+      leaseExpiresAt: r.lease_expires_at ?? null
     }
   })
 }

@@ -21,14 +21,15 @@ export interface PageFrame {
   active?: NavKey | undefined
 }
 
-type NavKey = 'start' | 'decisions' | 'screening' | 'divergences'
+type NavKey = 'start' | 'decisions' | 'screening' | 'divergences' | 'admin'
 
 /** The pages built so far (docs/web.md §9), each for the roles that may open it. */
 const NAV: ReadonlyArray<{ key: NavKey, href: string, label: string, roles: readonly UserRole[] }> = [
   { key: 'start', href: '/app', label: texts.navStart, roles: ['officer', 'auditor', 'admin'] },
   { key: 'decisions', href: '/app/decisions', label: texts.navDecisions, roles: ['officer', 'auditor'] },
   { key: 'screening', href: '/app/screenings', label: texts.navScreening, roles: ['officer', 'auditor'] },
-  { key: 'divergences', href: '/app/divergences', label: texts.divergences.nav, roles: ['officer', 'auditor'] }
+  { key: 'divergences', href: '/app/divergences', label: texts.divergences.nav, roles: ['officer', 'auditor'] },
+  { key: 'admin', href: '/app/peers', label: texts.admin.nav, roles: ['admin'] }
 ]
 
 export function roleNames (roles: readonly UserRole[]): string {
