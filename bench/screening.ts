@@ -16,15 +16,10 @@
  * over a GIN trigram index the bench builds for it) for the same three names. Needs PostgreSQL (BENCH_PG_URL); creates its databases and drops them.
  */
 import { parseArgs } from 'node:util'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
-import { installTypeParsers, type Db } from '../src/db/create-db.js'
-import { migrateToLatest } from '../src/db/migrate.js'
-import type { Database } from '../src/db/schema.js'
-import { allyKey, storeAllyEntries } from './lib/ally-feed.js'
+import { sql } from 'kysely'
 import { startBenchApp } from './lib/bench-app.js'
-import { shuffledSampleDecisions } from './lib/sample-decisions.js'
-import { analyseLoadedTables, createIndexes, dropSecondaryIndexes, ISSUERS, NOW, seqCounter, storeDecisions, storedDecisions } from './lib/stored-decisions.js'
+import { ADMIN_URL, admin, loadDecisionsDatabase } from './lib/loaded-database.js'
+import { applications } from './lib/bench-applications.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -40,69 +35,12 @@ const { values: args } = parseArgs({
 const SIZES = [Number(args.small), Number(args.large)].filter((size) => size > 0)
 const REQUESTS = Number(args.requests)
 const SECONDS = Number(args.seconds)
-const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-
-async function admin<T> (fn: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ADMIN_URL, max: 1 }) }) })
-  try { return await fn(db) } finally { await db.destroy() }
-}
-
-/** A database holding `count` decisions of our agency and three allies, loaded as bench/divergence loads them. */
-async function loadDatabase (name: string, count: number): Promise<{ url: string, seconds: number }> {
-  const started = performance.now()
-  await admin((a) => sql`create database ${sql.id(name)}`.execute(a))
-  const url = new URL(ADMIN_URL)
-  url.pathname = `/${name}`
-  installTypeParsers()
-  const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) }) })
-  try {
-    await migrateToLatest(db)
-    const keys = new Map<string, Awaited<ReturnType<typeof allyKey>>>()
-    for (const issuer of ISSUERS) keys.set(issuer, await allyKey())
-    for (const issuer of ISSUERS.slice(1)) {
-      await db.insertInto('peers').values({
-        agency_id: issuer, name: issuer, country: issuer.slice(0, 2).toUpperCase(), base_url: `https://${issuer}.example`, jwks: JSON.stringify(keys.get(issuer)?.jwks), jwks_url: null, jwks_refreshed_at: null, status: 'active', status_reason: null
-      }).execute()
-    }
-    const indexes = await dropSecondaryIndexes(db)
-    await storeDecisions(db, storedDecisions(count), { batch: Number(args.batch), seqOf: seqCounter() })
-    // the signed feed entries sync (or publishing) stores with each decision: screening reads a held decision with its entry
-    for (const [issuer, key] of keys) await storeAllyEntries(db, issuer, key.sign, NOW)
-    await createIndexes(db, indexes)
+/** A database holding `count` decisions of our agency and three allies, loaded as bench/divergence loads them, with the baseline's index. */
+async function loadDatabase (name: string, count: number) {
+  return loadDecisionsDatabase(name, count, {
+    batch: Number(args.batch),
     // the baseline's index: the naive search over every party's names (the service searches the distinct parties, party_names)
-    await sql`create index bench_naive_name_keys on record_parties using gin (name_keys gin_trgm_ops)`.execute(db)
-    await analyseLoadedTables(db)
-  } finally {
-    await db.destroy()
-  }
-  return { url: url.toString(), seconds: (performance.now() - started) / 1000 }
-}
-
-/** One typo in the longest word of `name`: two letters swapped, as an officer types. */
-function misspell (name: string, n: number): string {
-  const words = name.split(' ')
-  const at = words.reduce((best, w, i) => (w.length > (words[best]?.length ?? 0) ? i : best), 0)
-  const word = words[at] ?? ''
-  if (word.length < 4) return name
-  const i = 1 + (n % (word.length - 2))
-  words[at] = word.slice(0, i) + (word[i + 1] ?? '') + (word[i] ?? '') + word.slice(i + 2)
-  return words.join(' ')
-}
-
-/** `count` applications of three parties (listed names of stored decisions, misspelt) and three coded items. */
-function applications (count: number) {
-  const decisions = [...shuffledSampleDecisions(count * 3, 'stored', 1)]
-  return Array.from({ length: count }, (_, n) => {
-    const three = decisions.slice(n * 3, n * 3 + 3)
-    return {
-      parties: three.map((d, i) => {
-        const party = d.parties[0] as { name: string, country: string }
-        return { role: 'end_user' as const, name: misspell(party.name, n + i), aliases: [], country: party.country, identifiers: [] }
-      }),
-      items: three.map((d) => ({ codes: d.items[0]?.codes ?? [], description: d.items[0]?.description ?? 'item' })),
-      destination: three[0]?.destination ?? 'AE',
-      endUse: ''
-    }
+    after: async (db) => { await sql`create index bench_naive_name_keys on record_parties using gin (name_keys gin_trgm_ops)`.execute(db) }
   })
 }
 
