@@ -17,6 +17,7 @@ import { sendPage } from './render.js'
 import { decisionPages } from './routes-decisions.js'
 import { screeningPages } from './routes-screenings.js'
 import { divergencePages } from './routes-divergences.js'
+import { consultationPages } from './routes-consultations.js'
 import { adminPages } from './routes-admin.js'
 import { recordDecisionPages } from './routes-record-decision.js'
 import { STYLESHEET, STYLESHEET_PATH } from './stylesheet.js'
@@ -159,6 +160,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
   await decisionPages(app, kit)
   await screeningPages(app, kit)
   await divergencePages(app, kit)
+  await consultationPages(app, kit)
   await adminPages(app, kit)
 
   app.setNotFoundHandler((request, reply) => show(reply, 404, <MessagePage frame={frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.notFoundLead} action={{ href: '/app', label: texts.navStart }} />))

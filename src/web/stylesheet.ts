@@ -90,6 +90,7 @@ dl.summary dd { margin: 0; }
 .sub-nav a[aria-current="page"] { font-weight: 700; text-decoration: none; border-bottom: 3px solid var(--link); }
 .peer { border-top: 2px solid var(--border); margin-top: 2rem; }
 .action-form { border-top: 1px solid var(--border); padding-top: .5rem; margin-bottom: 1.5rem; }
+.message-text { white-space: pre-wrap; overflow-wrap: anywhere; }
 @media print {
   .skip-link, .site-nav, .site-header__user, .banner, form { display: none; }
   .hit { page-break-inside: avoid; }

@@ -4,6 +4,7 @@ import { Jwks } from '../../lib/jwk.js'
 import { AgencyId, ConsultationAnswer } from '../../records/index.js'
 import { partnerOf, userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
+import { ConsultationDirection, ConsultationInformation, ConsultationQuery, ConsultationReply, ConsultationStateSchema, ConsultationWithdrawal } from '../schemas/consultations.js'
 import type { App } from '../types.js'
 import {
   receiveConsultationMessage, replyToConsultation, requestConsultation, sendInformation, withdrawConsultation
@@ -13,15 +14,11 @@ const tags = ['consultations']
 const closed = { additionalProperties: false } as const
 const DateTime = Type.String({ format: 'date-time' })
 const IsoDate = Type.String({ format: 'date' })
-const State = Type.Union([Type.Literal('requested'), Type.Literal('no-objection'), Type.Literal('objection'), Type.Literal('more-information'), Type.Literal('withdrawn')], {
-  description: 'requested: awaiting the consulted agency\'s reply; no-objection / objection: answered; more-information: awaiting the requester\'s information; withdrawn: by the requester'
-})
-const Direction = Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')], { description: 'outgoing: we asked; incoming: we were asked' })
 const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description })
 
 const ConsultationSummary = Type.Object({
   id: Uuid,
-  direction: Direction,
+  direction: ConsultationDirection,
   requester: AgencyId,
   consulted: AgencyId,
   peer: AgencyId,
@@ -29,7 +26,7 @@ const ConsultationSummary = Type.Object({
   regime: Type.String(),
   proposed: ProposedTransaction,
   question: Type.String(),
-  state: State,
+  state: ConsultationStateSchema,
   deadline: IsoDate,
   overdue: Type.Boolean({ description: 'awaiting the consulted agency\'s reply after its deadline' }),
   daysOverdue: Type.Integer({ minimum: 0 }),
@@ -68,15 +65,6 @@ const NewConsultation = Type.Object({
   proposed: ProposedTransaction,
   question: Text(8000, 'what we ask, and why the transaction differs from the one denied, if it does'),
   regime: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'the regime whose deadline applies (CONSULTATION_DEADLINES); default: the regime of the denial\'s first control entry' }))
-}, closed)
-
-const ConsultationQuery = Type.Object({
-  direction: Type.Optional(Direction),
-  state: Type.Optional(State),
-  peer: Type.Optional(AgencyId),
-  overdue: Type.Optional(Type.Boolean()),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 }))
 }, closed)
 
 const Params = Type.Object({ id: Uuid }, closed)
@@ -122,7 +110,7 @@ export async function consultationWriteRoutes (app: App) {
       tags,
       summary: 'Reply to a consultation asked of us: no objection, objection, or more information needed (a signed message back)',
       params: Params,
-      body: Type.Object({ answer: ConsultationAnswer, text: Text(8000, 'the reasons, or the information needed') }, closed),
+      body: ConsultationReply,
       response: { 201: ConsultationDetail, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
@@ -135,7 +123,7 @@ export async function consultationWriteRoutes (app: App) {
       tags,
       summary: 'Give the information the consulted agency asked for (a signed message); the consultation awaits its reply again',
       params: Params,
-      body: Type.Object({ text: Text(8000, 'the information asked for') }, closed),
+      body: ConsultationInformation,
       response: { 201: ConsultationDetail, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
@@ -148,7 +136,7 @@ export async function consultationWriteRoutes (app: App) {
       tags,
       summary: 'Withdraw a consultation we asked (a signed message): it can no longer be answered or cited',
       params: Params,
-      body: Type.Object({ reason: Text(4000, 'why, e.g. the application was withdrawn, or we will not grant') }, closed),
+      body: ConsultationWithdrawal,
       response: { 201: ConsultationDetail, ...problems(400, 404, 409) }
     }
   }, async (request, reply) => {
@@ -160,7 +148,7 @@ export async function consultationWriteRoutes (app: App) {
 const Received = Type.Object({
   status: Type.Union([Type.Literal('stored'), Type.Literal('duplicate')], { description: 'duplicate: we held this message already' }),
   consultation: Uuid,
-  state: State
+  state: ConsultationStateSchema
 }, closed)
 
 /** Peers' consultation messages (partners). */

@@ -4,6 +4,7 @@ import type { DenialDue, ListedDecision } from '../../records/index.js'
 import type { Formats } from '../format.js'
 import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
+import { Overdue } from './consultations.js'
 
 export interface StartData {
   /** Our agency id: our denials' pages are under it. */
@@ -42,9 +43,9 @@ export function StartPage ({ frame, data, formats }: { frame: PageFrame, data: S
         head={[texts.columnAgency, texts.columnSubject, texts.columnDeadline]}
         row={(c) => (
           <tr key={c.id}>
-            <td>{c.peer}</td>
+            <td><a href={`/app/consultations/${c.id}`}>{c.peer}<span class='visually-hidden'> {texts.consultations.about(c.denial.reference)}</span></a></td>
             <td><a href={`/app/decisions/${encodeURIComponent(c.denial.issuer)}/${c.denial.recordId}`}>{c.denial.reference}</a></td>
-            <td>{formats.date(c.deadline)}{c.overdue && <strong class='tag tag--warning'> overdue by {c.daysOverdue} days</strong>}</td>
+            <td>{formats.date(c.deadline)} <Overdue days={c.daysOverdue} /></td>
           </tr>
         )}
       />

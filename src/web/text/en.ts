@@ -355,6 +355,123 @@ export const en = {
       ? 'No divergence still holds although a decision it is about has lapsed: the next run has nothing to re-evaluate. Its runs are written to the log only.'
       : `${n} divergence${n === 1 ? ' still holds' : 's still hold'} although a decision ${n === 1 ? 'it is' : 'they are'} about has lapsed: the next run re-evaluates ${n === 1 ? 'it' : 'them'}. Its runs are written to the log only.`
   },
+  consultations: {
+    nav: 'Consultations',
+    listTitle: 'Consultations',
+    listLead: 'Before granting what an ally denied, we ask the denying agency (asked by us); allies ask us before granting what we denied (asked of us). Every message is signed and delivered between the agencies. Newest first.',
+    filters: {
+      direction: 'Asked',
+      state: 'State',
+      peer: 'Agency',
+      overdue: 'Deadline',
+      limit: 'Per page',
+      cursor: 'Page'
+    },
+    anyDirection: 'By us or of us',
+    directions: { incoming: 'Of us, by an ally', outgoing: 'By us, of an ally' },
+    anyState: 'Any state',
+    states: { requested: 'Awaiting a reply', 'more-information': 'More information asked for', 'no-objection': 'No objection', objection: 'Objection', withdrawn: 'Withdrawn' },
+    anyDeadline: 'Overdue or not',
+    overdueOptions: { true: 'Overdue only', false: 'Not overdue' },
+    peerHint: 'An agency id, such as fr-sbdu.',
+    filter: 'Filter',
+    caption: (count: number) => `${count} consultation${count === 1 ? '' : 's'} on this page, newest first`,
+    none: 'No consultation matches these filters.',
+    columnConsultation: 'Consultation',
+    columnAbout: 'About the denial',
+    columnAsked: 'Requested',
+    columnState: 'State',
+    columnDeadline: 'Answer due by',
+    askedOfUs: (agency: string) => `Asked of us by ${agency}`,
+    askedByUs: (agency: string) => `Asked by us of ${agency}`,
+    about: (reference: string) => `about ${reference}`,
+    /** The state in plain words, from our side. */
+    stateIn: {
+      incoming: { requested: 'Awaiting our reply', 'more-information': 'We asked them for more information', 'no-objection': 'We raised no objection', objection: 'We objected', withdrawn: 'Withdrawn by them' },
+      outgoing: { requested: 'Awaiting their reply', 'more-information': 'They ask us for more information', 'no-objection': 'They raised no objection', objection: 'They objected', withdrawn: 'Withdrawn by us' }
+    },
+    overdue: (days: number) => `${days} day${days === 1 ? '' : 's'} overdue`,
+    detailTitle: (reference: string) => `Consultation about ${reference}`,
+    direction: 'Asked',
+    agency: 'Agency',
+    denial: 'The denial',
+    regime: 'Regime',
+    asked: 'Requested',
+    askedBy: (at: string, officer: string) => `${at}, by ${officer}`,
+    answered: 'Last reply',
+    questionHeading: 'The question',
+    proposedHeading: 'The proposed transaction',
+    proposedLead: (requester: string, ours: boolean) => ours ? 'What we propose to license, as signed into our request.' : `What ${requester} proposes to license, as signed into its request.`,
+    partiesCaption: 'Parties to the proposed transaction',
+    itemsCaption: 'Items of the proposed transaction',
+    messagesHeading: 'Messages',
+    messagesCaption: 'Every message, signed by its sender, oldest first',
+    columnNumber: 'No.',
+    columnMessage: 'Message',
+    columnFrom: 'From',
+    columnSent: 'Sent',
+    columnSays: 'What it says',
+    columnDelivery: 'Delivery',
+    kinds: { request: 'Request', reply: 'Reply', information: 'Information', withdrawal: 'Withdrawal' },
+    answers: { 'no-objection': 'No objection', objection: 'Objection', 'more-information': 'More information needed' },
+    fromTo: (from: string, to: string) => `${from} to ${to}`,
+    delivery: {
+      delivered: 'Delivered',
+      pending: (attempts: number) => attempts === 0 ? 'Waiting to be delivered' : `Waiting to be delivered: ${attempts} attempt${attempts === 1 ? '' : 's'} failed, the outbox retries it`,
+      refused: (agency: string, why: string) => `Refused by ${agency}: ${why}`,
+      received: (at: string) => `Received ${at}`
+    },
+    nextStep: {
+      incoming: {
+        requested: 'They await our reply.',
+        'more-information': 'We asked for more information: we can reply once they send it.',
+        'no-objection': 'We replied: nothing more is asked of us.',
+        objection: 'We replied: nothing more is asked of us.',
+        withdrawn: 'They withdrew it: it takes no more messages.'
+      },
+      outgoing: {
+        requested: 'We await their reply. A grant may cite this consultation once they answer or the deadline passes.',
+        'more-information': 'They ask for more information before answering.',
+        'no-objection': 'They answered: a grant may cite this consultation.',
+        objection: 'They answered: a grant may cite this consultation, with our justification.',
+        withdrawn: 'We withdrew it: it takes no more messages and cannot be cited.'
+      }
+    },
+    replyHeading: 'Reply',
+    replyLead: (agency: string) => `Your reply is signed and sent to ${agency}. It cannot be changed once sent.`,
+    answer: 'Your answer',
+    answerOptions: {
+      'no-objection': 'No objection: we do not object to their granting it',
+      objection: 'Objection: we maintain our denial for this transaction',
+      'more-information': 'More information needed before we answer'
+    },
+    answerError: 'Your answer: choose no objection, objection or more information needed',
+    replyText: 'Reasons, or the information you need',
+    replyTextHint: 'Sent with your answer, signed.',
+    sendReply: 'Send the reply',
+    informationHeading: 'Give the information asked for',
+    informationLead: (agency: string) => `Sent to ${agency}, signed; the consultation awaits their reply again.`,
+    information: 'The information',
+    informationHint: 'What they asked for, as they can read it.',
+    sendInformation: 'Send the information',
+    withdrawHeading: 'Withdraw the consultation',
+    withdrawLead: (agency: string) => `When we will not grant, or the application was withdrawn. ${agency} is told, signed; the consultation can then no longer be answered or cited.`,
+    reason: 'Why',
+    reasonHint: 'Sent to the agency with the withdrawal, and kept for the audit trail.',
+    withdraw: 'Withdraw the consultation',
+    notAllowed: (state: string) => `State: this consultation is now "${state}": that message can no longer be sent`,
+    sent: {
+      reply: 'Your reply was signed',
+      information: 'The information was signed',
+      withdrawal: 'The withdrawal was signed'
+    },
+    sentDelivery: (what: string, agency: string, delivery: 'delivered' | 'pending' | 'refused', why: string) => delivery === 'delivered'
+      ? `${what} and delivered to ${agency}.`
+      : delivery === 'pending'
+        ? `${what} and stored; ${agency} could not be reached yet: it is delivered as soon as it can be.`
+        : `${what}, but ${agency} refused it: ${why}`,
+    notFound: 'No consultation has this address.'
+  },
   divergences: {
     nav: 'Divergences',
     queueTitle: 'Divergences',
