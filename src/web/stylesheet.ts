@@ -71,7 +71,7 @@ table.side-by-side td { overflow-wrap: anywhere; }
 table.counts { width: auto; }
 table.counts td { text-align: right; }
 td.explanation { font-size: .9rem; max-width: 32rem; }
-pre.evidence { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; background: var(--surface); padding: .75rem; }
+pre.evidence, pre.example { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; background: var(--surface); padding: .75rem; }
 details { margin-bottom: 1.5rem; }
 summary { cursor: pointer; color: var(--link); }
 input.wide { width: 36rem; }

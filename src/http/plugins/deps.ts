@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/create-db.js'
 import type { Clock } from '../../lib/clock.js'
+import { createImportSlots, type ImportSlots } from '../../lib/import-slots.js'
 import { createPartnerAuthenticator, type PartnerAuthenticator } from '../../peers/index.js'
 import { createKeyCache, type KeyCache, type KeyRing, type UserPrincipal } from '../../signing/index.js'
 import { createPusher, type Pusher } from '../../sync/index.js'
@@ -39,6 +40,8 @@ declare module 'fastify' {
     pusher: Pusher | undefined
     /** What the use cases run with (db, clock, keys, config, the pusher): every route that acts calls a use case with it and the actor. */
     services: UseCaseContext
+    /** Bulk imports running in this process (IMPORT_CONCURRENCY, one per caller), shared by the API and the import page. */
+    importSlots: ImportSlots
     /** Every route with the access it declares; the access-matrix test walks it. */
     routeAccess: Array<{ method: string, url: string, access: RouteAccess }>
   }
@@ -73,6 +76,7 @@ export const depsPlugin = fp(async (app, deps: AppDeps) => {
       clock: deps.clock
     }, keyCache))
     .decorate('pusher', pusher)
+    .decorate('importSlots', createImportSlots(deps.config.uploads.importConcurrency))
     .decorate('services', { config: deps.config, db: deps.db, clock: deps.clock, keyRing: deps.keyRing, logger: deps.logger, keyCache, pusher })
     .decorateRequest('principal', null)
   app.addHook('onClose', async () => { app.pusher?.close() })

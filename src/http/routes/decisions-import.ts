@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import { errors } from '../../lib/errors.js'
 import { guardUpload } from '../../lib/guard-upload.js'
+import { importCaller } from '../../lib/import-slots.js'
 import { importFormatOf, importStagingDir, IMPORT_MEDIA_TYPES } from '../../records/index.js'
 import { importDecisions } from '../../use-cases/index.js'
 import type { App } from '../types.js'
@@ -20,9 +21,7 @@ import { actorOf } from './record-writes.js'
  */
 export async function decisionImportRoutes (app: App) {
   const limit = app.config.importLimitBytes
-  const { idleTimeoutMs, minBytesPerSecond, rateWindowMs, importConcurrency } = app.config.uploads
-  // who is importing now: at most IMPORT_CONCURRENCY callers, each with one import
-  const importing = new Set<string>()
+  const { idleTimeoutMs, minBytesPerSecond, rateWindowMs } = app.config.uploads
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (request, payload, done) => {
     if (Number(request.headers['content-length']) > limit) done(errors.payloadTooLarge(limit))
@@ -33,11 +32,9 @@ export async function decisionImportRoutes (app: App) {
   // handler reads a byte of the body (the parser above only hands the stream through)
   app.addHook('preValidation', async (request, reply) => {
     reply.header('connection', 'close')
-    const caller = request.principal?.kind === 'user' ? `user:${request.principal.subject}` : `ip:${request.ip}`
-    if (importing.has(caller)) throw errors.importInProgress()
-    if (importing.size >= importConcurrency) throw errors.importsBusy(importing.size)
-    importing.add(caller)
-    reply.raw.once('close', () => importing.delete(caller))
+    // the slots are the app's (app.importSlots), shared with the officers' import page
+    const release = app.importSlots.claim(importCaller(request.principal?.kind === 'user' ? request.principal.subject : undefined, request.ip))
+    reply.raw.once('close', release)
   })
 
   app.post('/import', {

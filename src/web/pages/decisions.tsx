@@ -55,7 +55,11 @@ export function DecisionSearchPage ({ frame, query, errors, results, formats }: 
   return (
     <Layout frame={{ ...frame, active: 'decisions' }} title={errors.length > 0 ? `Error: ${texts.decisionsTitle}` : texts.decisionsTitle}>
       <h1>{texts.decisionsTitle}</h1>
-      {frame.user?.roles.includes('officer') === true && <p><a href='/app/decisions/new' class='button'>{texts.recordDecision.title}</a></p>}
+      {frame.user?.roles.includes('officer') === true && (
+        <p>
+          <a href='/app/decisions/new' class='button'>{texts.recordDecision.title}</a> <a href='/app/decisions/import' class='button button--quiet'>{texts.importDecisions.link}</a>
+        </p>
+      )}
       <ErrorSummary errors={errors} />
       <form method='get' action='/app/decisions' class='search-form' novalidate>
         <Field name='party' query={query} errors={errors} hint={texts.partyHint} width='wide' />

@@ -62,6 +62,17 @@ export function TextArea (props: FieldProps & { rows?: number }) {
   )
 }
 
+/** A file input with its label, hint and error (a browser never shows a file again: no value). */
+export function FileField (props: Omit<FieldProps, 'value'> & { accept: string }) {
+  const { error, describedBy, invalid, fieldClass } = describe({ ...props, value: '' })
+  return (
+    <div class={fieldClass}>
+      <FieldLabel name={props.name} label={props.label} hint={props.hint} error={error} />
+      <input id={props.name} name={props.name} type='file' accept={props.accept} aria-describedby={describedBy} aria-invalid={invalid} />
+    </div>
+  )
+}
+
 /** A drop-down of `options` ([value, label]). */
 export function SelectField (props: FieldProps & { options: ReadonlyArray<readonly [string, string]> }) {
   const { error, describedBy, invalid, fieldClass } = describe(props)
