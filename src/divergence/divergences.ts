@@ -173,6 +173,15 @@ export interface DivergenceScope {
  * sections, the CSV export): the one way another folder reads the table. Pass a transaction to
  * read several sections from one snapshot.
  */
+/**
+ * The day the divergence arose, as SQL over a `divergences` row: its later decision's date (of
+ * the denial and the grant), or its later classification's; null for a row whose evidence
+ * has neither. What a report counts by month, rather than the day a sync detected it.
+ */
+export const decidedOnSql = sql<string | null>`coalesce(
+  greatest(evidence->'dates'->'denial'->>'decisionDate', evidence->'dates'->'grant'->>'decisionDate'),
+  greatest(evidence->'first'->>'classificationDate', evidence->'second'->>'classificationDate'))`
+
 export function divergencesInScope (db: Db | Transaction<Database>, scope: DivergenceScope) {
   let query = db.selectFrom('divergences')
   if (scope.start !== undefined) query = query.where('detected_at', '>=', scope.start)

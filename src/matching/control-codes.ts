@@ -259,3 +259,33 @@ function show (n: NormalisedCode, raw: string) {
 function showLink (link: CrosswalkLink) {
   return `${link.from.regime} ${link.from.code} → ${link.to.regime} ${link.to.code} (${link.relation})`
 }
+
+/** The dual-use list's categories (EU Annex I, UK, Wassenaar, US CCL share them). */
+const DUAL_USE_CATEGORIES: readonly string[] = [
+  'Nuclear materials, facilities and equipment', 'Special materials and related equipment', 'Materials processing', 'Electronics', 'Computers',
+  'Telecommunications and information security', 'Sensors and lasers', 'Navigation and avionics', 'Marine', 'Aerospace and propulsion'
+]
+
+/** The Wassenaar Munitions List's categories, ML1 to ML22 (shortened as the lists' headings read). */
+const MILITARY_CATEGORIES: readonly string[] = [
+  'Smooth-bore weapons under 20 mm, other arms and automatic weapons of 12.7 mm or less', 'Smooth-bore weapons of 20 mm or more, other weapons over 12.7 mm',
+  'Ammunition and fuze setting devices', 'Bombs, torpedoes, rockets, missiles and other explosive devices', 'Fire control and related alerting and warning equipment',
+  'Ground vehicles and components', 'Chemical or biological toxic agents, riot control agents, radioactive materials', 'Energetic materials',
+  'Vessels of war and special naval equipment', 'Aircraft, unmanned aerial vehicles, aero-engines and equipment', 'Electronic equipment and spacecraft',
+  'High velocity kinetic energy weapon systems', 'Armoured or protective equipment', 'Equipment for military training or simulation',
+  'Imaging or countermeasure equipment', 'Forgings, castings and other unfinished products', 'Miscellaneous equipment, materials and libraries',
+  'Production equipment', 'Directed energy weapon systems', 'Cryogenic and superconductive equipment', 'Software', 'Technology'
+]
+
+/**
+ * A control category's name as the lists head it (`category` of `normaliseCode`): MLn a
+ * military category, a digit a dual-use one (0 nuclear … 9 aerospace); null for others
+ * (national lists). A category alone does not say its list: a CWC schedule or an MTCR, NSG or
+ * Australia Group item of one digit reads as the dual-use category of that digit, which is what
+ * divergences are about in nearly every case (docs/divergence.md).
+ */
+export function controlCategoryName (category: string): string | null {
+  if (/^[0-9]$/.test(category)) return DUAL_USE_CATEGORIES[Number(category)] ?? null
+  const military = /^ML([0-9]{1,2})$/.exec(category)
+  return military === null ? null : MILITARY_CATEGORIES[Number(military[1]) - 1] ?? null
+}

@@ -9,7 +9,7 @@ export type {
   MatchFeature, NameKind, NameWord, PartyIdentifier, PartyInput, PartyMatch, PreparedName, PreparedParty, PreparedPartyName, ScoreOptions
 } from './party-types.js'
 export {
-  codeSearchPrefixes, escapeLike, normaliseCode, numberingOf, relateCodes,
+  codeSearchPrefixes, controlCategoryName, escapeLike, normaliseCode, numberingOf, relateCodes,
   type CodeFamily, type CodeRelation, type CodeSearchKeys, type ControlCodeRef, type CrosswalkLink, type NormalisedCode
 } from './control-codes.js'
 export { contentWords, normalisePartNumber, scoreItem, stemWord, type CodePair, type ItemFeature, type ItemInput, type ItemMatch, type ItemRelation } from './score-item.js'

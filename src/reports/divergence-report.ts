@@ -2,7 +2,8 @@ import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import { listOpenConsultations } from '../consultations/index.js'
 import type { Database } from '../db/schema.js'
-import { DIVERGENCE_KINDS, DIVERGENCE_STATES, divergencesInScope, OUTSTANDING_STATES, SEVERITIES, type DivergenceScope } from '../divergence/index.js'
+import { decidedOnSql, DIVERGENCE_KINDS, DIVERGENCE_STATES, divergencesInScope, OUTSTANDING_STATES, SEVERITIES, type DivergenceScope } from '../divergence/index.js'
+import { controlCategoryName } from '../matching/index.js'
 import type { DivergenceReport, DivergenceReportFilter } from './report-schema.js'
 
 const DAY_MS = 86_400_000
@@ -51,6 +52,7 @@ export async function buildDivergenceReport (db: Db, filter: DivergenceReportFil
       await readTimeToResolution(trx, scope),
       await readOutstandingByAge(trx, scope, context.now)
     ]
+    const divergences = await readDivergenceList(scope)
     const consultations = await readConsultations(trx, context, filter.agency)
     return {
       agency: context.agency,
@@ -60,10 +62,11 @@ export async function buildDivergenceReport (db: Db, filter: DivergenceReportFil
       totals,
       perAgency,
       perMonth,
-      byControlCategory: byControlCategory.map(({ key, ...counts }) => ({ controlCategory: key, ...counts })),
+      byControlCategory: byControlCategory.map(({ key, ...counts }) => ({ controlCategory: key, name: key === null ? null : controlCategoryName(key), ...counts })),
       byDestination: byDestination.map(({ key, ...counts }) => ({ destination: key, ...counts })),
       timeToResolution,
       outstandingByAge,
+      divergences,
       consultations
     }
   })
@@ -105,18 +108,43 @@ async function readPerAgency (trx: Transaction<Database>, scope: Scope): Promise
 const monthOf = (column: 'detected_at' | 'resolved_at') => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM')`
 
 async function readPerMonth (scope: Scope): Promise<DivergenceReport['perMonth']> {
+  const decided = await scope().select([sql<string | null>`left(${decidedOnSql}, 7)`.as('month'), (eb) => eb.fn.countAll().as('n')]).groupBy(sql`1`).execute()
   const detected = await scope().select([monthOf('detected_at').as('month'), (eb) => eb.fn.countAll().as('n')]).groupBy(sql`1`).execute()
   const resolved = await scope().where('state', '=', 'resolved').where('resolved_at', 'is not', null)
     .select([monthOf('resolved_at').as('month'), (eb) => eb.fn.countAll().as('n')]).groupBy(sql`1`).execute()
-  const byMonth = new Map<string, { detected: number, resolved: number }>()
-  const at = (month: string) => byMonth.get(month) ?? byMonth.set(month, { detected: 0, resolved: 0 }).get(month) as { detected: number, resolved: number }
+  const zero = () => ({ decided: 0, detected: 0, resolved: 0 })
+  const byMonth = new Map<string, { decided: number, detected: number, resolved: number }>()
+  const at = (month: string) => byMonth.get(month) ?? byMonth.set(month, zero()).get(month) as { decided: number, detected: number, resolved: number }
+  for (const r of decided) if (r.month !== null) at(r.month).decided += Number(r.n)
   for (const r of detected) at(r.month).detected += Number(r.n)
   for (const r of resolved) at(r.month).resolved += Number(r.n)
   const months = [...byMonth.keys()].sort()
   const first = months[0]
   const last = months.at(-1)
   if (first === undefined || last === undefined) return []
-  return monthsBetween(first, last).map((month) => ({ month, ...(byMonth.get(month) ?? { detected: 0, resolved: 0 }) }))
+  return monthsBetween(first, last).map((month) => ({ month, ...(byMonth.get(month) ?? zero()) }))
+}
+
+const LISTED = 500
+
+/** The report's divergences one by one, newest detection first (the first LISTED; the CSV has them all). */
+async function readDivergenceList (scope: Scope): Promise<DivergenceReport['divergences']> {
+  const rows = await scope()
+    .select(['id', 'kind', 'severity', 'state', 'first_issuer', 'second_issuer', 'destination', 'control_category', 'detected_at', 'explanation', decidedOnSql.as('decided_on')])
+    .orderBy('detected_at', 'desc').orderBy('id').limit(LISTED).execute()
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    severity: r.severity,
+    state: r.state,
+    firstIssuer: r.first_issuer,
+    secondIssuer: r.second_issuer,
+    destination: r.destination,
+    controlCategory: r.control_category,
+    decidedOn: r.decided_on,
+    detectedAt: new Date(r.detected_at).toISOString(),
+    explanation: r.explanation
+  }))
 }
 
 /** Every month from `first` to `last` (YYYY-MM), both included. */

@@ -1,3 +1,4 @@
+import type { Formats } from '../lib/format-dates.js'
 import type { DivergenceReport } from './report-schema.js'
 import { barChart, columnLineChart, escapeHtml as e, type Bar } from './svg-charts.js'
 
@@ -50,23 +51,34 @@ const topBars = (bars: readonly Bar[]): Bar[] => bars.slice(0, CHART_ROWS)
 const ofAll = (explanation: string, bars: readonly Bar[]) =>
   bars.length <= CHART_ROWS ? explanation : `${explanation} The chart shows the first ${CHART_ROWS} of ${bars.length}; the table lists them all.`
 
+const NO_DIVERGENCE = 'No divergence in this report'
+
 const countsFigure = (id: string, title: string, explanation: string, counts: Record<string, number>, keyHead: string) => {
   const bars = Object.entries(counts).map(([label, value]) => ({ label, value }))
-  return figure(id, title, explanation, barChart({ id: `${id}-chart`, title, description: bars.map((b) => `${b.label}: ${b.value}`).join(', '), bars }),
+  return figure(id, title, explanation, barChart({ id: `${id}-chart`, title, description: bars.map((b) => `${b.label}: ${b.value}`).join(', '), bars, empty: NO_DIVERGENCE }),
     table<Bar>(`${title}: the numbers`, [{ head: keyHead, cell: (b) => b.label }, { head: 'divergences', cell: (b) => b.value, numeric: true }], bars))
 }
 
 const none = (value: string | null) => value ?? '(none)'
 const days = (value: number | null) => value === null ? '–' : `${value} d`
 
-/** The report as one self-contained, printable HTML page: inline CSS, inline SVG, no script. */
-export function renderDivergenceReportHtml (report: DivergenceReport): string {
+/** A control category as the report names it: its code and, where the lists head it, its name. */
+const categoryLabel = (category: string | null, name: string | null) => category === null ? '(none)' : name === null ? category : `${category}: ${name}`
+
+/**
+ * The report as one self-contained, printable HTML page: inline CSS, inline SVG, no script;
+ * times in the agency's zone and locale (`formats`); each divergence listed links to its page
+ * in the web application (`divergenceHref`).
+ */
+export function renderDivergenceReportHtml (report: DivergenceReport, options: { formats: Formats, divergenceHref: (id: string) => string }): string {
+  const { formats, divergenceHref } = options
   const { totals, timeToResolution: ttr, outstandingByAge: age, consultations: cons } = report
+  const generatedAt = formats.dateTime(report.generatedAt)
   const period = report.period.from === null && report.period.to === null ? 'all time' : `${report.period.from ?? 'the start'} to ${report.period.to ?? 'now'}`
   const filters = Object.entries(report.filters).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v as string}`)
   const tile = (label: string, value: string | number) => `<div><dt>${e(label)}</dt><dd>${e(value)}</dd></div>`
   const allyBars = report.perAgency.map((a) => ({ label: a.agency, value: a.total }))
-  const categoryBars = report.byControlCategory.map((c) => ({ label: none(c.controlCategory), value: c.total }))
+  const categoryBars = report.byControlCategory.map((c) => ({ label: categoryLabel(c.controlCategory, c.name), value: c.total }))
   const destinationBars = report.byDestination.map((d) => ({ label: none(d.destination), value: d.total }))
   const consultationBars = cons.perPeer.map((p) => ({ label: p.peer, value: p.outgoing + p.incoming }))
   const bucketBars = (buckets: typeof ttr.buckets) => buckets.map((b) => ({ label: b.label, value: b.count }))
@@ -86,7 +98,7 @@ export function renderDivergenceReportHtml (report: DivergenceReport): string {
 <body>
 <header>
 <h1>Divergence report</h1>
-<p class="meta">Computed by ${e(report.agency)} from the records it holds, at ${e(report.generatedAt)}. Detected ${e(period)}${filters.length === 0 ? '' : `; ${e(filters.join(', '))}`}.</p>
+<p class="meta">Computed by ${e(report.agency)} from the records it holds, at ${e(generatedAt)}. Detected ${e(period)}${filters.length === 0 ? '' : `; ${e(filters.join(', '))}`}.</p>
 <dl class="tiles">${tile('divergences', totals.divergences)}${tile('outstanding', totals.outstanding)}${tile('resolved', totals.resolved)}${tile('median days to resolve', days(ttr.medianDays))}${tile('90th percentile days', days(ttr.p90Days))}</dl>
 </header>
 <main>
@@ -97,52 +109,63 @@ ${countsFigure('fig-state', 'Divergences by state', 'Outstanding: open, acknowle
 </div></section>
 <section aria-labelledby="h-allies"><h2 id="h-allies">Per ally</h2>
 ${figure('fig-allies', 'Divergences per agency', ofAll('Each divergence counts for both agencies it names, as first issuer (the denial, or the earlier classification) or second (the grant, or the later classification).', allyBars),
-  barChart({ id: 'fig-allies-chart', title: 'Divergences per agency', description: describe(allyBars), bars: topBars(allyBars) }),
+  barChart({ id: 'fig-allies-chart', title: 'Divergences per agency', description: describe(allyBars), bars: topBars(allyBars), empty: NO_DIVERGENCE }),
   table('Divergences per agency: the numbers', [
     { head: 'agency', cell: (a) => a.agency }, { head: 'divergences', cell: (a) => a.total, numeric: true }, { head: 'as first', cell: (a) => a.asFirst, numeric: true },
     { head: 'as second', cell: (a) => a.asSecond, numeric: true }, { head: 'outstanding', cell: (a) => a.outstanding, numeric: true }
   ], report.perAgency))}
 </section>
 <section aria-labelledby="h-months"><h2 id="h-months">Per month</h2>
-${figure('fig-months', 'Divergences detected and resolved per month', 'Columns: divergences detected in the month (UTC). Line: those of them resolved in the month.',
+${figure('fig-months', 'Divergences arising and resolved per month', 'Columns: divergences by the month their later decision (or classification) was taken, when the divergence arose. Line: those resolved in the month (UTC). The table also gives the month each was detected: a sync brings a year of an ally\'s decisions in one day.',
   columnLineChart({
     id: 'fig-months-chart',
-    title: 'Divergences detected and resolved per month',
-    description: report.perMonth.length === 0 ? 'none' : report.perMonth.map((m) => `${m.month}: ${m.detected} detected, ${m.resolved} resolved`).join('; '),
-    points: report.perMonth.map((m) => ({ label: m.month, columns: m.detected, line: m.resolved })),
-    columnName: 'Detected',
-    lineName: 'Resolved'
+    title: 'Divergences arising and resolved per month',
+    description: report.perMonth.length === 0 ? 'none' : report.perMonth.map((m) => `${m.month}: ${m.decided} arose, ${m.resolved} resolved`).join('; '),
+    points: report.perMonth.map((m) => ({ label: m.month, columns: m.decided, line: m.resolved })),
+    columnName: 'Arose',
+    lineName: 'Resolved',
+    empty: NO_DIVERGENCE
   }),
-  table('Divergences per month: the numbers', [{ head: 'month', cell: (m) => m.month }, { head: 'detected', cell: (m) => m.detected, numeric: true }, { head: 'resolved', cell: (m) => m.resolved, numeric: true }], report.perMonth))}
+  table('Divergences per month: the numbers', [
+    { head: 'month', cell: (m) => m.month }, { head: 'arose', cell: (m) => m.decided, numeric: true }, { head: 'detected', cell: (m) => m.detected, numeric: true }, { head: 'resolved', cell: (m) => m.resolved, numeric: true }
+  ], report.perMonth))}
 </section>
 <section aria-labelledby="h-items"><h2 id="h-items">Items and destinations</h2><div class="grid">
-${figure('fig-categories', 'Divergences by control category', ofAll('The control-list category of the items concerned (e.g. 3 for electronics, ML10 for military aircraft).', categoryBars),
-  barChart({ id: 'fig-categories-chart', title: 'Divergences by control category', description: describe(categoryBars), bars: topBars(categoryBars) }),
-  table('Divergences by control category: the numbers', withOutstanding<DivergenceReport['byControlCategory'][number]>({ head: 'category', cell: (c) => none(c.controlCategory) }), report.byControlCategory))}
+${figure('fig-categories', 'Divergences by control category', ofAll('The control-list category of the items concerned: 0 to 9 the dual-use categories, ML1 to ML22 the military ones.', categoryBars),
+  barChart({ id: 'fig-categories-chart', title: 'Divergences by control category', description: describe(categoryBars), bars: topBars(categoryBars), empty: NO_DIVERGENCE }),
+  table('Divergences by control category: the numbers', withOutstanding<DivergenceReport['byControlCategory'][number]>({ head: 'category', cell: (c) => categoryLabel(c.controlCategory, c.name) }), report.byControlCategory))}
 ${figure('fig-destinations', 'Divergences by destination', ofAll('The destination country of the transactions; classifications have none.', destinationBars),
-  barChart({ id: 'fig-destinations-chart', title: 'Divergences by destination', description: describe(destinationBars), bars: topBars(destinationBars) }),
+  barChart({ id: 'fig-destinations-chart', title: 'Divergences by destination', description: describe(destinationBars), bars: topBars(destinationBars), empty: NO_DIVERGENCE }),
   table('Divergences by destination: the numbers', withOutstanding<DivergenceReport['byDestination'][number]>({ head: 'destination', cell: (d) => none(d.destination) }), report.byDestination))}
 </div></section>
 <section aria-labelledby="h-time"><h2 id="h-time">Time</h2><div class="grid">
 ${figure('fig-resolution', 'Time to resolution', `Resolved divergences (${ttr.resolved}) by days from detection to resolution; median ${days(ttr.medianDays)}, 90th percentile ${days(ttr.p90Days)}.`,
-  barChart({ id: 'fig-resolution-chart', title: 'Time to resolution', description: describe(bucketBars(ttr.buckets)), bars: bucketBars(ttr.buckets) }),
+  barChart({ id: 'fig-resolution-chart', title: 'Time to resolution', description: describe(bucketBars(ttr.buckets)), bars: bucketBars(ttr.buckets), empty: 'No divergence resolved' }),
   table('Time to resolution: the numbers', bucketColumns, ttr.buckets))}
-${figure('fig-age', 'Outstanding divergences by age', `Outstanding divergences (${age.outstanding}) by days since detection, at ${report.generatedAt}.`,
-  barChart({ id: 'fig-age-chart', title: 'Outstanding divergences by age', description: describe(bucketBars(age.buckets)), bars: bucketBars(age.buckets) }),
+${figure('fig-age', 'Outstanding divergences by age', `Outstanding divergences (${age.outstanding}) by days since detection, at ${generatedAt}.`,
+  barChart({ id: 'fig-age-chart', title: 'Outstanding divergences by age', description: describe(bucketBars(age.buckets)), bars: bucketBars(age.buckets), empty: 'No divergence outstanding' }),
   table('Outstanding divergences by age: the numbers', bucketColumns, age.buckets))}
 </div></section>
 <section aria-labelledby="h-consultations"><h2 id="h-consultations">Consultations</h2>
 <dl class="tiles">${tile('open: we asked', cons.open.outgoing)}${tile('overdue: we asked', cons.overdue.outgoing)}${tile('open: asked of us', cons.open.incoming)}${tile('overdue: asked of us', cons.overdue.incoming)}</dl>
-${figure('fig-consultations', 'Open consultations per peer', ofAll(`Consultations awaiting a reply or more information at ${report.generatedAt}, per peer agency; overdue: awaiting the consulted agency's reply after the deadline.`, consultationBars),
-  barChart({ id: 'fig-consultations-chart', title: 'Open consultations per peer', description: describe(consultationBars), bars: topBars(consultationBars) }),
+${figure('fig-consultations', 'Open consultations per peer', ofAll(`Consultations awaiting a reply or more information at ${generatedAt}, per peer agency; overdue: awaiting the consulted agency's reply after the deadline.`, consultationBars),
+  barChart({ id: 'fig-consultations-chart', title: 'Open consultations per peer', description: describe(consultationBars), bars: topBars(consultationBars), empty: 'No consultation open' }),
   table('Open consultations per peer: the numbers', [
     { head: 'peer', cell: (p) => p.peer }, { head: 'we asked', cell: (p) => p.outgoing, numeric: true }, { head: 'asked of us', cell: (p) => p.incoming, numeric: true }, { head: 'overdue', cell: (p) => p.overdue, numeric: true }
   ], cons.perPeer))}
 ${table<DivergenceReport['consultations']['openList'][number]>(`Open consultations, most overdue first${cons.openList.length === 200 ? ' (the first 200)' : ''}`, [
   { head: 'consultation', cell: (c) => c.id }, { head: 'direction', cell: (c) => c.direction === 'outgoing' ? 'we asked' : 'asked of us' }, { head: 'peer', cell: (c) => c.peer },
   { head: 'denial', cell: (c) => `${c.denial.issuer} ${c.denial.reference}` }, { head: 'regime', cell: (c) => c.regime }, { head: 'state', cell: (c) => c.state },
-  { head: 'deadline', cell: (c) => c.deadline }, { head: 'days overdue', cell: (c) => c.daysOverdue, numeric: true }
+  { head: 'deadline', cell: (c) => formats.date(c.deadline) }, { head: 'days overdue', cell: (c) => c.daysOverdue, numeric: true }
 ], cons.openList)}
+</section>
+<section aria-labelledby="h-list"><h2 id="h-list">The divergences</h2>
+<table><caption>${e(`Each divergence of the report, newest detection first${report.divergences.length === 500 ? ' (the first 500; the CSV lists every one)' : ''}: its page shows both signed records`)}</caption>
+<thead><tr><th scope="col">detected</th><th scope="col">kind</th><th scope="col">severity</th><th scope="col">state</th><th scope="col">agencies</th><th scope="col">destination</th><th scope="col">category</th><th scope="col">arose</th><th scope="col">why</th></tr></thead>
+<tbody>${report.divergences.length === 0
+  ? `<tr><td colspan="9">${NO_DIVERGENCE}</td></tr>`
+  : report.divergences.map((d) => `<tr><th scope="row"><a href="${e(divergenceHref(d.id))}">${e(formats.dateTime(d.detectedAt))}</a></th><td>${e(d.kind)}</td><td>${e(d.severity)}</td><td>${e(d.state)}</td>` +
+    `<td>${e(`${d.firstIssuer} / ${d.secondIssuer}`)}</td><td>${e(none(d.destination))}</td><td>${e(none(d.controlCategory))}</td><td>${e(d.decidedOn === null ? '–' : formats.date(d.decidedOn))}</td><td>${e(d.explanation)}</td></tr>`).join('')}</tbody></table>
 </section>
 </main>
 <footer>Every divergence in this report can be checked offline: GET /v1/divergences/{id} returns both signed records and their issuers' keys.</footer>

@@ -47,11 +47,13 @@ export const DivergenceReport = Type.Object({
   }, closed), { description: 'most divergences first; a divergence counts for both of its agencies' }),
   perMonth: Type.Array(Type.Object({
     month: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' }),
-    detected: Type.Integer({ minimum: 0, description: 'detected in this month (UTC)' }),
+    decided: Type.Integer({ minimum: 0, description: 'whose later decision (or classification) was taken in this month: when the divergence arose' }),
+    detected: Type.Integer({ minimum: 0, description: 'detected in this month (UTC): a sync brings a year of an ally\'s decisions in one day' }),
     resolved: Type.Integer({ minimum: 0, description: 'of the report\'s divergences, resolved in this month (UTC)' })
-  }, closed), { description: 'every month from the first to the last with a detection or a resolution, zeros included' }),
+  }, closed), { description: 'every month from the first to the last with a decision, a detection or a resolution, zeros included' }),
   byControlCategory: Type.Array(Type.Object({
     controlCategory: Type.Union([Type.String(), Type.Null()], { description: 'null: no category could be derived' }),
+    name: Type.Union([Type.String(), Type.Null()], { description: 'the category\'s name (dual-use categories 0 to 9, military ML1 to ML22); null when it has none we know' }),
     total: Count,
     outstanding: Count
   }, closed), { description: 'most divergences first' }),
@@ -70,6 +72,19 @@ export const DivergenceReport = Type.Object({
     outstanding: Count,
     buckets: Type.Array(Bucket)
   }, { ...closed, description: 'outstanding divergences by days since detection, at generatedAt' }),
+  divergences: Type.Array(Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    kind: DivergenceKind,
+    severity: Type.String(),
+    state: Type.String(),
+    firstIssuer: Type.String(),
+    secondIssuer: Type.String(),
+    destination: Type.Union([Type.String(), Type.Null()]),
+    controlCategory: Type.Union([Type.String(), Type.Null()]),
+    decidedOn: Type.Union([IsoDate, Type.Null()], { description: 'the later decision\'s (or classification\'s) date' }),
+    detectedAt: Type.String({ format: 'date-time' }),
+    explanation: Type.String()
+  }, closed), { maxItems: 500, description: 'the report\'s divergences one by one, newest detection first (at most 500; the CSV lists every one)' }),
   consultations: Type.Object({
     open: Type.Object({ outgoing: Count, incoming: Count }, { ...closed, description: 'awaiting a reply or more information; outgoing: we asked, incoming: we were asked' }),
     overdue: Type.Object({ outgoing: Count, incoming: Count }, { ...closed, description: 'awaiting the consulted agency\'s reply after the deadline' }),

@@ -30,12 +30,12 @@ function frame (id: string, title: string, description: string, height: number, 
     `<title id="${id}-title">${escapeHtml(title)}</title><desc id="${id}-desc">${escapeHtml(description)}</desc>${body}</svg>`
 }
 
-const empty = (y: number) => `<text x="${WIDTH / 2}" y="${y}" text-anchor="middle" fill="${COLOURS.muted}">No divergence in this report</text>`
+const empty = (text: string, y: number) => `<text x="${WIDTH / 2}" y="${y}" text-anchor="middle" fill="${COLOURS.muted}">${escapeHtml(text)}</text>`
 
 /** Horizontal bars, one per row, each labelled with its value; a bar's tooltip carries the full label. */
-export function barChart (options: { id: string, title: string, description: string, bars: readonly Bar[] }): string {
+export function barChart (options: { id: string, title: string, description: string, bars: readonly Bar[], empty: string }): string {
   const { bars } = options
-  if (bars.length === 0) return frame(options.id, options.title, options.description, 60, empty(34))
+  if (bars.length === 0) return frame(options.id, options.title, options.description, 60, empty(options.empty, 34))
   const height = bars.length * ROW + 30
   const { top, step } = niceScale(Math.max(...bars.map((b) => b.value)))
   const plot = WIDTH - LABEL_WIDTH - 50
@@ -57,10 +57,10 @@ export function barChart (options: { id: string, title: string, description: str
 }
 
 /** Columns per month with a line over them (e.g. detected as columns, resolved as the line), and a legend. */
-export function columnLineChart (options: { id: string, title: string, description: string, points: readonly MonthPoint[], columnName: string, lineName: string }): string {
+export function columnLineChart (options: { id: string, title: string, description: string, points: readonly MonthPoint[], columnName: string, lineName: string, empty: string }): string {
   const { points } = options
   const height = 260
-  if (points.length === 0) return frame(options.id, options.title, options.description, 60, empty(34))
+  if (points.length === 0) return frame(options.id, options.title, options.description, 60, empty(options.empty, 34))
   const left = 40
   const bottom = height - 50
   const plotTop = 34

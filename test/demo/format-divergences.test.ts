@@ -86,6 +86,7 @@ function held (id: string, undercuts: number): AgencyDivergences {
     byDestination: [],
     timeToResolution: { resolved: 0, medianDays: null, p90Days: null, buckets: [] },
     outstandingByAge: { outstanding: totals.outstanding, buckets: [] },
+    divergences: [],
     consultations: { open: { outgoing: 0, incoming: 0 }, overdue: { outgoing: 0, incoming: 0 }, perPeer: [], openList: [] }
   }
   return { id, report, divergences: [] }

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { fixedClock } from '../../src/lib/clock.js'
+import { createFormats } from '../../src/lib/format-dates.js'
 import { listDivergenceRows, renderDivergenceCsv, renderDivergenceReportHtml, type DivergenceReport } from '../../src/reports/index.js'
 import { csvField } from '../../src/reports/render-csv.js'
 import { startAgency, type TestAgency } from '../helpers/agency.js'
@@ -86,7 +87,15 @@ t.test('the divergence report, from divergences found by real agencies and moved
     const res = await get(charlie, period)
     t.equal(res.statusCode, 200)
     t.match(res.headers['content-type'], /^application\/json/)
-    t.strictSame(res.json(), {
+    const { divergences, ...figures } = res.json() as DivergenceReport
+    // one by one, newest detection first: u2 (detected 2026-04-12), o1 (the pull of 2026-04-10, a grant of 2025 before bravo's denial of 2026-02-01), u1
+    t.same(divergences.map((d) => [d.kind, d.state, d.firstIssuer, d.secondIssuer, d.destination, d.controlCategory, d.decidedOn]), [
+      ['undercut', 'acknowledged', 'alpha', 'charlie', 'AE', '7', '2026-04-11'],
+      ['divergent-outcome', 'resolved', 'bravo', 'charlie', 'CN', '5', '2026-02-01'],
+      ['undercut', 'resolved', 'alpha', 'charlie', 'RU', '3', divergences[2]?.decidedOn]
+    ])
+    t.match(divergences[2]?.decidedOn, /^2026-03-/, 'u1 arose in March')
+    t.strictSame(figures, {
       agency: 'charlie',
       generatedAt: '2026-06-30T10:00:00.000Z',
       period: { from: '2026-01-01', to: '2026-06-30' },
@@ -104,9 +113,14 @@ t.test('the divergence report, from divergences found by real agencies and moved
         { agency: 'alpha', total: 2, asFirst: 2, asSecond: 0, outstanding: 1 },
         { agency: 'bravo', total: 1, asFirst: 1, asSecond: 0, outstanding: 0 }
       ],
-      perMonth: [{ month: '2026-03', detected: 1, resolved: 1 }, { month: '2026-04', detected: 2, resolved: 1 }],
+      // by the month each arose (its later decision), detected, resolved: o1 arose in February, when bravo denied what charlie had granted
+      perMonth: [
+        { month: '2026-02', decided: 1, detected: 0, resolved: 0 }, { month: '2026-03', decided: 1, detected: 1, resolved: 1 }, { month: '2026-04', decided: 1, detected: 2, resolved: 1 }
+      ],
       byControlCategory: [
-        { controlCategory: '3', total: 1, outstanding: 0 }, { controlCategory: '5', total: 1, outstanding: 0 }, { controlCategory: '7', total: 1, outstanding: 1 }
+        { controlCategory: '3', name: 'Electronics', total: 1, outstanding: 0 },
+        { controlCategory: '5', name: 'Telecommunications and information security', total: 1, outstanding: 0 },
+        { controlCategory: '7', name: 'Navigation and avionics', total: 1, outstanding: 1 }
       ],
       byDestination: [{ destination: 'AE', total: 1, outstanding: 1 }, { destination: 'CN', total: 1, outstanding: 0 }, { destination: 'RU', total: 1, outstanding: 0 }],
       // o1 resolved in 3 days, u1 in 12: median 7.5, p90 3 + 0.9 × (12 − 3)
@@ -132,10 +146,10 @@ t.test('the divergence report, from divergences found by real agencies and moved
     const all = (await charlie.app.inject({ url: '/v1/reports/divergences', headers: { authorization: `Bearer ${token}` } })).json() as DivergenceReport
     t.match(all, { period: { from: null, to: null }, totals: { divergences: 4, outstanding: 2, byState: { open: 1 } } })
     t.same(all.perAgency.map((a) => [a.agency, a.total]), [['alpha', 3], ['charlie', 3], ['bravo', 2]])
-    t.equal(all.perMonth[0]?.month, '2026-03')
-    t.same(all.perMonth.at(-1), { month: u3.detectedAt.slice(0, 7), detected: 1, resolved: 0 }, 'the last month: the pull')
+    t.equal(all.perMonth[0]?.month, '2026-02')
+    t.match(all.perMonth.at(-1), { month: u3.detectedAt.slice(0, 7), detected: 1, resolved: 0 }, 'the last month: the pull')
     t.ok(all.perMonth.every((m, i, months) => i === 0 || m.month > (months[i - 1]?.month ?? '')), 'months in order, none missing between')
-    t.equal(all.perMonth.length, monthsFrom('2026-03', u3.detectedAt.slice(0, 7)))
+    t.equal(all.perMonth.length, monthsFrom('2026-02', u3.detectedAt.slice(0, 7)))
     const u2Age = (clock.now().getTime() - Date.parse('2026-04-12T10:00:00Z')) / 86_400_000
     const expected = [0, 0, 0, 0, 0, 0]
     expected[2] = 1 // u3: 10 days
@@ -187,16 +201,19 @@ t.test('the divergence report, from divergences found by real agencies and moved
     t.equal(res.headers['content-type'], 'text/html; charset=utf-8')
     t.match(res.headers['content-security-policy'], /default-src 'none'/)
     const html = res.body
-    t.notMatch(html, /<script|<link|src=|href=/i, 'no script, no external resource')
+    t.notMatch(html, /<script|<link|src=/i, 'no script, no external resource')
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1])
+    t.ok(hrefs.length > 0 && hrefs.every((h) => /^\/app\/divergences\/[0-9a-f-]{36}$/.test(h ?? '')), 'the only links: each divergence to its page in the web application')
+    t.match(html, /<h2 id="h-list">The divergences<\/h2>/, 'the divergences listed one by one')
     t.equal(html.match(/<figure /g)?.length, 10, 'ten figures')
     t.equal(html.match(/<figure [^>]*>(?:(?!<\/figure>).)*<svg [^>]*role="img"(?:(?!<\/figure>).)*<table>/gs)?.length, 10, 'each with an SVG chart and a table')
     const titles = [...html.matchAll(/<svg [^>]*><title id="[^"]+">([^<]+)<\/title>/g)].map((m) => m[1])
     t.same(titles, [
-      'Divergences by kind', 'Divergences by severity', 'Divergences by state', 'Divergences per agency', 'Divergences detected and resolved per month',
+      'Divergences by kind', 'Divergences by severity', 'Divergences by state', 'Divergences per agency', 'Divergences arising and resolved per month',
       'Divergences by control category', 'Divergences by destination', 'Time to resolution', 'Outstanding divergences by age', 'Open consultations per peer'
     ])
     t.match(html, /@media print/)
-    t.match(html, /<th scope="row">2026-04<\/th><td class="n">2<\/td><td class="n">1<\/td>/, 'the month table')
+    t.match(html, /<th scope="row">2026-04<\/th><td class="n">\d+<\/td><td class="n">2<\/td><td class="n">1<\/td>/, 'the month table: arose, detected, resolved')
     t.match(html, /median days to resolve<\/dt><dd>7\.5 d</)
   })
 
@@ -281,11 +298,24 @@ t.test('HTML escapes every text that comes from peers', async (t) => {
       byState: { open: 1, acknowledged: 0, justified: 0, dismissed: 0, escalated: 0, resolved: 0 }
     },
     perAgency: [{ agency: evil, total: 1, asFirst: 1, asSecond: 0, outstanding: 1 }],
-    perMonth: [{ month: '2026-01', detected: 1, resolved: 0 }],
-    byControlCategory: [{ controlCategory: `"><img src=x onerror=alert(1)>${evil}`, total: 1, outstanding: 1 }],
+    perMonth: [{ month: '2026-01', decided: 1, detected: 1, resolved: 0 }],
+    byControlCategory: [{ controlCategory: `"><img src=x onerror=alert(1)>${evil}`, name: null, total: 1, outstanding: 1 }],
     byDestination: [{ destination: evil, total: 1, outstanding: 1 }],
     timeToResolution: { resolved: 0, medianDays: null, p90Days: null, buckets: zero },
     outstandingByAge: { outstanding: 1, buckets: zero },
+    divergences: [{
+      id: '6f1c2f8e-2c39-4a5e-9a44-0c0fd1c1a002',
+      kind: 'undercut',
+      severity: 'high',
+      state: 'open',
+      firstIssuer: evil,
+      secondIssuer: evil,
+      destination: evil,
+      controlCategory: evil,
+      decidedOn: '2026-01-05',
+      detectedAt: '2026-01-06T00:00:00.000Z',
+      explanation: evil
+    }],
     consultations: {
       open: { outgoing: 1, incoming: 0 },
       overdue: { outgoing: 1, incoming: 0 },
@@ -303,7 +333,7 @@ t.test('HTML escapes every text that comes from peers', async (t) => {
       }]
     }
   }
-  const html = renderDivergenceReportHtml(report)
+  const html = renderDivergenceReportHtml(report, { formats: createFormats({ locale: 'en-GB', timeZone: 'UTC' }), divergenceHref: (id) => `/app/divergences/${id}` })
   t.notMatch(html, /<script|<img|onerror=alert\(1\)>/i, 'no markup from the data')
   t.match(html, /&#60;script&#62;alert\(1\)&#60;\/script&#62;&#34;&#39;&#38;/, 'shown as text')
   t.equal(html.match(/<svg /g)?.length, 10)

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { requestExample } from '../openapi-examples.js'
 import type { RouteAccess } from './auth.js'
 
 export const PROTOCOL_VERSION = '1'
@@ -35,7 +36,11 @@ export const swaggerPlugin = fp(async (app: FastifyInstance) => {
       const { security, note } = describeAccess(route.config?.access)
       const description = [schema?.description, note].filter((s) => s !== undefined && s !== '').join('\n\n')
       // a prefix's '/' route is served with and without the slash; document it as the protocol names it: /v1/feed
-      return { schema: { ...schema, description, security } as typeof schema, url: url.length > 1 ? url.replace(/\/$/, '') : url }
+      const path = url.length > 1 ? url.replace(/\/$/, '') : url
+      const example = requestExample(String(Array.isArray(route.method) ? route.method[0] : route.method), path)
+      // a body's example, and `required` naming only what the server requires (a property with a default may be left out)
+      const body = schema?.body === undefined || schema.body === null ? undefined : { ...withoutDefaultedRequired(schema.body), ...(example === undefined ? {} : { examples: [example] }) }
+      return { schema: { ...schema, ...(body === undefined ? {} : { body }), description, security } as typeof schema, url: path }
     }
   })
   // its own assets only, with the hashes of its inline script and styles; never framed; no
@@ -50,3 +55,20 @@ export const swaggerPlugin = fp(async (app: FastifyInstance) => {
       .replace('img-src \'self\' data: validator.swagger.io', "img-src 'self' data:")
   })
 }, { name: 'swagger' })
+
+/** A copy of a JSON schema whose objects' `required` no longer lists properties that have a default, at any depth. */
+export function withoutDefaultedRequired (schema: unknown): Record<string, unknown> {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk)
+    if (node === null || typeof node !== 'object') return node
+    const copy: Record<string, unknown> = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]))
+    const properties = copy.properties as Record<string, { default?: unknown }> | undefined
+    if (Array.isArray(copy.required) && properties !== undefined) {
+      const required = (copy.required as string[]).filter((name) => properties[name]?.default === undefined)
+      if (required.length > 0) copy.required = required
+      else delete copy.required
+    }
+    return copy
+  }
+  return walk(schema) as Record<string, unknown>
+}

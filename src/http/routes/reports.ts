@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import { Type, type TSchema } from '@sinclair/typebox'
 import { errors } from '../../lib/errors.js'
+import { createFormats } from '../../lib/format-dates.js'
 import { buildDivergenceReport, listDivergenceRows, renderDivergenceCsv, renderDivergenceReportHtml, DivergenceReport } from '../../reports/index.js'
 import { DivergenceKind } from '../../divergence/index.js'
 import { AgencyId, CountryCode, problems } from '../schemas/common.js'
@@ -54,7 +55,8 @@ export async function reportRoutes (app: App) {
     }
     const report = await buildDivergenceReport(app.db, filter, { agency, now: app.clock.now() })
     if (format === 'html') {
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', HTML_CSP).send(renderDivergenceReportHtml(report))
+      const html = renderDivergenceReportHtml(report, { formats: createFormats(app.config.web), divergenceHref: (id) => `/app/divergences/${id}` })
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', HTML_CSP).send(html)
     }
     return reply.type('application/json; charset=utf-8').send(report)
   })

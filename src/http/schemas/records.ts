@@ -158,10 +158,27 @@ export const ImportResult = Type.Object({
 }, closed)
 
 /** The request body of an import, documented per media type; the stream itself is read by the records capability. */
+const CSV_EXAMPLE = [
+  'reference,outcome,decision_date,destination,reasons,party_name,party_country,item_codes,item_description,item_value,item_currency',
+  'UK-SIEL-2008-000597,denied,2008-01-31,IL,eu-cp-2008-944:7,Wahab Karwan Construction Company,IL,eu:1C350,chemical precursors,,',
+  'UK-SIEL-2008-000597,,,,,Wahab Karwan Construction Company,IL,eu:1C450,toxic chemicals,,',
+  'UK-SIEL-2008-000613,granted,2008-01-31,LK,,Zurmat Construction Company,LK,uk:ML10,aircraft components,19000,GBP',
+  ''
+].join('\n')
+const NDJSON_EXAMPLE = `${JSON.stringify({
+  reference: 'UK-SIEL-2008-000597',
+  outcome: 'denied',
+  decisionDate: '2008-01-31',
+  destination: 'IL',
+  reasons: [{ scheme: 'eu-cp-2008-944', code: '7' }],
+  parties: [{ role: 'end_user', name: 'Wahab Karwan Construction Company', country: 'IL' }],
+  items: [{ codes: [{ regime: 'eu', code: '1C350' }], description: 'chemical precursors' }]
+})}\n`
+
 export const ImportBody = {
   content: {
-    'text/csv': { schema: Type.Unknown({ description: 'a header row, then one row per decision × party or item (docs/records.md, "Import")' }) },
-    'application/x-ndjson': { schema: Type.Unknown({ description: 'one POST /v1/decisions body per line' }) }
+    'text/csv': { schema: Type.Unknown({ description: 'a header row, then one row per decision × party or item (docs/records.md, "Import")', examples: [CSV_EXAMPLE] }) },
+    'application/x-ndjson': { schema: Type.Unknown({ description: 'one POST /v1/decisions body per line', examples: [NDJSON_EXAMPLE] }) }
   }
 } as unknown as TSchema
 
