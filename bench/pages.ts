@@ -17,20 +17,10 @@ import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { startBenchApp } from './lib/bench-app.js'
 import { applications } from './lib/bench-applications.js'
-import { admin, databaseUrl, loadDecisionsDatabase } from './lib/loaded-database.js'
+import { loadDecisionsDatabase, measureEachSize, SIZE_OPTIONS } from './lib/loaded-database.js'
 import { pageSessionCookie } from './lib/page-session.js'
 
-const { values: args } = parseArgs({
-  options: {
-    small: { type: 'string', default: '10000' },
-    large: { type: 'string', default: '1000000' },
-    requests: { type: 'string', default: '200' },
-    batch: { type: 'string', default: '2000' },
-    keep: { type: 'boolean', default: false },
-    use: { type: 'string' }
-  }
-})
-const SIZES = [Number(args.small), Number(args.large)].filter((size) => size > 0)
+const { values: args } = parseArgs({ options: { ...SIZE_OPTIONS, requests: { type: 'string', default: '200' } } })
 const REQUESTS = Number(args.requests)
 const PAGES = ['start page', 'decision search, by party', 'a decision', 'a screening\'s result', 'divergence queue', 'a divergence'] as const
 type PageName = typeof PAGES[number]
@@ -78,29 +68,14 @@ async function measure (url: string): Promise<Record<PageName, number[]>> {
 const quantile = (values: readonly number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN
 const fmt = (n: number) => Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 }) : '-'
 
-const kept = args.use?.split(',')
-if (kept !== undefined && kept.length !== SIZES.length) throw new Error(`--use names ${kept.length} databases for ${SIZES.length} sizes`)
-const names = kept ?? SIZES.map((size) => `bench_pages_${size}_${process.pid}`)
-try {
-  const results: Array<Record<PageName, number[]>> = []
-  for (const [i, size] of SIZES.entries()) {
-    const name = names[i] as string
-    if (kept === undefined) {
-      process.stderr.write(`loading ${size} decisions…\n`)
-      const { seconds } = await loadDecisionsDatabase(name, size, { batch: Number(args.batch), undercuts: Math.max(20, Math.round(size / 2000)) })
-      process.stderr.write(`loaded in ${seconds.toFixed(1)} s; measuring…\n`)
-    }
-    results.push(await measure(databaseUrl(name)))
-  }
-  const out = (line = '') => process.stdout.write(`${line}\n`)
-  out(`\nbench/pages  ${new Date().toISOString()}  node ${process.version}  ${REQUESTS} requests per page and size, one at a time, server time (app.inject)`)
-  out(`${'page (ms)'.padEnd(30)} ${SIZES.map((s) => `${s.toLocaleString('en-GB')}: p50 / p95`.padStart(24)).join(' ')}${SIZES.length === 2 ? '   p95 ratio' : ''}`)
-  for (const page of PAGES) {
-    const cells = results.map((r) => `${fmt(quantile(r[page], 0.5))} / ${fmt(quantile(r[page], 0.95))}`.padStart(24))
-    const ratio = results.length === 2 ? `   ${fmt(quantile(results[1]?.[page] ?? [], 0.95) / quantile(results[0]?.[page] ?? [], 0.95)).padStart(9)}` : ''
-    out(`${page.padEnd(30)} ${cells.join(' ')}${ratio}`)
-  }
-} finally {
-  if (args.keep === true || kept !== undefined) process.stderr.write(`kept: ${names.join(',')}\n`)
-  else for (const name of names) await admin((a) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(a))
+const { sizes: SIZES, results } = await measureEachSize({ ...args, prefix: 'bench_pages' },
+  (name, size) => loadDecisionsDatabase(name, size, { batch: Number(args.batch), undercuts: Math.max(20, Math.round(size / 2000)) }),
+  (url) => measure(url))
+const out = (line = '') => process.stdout.write(`${line}\n`)
+out(`\nbench/pages  ${new Date().toISOString()}  node ${process.version}  ${REQUESTS} requests per page and size, one at a time, server time (app.inject)`)
+out(`${'page (ms)'.padEnd(30)} ${SIZES.map((s) => `${s.toLocaleString('en-GB')}: p50 / p95`.padStart(24)).join(' ')}${SIZES.length === 2 ? '   p95 ratio' : ''}`)
+for (const page of PAGES) {
+  const cells = results.map((r) => `${fmt(quantile(r[page], 0.5))} / ${fmt(quantile(r[page], 0.95))}`.padStart(24))
+  const ratio = results.length === 2 ? `   ${fmt(quantile(results[1]?.[page] ?? [], 0.95) / quantile(results[0]?.[page] ?? [], 0.95)).padStart(9)}` : ''
+  out(`${page.padEnd(30)} ${cells.join(' ')}${ratio}`)
 }

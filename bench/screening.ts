@@ -18,21 +18,10 @@
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { startBenchApp } from './lib/bench-app.js'
-import { ADMIN_URL, admin, loadDecisionsDatabase } from './lib/loaded-database.js'
+import { loadDecisionsDatabase, measureEachSize, SIZE_OPTIONS } from './lib/loaded-database.js'
 import { applications } from './lib/bench-applications.js'
 
-const { values: args } = parseArgs({
-  options: {
-    small: { type: 'string', default: '10000' },
-    large: { type: 'string', default: '1000000' },
-    requests: { type: 'string', default: '500' },
-    seconds: { type: 'string', default: '120' },
-    batch: { type: 'string', default: '2000' },
-    keep: { type: 'boolean', default: false },
-    use: { type: 'string' }
-  }
-})
-const SIZES = [Number(args.small), Number(args.large)].filter((size) => size > 0)
+const { values: args } = parseArgs({ options: { ...SIZE_OPTIONS, requests: { type: 'string', default: '500' }, seconds: { type: 'string', default: '120' } } })
 const REQUESTS = Number(args.requests)
 const SECONDS = Number(args.seconds)
 /** A database holding `count` decisions of our agency and three allies, loaded as bench/divergence loads them, with the baseline's index. */
@@ -95,35 +84,16 @@ async function measure (url: string) {
 const quantile = (values: readonly number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN
 const fmt = (n: number) => Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 }) : '-'
 
-const kept = args.use?.split(',')
-if (kept !== undefined && kept.length !== SIZES.length) throw new Error(`--use names ${kept.length} databases for ${SIZES.length} sizes`)
-const names = kept ?? SIZES.map((size) => `bench_screening_${size}_${process.pid}`)
-try {
-  const results: Array<Awaited<ReturnType<typeof measure>>> = []
-  for (const [i, size] of SIZES.entries()) {
-    const name = names[i] as string
-    if (kept === undefined) {
-      process.stderr.write(`loading ${size} decisions…\n`)
-      const { seconds } = await loadDatabase(name, size)
-      process.stderr.write(`loaded in ${seconds.toFixed(1)} s; measuring…\n`)
-    }
-    const url = new URL(ADMIN_URL)
-    url.pathname = `/${name}`
-    results.push(await measure(url.toString()))
+const { sizes: SIZES, results } = await measureEachSize({ ...args, prefix: 'bench_screening' }, loadDatabase, measure)
+const out = (line = '') => process.stdout.write(`${line}\n`)
+out(`\nbench/screening  ${new Date().toISOString()}  node ${process.version}  up to ${REQUESTS} requests or ${SECONDS} s per measurement, one at a time`)
+out(`${'measurement (ms)'.padEnd(58)} ${SIZES.map((s) => s.toLocaleString('en-GB').padStart(12)).join(' ')}`)
+for (const [key, label] of [['screening', 'POST /v1/screenings, 3 parties and 3 items'], ['search', 'GET /v1/decisions?party='], ['naive', 'naive pg_trgm search of the 3 names (baseline)']] as const) {
+  for (const q of [0.5, 0.95, 0.99]) {
+    out(`${`${label}, p${q * 100}`.padEnd(58)} ${results.map((r) => fmt(quantile(r[key].millis, q)).padStart(12)).join(' ')}`)
   }
-  const out = (line = '') => process.stdout.write(`${line}\n`)
-  out(`\nbench/screening  ${new Date().toISOString()}  node ${process.version}  up to ${REQUESTS} requests or ${SECONDS} s per measurement, one at a time`)
-  out(`${'measurement (ms)'.padEnd(58)} ${SIZES.map((s) => s.toLocaleString('en-GB').padStart(12)).join(' ')}`)
-  for (const [key, label] of [['screening', 'POST /v1/screenings, 3 parties and 3 items'], ['search', 'GET /v1/decisions?party='], ['naive', 'naive pg_trgm search of the 3 names (baseline)']] as const) {
-    for (const q of [0.5, 0.95, 0.99]) {
-      out(`${`${label}, p${q * 100}`.padEnd(58)} ${results.map((r) => fmt(quantile(r[key].millis, q)).padStart(12)).join(' ')}`)
-    }
-    out(`${'  requests done (failed)'.padEnd(58)} ${results.map((r) => `${r[key].millis.length} (${r[key].failures})`.padStart(12)).join(' ')}`)
-  }
-  out(`${'  hits per screening (mean)'.padEnd(58)} ${results.map((r) => fmt(r.hits).padStart(12)).join(' ')}`)
-  const p95 = (r: typeof results[number], key: 'screening' | 'naive') => quantile(r[key].millis, 0.95)
-  out(`${'screening p95 / naive p95'.padEnd(58)} ${results.map((r) => fmt(p95(r, 'screening') / p95(r, 'naive')).padStart(12)).join(' ')}`)
-} finally {
-  if (args.keep === true || kept !== undefined) process.stderr.write(`kept: ${names.join(',')}\n`)
-  else for (const name of names) await admin((a) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(a))
+  out(`${'  requests done (failed)'.padEnd(58)} ${results.map((r) => `${r[key].millis.length} (${r[key].failures})`.padStart(12)).join(' ')}`)
 }
+out(`${'  hits per screening (mean)'.padEnd(58)} ${results.map((r) => fmt(r.hits).padStart(12)).join(' ')}`)
+const p95 = (r: typeof results[number], key: 'screening' | 'naive') => quantile(r[key].millis, 0.95)
+out(`${'screening p95 / naive p95'.padEnd(58)} ${results.map((r) => fmt(p95(r, 'screening') / p95(r, 'naive')).padStart(12)).join(' ')}`)

@@ -79,3 +79,46 @@ async function storeUndercuts (db: Db, count: number, n: number, seqOf: (issuer:
     })
   }
 }
+
+/** The command-line options of a bench that loads a database per size (`--small`, `--large`, `--batch`, `--keep`, `--use`). */
+export const SIZE_OPTIONS = {
+  small: { type: 'string', default: '10000' },
+  large: { type: 'string', default: '1000000' },
+  batch: { type: 'string', default: '2000' },
+  keep: { type: 'boolean', default: false },
+  use: { type: 'string' }
+} as const
+
+/**
+ * For each of `sizes` (a size of 0 is skipped): a database loaded by `load` under a name of the
+ * bench's own (or, with `use`, the databases kept earlier, one per size, named in order), then
+ * `measure` over its URL. The loaded databases are dropped at the end unless `keep`; kept ones
+ * are named on stderr for `--use`.
+ */
+export async function measureEachSize<T> (
+  options: { small: string, large: string, keep: boolean, use?: string | undefined, prefix: string },
+  load: (name: string, size: number) => Promise<unknown>,
+  measure: (url: string, size: number) => Promise<T>
+): Promise<{ sizes: number[], results: T[] }> {
+  const sizes = [Number(options.small), Number(options.large)].filter((size) => size > 0)
+  const kept = options.use?.split(',')
+  if (kept !== undefined && kept.length !== sizes.length) throw new Error(`--use names ${kept.length} databases for ${sizes.length} sizes`)
+  const names = kept ?? sizes.map((size) => `${options.prefix}_${size}_${process.pid}`)
+  const results: T[] = []
+  try {
+    for (const [i, size] of sizes.entries()) {
+      const name = names[i] as string
+      if (kept === undefined) {
+        process.stderr.write(`loading ${size} decisions…\n`)
+        const started = performance.now()
+        await load(name, size)
+        process.stderr.write(`loaded in ${((performance.now() - started) / 1000).toFixed(1)} s; measuring…\n`)
+      }
+      results.push(await measure(databaseUrl(name), size))
+    }
+  } finally {
+    if (options.keep || kept !== undefined) process.stderr.write(`kept: ${names.join(',')}\n`)
+    else for (const name of names) await admin((a) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(a))
+  }
+  return { sizes, results }
+}

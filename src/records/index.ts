@@ -28,7 +28,7 @@ export { isUrgentEntry } from './urgency.js'
 export {
   searchDecisions, type DecisionSearchDeps, type DecisionSearch, type DecisionSearchPage, type DecisionPartyMatch, type ListedDecision
 } from './search-decisions.js'
-export { denialsDueForReview, type DenialDue, type CountStillHolding } from './review-denials.js'
+export { countDenialsDueForReview, denialsDueForReview, type DenialDue, type CountStillHolding } from './review-denials.js'
 export { prepareProjection, projectEntries, type PreparedProjection, type ProjectionResult } from './project-entries.js'
 export * from './schemas.js'
 export type {

@@ -2,6 +2,9 @@ import type { Formats } from '../lib/format-dates.js'
 import type { DivergenceReport } from './report-schema.js'
 import { barChart, columnLineChart, escapeHtml as e, type Bar } from './svg-charts.js'
 
+/** The report page's policy: only its inline styles; the page needs nothing else, and peers' strings can never run as script. */
+export const REPORT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 /** Bars drawn per chart; the table under the chart lists every row. */
 const CHART_ROWS = 15
 

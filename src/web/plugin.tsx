@@ -6,7 +6,7 @@ import type { VNode } from 'preact'
 import { listConsultations } from '../consultations/index.js'
 import { countStillHoldingSql } from '../divergence/index.js'
 import type { App } from '../http/types.js'
-import { denialsDueForReview, searchDecisions } from '../records/index.js'
+import { countDenialsDueForReview, denialsDueForReview, searchDecisions } from '../records/index.js'
 import type { UserRole } from '../signing/index.js'
 import { createFormats } from './format.js'
 import type { PageFrame, PageUser } from './layout.js'
@@ -29,6 +29,9 @@ import { texts } from './text/en.js'
 const ALL_ROLES: readonly UserRole[] = ['officer', 'auditor', 'admin']
 /** Refresh the session's last activity at most this often (each refresh re-encrypts the cookie). */
 const ACTIVITY_STEP_MS = 60_000
+/** The start page lists our denials due for review within this many days, the soonest START_ROWS of them (and how many in all). */
+const REVIEW_DAYS = 90
+const START_ROWS = 10
 
 export interface WebOptions {
   /** 32 bytes: the session cookie's encryption key (`deriveSessionKey`). */
@@ -106,7 +109,9 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
   })
   await app.register(csrfProtection, { sessionPlugin: '@fastify/secure-session', getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf })
 
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
+    // the report sets its own (inline styles only, nothing else)
+    if ((request.routeOptions.config as { ownContentPolicy?: boolean } | undefined)?.ownContentPolicy === true) return
     // after helmet's API policy: pages load the agency's own stylesheet and post to the agency and its identity provider
     reply.header('content-security-policy', [
       "default-src 'none'", "style-src 'self'", "img-src 'self' data:", `form-action 'self'${providerOrigin === '' ? '' : ` ${providerOrigin}`}`,
@@ -185,14 +190,16 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
     if (user === undefined) return reply
     const services = app.services
     const officer = user.roles.includes('officer')
-    const [consultations, reviews, alliedDenials] = await Promise.all([
+    const allReviews = (request.query as { reviews?: unknown }).reviews === 'all'
+    const [consultations, reviews, reviewsDue, alliedDenials] = await Promise.all([
       officer ? listConsultations(services, { direction: 'incoming', state: 'requested', limit: 20 }).then((p) => p.consultations) : undefined,
-      officer ? denialsDueForReview({ db: services.db, issuer: app.config.agency.id, clock: app.clock, countOpenDivergences: countStillHoldingSql }, 90) : undefined,
+      officer ? denialsDueForReview({ db: services.db, issuer: app.config.agency.id, clock: app.clock, countOpenDivergences: countStillHoldingSql }, REVIEW_DAYS, allReviews ? undefined : START_ROWS) : undefined,
+      officer ? countDenialsDueForReview({ db: services.db, issuer: app.config.agency.id, clock: app.clock }, REVIEW_DAYS) : undefined,
       officer || user.roles.includes('auditor')
         ? searchDecisions({ db: services.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching }, { scope: 'allied', outcome: 'denied', limit: 10 }).then((p) => p.records)
         : undefined
     ])
-    return show(reply, 200, <StartPage frame={frameOf(request, reply)} data={{ self: app.config.agency.id, consultations, reviews, alliedDenials }} formats={formats} />)
+    return show(reply, 200, <StartPage frame={frameOf(request, reply)} data={{ self: app.config.agency.id, consultations, reviews, reviewsDue, alliedDenials }} formats={formats} />)
   })
 
   app.get('/sign-in', async (request, reply) => {

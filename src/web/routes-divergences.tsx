@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { buildDivergenceReport, renderDivergenceReportHtml, REPORT_HTML_CSP } from '../reports/index.js'
+import { ReportQuery } from '../http/schemas/reports.js'
 import { countDivergences, DIVERGENCE_STATES, getDivergence, listDivergences, TRANSITIONS, type DivergenceState } from '../divergence/index.js'
 import { DivergenceQuery, DivergenceTransition } from '../http/schemas/divergences.js'
 import type { App } from '../http/types.js'
@@ -13,6 +15,7 @@ import { MessagePage } from './pages/messages.js'
 import { texts } from './text/en.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const REPORT_LABELS = { from: 'Detected from', to: 'Detected to', kind: 'Kind', agency: 'Agency', destination: 'Destination', format: 'Format' } as const
 const PAGE_SIZE = 25
 const t = texts.divergences
 type Body = Record<string, string | undefined>
@@ -25,6 +28,22 @@ type Body = Record<string, string | undefined>
 export async function divergencePages (app: App, kit: PageKit): Promise<void> {
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={t.notFound} action={{ href: '/app/divergences', label: t.queueTitle }} />)
+
+  // the printable report (the API's HTML, under its own policy: inline styles only), read with the API's query schema
+  app.get('/reports/divergences', { config: { ownContentPolicy: true } }, async (request, reply) => {
+    if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
+    const raw = request.query as Record<string, unknown>
+    const query = Object.fromEntries(Object.entries(raw).filter(([k, v]) => k !== 'format' && typeof v === 'string')) as Record<string, string>
+    const read = readForm(ReportQuery, query, REPORT_LABELS)
+    if (read.value === undefined || (read.value.from !== undefined && read.value.to !== undefined && read.value.to < read.value.from)) {
+      const errors = read.errors.length > 0 ? read.errors : [{ field: 'to', message: `${REPORT_LABELS.to}: on or after the first day` }]
+      return kit.show(reply, 400, <MessagePage frame={kit.frameOf(request, reply)} title={texts.errorSummaryTitle} lead={errors.map((e) => e.message).join('; ')} action={{ href: '/app/divergences', label: t.queueTitle }} />)
+    }
+    const { format: _format, ...filter } = read.value
+    const report = await buildDivergenceReport(app.db, filter, { agency: app.config.agency.id, now: app.clock.now() })
+    const html = renderDivergenceReportHtml(report, { formats: kit.formats, divergenceHref: (id) => `/app/divergences/${id}` })
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', REPORT_HTML_CSP).send(html)
+  })
 
   app.get('/divergences', async (request, reply) => {
     if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { startAgency } from '../helpers/agency.js'
 import { decision, publishDecision } from '../helpers/federation.js'
+import { countStillHoldingSql } from '../../src/divergence/index.js'
+import { countDenialsDueForReview, denialsDueForReview } from '../../src/records/index.js'
 
 t.test('denials approaching the end of their review window, soonest first, to renew or revoke', async (t) => {
   const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10)
@@ -19,6 +21,9 @@ t.test('denials approaching the end of their review window, soonest first, to re
   t.match(res.json(), { asOf: day(0) })
   t.same(res.json().denials.map((d: { recordId: string, daysLeft: number }) => [d.recordId, d.daysLeft]), [[sooner.record.id, 7], [soon.record.id, 27]],
     'in force, ending within 90 days, soonest first; lapsed, revoked, later and granted ones left out')
+  const deps = { db: agency.db, issuer: 'review-agency', clock: agency.app.clock, countOpenDivergences: countStillHoldingSql }
+  t.same((await denialsDueForReview(deps, 90, 1)).map((d) => d.recordId), [sooner.record.id], 'the soonest first, as many as asked (the start page)')
+  t.equal(await countDenialsDueForReview(deps, 90), 2, 'and how many are due in all')
   t.same((await get('?withinDays=10')).json().denials.map((d: { recordId: string }) => d.recordId), [sooner.record.id])
 
   const renewed = await agency.app.inject({ method: 'POST', url: `/v1/decisions/${sooner.record.id}/renewals`, headers: { authorization: await agency.auth('officer') }, payload: { version: 1, reason: 'still relevant', validUntil: day(1100) } })

@@ -73,6 +73,18 @@ t.test('the divergence queue and a divergence, for auditors', async (t) => {
   t.equal(await countRow('Conflicting classification').last().textContent(), '0')
   await browser.check(t, 'divergence queue')
 
+  // the printable report, from the queue: every divergence listed and linked, categories named, times in the agency's zone
+  await page.getByRole('link', { name: /^The divergence report/ }).click()
+  await page.waitForURL(/\/app\/reports\/divergences$/)
+  t.equal(await page.locator('h1').textContent(), 'Divergence report')
+  const listed = page.locator('section[aria-labelledby="h-list"] tbody tr')
+  t.equal(await listed.count(), 2, 'both divergences listed')
+  t.ok((await listed.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).every((h) => /^\/app\/divergences\/[0-9a-f-]{36}$/.test(h ?? '')), 'each linking to its page')
+  t.match(await page.locator('#fig-categories table').textContent() ?? '', /3: Electronics/, 'categories named')
+  t.match(await page.locator('.meta').textContent() ?? '', / UTC\./, 'the time in the agency\'s zone, not ISO')
+  await browser.check(t, 'divergence report')
+  await page.goBack()
+
   // filtered by kind in the GET form: one row; the counts keep every kind
   await page.getByLabel('Kind').selectOption('undercut')
   await page.getByLabel('Destination').fill('RU')

@@ -2,24 +2,10 @@ import { Readable } from 'node:stream'
 import { Type, type TSchema } from '@sinclair/typebox'
 import { errors } from '../../lib/errors.js'
 import { createFormats } from '../../lib/format-dates.js'
-import { buildDivergenceReport, listDivergenceRows, renderDivergenceCsv, renderDivergenceReportHtml, DivergenceReport } from '../../reports/index.js'
-import { DivergenceKind } from '../../divergence/index.js'
-import { AgencyId, CountryCode, problems } from '../schemas/common.js'
+import { buildDivergenceReport, listDivergenceRows, renderDivergenceCsv, renderDivergenceReportHtml, DivergenceReport, REPORT_HTML_CSP } from '../../reports/index.js'
+import { ReportQuery } from '../schemas/reports.js'
+import { problems } from '../schemas/common.js'
 import type { App } from '../types.js'
-
-const IsoDate = Type.String({ format: 'date' })
-
-const ReportQuery = Type.Object({
-  format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('html')], {
-    default: 'json',
-    description: 'json: the figures; csv: one row per divergence (RFC 4180); html: a printable page with charts. The Accept header is not consulted.'
-  }),
-  from: Type.Optional(Type.String({ ...IsoDate, description: 'first day of the period (UTC), on the detection time' })),
-  to: Type.Optional(Type.String({ ...IsoDate, description: 'last day of the period (UTC), included; on or after from' })),
-  kind: Type.Optional(DivergenceKind),
-  agency: Type.Optional(Type.String({ ...AgencyId, description: 'divergences naming this agency as first or second issuer' })),
-  destination: Type.Optional(CountryCode)
-}, { additionalProperties: false })
 
 const ReportResponse = {
   description: 'The report as JSON (default), CSV or HTML, as `format` asks',
@@ -29,9 +15,6 @@ const ReportResponse = {
     'text/html': { schema: Type.String({ description: 'self-contained: inline CSS and SVG charts, no script' }) }
   }
 } as unknown as TSchema
-
-/** Only inline styles: the page needs nothing else, and peers' strings can never run as script. */
-const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 /** Reports for auditors and officers (issue #5). */
 export async function reportRoutes (app: App) {
@@ -56,7 +39,7 @@ export async function reportRoutes (app: App) {
     const report = await buildDivergenceReport(app.db, filter, { agency, now: app.clock.now() })
     if (format === 'html') {
       const html = renderDivergenceReportHtml(report, { formats: createFormats(app.config.web), divergenceHref: (id) => `/app/divergences/${id}` })
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', HTML_CSP).send(html)
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_HTML_CSP).send(html)
     }
     return reply.type('application/json; charset=utf-8').send(report)
   })

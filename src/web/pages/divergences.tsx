@@ -37,6 +37,7 @@ export function DivergenceQueuePage ({ frame, query, errors, results, formats }:
     <Layout frame={{ ...frame, active: 'divergences' }} title={errors.length > 0 ? `Error: ${t.queueTitle}` : t.queueTitle}>
       <h1>{t.queueTitle}</h1>
       <p class='lead'>{t.queueLead}</p>
+      <p><a href='/app/reports/divergences'>{t.reportLink}</a></p>
       <ErrorSummary errors={errors} />
       <form method='get' action='/app/divergences' class='search-form' novalidate>
         <div class='field-row'>

@@ -11,6 +11,8 @@ export interface StartData {
   self: string
   consultations: ConsultationSummary[] | undefined
   reviews: DenialDue[] | undefined
+  /** How many are due in all (`reviews` lists the soonest). */
+  reviewsDue?: number | undefined
   alliedDenials: ListedDecision[] | undefined
 }
 
@@ -60,6 +62,7 @@ export function StartPage ({ frame, data, formats }: { frame: PageFrame, data: S
           </tr>
         )}
       />
+      {data.reviews !== undefined && data.reviewsDue !== undefined && data.reviewsDue > data.reviews.length && <p>{texts.startReviewsMore(data.reviews.length, data.reviewsDue)} <a href='/app?reviews=all#reviews'>{texts.startReviewsAll(data.reviewsDue)}</a></p>}
       <Section
         id='allied-denials' title={texts.startAlliedDenials} none={texts.startAlliedDenialsNone} rows={data.alliedDenials}
         head={[texts.columnReference, texts.columnAgency, texts.columnDestination, texts.columnDecided]}

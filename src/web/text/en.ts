@@ -34,6 +34,8 @@ export const en = {
   startConsultationsNone: 'No consultation is awaiting our answer.',
   startReviews: 'Our denials due for review',
   startReviewsNone: 'None of our denials is due for review.',
+  startReviewsMore: (shown: number, due: number) => `The ${shown} soonest of ${due} due within 90 days.`,
+  startReviewsAll: (due: number) => `Show all ${due}`,
   startAlliedDenials: 'Recent allied denials',
   startAlliedDenialsNone: 'No allied denial has been received.',
   columnReference: 'Reference',
@@ -548,6 +550,7 @@ export const en = {
     nav: 'Divergences',
     queueTitle: 'Divergences',
     queueLead: 'Where one agency denied and another granted the same item to the same end user (an undercut), or agencies classified one item differently: newest first.',
+    reportLink: 'The divergence report: totals, per ally and month, by category and destination, time to resolution, every divergence listed (printable)',
     filters: {
       kind: 'Kind',
       state: 'State',
