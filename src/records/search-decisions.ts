@@ -7,7 +7,7 @@ import { todayOf } from './dates.js'
 import { decodeCursor, encodeCursor, type RankKey } from './decision-cursor.js'
 import { lifecycleOf } from './lifecycle.js'
 import type { DecisionContent, Outcome } from './schemas.js'
-import { findPartyDecisions, listDecisions, type DecisionFilter, type HeldDecision } from './search-queries.js'
+import { findPartyDecisions, listDecisions, loadHeldDecisions, type DecisionFilter, type HeldDecision } from './search-queries.js'
 import type { Lifecycle } from './types.js'
 
 export interface DecisionSearchDeps {
@@ -98,21 +98,29 @@ export async function searchDecisions (deps: DecisionSearchDeps, search: Decisio
 
   if (partySearchKeys({ name: search.party }).length === 0) throw badParameter('party', 'has no name words to search by: legal forms, titles and stop words alone match everyone')
   const after = search.cursor === undefined ? undefined : decodeCursor(search.cursor, 'score')
-  const found = await deps.db.transaction().execute((trx) => findPartyDecisions(trx, filter, today, { name: search.party as string }, {
-    threshold: deps.matching.partyThreshold, trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates
-  }))
-  const ranked = found.map(({ decision, party }) => ({
-    ...toListedDecision(decision, deps.self, today),
-    match: { party: party.ordinal, matched: party.match.matched, score: party.match.score, explanation: party.match.explanation }
-  }))
-  ranked.sort(byRank)
-  const start = after === undefined ? 0 : ranked.findIndex((d) => byRank(d, after) > 0)
-  const rest = start < 0 ? [] : ranked.slice(start)
-  const page = rest.slice(0, search.limit)
+  // ranked by what the matcher returns (score, decision date, key), the page alone loaded
+  const { page, more } = await deps.db.transaction().execute(async (trx) => {
+    const found = await findPartyDecisions(trx, filter, today, { name: search.party as string }, {
+      threshold: deps.matching.partyThreshold, trigramThreshold: deps.matching.trigramThreshold, limit: deps.matching.candidates
+    })
+    const ranked = found.map((party) => ({ party, key: { score: party.match.score, date: party.decisionDate, issuer: party.issuer, recordId: party.recordId } }))
+    ranked.sort((a, b) => byRank(a.key, b.key))
+    const start = after === undefined ? 0 : ranked.findIndex((d) => byRank(d.key, after) > 0)
+    const rest = start < 0 ? [] : ranked.slice(start)
+    const chosen = rest.slice(0, search.limit)
+    const held = new Map((await loadHeldDecisions(trx, chosen.map((c) => c.party))).map((d) => [`${d.issuer}/${d.recordId}`, d]))
+    return {
+      page: chosen.flatMap(({ party }) => {
+        const decision = held.get(`${party.issuer}/${party.recordId}`)
+        return decision === undefined ? [] : [{ ...toListedDecision(decision, deps.self, today), match: { party: party.ordinal, matched: party.match.matched, score: party.match.score, explanation: party.match.explanation } }]
+      }),
+      more: rest.length > search.limit
+    }
+  })
   const last = page.at(-1)
   return {
     records: page,
-    nextCursor: rest.length > search.limit && last !== undefined ? encodeCursor({ score: last.match.score, date: last.content.decisionDate, issuer: last.issuer, recordId: last.recordId }) : null
+    nextCursor: more && last !== undefined ? encodeCursor({ score: last.match.score, date: last.content.decisionDate, issuer: last.issuer, recordId: last.recordId }) : null
   }
 }
 

@@ -116,20 +116,20 @@ export async function listDecisions (db: Db, filter: DecisionFilter, today: stri
 /**
  * Decisions whose party matches `party` (the one party matcher, `findPartyMatches`: the
  * distinct parties near it scored, the decisions naming the hits), filtered, at most `limit`,
- * each with its best-scoring matched party. With `filter.country`, only parties of that country.
- * Sets the trigram threshold for the rest of `trx`.
+ * each by its best-scoring matched party, not loaded: the caller ranks them and loads the page
+ * it shows (`loadHeldDecisions`). With `filter.country`, only parties of that country. Sets the
+ * trigram threshold for the rest of `trx`.
  */
 export async function findPartyDecisions (
   trx: Transaction<Database>, filter: DecisionFilter, today: string, party: PartyInput, options: { threshold: number, trigramThreshold: number, limit: number }
-): Promise<Array<{ decision: HeldDecision, party: MatchedDecisionParty }>> {
+): Promise<MatchedDecisionParty[]> {
   const matches = await findPartyMatches(trx, { parties: [party], ...options, country: filter.country, filter: { conditions: filterConditions(filter, today) } })
   const best = new Map<string, MatchedDecisionParty>()
   for (const m of matches) {
     const key = `${m.issuer}/${m.recordId}`
     if ((best.get(key)?.match.score ?? -1) < m.match.score) best.set(key, m)
   }
-  const decisions = await loadHeldDecisions(trx, [...best.values()])
-  return decisions.map((decision) => ({ decision, party: best.get(`${decision.issuer}/${decision.recordId}`) as MatchedDecisionParty }))
+  return [...best.values()]
 }
 
 /** The decisions among `keys` (other kinds and unknown keys are left out), in no particular order. */
