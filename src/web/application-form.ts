@@ -1,12 +1,13 @@
 import { Application as ApplicationSchema } from '../screening/index.js'
+import type { DecisionContent } from '../records/index.js'
 import { DecisionRecording } from '../use-cases/index.js'
 import type { Static, TSchema } from '@sinclair/typebox'
 import { readNested, type FieldError } from './form-values.js'
 
-/** A party row of the screening form, as typed. */
-export interface PartyRow { role: string, name: string, country: string, aliases: string, identifiers: string }
-/** An item row of the screening form, as typed. */
-export interface ItemRow { description: string, codes: string, partNumber: string }
+/** A party row, as typed (`address` on the decision form only). */
+export interface PartyRow { role: string, name: string, country: string, aliases: string, identifiers: string, address: string }
+/** An item row, as typed (manufacturer, quantity, unit and value on the decision form only; value as `amount currency`). */
+export interface ItemRow { description: string, codes: string, partNumber: string, manufacturer: string, quantity: string, unit: string, value: string }
 
 /**
  * A form describing a transaction, as typed (the screening form, the decision form): its own
@@ -25,8 +26,8 @@ export const SCREENING_FIELDS = ['reference', 'destination', 'date', 'endUse'] a
 /** The most rows the form offers (the API takes more; an officer screening more uses it). */
 export const MAX_ROWS = 20
 
-const EMPTY_PARTY: PartyRow = { role: 'end_user', name: '', country: '', aliases: '', identifiers: '' }
-const EMPTY_ITEM: ItemRow = { description: '', codes: '', partNumber: '' }
+const EMPTY_PARTY: PartyRow = { role: 'end_user', name: '', country: '', aliases: '', identifiers: '', address: '' }
+const EMPTY_ITEM: ItemRow = { description: '', codes: '', partNumber: '', manufacturer: '', quantity: '', unit: '', value: '' }
 
 export function emptyApplicationForm (fields: Record<string, string> = {}): ApplicationForm {
   return { fields, parties: [{ ...EMPTY_PARTY }], items: [{ ...EMPTY_ITEM }] }
@@ -53,8 +54,18 @@ export function readApplicationForm (body: Readonly<Record<string, unknown>>, fi
   }
   const form: ApplicationForm = {
     fields: Object.fromEntries(fieldNames.map((name) => [name, text(name)])),
-    parties: rows('party', (i) => ({ role: text(`party-${i}-role`) || 'end_user', name: text(`party-${i}-name`), country: text(`party-${i}-country`), aliases: text(`party-${i}-aliases`), identifiers: text(`party-${i}-identifiers`) })),
-    items: rows('item', (i) => ({ description: text(`item-${i}-description`), codes: text(`item-${i}-codes`), partNumber: text(`item-${i}-partNumber`) }))
+    parties: rows('party', (i) => ({
+      role: text(`party-${i}-role`) || 'end_user', name: text(`party-${i}-name`), country: text(`party-${i}-country`), aliases: text(`party-${i}-aliases`), identifiers: text(`party-${i}-identifiers`), address: text(`party-${i}-address`)
+    })),
+    items: rows('item', (i) => ({
+      description: text(`item-${i}-description`),
+      codes: text(`item-${i}-codes`),
+      partNumber: text(`item-${i}-partNumber`),
+      manufacturer: text(`item-${i}-manufacturer`),
+      quantity: text(`item-${i}-quantity`),
+      unit: text(`item-${i}-unit`),
+      value: text(`item-${i}-value`)
+    }))
   }
   const action = text('action')
   const remove = /^remove-(party|item)-(\d+)$/.exec(action)
@@ -84,6 +95,10 @@ const FIELD_LABELS: Record<string, string> = {
   validUntil: 'Valid until',
   outcome: 'Outcome',
   licenceType: 'Licence type',
+  validFrom: 'Valid from',
+  regimeReferences: 'Regime references',
+  notes: 'Notes',
+  amendReason: 'Why the decision is amended',
   reasons: 'Reasons',
   endUse: 'End use',
   consultation: 'Consultation',
@@ -98,7 +113,21 @@ export function applicationFieldLabel (field: string): string {
   const row = /^(party|item)-(\d+)-(\w+)$/.exec(field)
   if (row === null) return FIELD_LABELS[field] ?? field
   const [, kind, index, name] = row
-  const words: Record<string, string> = { role: 'role', name: 'name', country: 'country', aliases: 'other names', identifiers: 'identifiers', description: 'description', codes: 'control entries', partNumber: 'part number' }
+  const words: Record<string, string> = {
+    role: 'role',
+    name: 'name',
+    country: 'country',
+    aliases: 'other names',
+    identifiers: 'identifiers',
+    address: 'address',
+    description: 'description',
+    codes: 'control entries',
+    partNumber: 'part number',
+    manufacturer: 'manufacturer',
+    quantity: 'quantity',
+    unit: 'unit',
+    value: 'value'
+  }
   return `${kind === 'party' ? 'Party' : 'Item'} ${Number(index) + 1} ${words[name ?? ''] ?? name}`
 }
 
@@ -112,23 +141,29 @@ const lines = (value: string) => value.split(/[\n;]/).map((l) => l.trim()).filte
  * is an error on its field.
  */
 export function rowsOf (form: ApplicationForm, errors: FieldError[]) {
+  const optional = (name: string, value: string) => value.trim() === '' ? {} : { [name]: value.trim() }
   const parties = form.parties.map((p, i) => ({
     role: p.role,
     name: p.name.trim(),
     country: p.country.trim().toUpperCase(),
+    ...optional('address', p.address),
     aliases: lines(p.aliases),
     identifiers: lines(p.identifiers).flatMap((line) => {
-      const m = /^(\S+)\s*[: ]\s*(.+)$/.exec(line)
+      const m = /^(\S+?)\s*[: ]\s*(.+?)(?:\s+\(([A-Z]{2})\))?$/.exec(line)
       if (m === null || !IDENTIFIER_SCHEMES.includes((m[1] ?? '').toLowerCase())) {
         errors.push({ field: `party-${i}-identifiers`, message: `${applicationFieldLabel(`party-${i}-identifiers`)}: write each as a scheme and a value, such as registration 1027700167110 (schemes: ${IDENTIFIER_SCHEMES.join(', ')})` })
         return []
       }
-      return [{ scheme: (m[1] ?? '').toLowerCase(), value: (m[2] ?? '').trim() }]
+      return [{ scheme: (m[1] ?? '').toLowerCase(), value: (m[2] ?? '').trim(), ...(m[3] === undefined ? {} : { country: m[3] }) }]
     })
   }))
   const items = form.items.map((item, i) => ({
     description: item.description.trim(),
-    ...(item.partNumber.trim() === '' ? {} : { partNumber: item.partNumber.trim() }),
+    ...optional('partNumber', item.partNumber),
+    ...optional('manufacturer', item.manufacturer),
+    ...optional('unit', item.unit),
+    ...(item.quantity.trim() === '' ? {} : { quantity: numberOf(item.quantity, `item-${i}-quantity`, errors) }),
+    ...(item.value.trim() === '' ? {} : { value: moneyOf(item.value, `item-${i}-value`, errors) }),
     codes: lines(item.codes).flatMap((line) => {
       const m = /^(\S+)\s+(\S.*)$/.exec(line)
       if (m === null) {
@@ -141,6 +176,20 @@ export function rowsOf (form: ApplicationForm, errors: FieldError[]) {
   return { parties, items }
 }
 
+/** A number as typed (1234.5, no separators); an error on `field` otherwise. */
+function numberOf (text: string, field: string, errors: FieldError[]): number {
+  const n = Number(text.trim())
+  if (text.trim() === '' || !Number.isFinite(n)) errors.push({ field, message: `${applicationFieldLabel(field)}: enter a number, such as 1234.5` })
+  return n
+}
+
+/** An amount and its currency as typed (`19000 GBP`); an error on `field` otherwise. */
+function moneyOf (text: string, field: string, errors: FieldError[]): { amount: number, currency: string } {
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s+([A-Za-z]{3})$/.exec(text.trim())
+  if (m === null) errors.push({ field, message: `${applicationFieldLabel(field)}: enter an amount and its currency, such as 19000 GBP` })
+  return { amount: Number(m?.[1] ?? 0), currency: (m?.[2] ?? '').toUpperCase() }
+}
+
 /** The form field of an error's JSON pointer into a value the form describes (`/parties/1/name` → `party-1-name`). */
 function fieldOf (pointer: string): string {
   const [, list, index, name] = pointer.split('/')
@@ -148,6 +197,7 @@ function fieldOf (pointer: string): string {
   if (list === 'items' && index !== undefined && name !== undefined) return `item-${index}-${name}`
   if (list === 'consultation' && index === 'justification') return 'justification'
   if (list === 'undercutOverride') return 'overrideReason'
+  if (list === 'items' && index !== undefined && pointer.split('/')[3] === 'value') return `item-${index}-value`
   return list ?? ''
 }
 
@@ -178,7 +228,10 @@ export function applicationOf (form: ApplicationForm) {
 }
 
 /** The decision form's own fields (beside the party and item rows). */
-export const DECISION_FIELDS = ['reference', 'outcome', 'decisionDate', 'validUntil', 'destination', 'endUse', 'licenceType', 'reasons', 'consultation', 'justification', 'overrideReason'] as const
+export const DECISION_FIELDS = [
+  'reference', 'outcome', 'decisionDate', 'validFrom', 'validUntil', 'destination', 'endUse', 'licenceType', 'reasons', 'regimeReferences', 'notes',
+  'consultation', 'justification', 'overrideReason', 'amendReason'
+] as const
 
 /**
  * The decision the form describes, checked by the JSON API's own schema for `POST /v1/decisions`
@@ -208,8 +261,54 @@ export function decisionOf (form: ApplicationForm, options: { override?: boolean
     ...rowsOf(form, errors),
     reasons,
     ...optional('licenceType'),
+    ...optional('validFrom'),
+    ...optional('notes'),
+    regimeReferences: lines(text('regimeReferences')).flatMap((line) => {
+      const m = /^(\S+)\s+(\S.*)$/.exec(line)
+      if (m === null) {
+        errors.push({ field: 'regimeReferences', message: 'Regime references: write each as the regime and its reference, such as wassenaar WA-DN-2025-17' })
+        return []
+      }
+      return [{ regime: (m[1] ?? '').toLowerCase(), reference: (m[2] ?? '').trim() }]
+    }),
     ...(text('consultation') === '' ? {} : { consultation: { id: text('consultation'), justification: text('justification') } }),
     ...(options.override === true ? { undercutOverride: { reason: text('overrideReason') } } : {})
   }
   return checked(DecisionRecording, decision, errors)
+}
+
+/** One of our decisions as the decision form shows it, to amend: every field it holds, as typed. */
+export function decisionFormOf (decision: DecisionContent): ApplicationForm {
+  return {
+    fields: {
+      reference: decision.reference,
+      outcome: decision.outcome,
+      decisionDate: decision.decisionDate,
+      validFrom: decision.validFrom ?? '',
+      validUntil: decision.validUntil ?? '',
+      destination: decision.destination,
+      endUse: decision.endUse,
+      licenceType: decision.licenceType ?? '',
+      reasons: decision.reasons.map((r) => `${r.scheme} ${r.code}${r.text === undefined ? '' : `: ${r.text}`}`).join('\n'),
+      regimeReferences: decision.regimeReferences.map((r) => `${r.regime} ${r.reference}`).join('\n'),
+      notes: decision.notes ?? ''
+    },
+    parties: decision.parties.map((p) => ({
+      role: p.role,
+      name: p.name,
+      country: p.country,
+      aliases: p.aliases.join('\n'),
+      identifiers: p.identifiers.map((id) => `${id.scheme} ${id.value}${id.country === undefined ? '' : ` (${id.country})`}`).join('\n'),
+      address: p.address ?? ''
+    })),
+    items: decision.items.map((item) => ({
+      description: item.description,
+      codes: item.codes.map((c) => `${c.regime} ${c.code}`).join('\n'),
+      partNumber: item.partNumber ?? '',
+      manufacturer: item.manufacturer ?? '',
+      quantity: item.quantity === undefined ? '' : String(item.quantity),
+      unit: item.unit ?? '',
+      value: item.value === undefined ? '' : `${item.value.amount} ${item.value.currency}`
+    }))
+  }
 }

@@ -21,7 +21,7 @@ export interface PageFrame {
   active?: NavKey | undefined
 }
 
-type NavKey = 'start' | 'decisions' | 'screening' | 'divergences' | 'consultations' | 'admin'
+type NavKey = 'start' | 'decisions' | 'screening' | 'divergences' | 'consultations' | 'audit' | 'admin'
 
 /** The pages built so far (docs/web.md §9), each for the roles that may open it. */
 const NAV: ReadonlyArray<{ key: NavKey, href: string, label: string, roles: readonly UserRole[] }> = [
@@ -30,6 +30,7 @@ const NAV: ReadonlyArray<{ key: NavKey, href: string, label: string, roles: read
   { key: 'screening', href: '/app/screenings', label: texts.navScreening, roles: ['officer', 'auditor'] },
   { key: 'divergences', href: '/app/divergences', label: texts.divergences.nav, roles: ['officer', 'auditor'] },
   { key: 'consultations', href: '/app/consultations', label: texts.consultations.nav, roles: ['officer', 'auditor'] },
+  { key: 'audit', href: '/app/audit', label: texts.audit.nav, roles: ['auditor'] },
   { key: 'admin', href: '/app/peers', label: texts.admin.nav, roles: ['admin'] }
 ]
 

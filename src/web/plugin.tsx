@@ -20,6 +20,7 @@ import { divergencePages } from './routes-divergences.js'
 import { consultationPages } from './routes-consultations.js'
 import { adminPages } from './routes-admin.js'
 import { recordDecisionPages } from './routes-record-decision.js'
+import { auditPages } from './routes-audit.js'
 import { importPages } from './routes-import.js'
 import { STYLESHEET, STYLESHEET_PATH } from './stylesheet.js'
 import { startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider.js'
@@ -163,6 +164,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
 
   const kit: PageKit = { formats, frameOf, signedIn, show }
   await recordDecisionPages(app, kit)
+  await auditPages(app, kit)
   await importPages(app, kit)
   await decisionPages(app, kit)
   await screeningPages(app, kit)

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DecisionQuery, Renewal, Revocation } from '../http/schemas/records.js'
 import type { App } from '../http/types.js'
 import { lifecycleOf, loadHeldDecisions, getRecord, searchDecisions, type DecisionContent } from '../records/index.js'
-import { latinSpelling } from '../matching/index.js'
+import { controlCategoryName, latinSpelling, normaliseCode } from '../matching/index.js'
 import { AppError } from '../lib/errors.js'
 import { renewDecision, revokeRecord } from '../use-cases/index.js'
 import { readForm, type FieldError } from './form-values.js'
@@ -38,7 +38,7 @@ export async function decisionPages (app: App, kit: PageKit): Promise<void> {
     ))
   })
 
-  app.get('/decisions/:issuer/:recordId', async (request: FastifyRequest<{ Params: { issuer: string, recordId: string }, Querystring: { recorded?: string, revoked?: string, renewed?: string } }>, reply: FastifyReply) => {
+  app.get('/decisions/:issuer/:recordId', async (request: FastifyRequest<{ Params: { issuer: string, recordId: string }, Querystring: { recorded?: string, revoked?: string, renewed?: string, amended?: string } }>, reply: FastifyReply) => {
     if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
     const { issuer, recordId } = request.params
     const view = UUID.test(recordId) ? await decisionView(app, issuer, recordId) : undefined
@@ -46,7 +46,7 @@ export async function decisionPages (app: App, kit: PageKit): Promise<void> {
       return kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.recordNotFoundLead} action={{ href: '/app/decisions', label: texts.decisionsTitle }} />)
     }
     const q = request.query
-    const notice = q.recorded !== undefined ? texts.recordDecision.recorded : q.revoked !== undefined ? texts.changes.revoked : q.renewed !== undefined ? texts.changes.renewed : undefined
+    const notice = q.recorded !== undefined ? texts.recordDecision.recorded : q.amended !== undefined ? texts.recordDecision.amended : q.revoked !== undefined ? texts.changes.revoked : q.renewed !== undefined ? texts.changes.renewed : undefined
     return kit.show(reply, 200, <DecisionPage frame={kit.frameOf(request, reply)} decision={view} formats={kit.formats} notice={notice} />)
   })
 
@@ -123,9 +123,17 @@ async function decisionView (app: App, issuer: string, recordId: string): Promis
       address: p.address,
       identifiers: (p.identifiers ?? []).map((id) => `${id.scheme}: ${id.value}`)
     })),
-    items: c.items.map((i) => ({ description: i.description, codes: i.codes.map((code) => `${code.regime} ${code.code}`), quantity: i.quantity })),
+    items: c.items.map((i) => ({ description: i.description, codes: i.codes.map(codeWithMeaning), quantity: i.quantity })),
     reasons: c.reasons.map((r) => `${r.scheme} ${r.code}`),
     signature: { kid: held.kid, storedAt: held.storedAt, entrySeq: held.latestSeq },
     versions
   }
+}
+
+/** A control code as written, and the category it falls in where the lists name it: "uk 3A001.a.1 (Electronics)". */
+function codeWithMeaning (code: { regime: string, code: string }): string {
+  const normalised = normaliseCode(code.regime, code.code)
+  // the category's name only where its list is the dual-use numbering (EU, UK, Wassenaar, the US CCL) or the military list
+  const name = normalised === null || !['dual-use', 'us-eccn', 'military'].includes(normalised.family) ? null : controlCategoryName(normalised.category)
+  return `${code.regime} ${code.code}${name === null ? '' : ` (${name})`}`
 }

@@ -2,11 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { listConsultations } from '../consultations/index.js'
 import type { App } from '../http/types.js'
 import { AppError, type UndercutConflict } from '../lib/errors.js'
-import { recordDecision, requestConsultation, undercutConflictsOf } from '../use-cases/index.js'
-import { applicationFieldLabel, DECISION_FIELDS, decisionOf, emptyApplicationForm, readApplicationForm, rowsOf, type ApplicationForm } from './application-form.js'
+import { getRecord } from '../records/index.js'
+import { amendDecision, recordDecision, requestConsultation, undercutConflictsOf } from '../use-cases/index.js'
+import { applicationFieldLabel, DECISION_FIELDS, decisionFormOf, decisionOf, emptyApplicationForm, readApplicationForm, rowsOf, type ApplicationForm } from './application-form.js'
 import { postedText, type FieldError, type PostedForm } from './form-values.js'
 import type { PageKit } from './page-kit.js'
 import { CheckDecisionPage, RecordDecisionPage, UndercutWarningPage, type CitableConsultation } from './pages/record-decision.js'
+import { MessagePage } from './pages/messages.js'
 import { texts } from './text/en.js'
 
 /**
@@ -72,6 +74,57 @@ export async function recordDecisionPages (app: App, kit: PageKit): Promise<void
       if (err instanceof AppError && err.status < 500) return showForm(request, reply, err.status, form, problemErrors(err))
       throw err
     }
+  })
+
+  // amending one of ours: the form filled with every field it holds, the version it applies to carried, then amendDecision
+  const ownHeld = async (request: FastifyRequest<{ Params: { recordId: string } }>, reply: FastifyReply) => {
+    const { recordId } = request.params
+    const found = /^[0-9a-f-]{36}$/i.test(recordId) ? await getRecord(app.db, app.config.agency.id, 'decision', recordId, app.clock).catch(() => undefined) : undefined
+    if (found === undefined || found.record.revokedFrom !== null) {
+      void kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.recordNotFoundLead} action={{ href: '/app/decisions', label: texts.decisionsTitle }} />)
+      return undefined
+    }
+    return found.record
+  }
+  const amendMode = (recordId: string, reference: string) => ({ kind: 'amend' as const, recordId, reference })
+  const showAmend = (request: FastifyRequest, reply: FastifyReply, status: number, form: ApplicationForm, mode: ReturnType<typeof amendMode>, errors: FieldError[]) =>
+    kit.show(reply, status, <RecordDecisionPage frame={kit.frameOf(request, reply)} form={form} errors={errors} consultations={[]} mode={mode} />)
+
+  app.get('/decisions/own/:recordId/amend', async (request: FastifyRequest<{ Params: { recordId: string } }>, reply) => {
+    if (kit.signedIn(request, reply, ['officer']) === undefined) return reply
+    const held = await ownHeld(request, reply)
+    if (held === undefined) return reply
+    const form = decisionFormOf(held.content)
+    return showAmend(request, reply, 200, { ...form, fields: { ...form.fields, version: String(held.version) } }, amendMode(held.recordId, held.content.reference), [])
+  })
+
+  app.post('/decisions/own/:recordId/amend', async (request: FastifyRequest<{ Params: { recordId: string } }>, reply) => {
+    const user = kit.signedIn(request, reply, ['officer'])
+    if (user === undefined) return reply
+    const held = await ownHeld(request, reply)
+    if (held === undefined) return reply
+    const mode = amendMode(held.recordId, held.content.reference)
+    const { form, action } = readApplicationForm((request.body ?? {}) as PostedForm, [...DECISION_FIELDS, 'version'])
+    if (action.kind !== 'submit' || action.step === 'edit') return showAmend(request, reply, 200, form, mode, [])
+    const read = decisionOf({ ...form, fields: { ...form.fields, consultation: '', justification: '' } })
+    const reason = (form.fields.amendReason ?? '').trim()
+    const errors = [...(reason === '' ? [{ field: 'amendReason', message: `${texts.recordDecision.amendReason}: enter a value` }] : []), ...read.errors]
+    if (read.value === undefined || errors.length > 0) return showAmend(request, reply, 400, form, mode, errors)
+    if (action.step === 'check') return kit.show(reply, 200, <CheckDecisionPage frame={kit.frameOf(request, reply)} form={form} formats={kit.formats} mode={mode} />)
+    // what the service wrote itself stays as it was: the consultation cited, an override given
+    const { consultation: _consultation, undercutOverride: _override, audience: _audience, ...content } = read.value
+    const { consultation, undercutOverride } = held.content
+    try {
+      await amendDecision(app.services, user.subject, held.recordId, {
+        version: Number(form.fields.version),
+        reason,
+        content: { ...content, ...(consultation === undefined ? {} : { consultation }), ...(undercutOverride === undefined ? {} : { undercutOverride }) }
+      })
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) return showAmend(request, reply, err.status, form, mode, [{ field: 'amendReason', message: err.message }])
+      throw err
+    }
+    return reply.redirect(`/app/decisions/${encodeURIComponent(app.config.agency.id)}/${held.recordId}?amended=1`, 303)
   })
 
   function warning (request: FastifyRequest, reply: FastifyReply, form: ApplicationForm, conflicts: readonly UndercutConflict[], errors: FieldError[]) {

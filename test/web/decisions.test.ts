@@ -47,6 +47,7 @@ t.test('the decision search and a decision\'s page, for officers and auditors', 
   t.match(await party.textContent() ?? '', 'registration: 1027700019767')
   t.match(await page.locator('h2:has-text("Signature") + p').textContent() ?? '', /^Signed by web-alpha with key \S+; the signature and the feed's hash chain were verified when it reached us/, 'who signed it, with which key, verified when')
   t.equal(await page.locator('h2:has-text("Versions") + table tbody tr').count(), 1, 'one version')
+  t.match(await page.locator('h2:has-text("Items") + table tbody').textContent() ?? '', 'eu 3A001.a.1 (Electronics)', 'a code with its meaning')
   await browser.check(t, 'a decision of an ally')
 
   // a filter in error: the form again, an error summary linking to the field

@@ -43,7 +43,7 @@ t.test('recording a decision, the undercut warning, a consultation and an overri
   t.ok(await page.getByLabel('Granted: a licence is issued').isChecked(), 'the outcome is kept')
   await browser.check(t, 'record a decision, errors')
 
-  await page.getByLabel('Reference').fill('BRAVO-G-1')
+  await page.getByLabel('Reference', { exact: true }).fill('BRAVO-G-1')
   await page.locator('#item-0-codes').fill('uk 9A001')
   await page.getByRole('button', { name: 'Continue' }).click()
   t.equal(await page.locator('h1').textContent(), 'Check the decision before recording it')
@@ -72,7 +72,7 @@ t.test('recording a decision, the undercut warning, a consultation and an overri
   const outgoing = await bravo.db.selectFrom('consultations').selectAll().where('direction', '=', 'outgoing').execute()
   t.match(outgoing, [{ consulted: 'web-record-alpha', denial_record_id: denial.record.id, state: 'requested', question: 'Is the engine the same model you denied?' }])
   t.equal(await page.locator('#consultation').inputValue(), outgoing[0]?.id, 'the new consultation is selected')
-  t.equal(await page.getByLabel('Reference').inputValue(), 'BRAVO-G-1', 'the form is kept')
+  t.equal(await page.getByLabel('Reference', { exact: true }).inputValue(), 'BRAVO-G-1', 'the form is kept')
   await until(async () => (await alpha.db.selectFrom('consultations').select('id').where('direction', '=', 'incoming').execute()).length === 1)
 
   // cited before alpha answers: refused on its field
@@ -101,6 +101,35 @@ t.test('recording a decision, the undercut warning, a consultation and an overri
   const events = await bravo.db.selectFrom('audit_events').select(['action', 'actor', 'detail']).where('action', '=', 'undercut-recorded').execute()
   t.match(events, [{ actor: 'dev-officer', detail: { reference: 'BRAVO-G-1', denials: [{ issuer: 'web-record-alpha', recordId: denial.record.id }] } }])
 
+  // amended in the same form, filled with everything it holds (a reason needed first); the override it carries stays
+  await page.getByRole('link', { name: 'Amend it' }).click()
+  t.equal(await page.locator('h1').textContent(), 'Amend BRAVO-G-1')
+  t.equal(await page.getByLabel('Reference', { exact: true }).inputValue(), 'BRAVO-G-1', 'the form holds the decision')
+  t.equal(await page.locator('#party-0-name').inputValue(), 'Mahan Airlines')
+  t.equal(await page.locator('#item-0-codes').inputValue(), 'uk 9A001')
+  await browser.check(t, 'amend a decision, the form')
+  await page.locator('#party-0-address').fill('Mahan Tower, Azadegan Street, Tehran')
+  await page.locator('#item-0-quantity').fill('2')
+  await page.locator('#item-0-value').fill('2500000 GBP')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  t.match(await page.locator('.error-summary a').textContent() ?? '', /^Why the decision is amended: /, 'a reason is needed')
+  await page.getByLabel('Why the decision is amended').fill('Quantity and value added from the licence')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  t.equal(await page.locator('h1').textContent(), 'Check the decision before recording it')
+  t.match(await page.locator('table').nth(1).textContent() ?? '', /2500000 GBP/)
+  await page.getByRole('button', { name: 'Publish the amendment' }).click()
+  await page.waitForURL(/amended=1$/)
+  t.equal(await page.locator('.notice').textContent(), 'The amendment was signed and published.')
+  const amended = await bravo.db.selectFrom('records').select(['version', 'body']).where('issuer', '=', 'web-record-bravo').executeTakeFirstOrThrow()
+  t.match(amended, {
+    version: 2,
+    body: {
+      parties: [{ name: 'Mahan Airlines', address: 'Mahan Tower, Azadegan Street, Tehran' }],
+      items: [{ quantity: 2, value: { amount: 2500000, currency: 'GBP' } }],
+      undercutOverride: { reason: 'Civil airliner maintenance under a government-to-government agreement' }
+    }
+  }, 'the new version holds the change and keeps the override')
+
   // our decision's changes, each a question page: renew (an error first), then revoke
   await page.getByRole('link', { name: 'Renew it' }).click()
   t.equal(await page.locator('h1').textContent(), 'Renew BRAVO-G-1')
@@ -121,9 +150,9 @@ t.test('recording a decision, the undercut warning, a consultation and an overri
   await page.waitForURL(/revoked=1$/)
   t.equal(await page.locator('.notice').textContent(), 'The revocation was signed and published.')
   t.equal(await page.getByRole('link', { name: 'Revoke it' }).count(), 0, 'a revoked decision offers no change')
-  t.equal(await page.locator('h2:has-text("Versions") + table tbody tr').count(), 3, 'recorded, renewed, revoked')
+  t.equal(await page.locator('h2:has-text("Versions") + table tbody tr').count(), 4, 'recorded, amended, renewed, revoked')
   const final = await bravo.db.selectFrom('records').select(['version', 'valid_until', 'revoked_from']).where('issuer', '=', 'web-record-bravo').executeTakeFirstOrThrow()
-  t.match(final, { version: 3, valid_until: '2030-12-31' })
+  t.match(final, { version: 4, valid_until: '2030-12-31' })
   t.not(final.revoked_from, null, 'stored as revoked')
   browser.noProblems(t, [/status of (400|409)/])
 })

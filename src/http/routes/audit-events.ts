@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { listAuditEvents, verifyAuditChain } from '../../audit/index.js'
+import { AuditEventQuery } from '../schemas/audit.js'
 import { problems } from '../schemas/common.js'
 import type { App } from '../types.js'
 
@@ -8,7 +9,6 @@ const closed = { additionalProperties: false } as const
 const DateTime = Type.String({ format: 'date-time' })
 const Seq = Type.Integer({ minimum: 1 })
 const Hash = Type.String({ description: 'SHA-256 (base64url) of the RFC 8785 form of { seq, at, actor, action, subject, detail, prev }' })
-const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description })
 
 const AuditEvent = Type.Object({
   seq: Seq,
@@ -19,17 +19,6 @@ const AuditEvent = Type.Object({
   detail: Type.Record(Type.String(), Type.Unknown()),
   prevHash: Type.Union([Hash, Type.Null()], { description: 'the hash of the event before; null for the first' }),
   hash: Hash
-}, closed)
-
-const AuditEventQuery = Type.Object({
-  action: Type.Optional(Text(100, 'e.g. record-published')),
-  actor: Type.Optional(Text(200, 'e.g. an officer\'s token subject')),
-  subjectType: Type.Optional(Text(50, 'record, import, screening, screening-hit or divergence')),
-  subjectId: Type.Optional(Text(200, 'e.g. a record id')),
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'events at or after this time' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'events before this time' })),
-  afterSeq: Type.Optional(Type.Integer({ minimum: 0, description: 'events after this seq: the previous page\'s nextAfterSeq' })),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 })
 }, closed)
 
 const AuditEventPage = Type.Object({

@@ -10,7 +10,7 @@ const ROLES = ['end_user', 'consignee', 'intermediate_consignee', 'purchaser', '
  * A transaction's parties and items as form rows (the screening and decision forms): each row a
  * fieldset, added and removed by submit buttons (`action=add-party`, `remove-item-2`…), no script.
  */
-export function ApplicationRows ({ form, errors, codesHint = t.codesHint }: { form: ApplicationForm, errors: readonly FieldError[], codesHint?: string }) {
+export function ApplicationRows ({ form, errors, codesHint = t.codesHint, full = false }: { form: ApplicationForm, errors: readonly FieldError[], codesHint?: string, full?: boolean }) {
   return (
     <>
       <h2>{t.parties}</h2>
@@ -25,6 +25,7 @@ export function ApplicationRows ({ form, errors, codesHint = t.codesHint }: { fo
           <div class='field-row'>
             <TextArea name={`party-${i}-aliases`} label='Other names' value={party.aliases} errors={errors} hint={t.aliasesHint} />
             <TextArea name={`party-${i}-identifiers`} label='Identifiers' value={party.identifiers} errors={errors} hint={t.identifiersHint} />
+            {full && <TextArea name={`party-${i}-address`} label='Address' value={party.address} errors={errors} />}
           </div>
           {form.parties.length > 1 && <button type='submit' name='action' value={`remove-party-${i}`} class='button button--quiet'>{t.removeParty(i + 1)}</button>}
         </fieldset>
@@ -38,7 +39,15 @@ export function ApplicationRows ({ form, errors, codesHint = t.codesHint }: { fo
           <div class='field-row'>
             <TextArea name={`item-${i}-codes`} label='Control entries' value={item.codes} errors={errors} hint={codesHint} />
             <TextField name={`item-${i}-partNumber`} label='Part number' value={item.partNumber} errors={errors} />
+            {full && <TextField name={`item-${i}-manufacturer`} label='Manufacturer' value={item.manufacturer} errors={errors} />}
           </div>
+          {full && (
+            <div class='field-row'>
+              <TextField name={`item-${i}-quantity`} label='Quantity' value={item.quantity} errors={errors} width='narrow' />
+              <TextField name={`item-${i}-unit`} label='Unit' value={item.unit} errors={errors} />
+              <TextField name={`item-${i}-value`} label='Value' value={item.value} errors={errors} hint={t.valueHint} />
+            </div>
+          )}
           {form.items.length > 1 && <button type='submit' name='action' value={`remove-item-${i}`} class='button button--quiet'>{t.removeItem(i + 1)}</button>}
         </fieldset>
       ))}

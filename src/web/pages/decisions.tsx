@@ -193,6 +193,7 @@ export function DecisionPage ({ frame, decision, formats, notice }: { frame: Pag
         <>
           <h2>{texts.changes.section}</h2>
           <ul>
+            <li><a href={`/app/decisions/own/${d.recordId}/amend`}>{texts.changes.amendLink}</a></li>
             <li><a href={`/app/decisions/own/${d.recordId}/revoke`}>{texts.changes.revokeLink}</a></li>
             <li><a href={`/app/decisions/own/${d.recordId}/renew`}>{texts.changes.renewLink}</a></li>
           </ul>
