@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https'
 import { basename, extname } from 'node:path'
 import { loadConfigOrExit } from '../config.js'
 import { systemClock } from '../lib/clock.js'
+import { IMPORT_FORMAT_BY_EXTENSION } from '../records/index.js'
 import { issueLocalUserToken } from '../signing/index.js'
 import type { Command } from './main.js'
 import { createProgress } from './progress.js'
@@ -12,7 +13,6 @@ import { cliActor, note, print, usageError } from './services.js'
 
 const USAGE = 'import FILE [--url URL] [--token TOKEN] [--format csv|ndjson]'
 const MEDIA_TYPES: Readonly<Record<string, string>> = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' }
-const FORMAT_BY_EXTENSION: Readonly<Record<string, string>> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' }
 
 interface Reply {
   status: number
@@ -72,7 +72,7 @@ export const importCommand: Command = {
   async run ({ values, positionals }) {
     if (positionals.length !== 1) return usageError('import', USAGE, 'give exactly one FILE')
     const file = positionals[0] as string
-    const format = typeof values.format === 'string' ? values.format : FORMAT_BY_EXTENSION[extname(file).toLowerCase()]
+    const format = typeof values.format === 'string' ? values.format : IMPORT_FORMAT_BY_EXTENSION[extname(file).toLowerCase()]
     const mediaType = format === undefined ? undefined : MEDIA_TYPES[format]
     if (mediaType === undefined) return usageError('import', USAGE, `cannot tell the format of "${basename(file)}": name it .csv, .ndjson or .jsonl, or give --format csv|ndjson`)
     const config = loadConfigOrExit(process.env)

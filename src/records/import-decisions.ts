@@ -13,6 +13,8 @@ export type ImportFormat = 'csv' | 'ndjson'
 
 /** The media types an import accepts, and the format each names. */
 export const IMPORT_MEDIA_TYPES: Readonly<Record<string, ImportFormat>> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson' }
+/** An import file's format by its name's extension (the CLI and the web page read files by name). */
+export const IMPORT_FORMAT_BY_EXTENSION: Readonly<Record<string, ImportFormat>> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' }
 
 /** The import format a Content-Type names (parameters such as charset ignored); UNSUPPORTED_MEDIA_TYPE otherwise. */
 export function importFormatOf (contentType: string | undefined): ImportFormat {

@@ -3,7 +3,7 @@ export { amendRecord, revokeRecord, renewDecision } from './change-record.js'
 export { getRecord } from './get-record.js'
 export { listRecords, type RecordQuery, type RecordPage } from './list-records.js'
 export {
-  importDecisions, importCandidates, importFormatOf, IMPORT_MEDIA_TYPES,
+  importDecisions, importCandidates, importFormatOf, IMPORT_FORMAT_BY_EXTENSION, IMPORT_MEDIA_TYPES,
   type ImportFormat, type ImportOptions, type ImportProgress, type ImportResult
 } from './import-decisions.js'
 export { importStagingDir } from './stage-import.js'

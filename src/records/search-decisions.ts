@@ -168,18 +168,12 @@ function resolveFilter (self: string, search: DecisionSearch): DecisionFilter {
   }
 }
 
-/** The best-scoring of their parties (of `country`, when given) against the name searched for, if it is a match. */
 /** Score first, then newest decision date, then issuer and id: a total order, so that a cursor can continue it. */
-function byRank (a: ListedDecision & { match: DecisionPartyMatch } | RankKey, b: ListedDecision & { match: DecisionPartyMatch } | RankKey): number {
-  const [x, y] = [rankKey(a), rankKey(b)]
+function byRank (x: RankKey, y: RankKey): number {
   if (x.score !== y.score) return y.score - x.score
   if (x.date !== y.date) return x.date < y.date ? 1 : -1
   if (x.issuer !== y.issuer) return x.issuer < y.issuer ? -1 : 1
   return x.recordId < y.recordId ? -1 : x.recordId > y.recordId ? 1 : 0
-}
-
-function rankKey (d: ListedDecision & { match: DecisionPartyMatch } | RankKey): RankKey {
-  return 'match' in d ? { score: d.match.score, date: d.content.decisionDate, issuer: d.issuer, recordId: d.recordId } : d
 }
 
 function toListedDecision (decision: HeldDecision, self: string, today: string): ListedDecision {

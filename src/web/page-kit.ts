@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { VNode } from 'preact'
 import type { UserRole } from '../signing/index.js'
-import type { Formats } from './format.js'
+import type { Formats } from '../lib/format-dates.js'
 import type { PageFrame, PageUser } from './layout.js'
 
 /** What every page route needs from the web plugin: the frame of its page, the signed-in user, sending a page. */

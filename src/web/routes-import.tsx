@@ -5,7 +5,7 @@ import type { App } from '../http/types.js'
 import { AppError } from '../lib/errors.js'
 import { guardUpload } from '../lib/guard-upload.js'
 import { importCaller } from '../lib/import-slots.js'
-import { importStagingDir, IMPORT_MEDIA_TYPES, type ImportFormat } from '../records/index.js'
+import { importStagingDir, IMPORT_FORMAT_BY_EXTENSION, IMPORT_MEDIA_TYPES } from '../records/index.js'
 import { importDecisions } from '../use-cases/index.js'
 import type { FieldError } from './form-values.js'
 import type { PageKit } from './page-kit.js'
@@ -21,7 +21,6 @@ declare module '@fastify/secure-session' {
 
 const t = texts.importDecisions
 /** The format of a file, by its name first (what the officer sees), then by its media type. */
-const FORMAT_BY_EXTENSION: Readonly<Record<string, ImportFormat>> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' }
 /** Problems listed before reading stops (the use case's default, said on the page when reached). */
 const MAX_PROBLEMS = 1000
 /** What a multipart body holds beside the file: the token, boundaries and part headers. */
@@ -110,7 +109,7 @@ export async function importPages (app: App, kit: PageKit): Promise<void> {
         part = await nextFile(parts)
         if (part === undefined || part.filename === '') return await showForm(request, reply, 400, [{ field: 'file', message: t.chooseFile }])
         const file = part.filename
-        const format = FORMAT_BY_EXTENSION[extname(file).toLowerCase()] ?? IMPORT_MEDIA_TYPES[part.mimetype.split(';')[0]?.trim().toLowerCase() ?? '']
+        const format = IMPORT_FORMAT_BY_EXTENSION[extname(file).toLowerCase()] ?? IMPORT_MEDIA_TYPES[part.mimetype.split(';')[0]?.trim().toLowerCase() ?? '']
         if (format === undefined) return await showForm(request, reply, 415, [{ field: 'file', message: t.wrongType(file) }])
         part.file.once('error', (err) => { readError = err })
         const source = guardUpload(part.file, { maxBytes: limit, idleTimeoutMs, minBytesPerSecond, rateWindowMs })

@@ -4,7 +4,7 @@ import { startAgency, type TestAgency } from '../helpers/agency.js'
 import { openBrowser, signIn } from '../helpers/browser.js'
 import { enrolByUrl, publishDecision, startFederation, syncAll, syncRound } from '../helpers/federation.js'
 import { startFaultyProxy } from '../helpers/faulty-proxy.js'
-import { createFormats } from '../../src/web/format.js'
+import { createFormats } from '../../src/lib/format-dates.js'
 
 // An administrator at bravo in the browser: every peer's state and lag after a sync; a third
 // agency enrolled through the form (first with errors), reached through a real proxy that

@@ -1,6 +1,6 @@
 import type { AuditEvent, ChainVerification } from '../../audit/index.js'
 import type { FieldError } from '../form-values.js'
-import type { Formats } from '../format.js'
+import type { Formats } from '../../lib/format-dates.js'
 import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
 import { ErrorSummary, TextField } from './form-parts.js'

@@ -1,6 +1,6 @@
 import type { ConsultationSummary } from '../../consultations/index.js'
 import type { FieldError } from '../form-values.js'
-import type { Formats } from '../format.js'
+import type { Formats } from '../../lib/format-dates.js'
 import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
 import { PartyName } from './decisions.js'

@@ -5,7 +5,7 @@ import {
 import type { ComponentChildren } from 'preact'
 import type { Lifecycle } from '../../records/index.js'
 import type { FieldError } from '../form-values.js'
-import type { Formats } from '../format.js'
+import type { Formats } from '../../lib/format-dates.js'
 import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
 import { Outcome, PartyName } from './decisions.js'

@@ -1,7 +1,7 @@
 import type { UndercutConflict } from '../../lib/errors.js'
 import type { ApplicationForm } from '../application-form.js'
 import type { FieldError } from '../form-values.js'
-import type { Formats } from '../format.js'
+import type { Formats } from '../../lib/format-dates.js'
 import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
 import { ApplicationRows, HiddenForm } from './application-rows.js'

@@ -1,6 +1,6 @@
 import type { Hit, RecordedDisposition, ScreeningSummary, StoredScreening } from '../../screening/index.js'
 import type { FieldError } from '../form-values.js'
-import type { Formats } from '../format.js'
+import type { Formats } from '../../lib/format-dates.js'
 import { Layout, type PageFrame } from '../layout.js'
 import type { ApplicationForm } from '../application-form.js'
 import { texts } from '../text/en.js'

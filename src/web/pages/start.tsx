@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import type { ConsultationSummary } from '../../consultations/index.js'
 import type { DenialDue, ListedDecision } from '../../records/index.js'
-import type { Formats } from '../format.js'
+import type { Formats } from '../../lib/format-dates.js'
 import { Layout, type PageFrame } from '../layout.js'
 import { texts } from '../text/en.js'
 import { Overdue } from './consultations.js'
