@@ -23,7 +23,7 @@ const TABLE: Array<[LegalFamily, string]> = [
   ['company', 'company|companies|co|corp|corporation|inc|incorporated|ltd|limited|plc|pte|pvt|private limited|private|pty|' +
     'sdn bhd|sendirian berhad|bhd|berhad|cia|compania|compagnie|cie|^ste|societe|sociedad|societa|' +
     'company limited|co ltd|ltd co|public limited company|gong si|you xian gong si|youxian gongsi|gongsi|youxiangongsi|' +
-    'sharikat|sharika|sherkat|shirkat|shrkh|shrkt|kmpny|lmtd|lmytd|sti|sirketi|ltd sti|limited sirketi|kaisha|^kabushiki|^pt|tbk|cong ty|congty'],
+    'sharikat|sharika|sherkat|shirkat|shrkh|shrkt|mhdwdh|kmpny|lmtd|lmytd|sti|sirketi|ltd sti|limited sirketi|kaisha|^kabushiki|^pt|tbk|cong ty|congty'],
   ['limited-liability', 'llc|^l l c|limited liability company|limited liability co|ltd liability co|limited liability partnership|' +
     'ooo|obshchestvo s ogranichennoy otvetstvennostyu|obshchestvo s ogranichennoi otvetstvennostiu|gmbh|' +
     'gesellschaft mit beschrankter haftung|sarl|^srl|^sro|ltda|limitada|sp z o o|spzoo|^tov|^too|^odo|eurl|tnhh|' +

@@ -15,9 +15,10 @@ import { contentWords, normalisePartNumber } from './score-item.js'
  * "AVIC"), set aside. 7: short legal-form words mistyped inside their form ("Jkint Stock"),
  * "Free Zone Establishment", acronyms that leave out numbers or spell a qualifier. 8: a name
  * that would be legal forms only keeps its ambiguous ones as words ("KPSK, OOO"). 9: an acronym
- * written after the name with its number ("... 13th Research Institute CETC 13").
+ * written after the name with its number ("... 13th Research Institute CETC 13"). 10: every name
+ * has a consonant-skeleton key, whatever its script (Latin names meet their Arabic spellings).
  */
-export const KEYS_VERSION = 9
+export const KEYS_VERSION = 10
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '

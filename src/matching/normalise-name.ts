@@ -120,10 +120,26 @@ export function nameSearchKeys (name: string): string[] {
     keys.add(words.map((w) => w.text).join(' '))
     keys.add(words.map((w) => w.key).join(' '))
     keys.add(words.map((w) => w.key).join(''))
-    if (words.some((w) => w.abjad)) keys.add(words.map((w) => plainSkeleton(w.consonants)).join(' '))
+    const skeleton = skeletonKey(words)
+    if (skeleton !== null) keys.add(skeleton)
   }
   return [...keys]
 }
+
+/**
+ * A name's consonants as a search key, in plain letters with doubled letters written once
+ * ("Mohammed Abdul Rahman" and "محمد عبد الرحمن" are both "mhmd bd rhmn"): the only key a
+ * name written in an abjad and its Latin spelling share trigrams by, so every name has one,
+ * whatever its script. Null when it would say next to nothing (under four consonants: "Air
+ * Co" would be near every short name).
+ */
+function skeletonKey (words: readonly NameWord[]): string | null {
+  const skeletons = words.map((w) => plainSkeleton(w.consonants).replace(/(.)\1+/g, '$1')).filter((s) => s !== '')
+  return skeletons.join('').length < MIN_SKELETON_KEY ? null : skeletons.join(' ')
+}
+
+/** Consonants a skeleton key needs (`skeletonKey`). */
+const MIN_SKELETON_KEY = 3
 
 /**
  * A name and the names written inside it: "Emal Bilal Construction Company (EBCC)" is read
@@ -230,10 +246,10 @@ const HAS_TEXT = /[\p{L}\p{N}]/u
 // Names listed in one string: "X; Y", and "X / Y" with spaces around the slash.
 const NAME_LIST = /;|\s\/\s/
 
-// Legal forms written in Arabic script ("شركة" company, "ذ.م.م" LLC, Persian "کمپنی", Urdu "لمیٹڈ"
-// limited), by their written form: other Arabic-script words are never legal forms, whatever
-// their transliteration ("اعظم", Azam, is not "ذمم").
-const ABJAD_LEGAL = new Set('شركة شركت شرکت ذمم کمپنی كمبني کمپني لمتد لمیٹڈ لميتد'.split(' '))
+// Legal forms written in Arabic script ("شركة" company, "ذ.م.م" LLC, "المحدودة" limited, Persian
+// "کمپنی", Urdu "لمیٹڈ" limited), by their written form: other Arabic-script words are never legal
+// forms, whatever their transliteration ("اعظم", Azam, is not "ذمم").
+const ABJAD_LEGAL = new Set('شركة شركت شرکت ذمم محدودة محدوده کمپنی كمبني کمپني لمتد لمیٹڈ لميتد'.split(' '))
 
 /**
  * Prepares one spelling of a name: its words, their keys and weights, and its legal forms.

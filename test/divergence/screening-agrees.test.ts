@@ -9,7 +9,7 @@ import { decision, publishDecision, startFederation, syncAll } from '../helpers/
 // names and an undercut detection opens, and neither finds one the screening did not report.
 // Denied names from the OFAC SDN list of 2021 (../shared/data/ofac-sdn-2021/sdn.csv); the grants
 // write them as officers and other agencies do: an added word, a typo, a joined word, a legal
-// form spelt out or abbreviated; and two different parties.
+// form spelt out or abbreviated, the name in another script; and two different parties.
 
 const CODE = { regime: 'eu', code: '3A001.a.5' }
 
@@ -21,6 +21,8 @@ const CASES: Array<{ denied: string, granted: string, same: boolean }> = [
   { denied: 'SINOTECH INDUSTRY CO., LTD.', granted: 'Sinotech Industry Company Limited', same: true },
   { denied: 'CASTLE SECURITY AND PROTECTION LLC', granted: 'Castle Security & Protection L.L.C.', same: true },
   { denied: 'GOOD SIBLINGS LTD', granted: 'GOOD SIBLINGS LIMITED', same: true },
+  // the ally writes the name in Persian script, as its own press does
+  { denied: 'MAHAN AIR', granted: 'ماهان ایر', same: true },
   // different parties: neither path may call them one
   { denied: 'FOURTEENTH OCEAN GMBH & CO. KG', granted: 'FIFTEENTH OCEAN GMBH & CO. KG', same: false },
   { denied: 'HONG KONG ELECTRONICS', granted: 'Shenzhen Electronics', same: false }

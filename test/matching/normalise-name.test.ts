@@ -75,11 +75,17 @@ t.test('prepareNameForms reads names in parentheses and lists separated by ";"',
 })
 
 t.test('nameSearchKeys: what to store and query for trigram retrieval', async (t) => {
-  t.strictSame(nameSearchKeys('Gazprom Bank'), ['gazprom bank', 'gazprombank'])
+  t.strictSame(nameSearchKeys('Gazprom Bank'), ['gazprom bank', 'gazprombank', 'gzprm bnk'])
   t.ok(nameSearchKeys('GAZPROMBANK').includes('gazprombank'), 'joined and split names share a key')
   t.strictSame(nameSearchKeys('OOO Kaspersky Group'), nameSearchKeys('Kaspersky Group Limited Liability Company')) // BIS
   t.ok(nameSearchKeys('صدام حسين التكريتي').includes('sdm hsn tkrt'), 'abjad names add their consonants')
   t.ok(nameSearchKeys('نور محمد ثاقب').includes('nr mhmd tqb'), 'in plain letters') // UN 111210
+  // a Latin name's consonants, doubled letters once: the key its Arabic spelling shares (issue 12)
+  t.ok(nameSearchKeys('Saddam Hussein Al-Tikriti').includes('sdm hsn tkrt'), 'Latin names add their consonants too')
+  t.ok(nameSearchKeys('Mohammed Abdul Rahman Al-Hashimi').includes('mhmd bd rhmn hsm'))
+  t.ok(nameSearchKeys('محمد عبد الرحمن الحشيمي').includes('mhmd bd rhmn hsm'))
+  t.ok(nameSearchKeys('Samina Pvt. Ltd.').includes('smn') && nameSearchKeys('سمينا المحدودة').includes('smn'), '"المحدودة" is a legal form, as "Ltd." is') // BIS
+  t.notOk(nameSearchKeys('Air Co').some((k) => /^[a-z]{1,2}$/.test(k.replace(/ /g, ''))), 'fewer than three consonants say too little to search by')
   t.strictSame(nameSearchKeys('Company Limited'), [], 'legal forms alone are not searchable')
 })
 

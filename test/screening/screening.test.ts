@@ -43,7 +43,21 @@ t.test('screening an application against allied decisions', async (t) => {
   const grantElsewhere = await publishDecision(bravo, decision({
     ...gazprombankDenial, outcome: 'granted', destination: 'KZ', validUntil: '2028-01-15', items: [{ codes: [{ regime: 'uk', code: '5A002.a' }], description: 'Encryption items' }]
   }))
+  // UN 6908056 and 6908053 (un-consolidated-2026/un_names.csv): one ally writes the Latin primary name, the other the original script
+  const iraqDenial = (name: string) => decision({ ...gazprombankDenial, destination: 'IQ', parties: [{ role: 'end_user', name, aliases: [], country: 'IQ', identifiers: [] }] })
+  const zubaidi = await publishDecision(bravo, iraqDenial('MUHAMMAD HAMZA ZUBAIDI'))
+  const duri = await publishDecision(bravo, iraqDenial('عزت ابراهيم الدوري'))
   await syncAll([alpha, bravo])
+
+  await t.test('a name in Arabic script finds its Latin spelling, and the other way round', async (t) => {
+    for (const [name, found, listed] of [['محمد حمزة زبيدي', zubaidi, 'MUHAMMAD HAMZA ZUBAIDI'], ['IZZAT IBRAHIM AL-DURI', duri, 'عزت ابراهيم الدوري']] as const) {
+      const res = await screen(alpha, { applications: [application({ destination: 'IQ', parties: [{ role: 'end_user', name, aliases: [], country: 'IQ', identifiers: [] }] })] })
+      t.equal(res.statusCode, 200, res.body)
+      const hit = res.json().results[0].hits.find((h: { record: { recordId: string } }) => h.record.recordId === found.record.id)
+      t.ok(hit?.party?.isMatch, `${name} finds ${listed}`)
+      t.equal(hit?.assessment.essentiallyIdentical, true, 'the same end user, item and destination')
+    }
+  })
 
   await t.test('the transliterated, split name and another numbering of the entry are essentially identical', async (t) => {
     const res = await screen(alpha, { applications: [application()] })
