@@ -14,6 +14,8 @@ export interface Database {
   record_parties: RecordPartyTable
   party_names: PartyNameTable
   party_name_keys: PartyNameKeyTable
+  denied_name_keys: DeniedNameKeyTable
+  party_name_neighbours: PartyNameNeighbourTable
   record_items: RecordItemTable
   record_codes: RecordCodeTable
   crosswalk_links: CrosswalkLinkTable
@@ -168,6 +170,19 @@ export interface PartyNameKeyTable {
   key: string
   /** The transaction that added it (xid8, as text): what "keys added since" means to the remembered trigram neighbours. */
   added_xid: ColumnType<string, never, never>
+}
+
+/** The search keys of the names some denial names (kept by the `party_names` trigger): what a name new to us is compared with. */
+export interface DeniedNameKeyTable {
+  name_hash: string
+  key: string
+}
+
+/** A name and a denied name trigram-near in either direction at the floor (0.5), with their best word similarity (kept by the `party_names` trigger). */
+export interface PartyNameNeighbourTable {
+  name_hash: string
+  denied_hash: string
+  similarity: number
 }
 
 export interface RecordItemTable {

@@ -121,3 +121,46 @@ t.test('a large change (a sync page, an import) finds the parties whose names no
   t.match(outcome, { opened: 1 }, '"Gazprom Bank" and "GAZPROMBANK OAO" share an exact key: found among 21 changed decisions')
   t.match(await kinds(db), [{ kind: 'undercut', first_issuer: denial.issuer, second_issuer: 'alpha' }])
 })
+
+// A denial's end user written with a typo, as another agency writes it:
+// "GAZPROMBANK OAO" (csl-sample), "Gazprombamk" the grant's (its consonants differ too: no exact key is shared).
+async function largeChange (db: Db, typoed: string) {
+  const grants = [await store(db, 'alpha', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }, {
+    parties: [{ role: 'end_user', name: typoed, aliases: [], country: 'RU', identifiers: [] }]
+  }))]
+  for (let i = 0; i < 20; i++) {
+    grants.push(await store(db, 'alpha', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }, {
+      parties: [{ role: 'end_user', name: `Trading House ${String.fromCharCode(65 + i)}${String.fromCharCode(75 + i)} Limited`, aliases: [], country: 'RU', identifiers: [] }]
+    })))
+  }
+  return db.transaction().execute((trx) => detectDivergences({ trx, config: DEFAULT_DIVERGENCE_CONFIG, clock: fixedClock(NOW) }, grants))
+}
+
+t.test('a large change finds a typo\'d name near a denied one through the neighbours kept when the names were stored', async (t) => {
+  await t.test('the denied name stored first: the new name is compared with the denied names', async (t) => {
+    const db = await agencies(t)
+    const denial = await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
+    t.match(await largeChange(db, 'Gazprombamk'), { opened: 1 }, 'a typo no exact key shares, among 21 changed decisions')
+    t.match(await kinds(db), [{ kind: 'undercut', first_issuer: denial.issuer, second_issuer: 'alpha' }])
+    const neighbours = await db.selectFrom('party_name_neighbours').select(['similarity']).execute()
+    t.ok(neighbours.length >= 1 && neighbours.every((n) => n.similarity >= 0.5), 'kept with their similarity, at the floor or above')
+  })
+
+  await t.test('the name stored first, then named by a denial: the denied name is compared with every name', async (t) => {
+    const db = await agencies(t)
+    // charlie's grant names the typo'd name before any denial does
+    await store(db, 'charlie', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }, {
+      parties: [{ role: 'end_user', name: 'Gazprombamk', aliases: [], country: 'RU', identifiers: [] }]
+    }))
+    t.equal((await db.selectFrom('party_name_neighbours').select('name_hash').execute()).length, 0, 'no denial yet: nothing kept')
+    await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
+    t.equal((await db.selectFrom('party_name_neighbours').select('name_hash').execute()).length, 1, 'the denied name\'s neighbours kept when it was first denied')
+    t.match(await largeChange(db, 'Gazprombamk'), { opened: 1 }, 'alpha\'s grant to the same typo\'d name: found by name')
+  })
+
+  await t.test('a different party near no denied name opens nothing', async (t) => {
+    const db = await agencies(t)
+    await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
+    t.match(await largeChange(db, 'Gazprom Neft'), { opened: 0 }, 'near in trigrams, another party to the scorer')
+  })
+})
