@@ -6,25 +6,33 @@ import { sql, type Kysely } from 'kysely'
 // by an officer screening it and missed by detection.
 //
 // An undercut needs a denial, and denials name few distinct names. So the trigram neighbours
-// that involve a denied name are kept in the database, found once, when one of the two names is
-// first stored or first named by a denial, and a large change reads its parties' neighbours by
-// name (an index lookup) instead of searching:
+// that involve a denied name are kept, found once, and a large change reads its parties'
+// neighbours by name (an index lookup) instead of searching:
 //
-// - `denied_name_keys`: the search keys of every name some denial names (any agency, any role,
-//   revoked or not: a superset is harmless, the rules decide), with a trigram index of its own,
-//   small beside `party_name_keys`' (a name new to us is compared with these only);
-// - `party_name_neighbours`: (a name, a denied name) trigram-near in either direction at
-//   `NEIGHBOUR_FLOOR` (0.5, the default `MATCH_TRIGRAM_THRESHOLD`), with their best word
-//   similarity, so that a reader at a higher threshold filters by it. Both directions, because
-//   `<%` is word similarity of the looked-for name within the other, and either name may be
-//   the one looked for.
+// - `denied_names`: every name some denial names (any agency, role or state: a superset costs
+//   a few candidates the rules refuse), and whether its own neighbours were kept;
+// - `denied_name_keys`: their search keys, with a trigram index of its own, small beside
+//   `party_name_keys`';
+// - `party_name_neighbours (name_hash, denied_hash, similarity)`: a name and a denied name
+//   trigram-near, the similarity at least the threshold they were found at.
 //
-// The trigger that keeps `party_names` keeps both, per statement: a name a denial names for the
-// first time is searched against every name's keys (the full index, ~7 ms a name, once); a
-// name new to us against the denied names' keys. Deleting a name (the key refresh) cascades.
+// Word similarity (`<%`) is asymmetric, and only one direction is affordable: the looked-for
+// key within the indexed ones (the other direction rechecks every key sharing a trigram: 25
+// times the cost, measured on bench/sync's names). So each side is found as it would be looked
+// for: a name new to us is searched among the denied names' keys here, by the trigger that keeps
+// `party_names` (its keys within theirs, as detection looks for a grant's name), at
+// `NEIGHBOUR_FLOOR` (0.5, the default `MATCH_TRIGRAM_THRESHOLD`) with the similarity kept; and a
+// name first denied is searched among every name's keys by detection, as it looks for a
+// denial's name (src/records/denied-neighbours.ts), where the search is remembered
+// (`trigramNeighbours`) and costs nothing more when detection has just made it.
 const NEIGHBOUR_FLOOR = 0.5
 
 export async function up (db: Kysely<any>): Promise<void> {
+  await sql`create table denied_names (
+    name_hash uuid primary key references party_names (name_hash) on delete cascade,
+    neighbours_kept boolean not null default false
+  )`.execute(db)
+  await sql`create index denied_names_to_keep on denied_names (name_hash) where not neighbours_kept`.execute(db)
   await sql`create table denied_name_keys (
     name_hash uuid not null references party_names (name_hash) on delete cascade,
     key text not null,
@@ -67,62 +75,40 @@ export async function up (db: Kysely<any>): Promise<void> {
         ]) as i where i is not null;
       end if;
 
-      perform set_config('pg_trgm.word_similarity_threshold', '${sql.raw(String(NEIGHBOUR_FLOOR))}', true);
-      -- names a denial names for the first time: their keys, and every name near them
+      -- names a denial names for the first time, and their keys (their neighbours: detection)
       with newly as (
-        insert into denied_name_keys (name_hash, key)
-        select k.name_hash, k.key
-        from (select distinct n.name_hash from new_parties n where n.outcome = 'denied' and n.name_hash is not null) d
-        join party_name_keys k on k.name_hash = d.name_hash
-        where not exists (select 1 from denied_name_keys x where x.name_hash = d.name_hash)
+        insert into denied_names (name_hash)
+        select distinct n.name_hash from new_parties n where n.outcome = 'denied' and n.name_hash is not null
         on conflict do nothing
-        returning name_hash, key
+        returning name_hash
       )
-      insert into party_name_neighbours (name_hash, denied_hash, similarity)
-      select near.name_hash, near.denied_hash, max(near.similarity) from (
-        select k.name_hash, n.name_hash as denied_hash, greatest(word_similarity(n.key, k.key), word_similarity(k.key, n.key)) as similarity
-        from newly n join party_name_keys k on n.key <% k.key
-        union all
-        select k.name_hash, n.name_hash, greatest(word_similarity(n.key, k.key), word_similarity(k.key, n.key))
-        from newly n join party_name_keys k on k.key <% n.key
-      ) near
-      where near.name_hash <> near.denied_hash
-      group by near.name_hash, near.denied_hash
-      on conflict (name_hash, denied_hash) do nothing;
+      insert into denied_name_keys (name_hash, key)
+      select k.name_hash, k.key from newly d join party_name_keys k on k.name_hash = d.name_hash;
       -- names new to us: the denied names near them
       if cardinality(added_names) > 0 then
+        perform set_config('pg_trgm.word_similarity_threshold', '${sql.raw(String(NEIGHBOUR_FLOOR))}', true);
         insert into party_name_neighbours (name_hash, denied_hash, similarity)
-        select near.name_hash, near.denied_hash, max(near.similarity) from (
-          select k.name_hash, d.name_hash as denied_hash, greatest(word_similarity(k.key, d.key), word_similarity(d.key, k.key)) as similarity
-          from party_name_keys k join denied_name_keys d on k.key <% d.key
-          where k.name_hash = any(added_names)
-          union all
-          select k.name_hash, d.name_hash, greatest(word_similarity(k.key, d.key), word_similarity(d.key, k.key))
-          from party_name_keys k join denied_name_keys d on d.key <% k.key
-          where k.name_hash = any(added_names)
-        ) near
-        where near.name_hash <> near.denied_hash
-        group by near.name_hash, near.denied_hash
+        select k.name_hash, d.name_hash, max(word_similarity(k.key, d.key))
+        from party_name_keys k join denied_name_keys d on k.key <% d.key
+        where k.name_hash = any(added_names) and d.name_hash <> k.name_hash
+        group by k.name_hash, d.name_hash
         on conflict (name_hash, denied_hash) do nothing;
+        perform set_config('pg_trgm.word_similarity_threshold', coalesce(threshold, '0.6'), true);
       end if;
-      perform set_config('pg_trgm.word_similarity_threshold', coalesce(threshold, '0.6'), true);
       return null;
     end $$`.execute(db)
-  // the names denials already name, and their neighbours
+  // the names denials already name (their neighbours: kept by detection, src/records/denied-neighbours.ts, at startup),
+  // and every name's denied neighbours
+  await sql`insert into denied_names (name_hash)
+    select distinct p.name_hash from record_parties p where p.outcome = 'denied' and p.name_hash is not null`.execute(db)
   await sql`insert into denied_name_keys (name_hash, key)
-    select distinct k.name_hash, k.key from party_name_keys k
-    where exists (select 1 from record_parties p where p.name_hash = k.name_hash and p.outcome = 'denied')`.execute(db)
+    select k.name_hash, k.key from denied_names d join party_name_keys k on k.name_hash = d.name_hash`.execute(db)
   await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(NEIGHBOUR_FLOOR)}, true)`.execute(db)
   await sql`insert into party_name_neighbours (name_hash, denied_hash, similarity)
-    select near.name_hash, near.denied_hash, max(near.similarity) from (
-      select k.name_hash, n.name_hash as denied_hash, greatest(word_similarity(n.key, k.key), word_similarity(k.key, n.key)) as similarity
-      from denied_name_keys n join party_name_keys k on n.key <% k.key
-      union all
-      select k.name_hash, n.name_hash, greatest(word_similarity(n.key, k.key), word_similarity(k.key, n.key))
-      from denied_name_keys n join party_name_keys k on k.key <% n.key
-    ) near
-    where near.name_hash <> near.denied_hash
-    group by near.name_hash, near.denied_hash`.execute(db)
+    select k.name_hash, d.name_hash, max(word_similarity(k.key, d.key))
+    from party_name_keys k join denied_name_keys d on k.key <% d.key
+    where d.name_hash <> k.name_hash
+    group by k.name_hash, d.name_hash`.execute(db)
 }
 
 export async function down (db: Kysely<any>): Promise<void> {
@@ -155,4 +141,5 @@ export async function down (db: Kysely<any>): Promise<void> {
     end $$`.execute(db)
   await sql`drop table party_name_neighbours`.execute(db)
   await sql`drop table denied_name_keys`.execute(db)
+  await sql`drop table denied_names`.execute(db)
 }

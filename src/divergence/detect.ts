@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { codeProbes, crosswalkTargets } from '../matching/index.js'
 import {
-  classificationsSharingPart, decisionPartiesOf, findCrosswalks, findPartyMatches, hasLapsed, isFinal, loadHeldRecords, type PartyOfDecision, type RecordKey
+  classificationsSharingPart, decisionPartiesOf, findCrosswalks, findPartyMatches, hasLapsed, isFinal, keepDeniedNeighbours, loadHeldRecords, type PartyOfDecision, type RecordKey
 } from '../records/index.js'
 import { TRANSACTION_ROLES } from './rule-transaction.js'
 import { evaluateClassificationPair, evaluateDecisionPair, kindByTiming } from './rules.js'
@@ -124,6 +124,10 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
   const pairs = new Map<string, [RecordKey, RecordKey]>()
   const add = (x: RecordKey, y: RecordKey) => { pairs.set(pairKey(x, y), [x, y]) }
   const parties = await decisionPartiesOf(trx, changed)
+  // names first denied by this change: their neighbours kept for the large changes to come (the
+  // search is the one the loop below makes of the same denials, remembered)
+  const denied = parties.flatMap((p) => p.outcome === 'denied' && p.nameHash !== null ? [p.nameHash] : [])
+  await keepDeniedNeighbours(trx, { threshold: ctx.config.trigramThreshold, nameHashes: [...new Set(denied)], limit: Number.MAX_SAFE_INTEGER })
   for (const outcome of ['granted', 'denied'] as const) {
     // the distinct parties of the changed decisions of this outcome, each looked for once
     const owners = new Map<string, PartyOfDecision[]>()

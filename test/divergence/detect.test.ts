@@ -146,15 +146,18 @@ t.test('a large change finds a typo\'d name near a denied one through the neighb
     t.ok(neighbours.length >= 1 && neighbours.every((n) => n.similarity >= 0.5), 'kept with their similarity, at the floor or above')
   })
 
-  await t.test('the name stored first, then named by a denial: the denied name is compared with every name', async (t) => {
+  await t.test('the name stored first, then named by a denial: the denied name is searched among every name by its detection', async (t) => {
     const db = await agencies(t)
     // charlie's grant names the typo'd name before any denial does
     await store(db, 'charlie', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }, {
       parties: [{ role: 'end_user', name: 'Gazprombamk', aliases: [], country: 'RU', identifiers: [] }]
     }))
     t.equal((await db.selectFrom('party_name_neighbours').select('name_hash').execute()).length, 0, 'no denial yet: nothing kept')
-    await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
-    t.equal((await db.selectFrom('party_name_neighbours').select('name_hash').execute()).length, 1, 'the denied name\'s neighbours kept when it was first denied')
+    const denial = await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
+    t.equal((await db.selectFrom('party_name_neighbours').select('name_hash').execute()).length, 0, 'stored, not yet detected')
+    await detect(db, denial) // as every writer does in the transaction that stores it
+    t.equal((await db.selectFrom('party_name_neighbours').select('name_hash').execute()).length, 1, 'the denied name\'s neighbours kept by its first detection')
+    t.same(await db.selectFrom('denied_names').select('neighbours_kept').execute(), [{ neighbours_kept: true }])
     t.match(await largeChange(db, 'Gazprombamk'), { opened: 1 }, 'alpha\'s grant to the same typo\'d name: found by name')
   })
 
