@@ -14,9 +14,6 @@ export interface Database {
   record_parties: RecordPartyTable
   party_names: PartyNameTable
   party_name_keys: PartyNameKeyTable
-  denied_names: DeniedNameTable
-  denied_name_keys: DeniedNameKeyTable
-  party_name_neighbours: PartyNameNeighbourTable
   record_items: RecordItemTable
   record_codes: RecordCodeTable
   crosswalk_links: CrosswalkLinkTable
@@ -171,25 +168,6 @@ export interface PartyNameKeyTable {
   key: string
   /** The transaction that added it (xid8, as text): what "keys added since" means to the remembered trigram neighbours. */
   added_xid: ColumnType<string, never, never>
-}
-
-/** The names some denial names (kept by the `party_names` trigger), and whether their trigram neighbours were kept (`keepDeniedNeighbours`). */
-export interface DeniedNameTable {
-  name_hash: string
-  neighbours_kept: ColumnType<boolean, boolean | undefined, boolean>
-}
-
-/** The search keys of the names some denial names (kept by the `party_names` trigger): what a name new to us is compared with. */
-export interface DeniedNameKeyTable {
-  name_hash: string
-  key: string
-}
-
-/** A name and a denied name trigram-near (the name's keys within the denied one's, kept by the `party_names` trigger; or the other way, by `keepDeniedNeighbours`), and a similarity they reach. */
-export interface PartyNameNeighbourTable {
-  name_hash: string
-  denied_hash: string
-  similarity: number
 }
 
 export interface RecordItemTable {

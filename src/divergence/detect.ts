@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { codeProbes, crosswalkTargets } from '../matching/index.js'
 import {
-  classificationsSharingPart, decisionPartiesOf, findCrosswalks, findPartyMatches, hasLapsed, isFinal, keepDeniedNeighbours, loadHeldRecords, type PartyOfDecision, type RecordKey
+  classificationsSharingPart, decisionPartiesOf, findCrosswalks, findPartyMatches, hasLapsed, isFinal, loadHeldRecords, type PartyOfDecision, type RecordKey
 } from '../records/index.js'
 import { TRANSACTION_ROLES } from './rule-transaction.js'
 import { evaluateClassificationPair, evaluateDecisionPair, kindByTiming } from './rules.js'
@@ -38,11 +38,11 @@ const DETECTION_CANDIDATES = 5_000
 /**
  * Up to this many distinct changed parties of one outcome (a publish, an amendment, a push, a
  * sync page's denials), detection searches their names as screening does (`trigram`: typos,
- * added words); beyond it (a sync page's thousand grants, an import), it reads what is stored
- * by name (`stored`: names that normalise alike, and the trigram neighbours kept for every pair
- * of names of which one is denied, `party_name_neighbours`), an index lookup each. A trigram
- * search costs about 1 ms a search key the first time a party is looked for (remembered
- * after): a thousand-entry page searched that way spent 27 s in it (bench/sync, 2026-12-03).
+ * added words); beyond it (a sync page's thousand grants, an import), by the same search keys
+ * (`same-keys`: names that normalise alike), an index lookup each. A trigram search costs
+ * about 1 ms a search key the first time a party is looked for (remembered after): a
+ * thousand-entry page searched that way spent 27 s in it (bench/sync, 2026-12-03). The
+ * distance and what would close it: docs/divergence.md.
  */
 const FUZZY_PARTIES = 20
 
@@ -112,8 +112,8 @@ function event (id: string, action: string, detail: Record<string, unknown>): Au
  * the opposite outcome naming an end user or consignee that matches one of a changed
  * decision's — the one party matcher screening runs (`findPartyMatches`: each distinct party
  * scored once; typos, added words and shared identifiers found as an officer screening would
- * find them, for up to FUZZY_PARTIES changed parties; beyond, the same near names as stored,
- * and shared identifiers) — with an item under a related code, kept when their dates and destinations allow
+ * find them, for up to FUZZY_PARTIES changed parties; names that normalise alike and shared
+ * identifiers beyond) — with an item under a related code, kept when their dates and destinations allow
  * a divergence (`kindByTiming`); and classifications of other agencies with the same part
  * number or a like description. Revoked decisions diverge from nothing: none is a candidate,
  * and a revoked changed record looks for none (the divergences naming it are re-evaluated all
@@ -124,10 +124,6 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
   const pairs = new Map<string, [RecordKey, RecordKey]>()
   const add = (x: RecordKey, y: RecordKey) => { pairs.set(pairKey(x, y), [x, y]) }
   const parties = await decisionPartiesOf(trx, changed)
-  // names first denied by this change: their neighbours kept for the large changes to come (the
-  // search is the one the loop below makes of the same denials, remembered)
-  const denied = parties.flatMap((p) => p.outcome === 'denied' && p.nameHash !== null ? [p.nameHash] : [])
-  await keepDeniedNeighbours(trx, { threshold: ctx.config.trigramThreshold, nameHashes: [...new Set(denied)], limit: Number.MAX_SAFE_INTEGER })
   for (const outcome of ['granted', 'denied'] as const) {
     // the distinct parties of the changed decisions of this outcome, each looked for once
     const owners = new Map<string, PartyOfDecision[]>()
@@ -145,7 +141,7 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
     if (codes.length === 0) continue
     const looked = [...owners.values()]
     const matches = await findPartyMatches(trx, {
-      nearness: looked.length <= FUZZY_PARTIES ? 'trigram' : 'stored',
+      nearness: looked.length <= FUZZY_PARTIES ? 'trigram' : 'same-keys',
       parties: looked.map((o) => (o[0] as PartyOfDecision).party),
       nameHashes: looked.map((o) => (o[0] as PartyOfDecision).nameHash),
       exceptIssuers: looked.map((o) => (o[0] as PartyOfDecision).issuer),

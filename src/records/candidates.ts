@@ -17,7 +17,7 @@ export interface CandidateScope {
 export interface PartyProbe {
   keys: readonly string[]
   identifierKeys: readonly string[]
-  /** Its distinct name when it is a stored party (`partyNameHash`): what a `stored` search starts from. */
+  /** Its distinct name when it is a stored party (`partyNameHash`): what a `same-keys` search starts from. */
   nameHash?: string | null | undefined
   /** An agency whose decisions it does not look for (detection: the changed party's own). */
   exceptIssuer?: string | null | undefined
@@ -25,21 +25,11 @@ export interface PartyProbe {
 
 /**
  * How near a distinct name must be: `trigram`, any of its keys trigram-near one of the probe's
- * (typos, added words: screening's search); `stored`, read by the probe's stored name, no
- * search: an exact key shared with it (`party_names.exact_keys`, names that normalise alike:
- * legal forms, transliterations, joined or split words, word order) or, when one of the two is
- * a name some denial names, trigram-near it as kept when either was first stored or first denied
- * (`party_name_neighbours`, at `threshold` or above, from `NEIGHBOUR_FLOOR`): what a large
- * change (a sync page, an import) looks for the opposite outcome by, one index lookup a name.
+ * (typos, added words: screening's search); `same-keys`, an exact key shared with the probe's
+ * stored name (`party_names.exact_keys`, names that normalise alike: legal forms,
+ * transliterations, joined or split words, word order), one GIN probe for all.
  */
-export type Nearness = 'trigram' | 'stored'
-
-/**
- * The word similarity from which `party_name_neighbours` keeps a pair (migration
- * 202612050900, which writes it into the trigger): a `stored` search at a lower threshold
- * finds the neighbours from this one only.
- */
-export const NEIGHBOUR_FLOOR = 0.5
+export type Nearness = 'trigram' | 'same-keys'
 
 /** A distinct party name we hold (`party_names`: names, aliases and identifiers, one row however many decisions carry it) near a probe. */
 export interface NearParty {
@@ -67,9 +57,8 @@ export async function findNearParties (
   const identifiers = probes.flatMap((p, probe) => p.identifierKeys.map((key) => ({ key, probe })))
   if (keys.length === 0 && identifiers.length === 0) return []
   await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(options.trigramThreshold)}, true)`.execute(trx)
-  const trigram = options.nearness === 'stored' ? [] : await trigramNeighbours(trx, probes.map((p) => p.keys), { threshold: options.trigramThreshold, ranked: options.limit })
+  const trigram = options.nearness === 'same-keys' ? [] : await trigramNeighbours(trx, probes.map((p) => p.keys), { threshold: options.trigramThreshold, ranked: options.limit })
   const exceptIssuer = sql`(${probes.map((p) => p.exceptIssuer ?? null)}::text[])[near.probe + 1]`
-  const storedNames = sql`unnest(${probes.map((p) => p.nameHash ?? null)}::uuid[], ${probes.map((_, i) => i)}::int[]) as q(name_hash, probe)`
   const named = options.namedBy === undefined
     ? sql``
     : sql`where exists (select 1 from record_parties p where p.name_hash = near.name_hash and ${partyRowConditions(options.namedBy, exceptIssuer)})`
@@ -77,16 +66,11 @@ export async function findNearParties (
     select c.probe, n.name_hash, n.name, n.aliases, n.identifiers from (
       select probe, name_hash, row_number() over (partition by probe order by max(similarity) desc, name_hash) as rank
       from (
-        ${options.nearness === 'stored'
+        ${options.nearness === 'same-keys'
           ? sql`select q.probe, n.name_hash, 1.0 as similarity
-            from ${storedNames} join party_names own on own.name_hash = q.name_hash
-            join party_names n on n.exact_keys && own.exact_keys
-            union all
-            select q.probe, nb.denied_hash, nb.similarity
-            from ${storedNames} join party_name_neighbours nb on nb.name_hash = q.name_hash and nb.similarity >= ${options.trigramThreshold}
-            union all
-            select q.probe, nb.name_hash, nb.similarity
-            from ${storedNames} join party_name_neighbours nb on nb.denied_hash = q.name_hash and nb.similarity >= ${options.trigramThreshold}`
+            from unnest(${probes.map((p) => p.nameHash ?? null)}::uuid[], ${probes.map((_, i) => i)}::int[]) as q(name_hash, probe)
+            join party_names own on own.name_hash = q.name_hash
+            join party_names n on n.exact_keys && own.exact_keys`
           : sql`select probe, name_hash, coalesce(similarity, 1.0) as similarity
             from unnest(${trigram.map((n) => n.probe)}::int[], ${trigram.map((n) => n.nameHash)}::uuid[], ${trigram.map((n) => n.similarity)}::float8[]) as t(probe, name_hash, similarity)`}
         union all

@@ -23,7 +23,6 @@ export {
   decisionPartiesOf, classificationsSharingPart, anyLapsedSql, type PartyOfDecision
 } from './divergence-candidates.js'
 export { refreshMatchKeys } from './refresh-match-keys.js'
-export { keepAllDeniedNeighbours, keepDeniedNeighbours } from './denied-neighbours.js'
 export { analyzeQueryTables, estimateHeldRecords } from './refresh-statistics.js'
 export { isUrgentEntry } from './urgency.js'
 export {

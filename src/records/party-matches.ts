@@ -20,7 +20,7 @@ export interface PartyMatchSearch {
   trigramThreshold: number
   /** Per looked-for party: how many distinct parties are scored (nearest first), and how many decisions are returned. */
   limit: number
-  /** How near a distinct name must be to be scored (`trigram` unless said; `stored` needs `nameHashes`). */
+  /** How near a distinct name must be to be scored (`trigram` unless said; `same-keys` needs `nameHashes`). */
   nearness?: Nearness | undefined
   /** The distinct names of `parties` when they are stored ones (detection's changed parties). */
   nameHashes?: ReadonlyArray<string | null> | undefined
