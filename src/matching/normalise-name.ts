@@ -126,20 +126,20 @@ export function nameSearchKeys (name: string): string[] {
   return [...keys]
 }
 
+/** Consonants a skeleton key needs (`skeletonKey`). */
+const MIN_SKELETON_KEY = 3
+
 /**
  * A name's consonants as a search key, in plain letters with doubled letters written once
  * ("Mohammed Abdul Rahman" and "محمد عبد الرحمن" are both "mhmd bd rhmn"): the only key a
  * name written in an abjad and its Latin spelling share trigrams by, so every name has one,
- * whatever its script. Null when it would say next to nothing (under four consonants: "Air
- * Co" would be near every short name).
+ * whatever its script. Null when it would say next to nothing (under `MIN_SKELETON_KEY`
+ * consonants: "Air Co" would be near every short name).
  */
 function skeletonKey (words: readonly NameWord[]): string | null {
   const skeletons = words.map((w) => plainSkeleton(w.consonants).replace(/(.)\1+/g, '$1')).filter((s) => s !== '')
   return skeletons.join('').length < MIN_SKELETON_KEY ? null : skeletons.join(' ')
 }
-
-/** Consonants a skeleton key needs (`skeletonKey`). */
-const MIN_SKELETON_KEY = 3
 
 /**
  * A name and the names written inside it: "Emal Bilal Construction Company (EBCC)" is read
