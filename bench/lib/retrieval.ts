@@ -49,11 +49,13 @@ type FindNearParties = (trx: Transaction<Database>, probes: ReadonlyArray<{ keys
 export function partyRetrieval (settings: { trigramThreshold: number, limit: number, self: string }, references: ReadonlyMap<string, string>): Retrieval {
   const api = candidates as Record<string, unknown>
   const findNearParties = api.findNearParties as FindNearParties | undefined
+  // the probe as the matcher builds it, where the checkout defines one (older ones searched by every stored key)
+  const partyProbe = api.partyProbe as ((party: { name: string }) => { keys: readonly string[], identifierKeys: readonly string[] }) | undefined
   if (typeof findNearParties === 'function') {
     return {
       name: 'findNearParties',
       retrieve: async (trx, name) => {
-        const found = await findNearParties(trx, [{ keys: partySearchKeys({ name }), identifierKeys: [] }], settings)
+        const found = await findNearParties(trx, [partyProbe?.({ name }) ?? { keys: partySearchKeys({ name }), identifierKeys: [] }], settings)
         return found.map((f) => ({
           name: f.party.name,
           ...(f.party.aliases === undefined ? {} : { aliases: f.party.aliases ?? [] }),

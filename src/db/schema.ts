@@ -22,6 +22,7 @@ export interface Database {
   audit_events: AuditEventTable
   divergences: DivergenceTable
   divergence_transitions: DivergenceTransitionTable
+  detection_backlog: DetectionBacklogTable
   consultations: ConsultationTable
   consultation_messages: ConsultationMessageTable
 }
@@ -168,6 +169,8 @@ export interface PartyNameKeyTable {
   key: string
   /** The transaction that added it (xid8, as text): what "keys added since" means to the remembered trigram neighbours. */
   added_xid: ColumnType<string, never, never>
+  /** Which probe keys search it (generated from the key's mark, `SKELETON_MARK`): `n` unmarked, `l` a Latin name's consonant skeleton, `a` an abjad name's. */
+  kind: ColumnType<'n' | 'l' | 'a', never, never>
 }
 
 export interface RecordItemTable {
@@ -314,4 +317,11 @@ export interface ConsultationMessageTable {
   attempts: ColumnType<number, number | undefined, number>
   next_attempt_at: Date | string | null
   last_error: string | null
+}
+
+/** Decisions of a large change waiting to be detected again with every party searched as screening does (src/divergence/backlog.ts). */
+export interface DetectionBacklogTable {
+  issuer: string
+  record_id: string
+  queued_at: Timestamp
 }

@@ -15,6 +15,8 @@ export interface DetectionContext {
   trx: Transaction<Database>
   config: DivergenceConfig
   clock: Clock
+  /** Every changed party searched as screening searches, however many (the backlog's detection); else up to FUZZY_PARTIES, and the rest queued. */
+  thorough?: boolean | undefined
 }
 
 export interface DetectionOutcome {
@@ -39,12 +41,13 @@ const DETECTION_CANDIDATES = 5_000
  * Up to this many distinct changed parties of one outcome (a publish, an amendment, a push, a
  * sync page's denials), detection searches their names as screening does (`trigram`: typos,
  * added words); beyond it (a sync page's thousand grants, an import), by the same search keys
- * (`same-keys`: names that normalise alike), an index lookup each. A trigram search costs
- * about 1 ms a search key the first time a party is looked for (remembered after): a
- * thousand-entry page searched that way spent 27 s in it (bench/sync, 2026-12-03). The
- * distance and what would close it: docs/divergence.md.
+ * (`same-keys`: names that normalise alike), an index lookup each, and queues the change's
+ * decisions (`detection_backlog`) for the background job that detects them again, this many
+ * at a time, searched as screening does (`drainDetectionBacklog`). A trigram search costs
+ * about 1 ms a probe key the first time a party is looked for (remembered after): a
+ * thousand-entry page searched that way inline spent 27 s in it (bench/sync, 2026-12-03).
  */
-const FUZZY_PARTIES = 20
+export const FUZZY_PARTIES = 20
 
 /**
  * Checks the records just written (`changed`: new, amended, revoked or renewed; own or allied)
@@ -140,8 +143,10 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
     const codes = codeProbes([...ownCodes, ...crosswalkTargets(await findCrosswalks(trx, ownCodes))])
     if (codes.length === 0) continue
     const looked = [...owners.values()]
+    const fuzzy = ctx.thorough === true || looked.length <= FUZZY_PARTIES
+    if (!fuzzy) await queueForDetection(trx, looked.flat(), ctx.clock.now())
     const matches = await findPartyMatches(trx, {
-      nearness: looked.length <= FUZZY_PARTIES ? 'trigram' : 'same-keys',
+      nearness: fuzzy ? 'trigram' : 'same-keys',
       parties: looked.map((o) => (o[0] as PartyOfDecision).party),
       nameHashes: looked.map((o) => (o[0] as PartyOfDecision).nameHash),
       exceptIssuers: looked.map((o) => (o[0] as PartyOfDecision).issuer),
@@ -160,6 +165,15 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
   }
   for (const [x, y] of await classificationsSharingPart(trx, changed)) add(x, y)
   return pairs
+}
+
+/** Queues decisions for the backlog's detection (`drainDetectionBacklog`), once each however often queued. */
+async function queueForDetection (trx: Transaction<Database>, decisions: readonly RecordKey[], now: Date): Promise<void> {
+  const keys = unique(decisions.map(keyOf))
+  await trx.insertInto('detection_backlog')
+    .values(keys.map((k) => ({ issuer: k.issuer, record_id: k.recordId, queued_at: now })))
+    .onConflict((oc) => oc.columns(['issuer', 'record_id']).doNothing())
+    .execute()
 }
 
 function keyOf (p: RecordKey): RecordKey {

@@ -9,3 +9,4 @@ export { DEFAULT_DIVERGENCE_CONFIG, type DecisionPairEvidence, type Classificati
 export { detectDivergences, type DetectionContext, type DetectionOutcome } from './detect.js'
 export { reevaluateLapsed, runLapseJob, countAwaitingLapseReevaluation, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'
 export { findUndercutConflicts, type Conflict } from './undercut-warning.js'
+export { drainDetectionBacklog, countDetectionBacklog, runDetectionBacklogJob, type BacklogOutcome } from './backlog.js'

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
-import { sleepUnlessAborted } from '../lib/sleep.js'
+import { runEvery } from '../lib/run-every.js'
 import type { Logger } from 'pino'
 import { anyLapsedSql } from '../records/index.js'
 import { detectDivergences, type DetectionOutcome } from './detect.js'
@@ -69,26 +69,14 @@ export async function countAwaitingLapseReevaluation (db: Db, today: string): Pr
   return Number(rows[0]?.count ?? 0)
 }
 
-/** After a failed run, the next comes this soon (or at the interval, if shorter): not a day later. */
-const RETRY_MS = 60_000
-
 /**
- * Runs `reevaluateLapsed` now and then every `intervalMs` until `signal` aborts. A failed run
- * (the database not up yet, a dropped connection) is logged and retried after a minute; never
- * fatal.
+ * Runs `reevaluateLapsed` now and then every `intervalMs` until `signal` aborts (`runEvery`: a
+ * failed run is logged and retried after a minute; never fatal).
  */
 export async function runLapseJob (deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger }, intervalMs: number, signal: AbortSignal): Promise<void> {
   const log = deps.logger.child({ component: 'lapse-reevaluation' })
-  while (!signal.aborted) {
-    let nextMs = intervalMs
-    try {
-      const { opened, updated, resolved, checked } = await reevaluateLapsed(deps)
-      log.info({ opened, updated, resolved, checked }, 'lapsed records re-evaluated for divergences')
-    } catch (err) {
-      nextMs = Math.min(intervalMs, RETRY_MS)
-      log.error({ err, retryInMs: nextMs }, 're-evaluating lapsed records failed; retrying')
-    }
-    // the signal may have aborted while the run was under way: this returns at once then
-    await sleepUnlessAborted(nextMs, signal)
-  }
+  await runEvery(intervalMs, signal, log, 're-evaluating lapsed records failed; retrying', async () => {
+    const { opened, updated, resolved, checked } = await reevaluateLapsed(deps)
+    log.info({ opened, updated, resolved, checked }, 'lapsed records re-evaluated for divergences')
+  })
 }

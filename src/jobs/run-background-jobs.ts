@@ -1,5 +1,5 @@
 import { runWorker } from '../sync/index.js'
-import { agencySyncContext, runConsultationOutbox, runLapseReevaluation, type UseCaseContext } from '../use-cases/index.js'
+import { agencySyncContext, runConsultationOutbox, runDetectionBacklog, runLapseReevaluation, type UseCaseContext } from '../use-cases/index.js'
 
 /** What the jobs need of the wired services (the use cases' context); `wireServices` returns a superset. */
 export type JobDeps = UseCaseContext
@@ -39,10 +39,15 @@ const JOBS: Readonly<Record<BackgroundJobName, JobDefinition>> = {
   'lapse-reevaluation': {
     everyMs: () => DAY_MS,
     run: (deps, signal) => runLapseReevaluation(deps, DAY_MS, signal)
+  },
+  // the decisions of a large change (a sync page, an import), detected again with every party searched as screening does
+  'detection-backlog': {
+    everyMs: syncIntervalMs,
+    run: (deps, signal) => runDetectionBacklog(deps, syncIntervalMs(deps.config), signal)
   }
 }
 
-export type BackgroundJobName = 'sync' | 'consultation-outbox' | 'lapse-reevaluation'
+export type BackgroundJobName = 'sync' | 'consultation-outbox' | 'lapse-reevaluation' | 'detection-backlog'
 
 /** The background jobs an agency runs, each with how often it runs under `config` (the administrators' jobs page lists them). */
 export function backgroundJobs (config: JobDeps['config']): Array<{ name: BackgroundJobName, everyMs: number }> {

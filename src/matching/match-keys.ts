@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { boundedMemo } from '../lib/bounded-memo.js'
 import { codeSearchPrefixes, type CrosswalkLink } from './control-codes.js'
-import { nameSearchKeys } from './normalise-name.js'
+import { nameProbeKeys, nameSearchKeys } from './normalise-name.js'
 import type { PartyInput } from './party-types.js'
 import { contentWords, normalisePartNumber } from './score-item.js'
 
@@ -17,8 +17,9 @@ import { contentWords, normalisePartNumber } from './score-item.js'
  * that would be legal forms only keeps its ambiguous ones as words ("KPSK, OOO"). 9: an acronym
  * written after the name with its number ("... 13th Research Institute CETC 13"). 10: every name
  * has a consonant-skeleton key, whatever its script (Latin names meet their Arabic spellings).
+ * 11: skeleton keys marked by script (`SKELETON_MARK`).
  */
-export const KEYS_VERSION = 10
+export const KEYS_VERSION = 11
 
 /** Joins a party's keys into the one trigram-indexed column; word similarity finds each within it. */
 const KEY_SEPARATOR = ' / '
@@ -37,10 +38,19 @@ export interface DistinctPartySource extends PartyKeySource {
   identifiers?: ReadonlyArray<{ scheme?: string, value: string }> | null
 }
 
-/** Every search key of every name of a party, deduplicated, in order. */
+/** Every search key of every name of a party, deduplicated, in order: what is stored. */
 export function partySearchKeys (party: PartyKeySource): string[] {
+  return keysOfNames(party, searchKeysOf)
+}
+
+/** Every probe key of every name of a party (`nameProbeKeys`), deduplicated, in order: what it is looked for by. */
+export function partyProbeKeys (party: PartyKeySource): string[] {
+  return keysOfNames(party, probeKeysOf)
+}
+
+function keysOfNames (party: PartyKeySource, keysOf: (name: string) => readonly string[]): string[] {
   const keys = new Set<string>()
-  for (const name of [party.name, ...(party.aliases ?? [])]) for (const key of searchKeysOf(name)) keys.add(key)
+  for (const name of [party.name, ...(party.aliases ?? [])]) for (const key of keysOf(name)) keys.add(key)
   return [...keys]
 }
 
@@ -50,6 +60,7 @@ export function partySearchKeys (party: PartyKeySource): string[] {
  * parties (about 90 µs a name). Bounded: the oldest name is forgotten first.
  */
 const searchKeysOf: (name: string) => readonly string[] = boundedMemo(nameSearchKeys, 20_000)
+const probeKeysOf: (name: string) => readonly string[] = boundedMemo(nameProbeKeys, 20_000)
 
 /** A party's identifier keys (`identifierKey`), deduplicated: what retrieval finds it by whatever its names. */
 export function partyIdentifierKeys (party: PartyKeySource): string[] {
@@ -66,12 +77,16 @@ export function identifierKey (value: string): string | null {
   return key.length >= MIN_IDENTIFIER_KEY ? key : null
 }
 
+/** A party's search keys as `record_parties.name_keys` stores them, one text (what the SQL function `party_exact_keys` reads). */
+export function partyNameKeys (party: PartyKeySource): string {
+  return partySearchKeys(party).join(KEY_SEPARATOR)
+}
+
 /** The `record_parties` key columns of a party. */
 export function partyKeyColumns (party: DistinctPartySource) {
-  const keys = partySearchKeys(party)
   const identifierKeys = partyIdentifierKeys(party)
   return {
-    name_keys: keys.join(KEY_SEPARATOR),
+    name_keys: partyNameKeys(party),
     identifier_keys: identifierKeys,
     name_hash: partyNameHash(party),
     keys_version: KEYS_VERSION

@@ -105,12 +105,12 @@ export function normaliseName (name: string): string {
 }
 
 /**
- * The strings to store for a name (each name and alias of a party) and to query with, for
- * trigram candidate retrieval (pg_trgm): the normalised name, its phonetic form (romanisation
+ * The strings to store for a name (each name and alias of a party), for trigram candidate
+ * retrieval (pg_trgm word similarity): the normalised name, its phonetic form (romanisation
  * variants folded, see `phoneticKey`), the same with no spaces ("gazprom bank" →
- * "gazprombank"), and, for names written in an abjad, their consonants. Store every key of
- * every name in one indexed text column; query with every key of the query's names, take
- * the nearest candidates by `similarity()` and rank them with `scoreParty`.
+ * "gazprombank"), and its consonant skeleton, marked by the script it was read from
+ * (`SKELETON_MARK`: a Latin name's skeleton is searched by abjad names' only, see
+ * `nameProbeKeys`). pg_trgm reads letters and digits only, so the mark changes no trigram.
  */
 export function nameSearchKeys (name: string): string[] {
   const keys = new Set<string>()
@@ -120,10 +120,67 @@ export function nameSearchKeys (name: string): string[] {
     keys.add(words.map((w) => w.text).join(' '))
     keys.add(words.map((w) => w.key).join(' '))
     keys.add(words.map((w) => w.key).join(''))
-    const skeleton = skeletonKey(words)
+    const skeleton = markedSkeletonKey(words)
     if (skeleton !== null) keys.add(skeleton)
   }
   return [...keys]
+}
+
+/**
+ * The strings a name is looked for by among the stored keys (`nameSearchKeys`): per form, its
+ * phonetic form, its marked skeleton, and when the name is short (`SHORT_PROBE`) its normalised
+ * form and the phonetic form with no spaces too. A short name has few trigrams, and folding or a
+ * space can cost it half of those it shares with a spelling the other way: "class" is within
+ * "klass" by word similarity, "clas" is not within "klas"; "gazprombank" is within
+ * "gasprombank" (0.6), "gazprom bank" is not (0.39). A long name keeps enough trigrams either
+ * way, and each key costs an index search, the longer the dearer (1 to 14 ms at a million
+ * decisions: bench/screening).
+ */
+export function nameProbeKeys (name: string): string[] {
+  const keys = new Set<string>()
+  for (const form of prepareNameForms(name)) {
+    const words = form.words.filter((w) => w.role !== 'stop')
+    if (words.length === 0) continue
+    const text = words.map((w) => w.text).join(' ')
+    const short = text.length <= SHORT_PROBE
+    if (short) keys.add(text)
+    keys.add(words.map((w) => w.key).join(' '))
+    if (short) keys.add(words.map((w) => w.key).join(''))
+    const skeleton = markedSkeletonKey(words)
+    if (skeleton !== null) keys.add(skeleton)
+  }
+  return [...keys]
+}
+
+/** A normalised form up to this long is a probe key beside its phonetic form (`nameProbeKeys`). */
+const SHORT_PROBE = 16
+
+/**
+ * How a consonant-skeleton key is marked, by the script of the name it was read from. Stored
+ * keys without a mark are searched by a probe's unmarked keys; skeletons meet skeletons only,
+ * across scripts: a Latin name's skeleton is looked for among abjad names' (its own Latin
+ * neighbours are found by its other keys, and a short skeleton is near thousands of Latin
+ * names: "stk"), an abjad name's among both. The one definition: `party_name_keys.kind`
+ * (migration 202612051000) reads the same marks.
+ */
+export const SKELETON_MARK = { latin: '~', abjad: '_' } as const
+
+/** The kinds of stored keys (`party_name_keys.kind`: `n` unmarked, `l` Latin skeleton, `a` abjad skeleton) a probe key is searched among. */
+export function keyKindsSearched (probeKey: string): ReadonlyArray<'n' | 'l' | 'a'> {
+  if (probeKey.startsWith(SKELETON_MARK.latin)) return ['a']
+  if (probeKey.startsWith(SKELETON_MARK.abjad)) return ['a', 'l']
+  return ['n']
+}
+
+/** The key without its skeleton mark: what exact keys compare. */
+export function unmarkedKey (key: string): string {
+  return key.startsWith(SKELETON_MARK.latin) || key.startsWith(SKELETON_MARK.abjad) ? key.slice(1) : key
+}
+
+function markedSkeletonKey (words: readonly NameWord[]): string | null {
+  const skeleton = skeletonKey(words)
+  if (skeleton === null) return null
+  return (words.every((w) => w.abjad) ? SKELETON_MARK.abjad : SKELETON_MARK.latin) + skeleton
 }
 
 /** Consonants a skeleton key needs (`skeletonKey`). */

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { codeProbes, type CodeProbe, type CrosswalkLink, type PartyInput } from '../matching/index.js'
+import { codeProbes, partyIdentifierKeys, partyNameKeys, partyProbeKeys, type CodeProbe, type CrosswalkLink, type PartyInput, type PartyKeySource } from '../matching/index.js'
 import { lifecycleSql, notFinalSql } from './lifecycle.js'
 import { trigramNeighbours } from './trigram-neighbours.js'
 
@@ -13,9 +13,11 @@ export interface CandidateScope {
   includeOwn: boolean
 }
 
-/** What one looked-for party is searched by: its search keys (`partySearchKeys`) and identifier keys (`identifierKey`). */
+/** What one looked-for party is searched by: its probe keys (`partyProbeKeys`), stored keys (`partyNameKeys`) and identifier keys (`identifierKey`). */
 export interface PartyProbe {
   keys: readonly string[]
+  /** Its search keys as a stored party's (`partyNameKeys`): what its exact keys are read from. */
+  nameKeys: string
   identifierKeys: readonly string[]
   /** Its distinct name when it is a stored party (`partyNameHash`): what a `same-keys` search starts from. */
   nameHash?: string | null | undefined
@@ -23,11 +25,17 @@ export interface PartyProbe {
   exceptIssuer?: string | null | undefined
 }
 
+/** How a party is looked for: the one definition of a probe's keys. */
+export function partyProbe (party: PartyKeySource, extra: Pick<PartyProbe, 'nameHash' | 'exceptIssuer'> = {}): PartyProbe {
+  return { keys: partyProbeKeys(party), nameKeys: partyNameKeys(party), identifierKeys: partyIdentifierKeys(party), ...extra }
+}
+
 /**
  * How near a distinct name must be: `trigram`, any of its keys trigram-near one of the probe's
- * (typos, added words: screening's search); `same-keys`, an exact key shared with the probe's
- * stored name (`party_names.exact_keys`, names that normalise alike: legal forms,
- * transliterations, joined or split words, word order), one GIN probe for all.
+ * (typos, added words: screening's search), or an exact key shared; `same-keys`, an exact key
+ * shared with the probe's stored name only (`party_names.exact_keys`, names that normalise
+ * alike: legal forms, transliterations, joined or split words, word order, consonants alike
+ * whatever the vowels), one GIN probe for all.
  */
 export type Nearness = 'trigram' | 'same-keys'
 
@@ -72,7 +80,12 @@ export async function findNearParties (
             join party_names own on own.name_hash = q.name_hash
             join party_names n on n.exact_keys && own.exact_keys`
           : sql`select probe, name_hash, coalesce(similarity, 1.0) as similarity
-            from unnest(${trigram.map((n) => n.probe)}::int[], ${trigram.map((n) => n.nameHash)}::uuid[], ${trigram.map((n) => n.similarity)}::float8[]) as t(probe, name_hash, similarity)`}
+            from unnest(${trigram.map((n) => n.probe)}::int[], ${trigram.map((n) => n.nameHash)}::uuid[], ${trigram.map((n) => n.similarity)}::float8[]) as t(probe, name_hash, similarity)
+            union all
+            -- exact keys too: a short name whose vowels were swapped or mistyped ("Moadber") is no trigram neighbour of its source, but shares its consonants
+            select q.probe, n.name_hash, 1.0 as similarity
+            from unnest(${probes.map((p) => p.nameKeys)}::text[], ${probes.map((_, i) => i)}::int[]) as q(name_keys, probe)
+            join party_names n on n.exact_keys && party_exact_keys(q.name_keys)`}
         union all
         select q.probe, n.name_hash, 2.0 as similarity
         from unnest(${identifiers.map((k) => k.key)}::text[], ${identifiers.map((k) => k.probe)}::int[]) as q(key, probe)

@@ -2,10 +2,10 @@ import type { RawBuilder, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
-  atPlaceOf, isPartyHit, partyIdentifierKeys, partySearchKeys, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
+  atPlaceOf, isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, type PartyInput, type PartyMatch, type PreparedParty
 } from '../matching/index.js'
 import {
-  decisionsNamingParties, decisionsNamingPartiesAndOthers, findNearParties, type NameOfProbe, type Nearness, type PartyDecision, type PartyDecisionFilter
+  decisionsNamingParties, decisionsNamingPartiesAndOthers, findNearParties, partyProbe, type NameOfProbe, type Nearness, type PartyDecision, type PartyDecisionFilter
 } from './candidates.js'
 
 /** Scoring hands the event loop back this often: hundreds of candidates must not hold up a health probe. */
@@ -88,12 +88,7 @@ type ScoreAt = (at: { probe: number, nameHash: string, country: string | null, a
  * at its address), and how a name scores as a decision places it (each place once).
  */
 async function matchNames (trx: Transaction<Database>, search: PartyMatchSearch, prepared?: readonly PreparedParty[]) {
-  const probes = search.parties.map((party, i) => ({
-    nameHash: search.nameHashes?.[i],
-    exceptIssuer: search.exceptIssuers?.[i],
-    keys: partySearchKeys(party),
-    identifierKeys: partyIdentifierKeys(party)
-  }))
+  const probes = search.parties.map((party, i) => partyProbe(party, { nameHash: search.nameHashes?.[i], exceptIssuer: search.exceptIssuers?.[i] }))
   const filter = { ...search.filter, partyCountry: search.country }
   const queries = search.parties.map((party, i) => prepared?.[i] ?? preparedPlacedParty(party))
   const near = await findNearParties(trx, probes, { trigramThreshold: search.trigramThreshold, limit: search.limit, nearness: search.nearness, namedBy: filter })

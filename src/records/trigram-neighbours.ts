@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { keyKindsSearched } from '../matching/index.js'
 
 /** A distinct party name trigram-near a probe's keys, and how near when it was needed to rank them (pg_trgm word similarity, its best key). */
 export interface TrigramNear {
@@ -107,35 +108,46 @@ async function addedSinceExceeds (trx: Transaction<Database>, since: bigint, max
 }
 
 /**
- * The names near the probes' keys through the trigram index; with `similarity`, how near too
- * (word similarity is computed again for each key found: a third of the search's cost).
+ * The names near the probes' keys through the trigram indexes, each key among the stored keys
+ * of the kinds it is searched among (`keyKindsSearched`: one partial index per kind); with
+ * `similarity`, how near too (word similarity is computed again for each key found: a third of
+ * the search's cost).
  */
 async function searchIndex (
   trx: Transaction<Database>, probes: ReadonlyArray<{ probe: number, keys: readonly string[] }>, horizon: bigint, options: { similarity?: boolean } = {}
 ): Promise<Found[]> {
   const keys = probes.flatMap((p) => p.keys.map((key) => ({ key, probe: p.probe })))
-  if (keys.length === 0) return []
+  const branches = KEY_KINDS.flatMap((kind) => {
+    const searched = keys.filter((k) => keyKindsSearched(k.key).includes(kind))
+    // a constant kind per branch: the planner reads it from that kind's partial index
+    return searched.length === 0
+      ? []
+      : [sql`select q.probe, k.name_hash, ${options.similarity === true ? sql`word_similarity(q.key, k.key)` : sql`null::float8`} as similarity, k.added_xid
+          from unnest(${searched.map((k) => k.key)}::text[], ${searched.map((k) => k.probe)}::int[]) as q(key, probe)
+          join party_name_keys k on q.key <% k.key and k.kind = ${sql.lit(kind)}`]
+  })
+  if (branches.length === 0) return []
   const { rows } = await sql<{ probe: number, name_hash: string, similarity: number | null, settled: boolean }>`
-    select q.probe, k.name_hash, ${options.similarity === true ? sql`max(word_similarity(q.key, k.key))` : sql`null::float8`} as similarity,
-      bool_and(k.added_xid < ${horizon.toString()}::xid8) as settled
-    from unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.probe)}::int[]) as q(key, probe)
-    join party_name_keys k on q.key <% k.key
-    group by q.probe, k.name_hash`.execute(trx)
+    select probe, name_hash, max(similarity) as similarity, bool_and(added_xid < ${horizon.toString()}::xid8) as settled
+    from (${sql.join(branches, sql` union all `)}) found
+    group by probe, name_hash`.execute(trx)
   return rows.map((r) => ({ probe: r.probe, nameHash: r.name_hash, similarity: r.similarity, settled: r.settled }))
 }
+
+const KEY_KINDS = ['n', 'a', 'l'] as const
 
 /** The keys added since each probe's horizon (a few: `MAX_ADDED` at most), each compared with the probe's keys. */
 async function compareAdded (
   trx: Transaction<Database>, probes: ReadonlyArray<{ probe: number, keys: readonly string[], since: bigint }>, since: bigint, horizon: bigint
 ): Promise<Found[]> {
-  const keys = probes.flatMap((p) => p.keys.map((key) => ({ key, probe: p.probe, since: p.since.toString() })))
+  const keys = probes.flatMap((p) => p.keys.map((key) => ({ key, probe: p.probe, since: p.since.toString(), kinds: keyKindsSearched(key).join('') })))
   if (keys.length === 0) return []
   // `offset 0` keeps the few added keys a set of their own, read by their index, rather than a trigram index search per key
   const { rows } = await sql<{ probe: number, name_hash: string, settled: boolean }>`
     select q.probe, k.name_hash, bool_and(k.added_xid < ${horizon.toString()}::xid8) as settled
-    from unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.probe)}::int[], ${keys.map((k) => k.since)}::xid8[]) as q(key, probe, since)
-    join (select name_hash, key, added_xid from party_name_keys where added_xid >= ${since.toString()}::xid8 offset 0) k
-      on k.added_xid >= q.since and q.key <% k.key
+    from unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.probe)}::int[], ${keys.map((k) => k.since)}::xid8[], ${keys.map((k) => k.kinds)}::text[]) as q(key, probe, since, kinds)
+    join (select name_hash, key, kind, added_xid from party_name_keys where added_xid >= ${since.toString()}::xid8 offset 0) k
+      on k.added_xid >= q.since and strpos(q.kinds, k.kind::text) > 0 and q.key <% k.key
     group by q.probe, k.name_hash`.execute(trx)
   return rows.map((r) => ({ probe: r.probe, nameHash: r.name_hash, similarity: null, settled: r.settled }))
 }

@@ -1,4 +1,6 @@
-import { transitionDivergence as transition, type DivergenceState, reevaluateLapsed as reevaluate, runLapseJob } from '../divergence/index.js'
+import {
+  drainDetectionBacklog as drain, reevaluateLapsed as reevaluate, runDetectionBacklogJob, runLapseJob, transitionDivergence as transition, type DivergenceState
+} from '../divergence/index.js'
 import type { UseCaseContext } from './context.js'
 
 /** An auditor's move of a divergence to another state, with the reason, in its history and the audit trail. */
@@ -18,4 +20,17 @@ export async function reevaluateLapsed (ctx: Pick<UseCaseContext, 'db' | 'config
 /** `reevaluateLapsed` now and every `intervalMs` until `signal` aborts (the jobs' lapse re-evaluation). */
 export async function runLapseReevaluation (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
   return runLapseJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger }, intervalMs, signal)
+}
+
+/**
+ * Detects again the decisions a large change (a sync page, an import) queued, every party
+ * searched as screening does (`cli divergences backlog`, and the jobs).
+ */
+export async function drainDetectionBacklog (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
+  return drain({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock })
+}
+
+/** `drainDetectionBacklog` now and every `intervalMs` until `signal` aborts (the jobs' detection backlog). */
+export async function runDetectionBacklog (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
+  return runDetectionBacklogJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger }, intervalMs, signal)
 }

@@ -7,5 +7,5 @@ export { recordDecision, amendDecision, undercutConflictsOf, DecisionRecording }
 export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, renewDecision, importDecisions, importCandidates } from './change-records.js'
 export { screenApplications, recordDisposition } from './screen.js'
 export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage, runConsultationOutbox } from './consult.js'
-export { transitionDivergence, reevaluateLapsed, runLapseReevaluation } from './divergences.js'
+export { transitionDivergence, reevaluateLapsed, runLapseReevaluation, drainDetectionBacklog, runDetectionBacklog } from './divergences.js'
 export { enrolPeer, setPeerStatus, resumePeer } from './peers.js'

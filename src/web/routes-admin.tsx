@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { outboxStatus } from '../consultations/index.js'
-import { countAwaitingLapseReevaluation } from '../divergence/index.js'
+import { countAwaitingLapseReevaluation, countDetectionBacklog } from '../divergence/index.js'
 import { PeerEnrolment, PeerUpdate } from '../http/schemas/peers.js'
 import type { App } from '../http/types.js'
 import { backgroundJobs } from '../jobs/index.js'
@@ -131,12 +131,13 @@ export async function adminPages (app: App, kit: PageKit): Promise<void> {
   app.get('/jobs', async (request, reply) => {
     if (admin(request, reply) === undefined) return reply
     const now = app.clock.now()
-    const [peers, outbox, awaitingLapse] = await Promise.all([
+    const [peers, outbox, awaitingLapse, detectionBacklog] = await Promise.all([
       peerRows(),
       outboxStatus(app.db, now),
-      countAwaitingLapseReevaluation(app.db, now.toISOString().slice(0, 10))
+      countAwaitingLapseReevaluation(app.db, now.toISOString().slice(0, 10)),
+      countDetectionBacklog(app.db)
     ])
-    const view = { inProcess: app.config.sync.inProcess, jobs: backgroundJobs(app.config), peers, outbox, awaitingLapse, pushOnPublish: app.config.sync.pushOnPublish, now }
+    const view = { inProcess: app.config.sync.inProcess, jobs: backgroundJobs(app.config), peers, outbox, awaitingLapse, detectionBacklog, pushOnPublish: app.config.sync.pushOnPublish, now }
     return kit.show(reply, 200, <JobsPage frame={kit.frameOf(request, reply)} view={view} formats={kit.formats} />)
   })
 }

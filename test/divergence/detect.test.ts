@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
 import type { Db } from '../../src/db/create-db.js'
-import { DEFAULT_DIVERGENCE_CONFIG, detectDivergences } from '../../src/divergence/index.js'
+import { countDetectionBacklog, DEFAULT_DIVERGENCE_CONFIG, detectDivergences, drainDetectionBacklog } from '../../src/divergence/index.js'
 import { fixedClock } from '../../src/lib/clock.js'
 import { insertRecords } from '../../src/records/queries.js'
 import { replaceRecordDetails } from '../../src/records/record-details.js'
@@ -120,4 +120,50 @@ t.test('a large change (a sync page, an import) finds the parties whose names no
   const outcome = await db.transaction().execute((trx) => detectDivergences({ trx, config: DEFAULT_DIVERGENCE_CONFIG, clock: fixedClock(NOW) }, grants))
   t.match(outcome, { opened: 1 }, '"Gazprom Bank" and "GAZPROMBANK OAO" share an exact key: found among 21 changed decisions')
   t.match(await kinds(db), [{ kind: 'undercut', first_issuer: denial.issuer, second_issuer: 'alpha' }])
+})
+
+// A denial's end user written with a typo, as another agency writes it: "GAZPROMBANK OAO"
+// (csl-sample), "Gazprombamk" the grant's (its consonants differ too: no exact key is shared).
+async function largeChange (db: Db, typoed: string) {
+  const grants = [await store(db, 'alpha', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }, {
+    parties: [{ role: 'end_user', name: typoed, aliases: [], country: 'RU', identifiers: [] }]
+  }))]
+  for (let i = 0; i < 20; i++) {
+    grants.push(await store(db, 'alpha', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }, {
+      parties: [{ role: 'end_user', name: `Trading House ${String.fromCharCode(65 + i)}${String.fromCharCode(75 + i)} Limited`, aliases: [], country: 'RU', identifiers: [] }]
+    })))
+  }
+  return { grants, outcome: await db.transaction().execute((trx) => detectDivergences({ trx, config: DEFAULT_DIVERGENCE_CONFIG, clock: fixedClock(NOW) }, grants)) }
+}
+
+t.test('a large change queues its decisions; the backlog detects them again with every name searched as screening does', async (t) => {
+  await t.test('a typo\'d end user among 21 grants: not at once, found by the backlog', async (t) => {
+    const db = await agencies(t)
+    const denial = await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
+    const { grants, outcome } = await largeChange(db, 'Gazprombamk')
+    t.match(outcome, { opened: 0 }, 'names that normalise alike only, in the change\'s transaction')
+    t.equal(await countDetectionBacklog(db), grants.length, 'every decision of the change queued')
+    const drained = await drainDetectionBacklog({ db, config: DEFAULT_DIVERGENCE_CONFIG, clock: fixedClock(NOW) })
+    t.match(drained, { detected: grants.length, opened: 1 }, 'the typo found as screening finds it')
+    t.match(await kinds(db), [{ kind: 'undercut', first_issuer: denial.issuer, second_issuer: 'alpha' }])
+    t.equal(await countDetectionBacklog(db), 0, 'the queue emptied')
+    t.match(await drainDetectionBacklog({ db, config: DEFAULT_DIVERGENCE_CONFIG, clock: fixedClock(NOW) }), { detected: 0, opened: 0 }, 'nothing left to do')
+  })
+
+  await t.test('a different party near the denied name opens nothing, at once or later', async (t) => {
+    const db = await agencies(t)
+    await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
+    t.match((await largeChange(db, 'Gazprom Neft')).outcome, { opened: 0 })
+    t.match(await drainDetectionBacklog({ db, config: DEFAULT_DIVERGENCE_CONFIG, clock: fixedClock(NOW) }), { detected: 21, opened: 0 }, 'near in trigrams, another party to the scorer')
+  })
+
+  await t.test('a small change is searched as screening does at once and queues nothing', async (t) => {
+    const db = await agencies(t)
+    await store(db, 'bravo', 'decision', decision('denied', { regime: 'eu', code: '3A001.a.5' }))
+    const grant = await store(db, 'alpha', 'decision', decision('granted', { regime: 'eu', code: '3A001.a.5' }, {
+      parties: [{ role: 'end_user', name: 'Gazprombamk', aliases: [], country: 'RU', identifiers: [] }]
+    }))
+    t.match(await detect(db, grant), { opened: 1 })
+    t.equal(await countDetectionBacklog(db), 0)
+  })
 })

@@ -1,4 +1,6 @@
 import t from 'tap'
+import { countDetectionBacklog } from '../../src/divergence/index.js'
+import { drainDetectionBacklog } from '../../src/use-cases/index.js'
 import type { TestAgency } from '../helpers/agency.js'
 import { decision, publishDecision, startFederation, syncAll } from '../helpers/federation.js'
 
@@ -79,4 +81,39 @@ t.test('every allied denial screening calls essentially identical is one the war
     if (c.same && undercuts.includes(denial) && warned.includes(denial)) agreed++
   }
   t.equal(agreed, CASES.filter((c) => c.same).length, 'every variant found all three ways: the agreement is not vacuous')
+})
+
+t.test('a sync page of many grants: detection at once for names spelt alike, then the backlog finds what screening calls essentially identical', async (t) => {
+  const agencies = await startFederation(t, ['alpha', 'bravo', 'charlie'])
+  const [alpha, bravo, charlie] = agencies as [TestAgency, TestAgency, TestAgency]
+  const denials = new Map<string, string>()
+  for (const name of new Set(CASES.map((c) => c.denied))) denials.set(name, (await publishDecision(bravo, content('denied', name))).record.id)
+  // charlie grants every variant, and enough other end users that alpha detects the page as a large change
+  const grants = new Map<string, string>()
+  for (const c of CASES) grants.set(c.granted, (await publishDecision(charlie, content('granted', c.granted))).record.id)
+  for (let i = 0; i < 15; i++) await publishDecision(charlie, content('granted', `Trading House ${String.fromCharCode(65 + i)}${String.fromCharCode(75 + i)} Limited`))
+  await syncAll(agencies) // alpha pulls bravo's denials, then charlie's 25 grants in one page
+
+  t.equal(await countDetectionBacklog(alpha.db), 25, 'the page\'s 25 grants queued by its detection')
+  t.match(await drainDetectionBacklog({ db: alpha.db, config: alpha.config, clock: alpha.app.clock }), { detected: 25 }, 'the backlog job\'s run')
+  const listed = await alpha.app.inject({ method: 'GET', url: '/v1/divergences?kind=undercut&limit=100', headers: await as(alpha, 'auditor') })
+  t.equal(listed.statusCode, 200, listed.body)
+  const undercuts = listed.json().divergences as Array<{ first: { recordId: string }, second: { recordId: string } }>
+  let found = 0
+  for (const c of CASES) {
+    const grant = content('granted', c.granted)
+    const screening = await alpha.app.inject({
+      method: 'POST',
+      url: '/v1/screenings',
+      headers: await as(alpha, 'officer'),
+      payload: { applications: [{ parties: grant.parties, items: grant.items, destination: grant.destination, date: grant.decisionDate }] }
+    })
+    const hits = screening.json().results[0].hits as Array<{ record: { recordId: string, issuer: string, outcome: string }, assessment: { essentiallyIdentical: boolean } }>
+    const identical = hits.filter((h) => h.assessment.essentiallyIdentical && h.record.outcome === 'denied' && h.record.issuer === 'bravo').map((h) => h.record.recordId).sort()
+    const detected = undercuts.filter((d) => d.second.recordId === grants.get(c.granted)).map((d) => d.first.recordId).sort()
+    t.same(detected, identical, `${c.granted} / ${c.denied}: detected after a large page as screening finds it`)
+    t.equal(detected.includes(denials.get(c.denied) as string), c.same, `${c.granted} / ${c.denied}: ${c.same ? 'found' : 'not found'}`)
+    if (c.same && detected.length > 0) found++
+  }
+  t.equal(found, CASES.filter((c) => c.same).length, 'every variant found: the agreement is not vacuous')
 })

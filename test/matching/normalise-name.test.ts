@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  consonantKey, findLegalForms, jaroWinkler, nameSearchKeys, normaliseName, phoneticKey, prepareNameForms, toLatinWords,
+  consonantKey, findLegalForms, jaroWinkler, keyKindsSearched, nameProbeKeys, nameSearchKeys, unmarkedKey, normaliseName, phoneticKey, prepareNameForms, toLatinWords,
   tokenSetSimilarity, wordSimilarity
 } from '../../src/matching/index.js'
 
@@ -75,18 +75,30 @@ t.test('prepareNameForms reads names in parentheses and lists separated by ";"',
 })
 
 t.test('nameSearchKeys: what to store and query for trigram retrieval', async (t) => {
-  t.strictSame(nameSearchKeys('Gazprom Bank'), ['gazprom bank', 'gazprombank', 'gzprm bnk'])
+  t.strictSame(nameSearchKeys('Gazprom Bank'), ['gazprom bank', 'gazprombank', '~gzprm bnk'])
   t.ok(nameSearchKeys('GAZPROMBANK').includes('gazprombank'), 'joined and split names share a key')
   t.strictSame(nameSearchKeys('OOO Kaspersky Group'), nameSearchKeys('Kaspersky Group Limited Liability Company')) // BIS
-  t.ok(nameSearchKeys('صدام حسين التكريتي').includes('sdm hsn tkrt'), 'abjad names add their consonants')
-  t.ok(nameSearchKeys('نور محمد ثاقب').includes('nr mhmd tqb'), 'in plain letters') // UN 111210
-  // a Latin name's consonants, doubled letters once: the key its Arabic spelling shares (issue 12)
-  t.ok(nameSearchKeys('Saddam Hussein Al-Tikriti').includes('sdm hsn tkrt'), 'Latin names add their consonants too')
-  t.ok(nameSearchKeys('Mohammed Abdul Rahman Al-Hashimi').includes('mhmd bd rhmn hsm'))
-  t.ok(nameSearchKeys('محمد عبد الرحمن الحشيمي').includes('mhmd bd rhmn hsm'))
-  t.ok(nameSearchKeys('Samina Pvt. Ltd.').includes('smn') && nameSearchKeys('سمينا المحدودة').includes('smn'), '"المحدودة" is a legal form, as "Ltd." is') // BIS
-  t.notOk(nameSearchKeys('Air Co').some((k) => /^[a-z]{1,2}$/.test(k.replace(/ /g, ''))), 'fewer than three consonants say too little to search by')
+  t.ok(nameSearchKeys('صدام حسين التكريتي').includes('_sdm hsn tkrt'), 'abjad names add their consonants, marked as an abjad skeleton')
+  t.ok(nameSearchKeys('نور محمد ثاقب').includes('_nr mhmd tqb'), 'in plain letters') // UN 111210
+  // a Latin name's consonants, doubled letters once: the key its Arabic spelling shares (issue 12), marked as a Latin skeleton
+  t.ok(nameSearchKeys('Saddam Hussein Al-Tikriti').includes('~sdm hsn tkrt'), 'Latin names add their consonants too')
+  t.ok(nameSearchKeys('Mohammed Abdul Rahman Al-Hashimi').includes('~mhmd bd rhmn hsm'))
+  t.ok(nameSearchKeys('محمد عبد الرحمن الحشيمي').includes('_mhmd bd rhmn hsm'))
+  t.equal(unmarkedKey('~mhmd bd rhmn hsm'), unmarkedKey('_mhmd bd rhmn hsm'), 'exact keys compare skeletons without their mark')
+  t.ok(nameSearchKeys('Samina Pvt. Ltd.').includes('~smn') && nameSearchKeys('سمينا المحدودة').includes('_smn'), '"المحدودة" is a legal form, as "Ltd." is') // BIS
+  t.notOk(nameSearchKeys('Air Co').some((k) => /^[a-z]{1,2}$/.test(unmarkedKey(k).replace(/ /g, ''))), 'fewer than three consonants say too little to search by')
   t.strictSame(nameSearchKeys('Company Limited'), [], 'legal forms alone are not searchable')
+})
+
+t.test('nameProbeKeys: what a name is looked for by, and among which stored keys', async (t) => {
+  // the phonetic form and the marked skeleton; a short name's normalised and joined forms too
+  t.strictSame(nameProbeKeys('Gazprom Bank'), ['gazprom bank', 'gazprombank', '~gzprm bnk'], '"gazprombank" is near "Gasprombank", "gazprom bank" is not')
+  t.strictSame(nameProbeKeys('Joint Stock Company Class'), ['class', 'clas', '~sls'], 'a short name keeps its normalised form: "class" is near "klass", "clas" not near "klas"')
+  t.strictSame(nameProbeKeys('China Electronics Technology Group Corporation'), ['china electronics technologi grup', '~cn lstrns tcnlg grp'], 'a long one its phonetic form and skeleton only')
+  t.ok(nameProbeKeys('Gazprom Bank').every((k) => nameSearchKeys('Gazprom Bank').includes(k)), 'each probe key is a stored key of the same name')
+  t.strictSame(keyKindsSearched('gazprom bank'), ['n'], 'unmarked keys among unmarked keys')
+  t.strictSame(keyKindsSearched('~gzprm bnk'), ['a'], "a Latin name's skeleton among abjad names' skeletons only")
+  t.strictSame(keyKindsSearched('_mhmd bd rhmn hsm'), ['a', 'l'], "an abjad name's skeleton among both")
 })
 
 t.test('jaroWinkler and tokenSetSimilarity', async (t) => {

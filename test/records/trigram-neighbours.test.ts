@@ -4,9 +4,8 @@ import t from 'tap'
 import type { Db } from '../../src/db/create-db.js'
 import type { Database } from '../../src/db/schema.js'
 import { DEFAULT_TRIGRAM_THRESHOLD } from '../../src/config.js'
-import { partyIdentifierKeys, partySearchKeys } from '../../src/matching/index.js'
 import type { DecisionContent } from '../../src/records/index.js'
-import { findNearParties } from '../../src/records/candidates.js'
+import { findNearParties, partyProbe } from '../../src/records/candidates.js'
 import { forgetTrigramNeighbours } from '../../src/records/trigram-neighbours.js'
 import { storeHeldRecords } from '../helpers/held-records.js'
 import { createTestDatabase } from '../helpers/test-database.js'
@@ -40,7 +39,7 @@ async function storeNames (trx: Transaction<Database>, names: readonly string[])
 
 async function nearNames (db: Db, name: string, limit = 1000): Promise<string[]> {
   const party = { name }
-  const near = await db.transaction().execute((trx) => findNearParties(trx, [{ keys: partySearchKeys(party), identifierKeys: partyIdentifierKeys(party) }], {
+  const near = await db.transaction().execute((trx) => findNearParties(trx, [partyProbe(party)], {
     trigramThreshold: DEFAULT_TRIGRAM_THRESHOLD, limit, nearness: 'trigram'
   }))
   return near.map((n) => n.party.name).sort()
@@ -74,7 +73,7 @@ t.test('a looked-for party remembered finds the names added since, whoever added
 
   await db.transaction().execute(async (trx) => {
     await storeNames(trx, ['MAHAN AIRCRAFT TRADING'])
-    t.same((await findNearParties(trx, [{ keys: partySearchKeys({ name: 'Mahan Airlines' }), identifierKeys: [] }], { trigramThreshold: DEFAULT_TRIGRAM_THRESHOLD, limit: 1000 })).map((n) => n.party.name).sort(),
+    t.same((await findNearParties(trx, [partyProbe({ name: 'Mahan Airlines' })], { trigramThreshold: DEFAULT_TRIGRAM_THRESHOLD, limit: 1000 })).map((n) => n.party.name).sort(),
       ['MAHAN AIR', 'MAHAN AIR LINES COMPANY', 'MAHAN AIRCRAFT TRADING', 'MAHAN AIRWAYS'], 'a name the searching transaction added itself')
     throw new Error('roll back')
   }).catch((err: Error) => { if (err.message !== 'roll back') throw err })

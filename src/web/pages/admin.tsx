@@ -275,6 +275,8 @@ export interface JobsView {
   outbox: OutboxStatus
   /** Divergences still holding although a record of theirs lapsed: the lapse re-evaluation's work waiting. */
   awaitingLapse: number
+  /** Decisions of large changes waiting to be detected again: the detection backlog's work waiting. */
+  detectionBacklog: number
   pushOnPublish: boolean
   now: Date
 }
@@ -305,6 +307,11 @@ export function JobsPage ({ frame, view, formats }: { frame: PageFrame, view: Jo
       last: t.notStored,
       next: t.lapseNext,
       outcome: t.lapseOutcome(view.awaitingLapse)
+    },
+    'detection-backlog': {
+      last: t.notStored,
+      next: view.detectionBacklog === 0 ? t.nothingWaits : t.backlogNext,
+      outcome: t.backlogOutcome(view.detectionBacklog)
     }
   }
   return (

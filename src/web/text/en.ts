@@ -428,7 +428,11 @@ export const en = {
     jobs: {
       sync: { name: 'Sync of the peers\' feeds', does: 'Pulls, verifies and stores the feed of each active peer that is due.' },
       'consultation-outbox': { name: 'Consultation outbox', does: 'Retries the consultation messages a peer could not take at once.' },
-      'lapse-reevaluation': { name: 'Lapse re-evaluation', does: 'A decision lapsing changes nothing stored, so the divergences a lapse ends are found by looking again.' }
+      'lapse-reevaluation': { name: 'Lapse re-evaluation', does: 'A decision lapsing changes nothing stored, so the divergences a lapse ends are found by looking again.' },
+      'detection-backlog': {
+        name: 'Detection of large changes',
+        does: 'A sync page or an import with many parties is checked at once for names spelt alike; its decisions are then checked again here, every name searched as screening searches (typos, added words).'
+      }
     },
     every: (ms: number) => ms % 86_400_000 === 0
       ? (ms === 86_400_000 ? 'At start, then every day' : `At start, then every ${ms / 86_400_000} days`)
@@ -439,6 +443,8 @@ export const en = {
     nothingWaits: 'Nothing waits',
     outboxOutcome: (waiting: number, refused: number) => `${waiting} message${waiting === 1 ? '' : 's'} waiting; ${refused} refused by a peer`,
     lapseNext: 'A day after the last',
+    backlogNext: 'At the next run',
+    backlogOutcome: (n: number) => n === 0 ? 'No decision waits for it' : `${n} decision${n === 1 ? ' waits' : 's wait'} for it`,
     lapseOutcome: (n: number) => n === 0 ? 'No divergence waits for it' : `${n} divergence${n === 1 ? ' waits' : 's wait'} for it`,
     pushesOn: 'Not a job: our urgent entries (denials, and the changes to what is in force) are pushed to our allies as they are published, in the process that publishes them; what a push misses, their next pull takes.',
     pushesOff: 'Pushing urgent entries as they are published is turned off (PUSH_ON_PUBLISH): our allies take them at their next pull.',
