@@ -86,7 +86,14 @@ async function publish (deps: Awaited<ReturnType<typeof wireServices>>, issuer: 
   if (batch.length > 0) await flush()
 }
 
-interface ChildResult { entries: number, seconds: number, maxRssMb: number, cpu: { main: number, otherThreads: number, backends: number } }
+interface ChildResult {
+  entries: number,
+  seconds: number,
+  maxRssMb: number,
+  cpu: { main: number, otherThreads: number, backends: number }
+  /** The detection backlog the sync queued, drained after it for a budget (`BENCH_BACKLOG_SECONDS`, 30). */
+  backlog: { queued: number, detected: number, seconds: number, cpu: number }
+}
 type SyncResult = ChildResult & { cpu: ChildResult['cpu'] & { source: number, sourceBackends: number }, machineBusy: number }
 
 /** Busy and total jiffies of the whole machine (all cores), from /proc/stat; zeros elsewhere. */
@@ -168,6 +175,15 @@ try {
   process.stdout.write(`${''.padEnd(56)} ${String(SMALL).padStart(9)} ${String(LARGE).padStart(9)}\n`)
   for (const [name, of] of parts) process.stdout.write(`${name.padEnd(56)} ${perThousand(small, of(small)).padStart(9)} ${perThousand(large, of(large)).padStart(9)}\n`)
   process.stdout.write(`${'machine busy during the sync (all processes, 0–1)'.padEnd(56)} ${small.machineBusy.toFixed(2).padStart(9)} ${large.machineBusy.toFixed(2).padStart(9)}\n`)
+  // the decisions the large pages queued, detected again afterwards with every party searched as screening does
+  process.stdout.write('\ndetection backlog after the sync (drained for a budget; CPU of the syncing process and its backends)\n')
+  const backlogRows: Array<[string, (r: SyncResult) => string]> = [
+    ['decisions queued', (r) => String(r.backlog.queued)],
+    ['decisions detected again within the budget', (r) => String(r.backlog.detected)],
+    ['decisions detected again per second', (r) => (r.backlog.detected / r.backlog.seconds).toFixed(0)],
+    ['CPU seconds per 1,000 decisions detected again', (r) => r.backlog.detected === 0 ? '-' : (r.backlog.cpu * 1000 / r.backlog.detected).toFixed(3)]
+  ]
+  for (const [name, of] of backlogRows) process.stdout.write(`${name.padEnd(56)} ${of(small).padStart(9)} ${of(large).padStart(9)}\n`)
 } finally {
   for (const step of cleanup) await step().catch(() => {})
 }

@@ -23,6 +23,9 @@ export async function up (db: Kysely<any>): Promise<void> {
       lateral unnest(array[replace(key, ' ', ''), (select string_agg(w, '' order by w) from unnest(string_to_array(key, ' ')) as w)]) as k
   $$`.execute(db)
   await cleanPendingLists(db, ['party_name_keys_key', 'party_name_keys_abjad_skeleton', 'party_name_keys_latin_skeleton', 'party_names_exact_keys', 'party_names_identifier_keys'])
+  // the new column's statistics: without them the planner believes a kind rare and scans the
+  // table rather than a kind's index (src/records/refresh-statistics.ts keeps them after)
+  await sql`analyze party_name_keys`.execute(db)
 }
 
 export async function down (db: Kysely<any>): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely'
+import { LRUCache } from 'lru-cache'
 import type { Database } from '../db/schema.js'
 import { keyKindsSearched } from '../matching/index.js'
 
@@ -29,7 +30,7 @@ const REMEMBERED_PROBES = 2_000
  */
 const MAX_ADDED = 1_000
 
-const remembered = new Map<string, Remembered>()
+const remembered = new LRUCache<string, Remembered>({ max: REMEMBERED_PROBES })
 
 /**
  * The distinct party names with a search key trigram-near one of each probe's keys (pg_trgm
@@ -86,8 +87,6 @@ export async function trigramNeighbours (
 }
 
 function remember (key: string, value: Remembered): void {
-  remembered.delete(key)
-  if (remembered.size >= REMEMBERED_PROBES) remembered.delete(remembered.keys().next().value as string)
   remembered.set(key, value)
 }
 

@@ -26,8 +26,8 @@ export async function runLapseReevaluation (ctx: UseCaseContext, intervalMs: num
  * Detects again the decisions a large change (a sync page, an import) queued, every party
  * searched as screening does (`cli divergences backlog`, and the jobs).
  */
-export async function drainDetectionBacklog (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
-  return drain({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock })
+export async function drainDetectionBacklog (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>, signal?: AbortSignal) {
+  return drain({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock }, signal)
 }
 
 /** `drainDetectionBacklog` now and every `intervalMs` until `signal` aborts (the jobs' detection backlog). */
