@@ -4,7 +4,7 @@ import { drainDetectionBacklog, reevaluateLapsed } from '../use-cases/index.js'
 import type { Command } from './main.js'
 import { note, print, usageError, withDatabase } from './services.js'
 
-const USAGE = 'divergences reevaluate|backlog'
+const USAGE = 'divergences reevaluate | divergences backlog'
 
 /**
  * `divergences reevaluate`: runs the background jobs' lapse re-evaluation once, now: every

@@ -41,7 +41,7 @@ t.test('no command prints the list of commands; --help explains one', async (t) 
   t.match(help.stdout, /peers add --id AGENCY_ID/)
   const divergences = await runCli(['divergences', '--help'], {})
   t.equal(divergences.code, 0)
-  t.match(divergences.stdout, /^usage: divergences reevaluate\|backlog$/m)
+  t.match(divergences.stdout, /^usage: divergences reevaluate \| divergences backlog$/m)
 })
 
 t.test('bad configuration exits 78 naming every offending variable', async (t) => {
