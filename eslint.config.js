@@ -13,6 +13,7 @@ export const LAYERS = [
   { name: 'jobs', folders: ['jobs'] },
   { name: 'use cases', folders: ['use-cases'] },
   { name: 'reports', folders: ['reports'] },
+  { name: 'alerts', folders: ['alerts'] },
   { name: 'sync', folders: ['sync'] },
   { name: 'consultations', folders: ['consultations'] },
   { name: 'screening', folders: ['screening'] },

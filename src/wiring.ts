@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Clock } from './lib/clock.js'
+import { refreshWatchKeys } from './alerts/index.js'
 import { refreshMatchKeys } from './records/index.js'
 import { createKeyRing, createUserTokenVerifier, deriveSessionKey, loadKeyEncryptionKey } from './signing/index.js'
 
@@ -18,6 +19,8 @@ export async function wireServices (config: Config, logger: Logger, clock: Clock
     await migrateToLatest(db)
     const rekeyed = await refreshMatchKeys(db)
     if (rekeyed > 0) logger.info({ rows: rekeyed }, 'match keys recomputed for the current matchers')
+    const rewatched = await refreshWatchKeys(db)
+    if (rewatched > 0) logger.info({ subjects: rewatched }, 'watched parties indexed again for the current matchers')
     const kek = await loadKeyEncryptionKey(config.keyEncryptionKey)
     const keyRing = createKeyRing(db, kek)
     const kid = await keyRing.ensure()

@@ -25,6 +25,12 @@ export interface Database {
   detection_backlog: DetectionBacklogTable
   consultations: ConsultationTable
   consultation_messages: ConsultationMessageTable
+  cases: CaseTable
+  watched_parties: WatchedPartyTable
+  watch_names: WatchNameTable
+  watch_name_keys: WatchNameKeyTable
+  case_codes: CaseCodeTable
+  alerts: AlertTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -324,4 +330,76 @@ export interface DetectionBacklogTable {
   issuer: string
   record_id: string
   queued_at: Timestamp
+}
+
+export interface CaseTable {
+  id: string
+  reference: string
+  officer: string
+  application: ColumnType<unknown, string, string>
+  state: 'open' | 'decided' | 'withdrawn'
+  screening_id: string | null
+  decision_issuer: string | null
+  decision_record_id: string | null
+  close_reason: string | null
+  opened_at: Timestamp
+  closed_at: Timestamp | null
+}
+
+export interface WatchedPartyTable {
+  id: string
+  /** A user (token subject) or `agency`: whose watch it is, and who is alerted. */
+  owner: string
+  party: ColumnType<unknown, string, string>
+  note: string
+  created_by: string
+  created_at: Timestamp
+  removed_at: Timestamp | null
+  removed_by: string | null
+}
+
+export interface WatchNameTable {
+  subject_type: 'case' | 'watch'
+  subject_id: string
+  ordinal: number
+  exact_keys: string[]
+  identifier_keys: string[]
+  keys_version: number
+}
+
+export interface WatchNameKeyTable {
+  subject_type: 'case' | 'watch'
+  subject_id: string
+  ordinal: number
+  key: string
+  kind: ColumnType<'n' | 'l' | 'a', never, never>
+}
+
+export interface CaseCodeTable {
+  case_id: string
+  family: string
+  canonical: string
+  destination: string
+}
+
+export interface AlertTable {
+  id: string
+  kind: string
+  /** What it found, once: a record stored again raises nothing twice. */
+  finding_key: string
+  recipient_user: string | null
+  recipient_role: string | null
+  subject_type: string
+  subject_id: string
+  issuer: string | null
+  record_id: string | null
+  record_version: number | null
+  holds: boolean
+  title: string
+  explanation: string
+  detail: ColumnType<unknown, string, string>
+  raised_at: Timestamp
+  updated_at: Timestamp
+  acknowledged_at: Timestamp | null
+  acknowledged_by: string | null
 }

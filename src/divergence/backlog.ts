@@ -1,6 +1,8 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
+import type { Database } from '../db/schema.js'
+import type { RecordKey } from '../records/index.js'
 import type { Clock } from '../lib/clock.js'
 import { runEvery } from '../lib/run-every.js'
 import { detectDivergences, FUZZY_PARTIES, type DetectionOutcome } from './detect.js'
@@ -9,6 +11,9 @@ import type { DivergenceConfig } from './types.js'
 /** What the backlog's detection did: `detectDivergences`' outcome summed, and how many queued decisions it took. */
 export type BacklogOutcome = DetectionOutcome & { detected: number }
 
+/** What else examines the queued decisions, in the transaction that takes them off the queue (the alerts' matching). */
+export type AlsoOnBacklog = (trx: Transaction<Database>, decisions: readonly RecordKey[]) => Promise<void>
+
 /**
  * Detects again the decisions a large change queued (`detection_backlog`: a sync page or an
  * import with more distinct parties than FUZZY_PARTIES, whose detection searched names that
@@ -16,9 +21,10 @@ export type BacklogOutcome = DetectionOutcome & { detected: number }
  * typo'd end user in a page of a thousand grants is found as an officer screening would find
  * it. Oldest first, FUZZY_PARTIES decisions a transaction, each taken off the queue in the
  * transaction that examined it (`for update skip locked`: two workers share the queue), until
- * the queue is empty or `signal` aborts. Returns what it did.
+ * the queue is empty or `signal` aborts; `also` examines each batch too, in its transaction.
+ * Returns what it did.
  */
-export async function drainDetectionBacklog (deps: { db: Db, config: DivergenceConfig, clock: Clock }, signal?: AbortSignal): Promise<BacklogOutcome> {
+export async function drainDetectionBacklog (deps: { db: Db, config: DivergenceConfig, clock: Clock, also?: AlsoOnBacklog | undefined }, signal?: AbortSignal): Promise<BacklogOutcome> {
   const total: BacklogOutcome = { examined: 0, opened: 0, updated: 0, resolved: 0, detected: 0 }
   while (signal?.aborted !== true) {
     const taken = await deps.db.transaction().execute(async (trx) => {
@@ -27,7 +33,9 @@ export async function drainDetectionBacklog (deps: { db: Db, config: DivergenceC
           select issuer, record_id from detection_backlog order by queued_at, issuer, record_id limit ${FUZZY_PARTIES} for update skip locked
         ) returning issuer, record_id`.execute(trx)
       if (rows.length === 0) return 0
-      const outcome = await detectDivergences({ trx, config: deps.config, clock: deps.clock, thorough: true }, rows.map((r) => ({ issuer: r.issuer, recordId: r.record_id })))
+      const decisions = rows.map((r) => ({ issuer: r.issuer, recordId: r.record_id }))
+      const outcome = await detectDivergences({ trx, config: deps.config, clock: deps.clock, thorough: true }, decisions)
+      await deps.also?.(trx, decisions)
       total.examined += outcome.examined
       total.opened += outcome.opened
       total.updated += outcome.updated
@@ -50,7 +58,7 @@ export async function countDetectionBacklog (db: Db): Promise<number> {
  * Drains the backlog now and then every `intervalMs` until `signal` aborts (`runEvery`: a
  * failed run is logged and retried after a minute; never fatal); logs what each run found.
  */
-export async function runDetectionBacklogJob (deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger }, intervalMs: number, signal: AbortSignal): Promise<void> {
+export async function runDetectionBacklogJob (deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger, also?: AlsoOnBacklog | undefined }, intervalMs: number, signal: AbortSignal): Promise<void> {
   const log = deps.logger.child({ component: 'detection-backlog' })
   await runEvery(intervalMs, signal, log, 'detecting the queued decisions failed; retrying', async () => {
     const outcome = await drainDetectionBacklog(deps, signal)

@@ -168,7 +168,7 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
 }
 
 /** Queues decisions for the backlog's detection (`drainDetectionBacklog`), once each however often queued. */
-async function queueForDetection (trx: Transaction<Database>, decisions: readonly RecordKey[], now: Date): Promise<void> {
+export async function queueForDetection (trx: Transaction<Database>, decisions: readonly RecordKey[], now: Date): Promise<void> {
   const keys = unique(decisions.map(keyOf))
   await trx.insertInto('detection_backlog')
     .values(keys.map((k) => ({ issuer: k.issuer, record_id: k.recordId, queued_at: now })))

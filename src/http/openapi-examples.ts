@@ -49,6 +49,16 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
       destination: 'RU'
     }]
   },
+  'POST /v1/cases': {
+    reference: 'APP-2026-0091',
+    application: {
+      parties: [{ role: 'end_user', name: 'Mahan Airlines', country: 'IR' }],
+      items: [{ codes: [{ regime: 'uk', code: '9A001' }], description: 'Aero gas turbine engine spares' }],
+      destination: 'IR'
+    }
+  },
+  'POST /v1/cases/:id/withdrawal': { reason: 'The applicant withdrew the application on 2026-12-03' },
+  'POST /v1/watched-parties': { name: 'Mahan Air', aliases: ['Mahan Airlines', 'ماهان ایر'], country: 'IR', note: 'OFAC SDN: diversion of aircraft parts', forAgency: true },
   'POST /v1/screenings/:id/hits/:hitId/dispositions': { disposition: 'exact', reason: 'Same bank: registration number 1027700167110 checked' },
   'POST /v1/consultations': {
     denial: { issuer: 'fr-sbdu', recordId: DENIAL_ID },

@@ -13,7 +13,7 @@ export { CSV_COLUMNS, REQUIRED_COLUMNS } from './csv-columns.js'
 export { lifecycleOf, isFinal, hasLapsed, withDefaults } from './lifecycle.js'
 export { todayOf, registerFormats } from './dates.js'
 export { listRecordEntries } from './queries.js'
-export { bearingOnApplicationSql, findItemCandidates, findCrosswalks, type RecordKey, type CandidateScope, type PartyDecisionFilter } from './candidates.js'
+export { bearingOnApplicationSql, findItemCandidates, findCrosswalks, partyProbe, type PartyProbe, type RecordKey, type CandidateScope, type PartyDecisionFilter } from './candidates.js'
 export { findPartyMatches, findPartyMatchesAndOthers, type PartyMatchSearch, type MatchedDecisionParty, type OtherDecisions } from './party-matches.js'
 export { loadHeldDecisions, type HeldDecision } from './search-queries.js'
 export {

@@ -75,7 +75,7 @@ interface DecisionRow {
 const ENTRY = currentEntry('r', 'f')
 
 const COLUMNS = sql`r.issuer, r.record_id, r.version, r.body, r.decision_date, r.valid_until, r.revoked_from, r.latest_seq,
-  ${ENTRY.header} as header, ${ENTRY.storedAt} as stored_at`
+  ${ENTRY.header} as header, coalesce(${ENTRY.storedAt}, now()) as stored_at`
 
 function toHeldDecision (row: DecisionRow): HeldDecision {
   return {
@@ -132,13 +132,17 @@ export async function findPartyDecisions (
   return [...best.values()]
 }
 
-/** The decisions among `keys` (other kinds and unknown keys are left out), in no particular order. */
+/**
+ * The decisions among `keys` (other kinds and unknown keys are left out), in no particular
+ * order. One of ours being published in this transaction, whose entry is not signed yet
+ * (`latestSeq` 0), is read too (no kid; stored now): what is matched as it is stored.
+ */
 export async function loadHeldDecisions (trx: Transaction<Database>, keys: readonly RecordKey[]): Promise<HeldDecision[]> {
   const { rows } = await sql<DecisionRow>`
     select ${COLUMNS}
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k("issuer" text, "recordId" uuid)
     join records r on r.issuer = k.issuer and r.record_id = k."recordId" and r.kind = 'decision'
-    ${ENTRY.join}`.execute(trx)
+    left ${ENTRY.join}`.execute(trx)
   return rows.map(toHeldDecision)
 }
 

@@ -1,7 +1,10 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
-import { codeProbes, crosswalkTargets, normaliseName, prepareParty, scoreItem, toPartyInput, type CrosswalkLink, type ItemMatch } from '../matching/index.js'
+import {
+  codeProbes, crosswalkTargets, isPartyHit, normaliseName, placeParty, prepareParty, preparedPlacedParty, preparedWrittenParty, scoreItem, scoreParty, toPartyInput,
+  type CrosswalkLink, type ItemMatch
+} from '../matching/index.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
   bearingOnApplicationSql, findCrosswalks, findItemCandidates, findPartyMatchesAndOthers, lifecycleOf, loadHeldDecisions,
@@ -75,23 +78,64 @@ export async function screenApplication (ctx: ScreeningContext, application: App
   if (candidates.size === 0) return { hits: [], suppressed: [], parties: tallies }
 
   const records = await loadHeldDecisions(ctx.trx, [...candidates.values()])
-  const dispositions = await latestDispositions(ctx.trx, [...candidates.values()])
+  const { hits, suppressed } = await assessAll(ctx.trx, ctx.self, application, records, (r) => bestMatch.get(`${r.issuer}/${r.recordId}`), crosswalks, date, options)
+  for (const hit of hits) if (hit.party !== null) (tallies[hit.party.applicationParty] as PartyTally).listed++
+  return { hits, suppressed, parties: tallies }
+}
+
+/**
+ * Screens one application against `records` only (decisions just stored, whichever way they
+ * were found), as `screenApplication` would list them: each decision's parties scored as
+ * written against each party of ours by the one scorer (`scoreParty`, a hit as `isPartyHit`
+ * says), the best kept, then the same assessment and the same earlier dispositions. What the
+ * alerts use to tell whether a record that just arrived is a hit for an open case.
+ */
+export async function screenApplicationAgainst (
+  ctx: ScreeningContext, application: Application, date: string, options: ScreeningOptions, records: readonly HeldDecision[]
+): Promise<Pick<ApplicationScreening, 'hits' | 'suppressed'>> {
+  const threshold = options.threshold ?? ctx.matching.partyThreshold
+  const crosswalks = await findCrosswalks(ctx.trx, application.items.flatMap((item) => item.codes))
+  const ours = application.parties.map((party) => preparedPlacedParty(toPartyInput(party)))
+  const bestOf = (record: HeldDecision): PartyMatchOf | undefined => {
+    let best: PartyMatchOf | undefined
+    record.content.parties.forEach((theirs, ordinal) => {
+      const candidate = placeParty(preparedWrittenParty(toPartyInput(theirs)), theirs)
+      ours.forEach((query, probe) => {
+        const match = scoreParty(query, candidate, { threshold })
+        if (isPartyHit(match) && (best === undefined || match.score > best.match.score)) best = { probe, ordinal, match }
+      })
+    })
+    return best
+  }
+  const held = records.filter((r) => options.includeOwn || r.issuer !== ctx.self)
+  return assessAll(ctx.trx, ctx.self, application, held, bestOf, crosswalks, date, options)
+}
+
+/** A party of ours matched to a decision's party: which of ours (`probe`), which of theirs (`ordinal`), and how. */
+type PartyMatchOf = Pick<MatchedDecisionParty, 'probe' | 'ordinal' | 'match'>
+
+/** Each record assessed with its best party match, the earlier dispositions applied; ranked, the suppressed apart. */
+async function assessAll (
+  trx: Transaction<Database>, self: string, application: Application, records: readonly HeldDecision[], matchOf: (record: HeldDecision) => PartyMatchOf | undefined,
+  crosswalks: CrosswalkLink[], date: string, options: ScreeningOptions
+): Promise<Pick<ApplicationScreening, 'hits' | 'suppressed'>> {
+  if (records.length === 0) return { hits: [], suppressed: [] }
+  const dispositions = await latestDispositions(trx, records.map((r) => ({ issuer: r.issuer, recordId: r.recordId })))
   const hits: Hit[] = []
   const pause = timeSlices(SCORING_SLICE_MS)
   for (const record of records) {
     await pause()
-    const hit = assess(record, ctx.self, application, bestMatch.get(`${record.issuer}/${record.recordId}`), crosswalks, date, options)
+    const hit = assess(record, self, application, matchOf(record), crosswalks, date, options)
     if (hit === undefined) continue
     const prior = dispositions.get(`${record.issuer}/${record.recordId}/${hit.party === null ? '' : partyKeyOf(application.parties[hit.party.applicationParty])}`)
     hits.push({ ...hit, disposition: prior ?? null, suppressed: prior !== undefined && SUPPRESSING.has(prior.disposition) })
   }
   hits.sort(byRank)
-  for (const hit of hits) if (hit.party !== null && !hit.suppressed) (tallies[hit.party.applicationParty] as PartyTally).listed++
-  return { hits: hits.filter((h) => !h.suppressed), suppressed: hits.filter((h) => h.suppressed), parties: tallies }
+  return { hits: hits.filter((h) => !h.suppressed), suppressed: hits.filter((h) => h.suppressed) }
 }
 
 function assess (
-  record: HeldDecision, self: string, application: Application, matched: MatchedDecisionParty | undefined, crosswalks: CrosswalkLink[], date: string, options: ScreeningOptions
+  record: HeldDecision, self: string, application: Application, matched: PartyMatchOf | undefined, crosswalks: CrosswalkLink[], date: string, options: ScreeningOptions
 ): Omit<Hit, 'disposition' | 'suppressed'> | undefined {
   const decision = record.content
   const lifecycle = lifecycleOf(record, date)

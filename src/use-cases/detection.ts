@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { detectDivergences } from '../divergence/index.js'
+import { alertOnArrivals } from '../alerts/index.js'
+import { detectDivergences, FUZZY_PARTIES, queueForDetection } from '../divergence/index.js'
 import { prepareProjection, projectEntries } from '../records/index.js'
 import type { Projector } from '../sync/index.js'
 import type { UseCaseContext } from './context.js'
@@ -8,14 +9,29 @@ import type { UseCaseContext } from './context.js'
 type RecordKey = { issuer: string, recordId: string }
 
 /**
- * Divergence detection for records just stored, in the transaction that stores them, so a
- * change and what it diverges from commit together or not at all. Every write starts detection
+ * What every store does beyond keeping the records, in the transaction that stores them, so a
+ * change and what follows from it commit together or not at all: divergence detection, and the
+ * matching against the open cases and watched parties that raises alerts. Every write starts
  * here: our own records through `recordsContextOf` (publish, amend, revoke, renew, import), and
- * peers' through `createPeerProjector` (pull and push alike).
+ * peers' through `createPeerProjector` (pull and push alike). A change of more than
+ * FUZZY_PARTIES records (a sync page, an import) is matched by the detection backlog's job
+ * instead (`drainDetectionBacklog`, a few at a time), so that a page of a thousand holds its
+ * transaction for neither.
  */
 export function detectAfterStore (ctx: Pick<UseCaseContext, 'config' | 'clock'>) {
-  return async (trx: Transaction<Database>, records: readonly RecordKey[]) =>
-    detectDivergences({ trx, config: ctx.config.divergence, clock: ctx.clock }, records)
+  const alertOn = alertAfterStore(ctx)
+  return async (trx: Transaction<Database>, records: readonly RecordKey[]) => {
+    await detectDivergences({ trx, config: ctx.config.divergence, clock: ctx.clock }, records)
+    if (records.length > FUZZY_PARTIES) await queueForDetection(trx, records, ctx.clock.now())
+    else await alertOn(trx, records)
+  }
+}
+
+/** The alerts' matching of records just stored (`alertOnArrivals`), as the stores and the detection backlog run it. */
+export function alertAfterStore (ctx: Pick<UseCaseContext, 'config' | 'clock'>) {
+  return async (trx: Transaction<Database>, records: readonly RecordKey[]) => {
+    await alertOnArrivals({ trx, self: ctx.config.agency.id, matching: ctx.config.matching, clock: ctx.clock }, records)
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   drainDetectionBacklog as drain, reevaluateLapsed as reevaluate, runDetectionBacklogJob, runLapseJob, transitionDivergence as transition, type DivergenceState
 } from '../divergence/index.js'
 import type { UseCaseContext } from './context.js'
+import { alertAfterStore } from './detection.js'
 
 /** An auditor's move of a divergence to another state, with the reason, in its history and the audit trail. */
 export async function transitionDivergence (ctx: UseCaseContext, auditor: string, id: string, to: DivergenceState, reason: string) {
@@ -24,13 +25,14 @@ export async function runLapseReevaluation (ctx: UseCaseContext, intervalMs: num
 
 /**
  * Detects again the decisions a large change (a sync page, an import) queued, every party
- * searched as screening does (`cli divergences backlog`, and the jobs).
+ * searched as screening does, and matches them against the open cases and watched parties
+ * (`cli divergences backlog`, and the jobs).
  */
 export async function drainDetectionBacklog (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>, signal?: AbortSignal) {
-  return drain({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock }, signal)
+  return drain({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, also: alertAfterStore(ctx) }, signal)
 }
 
 /** `drainDetectionBacklog` now and every `intervalMs` until `signal` aborts (the jobs' detection backlog). */
 export async function runDetectionBacklog (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
-  return runDetectionBacklogJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger }, intervalMs, signal)
+  return runDetectionBacklogJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger, also: alertAfterStore(ctx) }, intervalMs, signal)
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { closeCase } from '../alerts/index.js'
 import { appendAuditEvents } from '../audit/index.js'
 import { citeConsultation } from '../consultations/index.js'
 import { findUndercutConflicts } from '../divergence/index.js'
@@ -17,7 +18,8 @@ export const DecisionRecording = Type.Object({
     id: Type.String({ format: 'uuid', description: 'a consultation we asked of the denying agency, answered or past its deadline' }),
     justification: Type.String({ minLength: 1, maxLength: 4000, description: 'why the licence is granted notwithstanding the denial' })
   }, { additionalProperties: false, description: 'a grant only: the consultation held before deciding; the service writes the full citation (agency, denial, answer) into the signed decision' })),
-  undercutOverride: Type.Optional(UndercutOverride)
+  undercutOverride: Type.Optional(UndercutOverride),
+  caseId: Type.Optional(Type.String({ format: 'uuid', description: 'the open case this decides: it is closed and linked to the decision, in the same transaction (not part of the signed decision)' }))
 }, { additionalProperties: false })
 export type DecisionRecording = Static<typeof DecisionRecording>
 
@@ -28,8 +30,8 @@ export type DecisionRecording = Static<typeof DecisionRecording>
  * detection opens its divergences) with an `undercut-recorded` audit event naming the denials.
  */
 export async function recordDecision (app: UseCaseContext, actor: string, input: DecisionRecording): Promise<PublishedRecord<'decision'>> {
-  const ctx = recordsContextOf(app, actor)
-  const { consultation: citing, undercutOverride, ...decision } = input
+  const ctx = deciding(recordsContextOf(app, actor), input.caseId)
+  const { consultation: citing, undercutOverride, caseId: _caseId, ...decision } = input
   if (decision.outcome !== 'granted' && (citing !== undefined || undercutOverride !== undefined)) {
     const field = citing !== undefined ? 'consultation' : 'undercutOverride'
     throw errors.invalidRequest(`${field} applies to grants only`, [{ pointer: `/body/${field}`, detail: 'not allowed on a denial' }])
@@ -52,13 +54,26 @@ export async function recordDecision (app: UseCaseContext, actor: string, input:
 export async function undercutConflictsOf (app: UseCaseContext, input: DecisionRecording): Promise<UndercutConflict[]> {
   if (input.outcome !== 'granted') return []
   const { config, clock } = app
-  const { consultation: citing, undercutOverride: _override, audience: _audience, ...decision } = input
+  const { consultation: citing, undercutOverride: _override, audience: _audience, caseId: _caseId, ...decision } = input
   const today = todayOf(clock)
   const consultation = citing === undefined ? undefined : await citeConsultation(app.db, today, citing).catch(() => undefined)
   const grant = withDefaults({ ...decision, ...(consultation === undefined ? {} : { consultation }) }, config.denialReviewYears)
   const conflicts = await app.db.transaction().execute((trx) =>
     findUndercutConflicts(trx, { self: config.agency.id, matching: config.matching, divergence: config.divergence, today }, grant))
   return conflicts.filter((c) => !c.covered).map(({ covered: _covered, ...c }) => c)
+}
+
+/** `ctx` that closes the case `caseId` with the decision it stores, before detection and the alerts (a case decided is no longer matched). */
+function deciding (ctx: RecordsContext, caseId: string | undefined): RecordsContext {
+  if (caseId === undefined) return ctx
+  return {
+    ...ctx,
+    onStored: async (trx, records) => {
+      const [decision] = records
+      if (decision !== undefined) await closeCase(trx, ctx.clock, ctx.actor, caseId, { decision: { issuer: ctx.issuer, recordId: decision.recordId } })
+      await ctx.onStored?.(trx, records)
+    }
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { App } from '../types.js'
 import { declareAccess } from '../plugins/auth.js'
+import { alertRoutes, caseReadRoutes, caseWriteRoutes, watchedPartyRoutes } from './alerts.js'
 import { auditEventRoutes } from './audit-events.js'
 import { consultationInboxRoutes, consultationReadRoutes, consultationWriteRoutes } from './consultations.js'
 import { classificationReadRoutes, classificationWriteRoutes } from './classifications.js'
@@ -46,6 +47,8 @@ export async function httpRoutes (app: App) {
     await app.register(screeningWriteRoutes, { prefix: '/v1/screenings' })
     await app.register(reviewRoutes, { prefix: '/v1/reviews' })
     await app.register(consultationWriteRoutes, { prefix: '/v1/consultations' })
+    await app.register(caseWriteRoutes, { prefix: '/v1/cases' })
+    await app.register(watchedPartyRoutes, { prefix: '/v1/watched-parties' })
   })
   await app.register(async function recordReaders (app: App) {
     declareAccess(app, ['officer', 'auditor'])
@@ -56,6 +59,11 @@ export async function httpRoutes (app: App) {
     await app.register(divergenceReadRoutes, { prefix: '/v1/divergences' })
     await app.register(reportRoutes, { prefix: '/v1/reports' })
     await app.register(consultationReadRoutes, { prefix: '/v1/consultations' })
+    await app.register(caseReadRoutes, { prefix: '/v1/cases' })
+  })
+  await app.register(async function everyRole (app: App) {
+    declareAccess(app, ['officer', 'auditor', 'admin'])
+    await app.register(alertRoutes, { prefix: '/v1/alerts' })
   })
   await app.register(async function auditors (app: App) {
     declareAccess(app, ['auditor'])

@@ -1,0 +1,105 @@
+import { sql, type Kysely } from 'kysely'
+
+// Issue 14: officers hear at once. A pending application of ours is a case, watched until a
+// decision is recorded for it or it is withdrawn; parties are watched by an officer or the
+// agency. Every record stored (a sync page, a push, our own) is matched against the open
+// cases and the watched parties through their own indexes (`watch_names`, `watch_name_keys`,
+// `case_codes`: rows only while the case is open or the party watched, so nothing closed is
+// ever searched), and a hit raises an alert (`alerts`, one per finding). Owner: src/alerts
+// (docs/alerts.md).
+export async function up (db: Kysely<any>): Promise<void> {
+  await sql`create table cases (
+    id uuid primary key,
+    reference text not null,
+    officer text not null,
+    application jsonb not null,
+    state text not null check (state in ('open', 'decided', 'withdrawn')),
+    screening_id uuid references screenings (id),
+    decision_issuer text,
+    decision_record_id uuid,
+    close_reason text,
+    opened_at timestamptz not null,
+    closed_at timestamptz
+  )`.execute(db)
+  await sql`create index cases_by_officer on cases (officer, opened_at desc, id)`.execute(db)
+  await sql`create index cases_by_state on cases (state, opened_at desc, id)`.execute(db)
+
+  await sql`create table watched_parties (
+    id uuid primary key,
+    owner text not null,
+    party jsonb not null,
+    note text not null default '',
+    created_by text not null,
+    created_at timestamptz not null,
+    removed_at timestamptz,
+    removed_by text
+  )`.execute(db)
+  await sql`create index watched_parties_by_owner on watched_parties (owner, created_at desc, id) where removed_at is null`.execute(db)
+
+  // one row per party of an open case or of a watched party: what an arriving record's parties are looked for among
+  await sql`create table watch_names (
+    subject_type text not null check (subject_type in ('case', 'watch')),
+    subject_id uuid not null,
+    ordinal integer not null,
+    exact_keys text[] not null,
+    identifier_keys text[] not null,
+    keys_version integer not null,
+    primary key (subject_type, subject_id, ordinal)
+  )`.execute(db)
+  await sql`create index watch_names_exact_keys on watch_names using gin (exact_keys)`.execute(db)
+  await sql`create index watch_names_identifier_keys on watch_names using gin (identifier_keys)`.execute(db)
+  await sql`create table watch_name_keys (
+    subject_type text not null,
+    subject_id uuid not null,
+    ordinal integer not null,
+    key text not null,
+    kind "char" not null generated always as (case left(key, 1) when '~' then 'l'::"char" when '_' then 'a'::"char" else 'n'::"char" end) stored,
+    foreign key (subject_type, subject_id, ordinal) references watch_names on delete cascade
+  )`.execute(db)
+  await sql`create index watch_name_keys_subject on watch_name_keys (subject_type, subject_id, ordinal)`.execute(db)
+  await sql`create index watch_name_keys_key on watch_name_keys using gin (key gin_trgm_ops) where kind = 'n'`.execute(db)
+  await sql`create index watch_name_keys_abjad_skeleton on watch_name_keys using gin (key gin_trgm_ops) where kind = 'a'`.execute(db)
+  await sql`create index watch_name_keys_latin_skeleton on watch_name_keys using gin (key gin_trgm_ops) where kind = 'l'`.execute(db)
+
+  // the control codes of an open case's items, with its destination: a denial there under a related entry is a hit whoever it names
+  await sql`create table case_codes (
+    case_id uuid not null references cases (id) on delete cascade,
+    family text not null,
+    canonical text not null,
+    destination text not null
+  )`.execute(db)
+  await sql`create index case_codes_by_code on case_codes (family, canonical, destination)`.execute(db)
+  await sql`create index case_codes_by_case on case_codes (case_id)`.execute(db)
+
+  await sql`create table alerts (
+    id uuid primary key,
+    kind text not null,
+    finding_key text not null unique,
+    recipient_user text,
+    recipient_role text,
+    subject_type text not null,
+    subject_id text not null,
+    issuer text,
+    record_id uuid,
+    record_version integer,
+    holds boolean not null default true,
+    title text not null,
+    explanation text not null,
+    detail jsonb not null,
+    raised_at timestamptz not null,
+    updated_at timestamptz not null,
+    acknowledged_at timestamptz,
+    acknowledged_by text,
+    check (recipient_user is not null or recipient_role is not null)
+  )`.execute(db)
+  await sql`create index alerts_by_user on alerts (recipient_user, raised_at desc, id) where recipient_user is not null`.execute(db)
+  await sql`create index alerts_by_role on alerts (recipient_role, raised_at desc, id) where recipient_role is not null`.execute(db)
+  await sql`create index alerts_by_record on alerts (issuer, record_id) where record_id is not null`.execute(db)
+  await sql`create index alerts_by_subject on alerts (subject_type, subject_id)`.execute(db)
+}
+
+export async function down (db: Kysely<any>): Promise<void> {
+  for (const table of ['alerts', 'case_codes', 'watch_name_keys', 'watch_names', 'watched_parties', 'cases']) {
+    await sql`drop table ${sql.table(table)}`.execute(db)
+  }
+}

@@ -1,0 +1,9 @@
+// Alerts (issue 14, docs/alerts.md): cases and watched parties, matched against every record
+// as it is stored; the alerts they raise, read and acknowledged. Owns cases, watched_parties,
+// watch_names, watch_name_keys, case_codes and alerts.
+export { acknowledgeAlert, alertsAbout, countUnreadAlerts, listAlerts, type AlertViewer } from './alerts.js'
+export { closeCase, getCase, listCases, openCase } from './cases.js'
+export { alertOnArrivals, type ArrivalMatchingContext, type ArrivalOutcome } from './match-arrivals.js'
+export { refreshWatchKeys } from './refresh-watch-keys.js'
+export { listWatchedParties, unwatchParty, watchParty } from './watched-parties.js'
+export * from './schemas.js'

@@ -1,0 +1,174 @@
+import type { Transaction } from 'kysely'
+import type { MatchingConfig } from '../config.js'
+import type { Database } from '../db/schema.js'
+import type { Clock } from '../lib/clock.js'
+import {
+  codeProbes, crosswalkTargets, isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, toPartyInput, type PartyMatch
+} from '../matching/index.js'
+import { findCrosswalks, lifecycleOf, loadHeldDecisions, partyProbe, todayOf, type HeldDecision, type Party, type RecordKey } from '../records/index.js'
+import { screenApplicationAgainst, type ScreeningOptions } from '../screening/index.js'
+import { alertsAboutRecords, raiseAlerts, type AlertFinding } from './alerts.js'
+import { caseHitFinding, openCasesAmong } from './cases.js'
+import { AGENCY_OWNER, watchedPartiesAmong } from './watched-parties.js'
+import { casesUnderCodes, findWatchedNear } from './watch-index.js'
+import type { WatchedPartyView } from './schemas.js'
+
+export interface ArrivalMatchingContext {
+  trx: Transaction<Database>
+  /** Our agency: what is allied is the others'. */
+  self: string
+  matching: MatchingConfig
+  clock: Clock
+}
+
+/** What matching the arrivals did: the open cases and watched parties examined, the alerts raised, and those updated. */
+export interface ArrivalOutcome { cases: number, watched: number, raised: number }
+
+/** A case's hits are screening's, our own decisions among them (an earlier case of ours like this one). */
+const CASE_SCREENING: ScreeningOptions = { includeOwn: true, includeInactive: false, includeSuppressed: false }
+
+/**
+ * Matches the records just stored (`changed`: new, amended, revoked, renewed; ours or an
+ * ally's) against the open cases and the watched parties, in the caller's transaction (the one
+ * that stores them), and raises an alert for each new hit. The candidates come from the watch
+ * indexes only, never a scan of the cases: the cases and watched parties with a party near one
+ * of the records' (`findWatchedNear`), the open cases under a related entry to a denial's
+ * destination (`casesUnderCodes`), and those already alerted about a changed record (to be
+ * assessed again). Each candidate case is screened against its candidate records by
+ * screening's own assessment (`screenApplicationAgainst`: the same scorer, the same "essentially
+ * identical", the same dispositions suppressing a hit); a watched party is a hit for any allied
+ * decision in force naming it (`isPartyHit`). An alert whose record was revoked, lapsed or is
+ * no longer a hit is marked as no longer holding.
+ */
+export async function alertOnArrivals (ctx: ArrivalMatchingContext, changed: readonly RecordKey[]): Promise<ArrivalOutcome> {
+  const outcome: ArrivalOutcome = { cases: 0, watched: 0, raised: 0 }
+  const records = await loadHeldDecisions(ctx.trx, changed)
+  if (records.length === 0) return outcome
+  const today = todayOf(ctx.clock)
+  const indexOf = new Map(records.map((r, i) => [keyOf(r), i]))
+  const forCases = new Candidates()
+  const forWatches = new Candidates()
+
+  // the records' distinct parties, each looked for once among the watched ones
+  const parties = new Map<string, { party: Party, records: number[] }>()
+  records.forEach((record, i) => {
+    for (const party of record.content.parties) {
+      const key = JSON.stringify([party.name, party.aliases, party.identifiers])
+      const held = parties.get(key) ?? { party, records: [] }
+      held.records.push(i)
+      parties.set(key, held)
+    }
+  })
+  const distinct = [...parties.values()]
+  for (const near of await findWatchedNear(ctx.trx, distinct.map((d) => partyProbe(d.party)), ctx.matching.trigramThreshold)) {
+    for (const i of distinct[near.probe]?.records ?? []) (near.type === 'case' ? forCases : forWatches).add(near.id, i)
+  }
+  // a denial to a case's destination under a related entry is a hit whoever it names
+  const denials = records.map((record, i) => ({ record, i })).filter((d) => d.record.content.outcome === 'denied')
+  const codes = denials.map((d) => d.record.content.items.flatMap((item) => item.codes))
+  const crosswalks = crosswalkTargets(await findCrosswalks(ctx.trx, codes.flat()))
+  const underCodes = await casesUnderCodes(ctx.trx, denials.map((d, k) => ({ destination: d.record.content.destination, codes: codeProbes([...(codes[k] ?? []), ...crosswalks]) })))
+  for (const { probe, caseId } of underCodes) forCases.add(caseId, (denials[probe] as { i: number }).i)
+  // what was alerted about these records is assessed again
+  const alerted = await alertsAboutRecords(ctx.trx, records, ['case-hit', 'watch-hit'])
+  for (const a of alerted) {
+    const i = indexOf.get(keyOf(a))
+    if (i !== undefined) (a.kind === 'case-hit' ? forCases : forWatches).add(a.subject.id, i)
+  }
+
+  const findings: AlertFinding[] = []
+  const screening = { trx: ctx.trx, self: ctx.self, matching: ctx.matching }
+  for (const c of await openCasesAmong(ctx.trx, forCases.subjects())) {
+    outcome.cases++
+    const candidates = forCases.recordsOf(c.id).map((i) => records[i] as HeldDecision)
+    const { hits, suppressed } = await screenApplicationAgainst(screening, c.application, today, CASE_SCREENING, candidates)
+    findings.push(...hits.map((hit) => caseHitFinding(c, hit)))
+    const still = new Set(hits.map((h) => keyOf(h.record)))
+    const quiet = new Set(suppressed.map((h) => keyOf(h.record)))
+    for (const a of alerted) {
+      if (a.kind !== 'case-hit' || a.subject.id !== c.id || still.has(keyOf(a))) continue
+      const record = records[indexOf.get(keyOf(a)) ?? -1]
+      if (record !== undefined) findings.push(noLongerHolding(a.findingKey, record, today, quiet.has(keyOf(a)) ? 'an officer\'s disposition suppressed it' : undefined))
+    }
+  }
+  for (const watched of await watchedPartiesAmong(ctx.trx, forWatches.subjects())) {
+    outcome.watched++
+    for (const i of forWatches.recordsOf(watched.id)) {
+      const record = records[i] as HeldDecision
+      const findingKey = `watch-hit ${watched.id} ${keyOf(record)}`
+      const match = record.issuer === ctx.self ? undefined : bestPartyMatch(watched, record, ctx.matching.partyThreshold)
+      if (match !== undefined && lifecycleOf(record, today) === 'in_force') findings.push(watchHitFinding(findingKey, watched, record, match))
+      else if (alerted.some((a) => a.findingKey === findingKey)) findings.push(noLongerHolding(findingKey, record, today))
+    }
+  }
+  outcome.raised = (await raiseAlerts(ctx.trx, findings, ctx.clock)).length
+  return outcome
+}
+
+/** Candidate records per subject (a case, a watched party), by their index among the changed records. */
+class Candidates {
+  private readonly bySubject = new Map<string, Set<number>>()
+  add (subject: string, record: number): void {
+    const held = this.bySubject.get(subject) ?? new Set<number>()
+    held.add(record)
+    this.bySubject.set(subject, held)
+  }
+
+  subjects (): string[] { return [...this.bySubject.keys()] }
+  recordsOf (subject: string): number[] { return [...(this.bySubject.get(subject) ?? [])].sort((a, b) => a - b) }
+}
+
+/** The watched party's best match among the decision's parties, each scored as written (its country, its address): a hit, or undefined. */
+function bestPartyMatch (watched: WatchedPartyView, record: HeldDecision, threshold: number): { ordinal: number, match: PartyMatch } | undefined {
+  const query = preparedPlacedParty({
+    name: watched.name, aliases: watched.aliases, country: watched.country, identifiers: watched.identifiers.map((id) => ({ type: id.scheme, value: id.value }))
+  })
+  let best: { ordinal: number, match: PartyMatch } | undefined
+  record.content.parties.forEach((party, ordinal) => {
+    const match = scoreParty(query, placeParty(preparedWrittenParty(toPartyInput(party)), party), { threshold })
+    if (isPartyHit(match) && (best === undefined || match.score > best.match.score)) best = { ordinal, match }
+  })
+  return best
+}
+
+function watchHitFinding (findingKey: string, watched: WatchedPartyView, record: HeldDecision, hit: { ordinal: number, match: PartyMatch }): AlertFinding {
+  const decision = record.content
+  const party = decision.parties[hit.ordinal] as Party
+  return {
+    kind: 'watch-hit',
+    findingKey,
+    recipient: watched.owner === AGENCY_OWNER ? { user: null, role: 'officer' } : { user: watched.owner, role: null },
+    subject: { type: 'watched-party', id: watched.id },
+    record: { issuer: record.issuer, recordId: record.recordId, version: record.version },
+    holds: true,
+    title: `${record.issuer}'s ${decision.outcome === 'denied' ? 'denial' : 'grant'} ${decision.reference} names the watched party ${watched.name}`,
+    explanation: `${party.name} (${party.role}, ${party.country}) in a decision of ${decision.decisionDate} to ${decision.destination}: ${hit.match.explanation}`,
+    detail: {
+      record: { issuer: record.issuer, recordId: record.recordId, version: record.version, reference: decision.reference, outcome: decision.outcome, decisionDate: decision.decisionDate, destination: decision.destination },
+      party: { ordinal: hit.ordinal, role: party.role, name: party.name, country: party.country },
+      match: hit.match
+    }
+  }
+}
+
+/** An alert about `record` that no longer holds, and why. */
+function noLongerHolding (findingKey: string, record: HeldDecision, today: string, why?: string): AlertFinding {
+  const lifecycle = lifecycleOf(record, today)
+  const explanation = why ??
+    (lifecycle === 'revoked' ? `no longer holds: ${record.issuer} revoked it from ${String(record.revokedFrom)}` : lifecycle === 'lapsed' ? `no longer holds: it lapsed after ${String(record.validUntil)}` : 'no longer holds: as amended, it is no longer a hit')
+  return {
+    kind: findingKey.startsWith('case-hit') ? 'case-hit' : 'watch-hit',
+    findingKey,
+    recipient: { user: null, role: null },
+    subject: { type: '', id: '' },
+    record: { issuer: record.issuer, recordId: record.recordId, version: record.version },
+    holds: false,
+    title: '',
+    explanation: explanation.startsWith('no longer holds') ? explanation : `no longer holds: ${explanation}`,
+    detail: null
+  }
+}
+
+function keyOf (k: { issuer: string, recordId: string }): string {
+  return `${k.issuer}/${k.recordId}`
+}
