@@ -3,7 +3,7 @@
 // watch_names, watch_name_keys, case_codes and alerts.
 export { acknowledgeAlert, alertsAbout, countUnreadAlerts, listAlerts, type AlertViewer } from './alerts.js'
 export { closeCase, getCase, listCases, openCase } from './cases.js'
-export { alertOnArrivals, type ArrivalMatchingContext, type ArrivalOutcome } from './match-arrivals.js'
+export { alertOnArrivals, reassessLapsedAlerts, type ArrivalMatchingContext, type ArrivalOutcome } from './match-arrivals.js'
 export { refreshWatchKeys } from './refresh-watch-keys.js'
 export { listWatchedParties, unwatchParty, watchParty } from './watched-parties.js'
 export * from './schemas.js'

@@ -1,11 +1,12 @@
 import type { Transaction } from 'kysely'
 import type { MatchingConfig } from '../config.js'
+import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import {
   codeProbes, crosswalkTargets, isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, toPartyInput, type PartyMatch
 } from '../matching/index.js'
-import { findCrosswalks, lifecycleOf, loadHeldDecisions, partyProbe, todayOf, type HeldDecision, type Party, type RecordKey } from '../records/index.js'
+import { anyNotInForceSql, findCrosswalks, lifecycleOf, loadHeldDecisions, partyProbe, todayOf, type HeldDecision, type Party, type RecordKey } from '../records/index.js'
 import { screenApplicationAgainst, type ScreeningOptions } from '../screening/index.js'
 import { alertsAboutRecords, raiseAlerts, type AlertFinding } from './alerts.js'
 import { caseHitFinding, openCasesAmong } from './cases.js'
@@ -171,4 +172,23 @@ function noLongerHolding (findingKey: string, record: HeldDecision, today: strin
 
 function keyOf (k: { issuer: string, recordId: string }): string {
   return `${k.issuer}/${k.recordId}`
+}
+
+/**
+ * Assesses again the records of the alerts still holding whose record is no longer in force
+ * today (lapsed, or revoked from a day now past: neither writes anything on the day), in one
+ * transaction: they no longer hold. The daily lapse job runs it with the divergences'.
+ * Returns how many records were assessed again.
+ */
+export async function reassessLapsedAlerts (deps: Omit<ArrivalMatchingContext, 'trx'> & { db: Db }): Promise<number> {
+  const today = todayOf(deps.clock)
+  return deps.db.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom('alerts as a').select(['a.issuer', 'a.record_id']).distinct()
+      .where('a.holds', '=', true).where('a.record_id', 'is not', null)
+      .where(anyNotInForceSql([{ issuer: 'a.issuer', recordId: 'a.record_id' }], today))
+      .execute()
+    const records = rows.flatMap((r) => r.issuer === null || r.record_id === null ? [] : [{ issuer: r.issuer, recordId: r.record_id }])
+    if (records.length > 0) await alertOnArrivals({ ...deps, trx }, records)
+    return records.length
+  })
 }

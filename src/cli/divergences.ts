@@ -31,7 +31,7 @@ export const divergencesCommand: Command = {
     }
     const outcome = await withDatabase(config, (db) => reevaluateLapsed({ db, config, clock: systemClock }))
     for (const { id, kind, reason } of outcome.resolvedDivergences) print(`${id}\tresolved\t${kind}\t${reason}`)
-    note(`re-evaluated the divergences naming a lapsed record: ${outcome.checked} checked, ${outcome.resolved} resolved, ${outcome.updated} still hold, ${outcome.opened} opened`)
+    note(`re-evaluated the divergences naming a lapsed record: ${outcome.checked} checked, ${outcome.resolved} resolved, ${outcome.updated} still hold, ${outcome.opened} opened; the alerts of ${outcome.alertRecords} records no longer in force assessed again`)
     return 0
   }
 }

@@ -73,10 +73,13 @@ export async function countAwaitingLapseReevaluation (db: Db, today: string): Pr
  * Runs `reevaluateLapsed` now and then every `intervalMs` until `signal` aborts (`runEvery`: a
  * failed run is logged and retried after a minute; never fatal).
  */
-export async function runLapseJob (deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger }, intervalMs: number, signal: AbortSignal): Promise<void> {
+export async function runLapseJob (
+  deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger, also?: (() => Promise<Record<string, number>>) | undefined }, intervalMs: number, signal: AbortSignal
+): Promise<void> {
   const log = deps.logger.child({ component: 'lapse-reevaluation' })
   await runEvery(intervalMs, signal, log, 're-evaluating lapsed records failed; retrying', async () => {
     const { opened, updated, resolved, checked } = await reevaluateLapsed(deps)
-    log.info({ opened, updated, resolved, checked }, 'lapsed records re-evaluated for divergences')
+    const also = await deps.also?.()
+    log.info({ opened, updated, resolved, checked, ...also }, 'lapsed records re-evaluated for divergences and alerts')
   })
 }

@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { PartyInput } from '../matching/index.js'
 import type { RecordKey } from './candidates.js'
-import { lapsedSql, notFinalSql } from './lifecycle.js'
+import { lapsedSql, lifecycleSql, notFinalSql } from './lifecycle.js'
 
 // The index reads divergence detection makes of the records we hold: which decisions and
 // classifications can diverge from a changed record, found through the query tables' keys.
@@ -124,9 +124,22 @@ export async function classificationsSharingPart (trx: Transaction<Database>, ke
  * `d.first_record_id` of a divergence) has lapsed by `today` (`hasLapsed`), as a SQL condition.
  */
 export function anyLapsedSql (refs: ReadonlyArray<{ issuer: string, recordId: string }>, today: string): RawBuilder<boolean> {
+  return anyRecordSql(refs, lapsedSql('r', today))
+}
+
+/**
+ * Whether any of the records named by `refs` is no longer in force on `today` (revoked from a
+ * day now past, or lapsed: `lifecycleOf`), as a SQL condition: what the alerts' daily
+ * re-evaluation looks for, since neither writes anything on the day.
+ */
+export function anyNotInForceSql (refs: ReadonlyArray<{ issuer: string, recordId: string }>, today: string): RawBuilder<boolean> {
+  return anyRecordSql(refs, lifecycleSql('r', today).not_in_force)
+}
+
+function anyRecordSql (refs: ReadonlyArray<{ issuer: string, recordId: string }>, condition: RawBuilder<boolean>): RawBuilder<boolean> {
   const named = refs.map((ref) => sql<boolean>`(r.issuer = ${sql.ref(ref.issuer)} and r.record_id = ${sql.ref(ref.recordId)})`)
   return sql<boolean>`exists (
     select 1 from records r
     where (${sql.join(named, sql` or `)})
-      and ${lapsedSql('r', today)})`
+      and ${condition})`
 }

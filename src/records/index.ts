@@ -20,7 +20,7 @@ export {
   loadHeldRecords, findHeldRecord, findStandingDenials, isDenialVisibleTo, countHeldRecords, type HeldRecord
 } from './held-records.js'
 export {
-  decisionPartiesOf, classificationsSharingPart, anyLapsedSql, type PartyOfDecision
+  decisionPartiesOf, classificationsSharingPart, anyLapsedSql, anyNotInForceSql, type PartyOfDecision
 } from './divergence-candidates.js'
 export { refreshMatchKeys } from './refresh-match-keys.js'
 export { analyzeQueryTables, estimateHeldRecords } from './refresh-statistics.js'

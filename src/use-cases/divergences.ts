@@ -1,6 +1,7 @@
 import {
   drainDetectionBacklog as drain, reevaluateLapsed as reevaluate, runDetectionBacklogJob, runLapseJob, transitionDivergence as transition, type DivergenceState
 } from '../divergence/index.js'
+import { reassessLapsedAlerts } from '../alerts/index.js'
 import type { UseCaseContext } from './context.js'
 import { alertAfterStore } from './detection.js'
 
@@ -15,12 +16,18 @@ export async function transitionDivergence (ctx: UseCaseContext, auditor: string
  * reevaluate`, and daily by the jobs).
  */
 export async function reevaluateLapsed (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
-  return reevaluate({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock })
+  const outcome = await reevaluate({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock })
+  return { ...outcome, alertRecords: await reassessLapsedAlertsOf(ctx) }
+}
+
+/** The alerts whose record lapsed or was revoked from a day now past, assessed again: they no longer hold. */
+function reassessLapsedAlertsOf (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
+  return reassessLapsedAlerts({ db: ctx.db, self: ctx.config.agency.id, matching: ctx.config.matching, clock: ctx.clock })
 }
 
 /** `reevaluateLapsed` now and every `intervalMs` until `signal` aborts (the jobs' lapse re-evaluation). */
 export async function runLapseReevaluation (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
-  return runLapseJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger }, intervalMs, signal)
+  return runLapseJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger, also: async () => ({ alertRecords: await reassessLapsedAlertsOf(ctx) }) }, intervalMs, signal)
 }
 
 /**

@@ -2,7 +2,8 @@ import t from 'tap'
 import type { TestAgency } from '../helpers/agency.js'
 import { decision, publishDecision, startFederation, syncRound } from '../helpers/federation.js'
 import { call, uniqueRef } from '../helpers/records.js'
-import { drainDetectionBacklog } from '../../src/use-cases/index.js'
+import { fixedClock } from '../../src/lib/clock.js'
+import { drainDetectionBacklog, reevaluateLapsed } from '../../src/use-cases/index.js'
 
 // Issue 14: a denial published at one agency reaches the officer at another whose case it
 // concerns, as the record is stored (pulled or pushed), through real agencies on 127.0.0.1.
@@ -153,4 +154,18 @@ t.test('a sync page larger than a change matched at once is matched by the backl
   t.same(await alertsOf(bravo), [], 'not matched in the page\'s transaction')
   await drainDetectionBacklog({ db: bravo.db, config: bravo.config, clock: bravo.app.clock })
   t.match(await alertsOf(bravo), [{ subject: { id: open.id }, record: { recordId: denial.record.id } }], 'the backlog\'s run raises it')
+})
+
+t.test('a denial that lapses ends its alert at the next daily re-evaluation', async (t) => {
+  const [alpha, bravo] = await startFederation(t, ['alpha', 'bravo']) as [TestAgency, TestAgency]
+  const open = await openCase(bravo, { application: application() })
+  const denial = await publishDecision(alpha, { validUntil: '2027-01-10' })
+  t.match(await syncRound(bravo, 'alpha'), { status: 'synced' })
+  t.match(await alertsOf(bravo), [{ subject: { id: open.id }, record: { recordId: denial.record.id }, holds: true }])
+  const before = await reevaluateLapsed({ db: bravo.db, config: bravo.config, clock: fixedClock(new Date('2027-01-10T12:00:00Z')) })
+  t.equal(before.alertRecords, 0, 'in force on its last day')
+  const after = await reevaluateLapsed({ db: bravo.db, config: bravo.config, clock: fixedClock(new Date('2027-01-11T06:00:00Z')) })
+  t.equal(after.alertRecords, 1, 'lapsed the day after')
+  t.match(await alertsOf(bravo), [{ record: { recordId: denial.record.id }, holds: false, explanation: 'no longer holds: it lapsed after 2027-01-10' }])
+  t.equal((await reevaluateLapsed({ db: bravo.db, config: bravo.config, clock: fixedClock(new Date('2027-01-12T06:00:00Z')) })).alertRecords, 0, 'once ended, not again')
 })

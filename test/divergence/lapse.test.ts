@@ -65,13 +65,13 @@ async function expectResolved (t: Test, lima: TestAgency, id: string) {
 }
 
 /** The lapse job's first run, however it ends, so that a failure fails the test instead of a wait. */
-const REEVALUATED = /"msg":"(lapsed records re-evaluated for divergences|re-evaluating lapsed records failed; retrying)"/
+const REEVALUATED = /"msg":"(lapsed records re-evaluated for divergences and alerts|re-evaluating lapsed records failed; retrying)"/
 
 t.test('the server with SYNC_IN_PROCESS resolves a lapsed denial\'s divergence, without a separate worker', async (t) => {
   const { lima, env, id } = await lapsedUndercut(t)
   const server = await startServer(t, { ...env, SYNC_IN_PROCESS: 'true' })
   const run = JSON.parse(await server.line(REEVALUATED)) as { err?: { message?: string } }
-  t.match(run, { component: 'lapse-reevaluation', msg: 'lapsed records re-evaluated for divergences', checked: 1, resolved: 1 }, `the re-evaluation ran at start${run.err === undefined ? '' : ` (${run.err.message ?? ''})`}`)
+  t.match(run, { component: 'lapse-reevaluation', msg: 'lapsed records re-evaluated for divergences and alerts', checked: 1, resolved: 1 }, `the re-evaluation ran at start${run.err === undefined ? '' : ` (${run.err.message ?? ''})`}`)
   await expectResolved(t, lima, id)
   t.equal(await server.stop('SIGTERM'), 0, 'and stops cleanly')
 })
@@ -80,7 +80,7 @@ t.test('cli sync --follow runs the same jobs: the lapse re-evaluation too', asyn
   const { lima, env, id } = await lapsedUndercut(t)
   const follow = spawnProcess(t, 'src/cli/main.ts', ['sync', '--follow'], env)
   const run = JSON.parse(await follow.line(REEVALUATED)) as { err?: { message?: string } }
-  t.match(run, { msg: 'lapsed records re-evaluated for divergences', checked: 1, resolved: 1 }, `the re-evaluation ran at start${run.err === undefined ? '' : ` (${run.err.message ?? ''})`}`)
+  t.match(run, { msg: 'lapsed records re-evaluated for divergences and alerts', checked: 1, resolved: 1 }, `the re-evaluation ran at start${run.err === undefined ? '' : ` (${run.err.message ?? ''})`}`)
   await expectResolved(t, lima, id)
   t.equal(await follow.stop('SIGTERM'), 0, 'and stops on SIGTERM')
 })
@@ -91,7 +91,7 @@ t.test('cli divergences reevaluate resolves it once, now, and prints what it res
   t.equal(first.code, 0, first.stderr)
   t.match(first.stdout, new RegExp(`^${id}\\tresolved\\tundercut\\tlima's denial .* lapsed on ${day(-1)}`))
   t.equal(first.stdout.trim().split('\n').length, 1, 'one line per divergence resolved')
-  t.match(first.stderr, /^re-evaluated the divergences naming a lapsed record: 1 checked, 1 resolved, 0 still hold, 0 opened$/m)
+  t.match(first.stderr, /^re-evaluated the divergences naming a lapsed record: 1 checked, 1 resolved, 0 still hold, 0 opened; the alerts of 0 records no longer in force assessed again$/m)
   await expectResolved(t, lima, id)
   const again = await runCli(['divergences', 'reevaluate'], env)
   t.equal(again.code, 0)

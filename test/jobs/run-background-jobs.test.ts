@@ -17,7 +17,7 @@ t.test('the lapse job, aborted during a run, returns when the run ends (it used 
   const logs = captureLogs('info')
   const stop = new AbortController()
   await runLapseJob({ db: agency.db, config: agency.config.divergence, clock: abortingClock(stop), logger: logs.logger }, DAY_MS, stop.signal)
-  t.match(logs.lines, [{ msg: 'lapsed records re-evaluated for divergences', checked: 0 }], 'the run finished, then the job returned')
+  t.match(logs.lines, [{ msg: 'lapsed records re-evaluated for divergences and alerts', checked: 0 }], 'the run finished, then the job returned')
 })
 
 t.test('a failed lapse run is retried within a minute, not a day later', async (t) => {
@@ -40,7 +40,7 @@ t.test('every job starts, and all stop once the signal aborts, during their firs
   const messages = lines.map((l) => l.msg)
   t.match(lines.find((l) => l.msg === 'background jobs started'), { jobs: ['sync', 'consultation-outbox', 'lapse-reevaluation'] })
   t.ok(messages.includes('sync worker started') && messages.includes('sync worker stopped'), 'the sync loop ran and stopped')
-  t.ok(messages.includes('lapsed records re-evaluated for divergences'), 'the lapse re-evaluation ran once')
+  t.ok(messages.includes('lapsed records re-evaluated for divergences and alerts'), 'the lapse re-evaluation ran once')
   t.equal(messages.at(-1), 'background jobs stopped', 'resolves once all have stopped')
 })
 
@@ -49,6 +49,6 @@ t.test('with the signal aborted already, nothing runs', async (t) => {
   const logs = captureLogs('info')
   await runBackgroundJobs({ config: agency.config, db: agency.db, keyRing: agency.app.keyRing, clock: { now: () => new Date() }, logger: logs.logger }, AbortSignal.abort())
   const lines = logs.lines
-  t.notOk(lines.some((l) => l.msg === 'lapsed records re-evaluated for divergences'))
+  t.notOk(lines.some((l) => l.msg === 'lapsed records re-evaluated for divergences and alerts'))
   t.equal(lines.at(-1)?.msg, 'background jobs stopped')
 })
