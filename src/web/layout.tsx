@@ -19,13 +19,16 @@ export interface PageFrame {
   development: boolean
   /** The navigation entry of this page. */
   active?: NavKey | undefined
+  /** The signed-in user's alerts still to read (the count in the navigation). */
+  alerts?: number | undefined
 }
 
-type NavKey = 'start' | 'decisions' | 'screening' | 'divergences' | 'consultations' | 'audit' | 'admin'
+type NavKey = 'start' | 'alerts' | 'decisions' | 'screening' | 'divergences' | 'consultations' | 'audit' | 'admin'
 
 /** The pages built so far (docs/web.md §9), each for the roles that may open it. */
 const NAV: ReadonlyArray<{ key: NavKey, href: string, label: string, roles: readonly UserRole[] }> = [
   { key: 'start', href: '/app', label: texts.navStart, roles: ['officer', 'auditor', 'admin'] },
+  { key: 'alerts', href: '/app/alerts', label: texts.alerts.nav, roles: ['officer', 'auditor', 'admin'] },
   { key: 'decisions', href: '/app/decisions', label: texts.navDecisions, roles: ['officer', 'auditor'] },
   { key: 'screening', href: '/app/screenings', label: texts.navScreening, roles: ['officer', 'auditor'] },
   { key: 'divergences', href: '/app/divergences', label: texts.divergences.nav, roles: ['officer', 'auditor'] },
@@ -75,7 +78,12 @@ export function Layout ({ frame, title, children }: { frame: PageFrame, title: s
           <nav class='site-nav' aria-label='Main'>
             <ul>
               {NAV.filter((n) => n.roles.some((r) => user.roles.includes(r))).map((n) => (
-                <li key={n.key}><a href={n.href} aria-current={frame.active === n.key ? 'page' : undefined}>{n.label}</a></li>
+                <li key={n.key}>
+                  <a href={n.href} aria-current={frame.active === n.key ? 'page' : undefined}>
+                    {n.label}
+                    {n.key === 'alerts' && (frame.alerts ?? 0) > 0 && <span class='count'>{texts.alerts.unread(frame.alerts ?? 0)}<span class='visually-hidden'>{texts.alerts.unreadHidden}</span></span>}
+                  </a>
+                </li>
               ))}
             </ul>
           </nav>

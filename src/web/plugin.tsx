@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody'
 import secureSession from '@fastify/secure-session'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { VNode } from 'preact'
+import { countUnreadAlerts } from '../alerts/index.js'
 import { listConsultations } from '../consultations/index.js'
 import { countStillHoldingSql } from '../divergence/index.js'
 import type { App } from '../http/types.js'
@@ -21,6 +22,7 @@ import { consultationPages } from './routes-consultations.js'
 import { adminPages } from './routes-admin.js'
 import { recordDecisionPages } from './routes-record-decision.js'
 import { auditPages } from './routes-audit.js'
+import { alertPages } from './routes-alerts.js'
 import { importPages } from './routes-import.js'
 import { STYLESHEET, STYLESHEET_PATH } from './stylesheet.js'
 import { startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider.js'
@@ -60,6 +62,8 @@ declare module 'fastify' {
     webUser?: SessionUser | undefined
     /** Set when this request found its session expired. */
     webSessionEnded?: boolean
+    /** The signed-in user's alerts still to read, counted for a page (GET). */
+    webAlerts?: number
   }
 }
 
@@ -132,6 +136,8 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
     if (now - user.lastSeenAt >= ACTIVITY_STEP_MS) request.session.set('user', { ...user, lastSeenAt: now })
     request.webUser = user
     request.principal = { kind: 'user', subject: user.subject, roles: [...user.roles] }
+    // the count on every page: one indexed count, for pages only (not the forms posted)
+    if (request.method === 'GET') request.webAlerts = await countUnreadAlerts(app.db, { subject: user.subject, roles: user.roles })
   })
 
   app.addHook('preHandler', (request, reply, done) => {
@@ -143,7 +149,8 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
     agencyName: app.config.agency.name,
     user: request.webUser,
     csrf: request.webUser === undefined ? undefined : reply.generateCsrf(),
-    development
+    development,
+    alerts: request.webAlerts
   })
   const show = (reply: FastifyReply, status: number, page: VNode) => sendPage(reply, status, page)
 
@@ -165,6 +172,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
   const kit: PageKit = { formats, frameOf, signedIn, show }
   await recordDecisionPages(app, kit)
   await auditPages(app, kit)
+  await alertPages(app, kit)
   await importPages(app, kit)
   await decisionPages(app, kit)
   await screeningPages(app, kit)

@@ -23,6 +23,7 @@ a:focus, button:focus, input:focus, select:focus, textarea:focus, main:focus-vis
 .site-nav { border-bottom: 1px solid var(--border); padding: 0 1.5rem; }
 .site-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 1.5rem; }
 .site-nav a { display: inline-block; padding: .75rem 0; text-decoration: none; font-weight: 600; }
+.site-nav .count { display: inline-block; margin-left: .35rem; padding: 0 .45rem; border-radius: 1rem; background: var(--brand); color: #fff; font-size: .85em; }
 .site-nav a[aria-current="page"] { border-bottom: 4px solid var(--link); }
 main { display: block; max-width: 72rem; padding: 1.5rem; }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 1rem; }
