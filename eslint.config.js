@@ -22,6 +22,7 @@ export const LAYERS = [
   { name: 'feed', folders: ['feed'] },
   { name: 'peers', folders: ['peers'] },
   { name: 'matching', folders: ['matching'] },
+  { name: 'outbox', folders: ['outbox'] },
   { name: 'audit', folders: ['audit'] },
   { name: 'signing', folders: ['signing'] },
   { name: 'db', folders: ['db'] },

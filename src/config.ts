@@ -83,7 +83,14 @@ const ConfigEnv = Type.Object({
   MATCH_TRIGRAM_THRESHOLD: Type.Number({ minimum: 0.1, maximum: 1, default: DEFAULT_TRIGRAM_THRESHOLD, description: 'pg_trgm word similarity from which a party is a candidate for scoring' }),
   DIVERGENCE_DESCRIPTION_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.8, description: 'description similarity from which two classified items without part numbers are the same item' }),
   CONSULTATION_DEADLINES: Type.String({ default: DEFAULT_CONSULTATION_DEADLINES, description: 'the period a consulted agency has to reply, per regime: regime=Nd (calendar days), Nwd (working days) or Nw (weeks), comma-separated, with a default entry' }),
-  MATCH_CANDIDATES: Type.Integer({ minimum: 10, maximum: 5_000, default: 200, description: 'candidates scored per screened party (and per application for items)' })
+  MATCH_CANDIDATES: Type.Integer({ minimum: 10, maximum: 5_000, default: 200, description: 'candidates scored per screened party (and per application for items)' }),
+  OUTBOX_INTERVAL_SECONDS: Type.Number({ minimum: 0.1, default: 2, description: 'how often the outbox (webhooks, e-mail) is looked at for what is due' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'the SMTP server alerts are e-mailed through, e.g. smtp://mail.agency.example:587; unset: no e-mail' })),
+  ALERT_EMAIL_FROM: Type.String({ minLength: 3, default: 'reciprocity@localhost', description: 'the From address of alert e-mails' }),
+  ALERT_EMAILS: Type.String({ default: '', description: 'who is e-mailed alerts: role=address (officer, auditor, admin: the kind of alert and a link) or user:<sign-in id>=address (that user\'s own alerts, in full), comma-separated' }),
+  ALERT_DEADLINE_DAYS: Type.Integer({ minimum: 0, maximum: 60, default: 3, description: 'days before a consultation\'s deadline that an alert says it approaches' }),
+  ALERT_REVIEW_DAYS: Type.Integer({ minimum: 0, maximum: 365, default: 30, description: 'days before the end of our denial\'s review window that an alert says it is due' }),
+  ALERT_PEER_LAG_SECONDS: Type.Integer({ minimum: 60, default: 3_600, description: 'a peer not synced for this long raises an alert for the administrators' })
 })
 type ConfigEnv = Static<typeof ConfigEnv>
 
@@ -148,6 +155,19 @@ export interface Config {
   divergence: { partyThreshold: number, trigramThreshold: number, descriptionThreshold: number }
   /** Consultations between agencies (src/consultations). */
   consultation: { deadlines: DeadlineRules }
+  alerts: AlertsConfig
+}
+
+/** Alerts and their delivery (src/alerts, src/outbox). */
+export interface AlertsConfig {
+  outboxIntervalSeconds: number
+  smtpUrl: string | undefined
+  emailFrom: string
+  /** Addresses e-mailed the alerts of a role (the kind and a link), and a user's own alerts (in full). */
+  emails: { roles: Readonly<Record<string, readonly string[]>>, users: Readonly<Record<string, readonly string[]>> }
+  deadlineDays: number
+  reviewDays: number
+  peerLagSeconds: number
 }
 
 export type RateLimitClass = 'screening' | 'import' | 'feed' | 'api' | 'public'
@@ -210,6 +230,12 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     deadlines = parseDeadlines(c.CONSULTATION_DEADLINES)
   } catch (err) {
     throw new ConfigError([`CONSULTATION_DEADLINES: ${(err as Error).message} (got ${JSON.stringify(c.CONSULTATION_DEADLINES)})`])
+  }
+  let emails: AlertsConfig['emails']
+  try {
+    emails = parseAlertEmails(c.ALERT_EMAILS)
+  } catch (err) {
+    throw new ConfigError([`ALERT_EMAILS: ${(err as Error).message} (got ${JSON.stringify(c.ALERT_EMAILS)})`])
   }
   const dataDir = resolve(c.DATA_DIR)
   const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, '')
@@ -287,8 +313,36 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
       trigramThreshold: c.MATCH_TRIGRAM_THRESHOLD,
       descriptionThreshold: c.DIVERGENCE_DESCRIPTION_THRESHOLD
     }),
-    consultation: Object.freeze({ deadlines })
+    consultation: Object.freeze({ deadlines }),
+    alerts: Object.freeze({
+      outboxIntervalSeconds: c.OUTBOX_INTERVAL_SECONDS,
+      smtpUrl: c.SMTP_URL,
+      emailFrom: c.ALERT_EMAIL_FROM,
+      emails,
+      deadlineDays: c.ALERT_DEADLINE_DAYS,
+      reviewDays: c.ALERT_REVIEW_DAYS,
+      peerLagSeconds: c.ALERT_PEER_LAG_SECONDS
+    })
   })
+}
+
+const ROLES_EMAILED: readonly string[] = ['officer', 'auditor', 'admin']
+const EMAIL = /^[^\s@,=]+@[^\s@,=]+$/
+
+/** ALERT_EMAILS: `role=address` and `user:<id>=address` entries, comma-separated. */
+function parseAlertEmails (text: string): AlertsConfig['emails'] {
+  const roles: Record<string, string[]> = {}
+  const users: Record<string, string[]> = {}
+  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const at = entry.lastIndexOf('=')
+    const who = entry.slice(0, at).trim()
+    const address = entry.slice(at + 1).trim()
+    if (at <= 0 || !EMAIL.test(address)) throw new Error(`"${entry}" is not who=address with an e-mail address`)
+    if (who.startsWith('user:') && who.length > 5) (users[who.slice(5)] ??= []).push(address)
+    else if (ROLES_EMAILED.includes(who)) (roles[who] ??= []).push(address)
+    else throw new Error(`"${who}" is neither a role (${ROLES_EMAILED.join(', ')}) nor user:<sign-in id>`)
+  }
+  return { roles, users }
 }
 
 export const localIdpIssuer = (agencyId: string) => `urn:reciprocity:${agencyId}:local-idp`

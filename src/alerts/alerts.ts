@@ -6,6 +6,7 @@ import type { AlertTable, Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { errors } from '../lib/errors.js'
+import { queueDeliveries, type DeliveryRouting } from './deliveries.js'
 import type { AlertKind, AlertQuery, AlertView } from './schemas.js'
 
 /** Who reads alerts: a user, with the roles the token carries. */
@@ -32,14 +33,16 @@ const SYSTEM = 'system'
  * Raises the alerts of `findings` not raised before and updates those that were (whether they
  * hold, the record's version, the explanation), in the caller's transaction; an alert that
  * holds again after it stopped holding is unread again. New alerts and changes of `holds` go
- * to the audit trail. Returns the ids of the alerts newly raised.
+ * to the audit trail; the new ones not read already are queued for delivery (`queueDeliveries`)
+ * when `routing` is given. Returns the ids of the alerts newly raised.
  */
-export async function raiseAlerts (trx: Transaction<Database>, findings: readonly AlertFinding[], clock: Clock): Promise<string[]> {
+export async function raiseAlerts (trx: Transaction<Database>, findings: readonly AlertFinding[], clock: Clock, routing?: DeliveryRouting): Promise<string[]> {
   if (findings.length === 0) return []
   const now = clock.now()
   const held = new Map((await trx.selectFrom('alerts').select(['id', 'finding_key', 'holds', 'record_version'])
     .where('finding_key', 'in', findings.map((f) => f.findingKey)).forUpdate().execute()).map((a) => [a.finding_key, a]))
   const raised: string[] = []
+  const toDeliver: Array<{ id: string, kind: string, recipientUser: string | null, recipientRole: string | null }> = []
   const audit: AuditEventDraft[] = []
   for (const f of findings) {
     const before = held.get(f.findingKey)
@@ -67,6 +70,7 @@ export async function raiseAlerts (trx: Transaction<Database>, findings: readonl
         acknowledged_by: f.acknowledgedBy ?? null
       }).execute()
       raised.push(id)
+      if (f.acknowledgedBy === undefined) toDeliver.push({ id, kind: f.kind, recipientUser: f.recipient.user, recipientRole: f.recipient.role })
       audit.push({ actor: SYSTEM, action: 'alert-raised', subject: { type: 'alert', id }, detail: { kind: f.kind, about: f.subject, record: f.record, recipient: f.recipient } })
     } else if (before.holds !== f.holds || before.record_version !== (f.record?.version ?? null)) {
       await trx.updateTable('alerts').set({
@@ -85,6 +89,7 @@ export async function raiseAlerts (trx: Transaction<Database>, findings: readonl
     }
   }
   await appendAuditEvents(trx, audit, clock)
+  if (routing !== undefined) await queueDeliveries(trx, toDeliver, routing, now)
   return raised
 }
 
@@ -128,6 +133,12 @@ export async function listAlerts (db: Db, viewer: AlertViewer, query: AlertQuery
     alerts: page.map(alertView),
     nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(ALERT_CURSOR, [new Date(last.raised_at), last.id]) : null
   }
+}
+
+/** One alert as the API shows it, whoever may read it (the deliveries read it at send time). */
+export async function alertById (db: Db, id: string): Promise<AlertView | undefined> {
+  const row = await db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst()
+  return row === undefined ? undefined : alertView(row)
 }
 
 /** Every alert about one subject (a case's hits), newest first. */

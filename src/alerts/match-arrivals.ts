@@ -9,6 +9,7 @@ import {
 import { anyNotInForceSql, findCrosswalks, lifecycleOf, loadHeldDecisions, partyProbe, todayOf, type HeldDecision, type Party, type RecordKey } from '../records/index.js'
 import { screenApplicationAgainst, type ScreeningOptions } from '../screening/index.js'
 import { alertsAboutRecords, raiseAlerts, type AlertFinding } from './alerts.js'
+import type { DeliveryRouting } from './deliveries.js'
 import { caseHitFinding, openCasesAmong } from './cases.js'
 import { AGENCY_OWNER, watchedPartiesAmong } from './watched-parties.js'
 import { casesUnderCodes, findWatchedNear } from './watch-index.js'
@@ -20,6 +21,8 @@ export interface ArrivalMatchingContext {
   self: string
   matching: MatchingConfig
   clock: Clock
+  /** Where new alerts are delivered beyond the pages and the API. */
+  routing: DeliveryRouting
 }
 
 /** What matching the arrivals did: the open cases and watched parties examined, the alerts raised, and those updated. */
@@ -102,7 +105,7 @@ export async function alertOnArrivals (ctx: ArrivalMatchingContext, changed: rea
       else if (alerted.some((a) => a.findingKey === findingKey)) findings.push(noLongerHolding(findingKey, record, today))
     }
   }
-  outcome.raised = (await raiseAlerts(ctx.trx, findings, ctx.clock)).length
+  outcome.raised = (await raiseAlerts(ctx.trx, findings, ctx.clock, ctx.routing)).length
   return outcome
 }
 

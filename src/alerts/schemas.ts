@@ -48,8 +48,11 @@ export const CaseSummary = Type.Object({
 }, closed)
 export type CaseSummary = Static<typeof CaseSummary>
 
-export const AlertKind = Type.Union([Type.Literal('case-hit'), Type.Literal('watch-hit')], {
-  description: 'case-hit: a record stored is a hit for an open case; watch-hit: an allied record names a watched party'
+export const ALERT_KINDS = [
+  'case-hit', 'watch-hit', 'consultation-received', 'consultation-deadline', 'denial-review-due', 'divergence-opened', 'divergence-escalated', 'peer-quarantined', 'peer-lagging'
+] as const
+export const AlertKind = Type.Union(ALERT_KINDS.map((k) => Type.Literal(k)), {
+  description: 'case-hit: a record stored is a hit for an open case (its officer); watch-hit: an allied decision names a watched party; consultation-received: a request, reply or information from an ally; consultation-deadline: a consultation\'s deadline approaching or passed; denial-review-due: our denial nearing the end of its review window (officers); divergence-opened, divergence-escalated (auditors); peer-quarantined, peer-lagging (administrators)'
 })
 export type AlertKind = Static<typeof AlertKind>
 
@@ -113,3 +116,46 @@ export const WatchedPartyView = Type.Object({
   createdAt: DateTime
 }, closed)
 export type WatchedPartyView = Static<typeof WatchedPartyView>
+
+export const WebhookInput = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2000, description: 'where each alert is POSTed, as a JWS (application/jose) signed with the agency\'s key: verify it with our /.well-known/jwks.json' }),
+  events: Type.Array(AlertKind, { maxItems: 20, default: [], description: 'the kinds of alert it receives; empty: every kind' }),
+  description: Type.String({ maxLength: 500, default: '' })
+}, closed)
+export type WebhookInput = Static<typeof WebhookInput>
+
+export const WebhookUpdate = Type.Object({
+  url: Type.Optional(WebhookInput.properties.url),
+  events: Type.Optional(WebhookInput.properties.events),
+  description: Type.Optional(WebhookInput.properties.description),
+  enabled: Type.Optional(Type.Boolean({ description: 'false: nothing more is queued for it; what is queued is refused' }))
+}, { ...closed, minProperties: 1 })
+export type WebhookUpdate = Static<typeof WebhookUpdate>
+
+export const WebhookView = Type.Object({
+  id: Uuid,
+  url: Type.String(),
+  events: Type.Array(AlertKind),
+  description: Type.String(),
+  enabled: Type.Boolean(),
+  createdBy: Type.String(),
+  createdAt: DateTime,
+  deliveries: Type.Object({
+    delivered: Type.Integer({ minimum: 0 }),
+    waiting: Type.Integer({ minimum: 0 }),
+    failing: Type.Integer({ minimum: 0, description: 'waiting after at least one failed attempt' }),
+    refused: Type.Integer({ minimum: 0 }),
+    givenUp: Type.Integer({ minimum: 0 }),
+    lastError: Nullable(Type.String())
+  }, closed)
+}, closed)
+export type WebhookView = Static<typeof WebhookView>
+
+/** What a webhook receives: the payload of the JWS POSTed (typ reciprocity-alert+jws). */
+export const WebhookPayload = Type.Object({
+  iss: AgencyId,
+  deliveryId: Type.Integer({ description: 'the same on every attempt of one delivery: a receiver that saw it already ignores it' }),
+  sentAt: DateTime,
+  alert: AlertView
+}, closed)
+export type WebhookPayload = Static<typeof WebhookPayload>

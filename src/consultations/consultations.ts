@@ -140,3 +140,12 @@ export async function listOpenConsultations (db: Db | Transaction<Database>, tod
     requestedAt: new Date(r.requested_at).toISOString()
   }))
 }
+
+/** Who is concerned by each consultation among `ids`: its direction, the peer, the denial's reference and the officer who asked (outgoing). */
+export async function consultationParties (db: Db, ids: readonly string[]): Promise<Map<string, { direction: 'outgoing' | 'incoming', peer: string, denialReference: string, createdBy: string | null, deadline: string }>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.selectFrom('consultations').select(['id', 'direction', 'requester', 'consulted', 'denial_reference', 'created_by', 'deadline']).where('id', 'in', [...ids]).execute()
+  return new Map(rows.map((r) => [r.id, {
+    direction: r.direction, peer: r.direction === 'outgoing' ? r.consulted : r.requester, denialReference: r.denial_reference, createdBy: r.created_by, deadline: r.deadline
+  }]))
+}

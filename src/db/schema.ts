@@ -31,6 +31,9 @@ export interface Database {
   watch_name_keys: WatchNameKeyTable
   case_codes: CaseCodeTable
   alerts: AlertTable
+  outbox: OutboxTable
+  webhooks: WebhookTable
+  alert_watch: AlertWatchTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -402,4 +405,33 @@ export interface AlertTable {
   updated_at: Timestamp
   acknowledged_at: Timestamp | null
   acknowledged_by: string | null
+}
+
+export interface OutboxTable {
+  id: Generated<number>
+  topic: string
+  key: string | null
+  payload: ColumnType<unknown, string, string>
+  state: Generated<'pending' | 'delivered' | 'refused' | 'given-up'>
+  attempts: Generated<number>
+  next_attempt_at: Timestamp | null
+  last_error: string | null
+  created_at: Timestamp
+  settled_at: Timestamp | null
+}
+
+export interface WebhookTable {
+  id: string
+  url: string
+  events: string[]
+  description: string
+  enabled: boolean
+  created_by: string
+  created_at: Timestamp
+  removed_at: Timestamp | null
+}
+
+export interface AlertWatchTable {
+  id: Generated<boolean>
+  audit_seq: number
 }

@@ -59,6 +59,8 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   },
   'POST /v1/cases/:id/withdrawal': { reason: 'The applicant withdrew the application on 2026-12-03' },
   'POST /v1/watched-parties': { name: 'Mahan Air', aliases: ['Mahan Airlines', 'ماهان ایر'], country: 'IR', note: 'OFAC SDN: diversion of aircraft parts', forAgency: true },
+  'POST /v1/webhooks': { url: 'https://alerts.agency.example/reciprocity', events: ['case-hit', 'watch-hit'], description: 'The licensing case system' },
+  'PATCH /v1/webhooks/:id': { enabled: false },
   'POST /v1/screenings/:id/hits/:hitId/dispositions': { disposition: 'exact', reason: 'Same bank: registration number 1027700167110 checked' },
   'POST /v1/consultations': {
     denial: { issuer: 'fr-sbdu', recordId: DENIAL_ID },

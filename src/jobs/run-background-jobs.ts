@@ -1,5 +1,5 @@
 import { runWorker } from '../sync/index.js'
-import { agencySyncContext, runConsultationOutbox, runDetectionBacklog, runLapseReevaluation, type UseCaseContext } from '../use-cases/index.js'
+import { agencySyncContext, runAlertWatch, runConsultationOutbox, runDetectionBacklog, runLapseReevaluation, runOutbox, type UseCaseContext } from '../use-cases/index.js'
 
 /** What the jobs need of the wired services (the use cases' context); `wireServices` returns a superset. */
 export type JobDeps = UseCaseContext
@@ -9,6 +9,7 @@ type Job = (deps: JobDeps, signal: AbortSignal) => Promise<void>
 
 const DAY_MS = 24 * 60 * 60 * 1000
 const syncIntervalMs = (config: JobDeps['config']) => config.sync.intervalSeconds * 1000
+const alertIntervalMs = (config: JobDeps['config']) => config.alerts.outboxIntervalSeconds * 1000
 
 /** A background job: how often it runs (from the configuration) and its loop. */
 interface JobDefinition {
@@ -44,10 +45,20 @@ const JOBS: Readonly<Record<BackgroundJobName, JobDefinition>> = {
   'detection-backlog': {
     everyMs: syncIntervalMs,
     run: (deps, signal) => runDetectionBacklog(deps, syncIntervalMs(deps.config), signal)
+  },
+  // alerts to webhooks and by e-mail, sent from the outbox and retried with backoff
+  outbox: {
+    everyMs: alertIntervalMs,
+    run: (deps, signal) => runOutbox(deps, alertIntervalMs(deps.config), signal)
+  },
+  // the alerts no record's arrival raises: consultations received, deadlines, reviews, divergences, peers
+  'alert-watch': {
+    everyMs: alertIntervalMs,
+    run: (deps, signal) => runAlertWatch(deps, alertIntervalMs(deps.config), signal)
   }
 }
 
-export type BackgroundJobName = 'sync' | 'consultation-outbox' | 'lapse-reevaluation' | 'detection-backlog'
+export type BackgroundJobName = 'sync' | 'consultation-outbox' | 'lapse-reevaluation' | 'detection-backlog' | 'outbox' | 'alert-watch'
 
 /** The background jobs an agency runs, each with how often it runs under `config` (the administrators' jobs page lists them). */
 export function backgroundJobs (config: JobDeps['config']): Array<{ name: BackgroundJobName, everyMs: number }> {

@@ -1,7 +1,8 @@
 import {
-  acknowledgeAlert as acknowledge, closeCase, getCase, openCase as open, unwatchParty as unwatch, watchParty as watch,
-  type AlertViewer, type CaseOpening, type CaseView, type WatchedPartyInput
+  acknowledgeAlert as acknowledge, alertDeliveryHandlers, closeCase, createWebhook, getCase, openCase as open, removeWebhook, runEventWatch, unwatchParty as unwatch,
+  updateWebhook, watchEvents, watchParty as watch, type AlertViewer, type CaseOpening, type CaseView, type WatchedPartyInput, type WebhookInput, type WebhookUpdate
 } from '../alerts/index.js'
+import { DEFAULT_OUTBOX_OPTIONS, drainOutbox as drain, runOutboxJob } from '../outbox/index.js'
 import { errors } from '../lib/errors.js'
 import { getScreening, type Application, type Hit } from '../screening/index.js'
 import type { UseCaseContext } from './context.js'
@@ -54,4 +55,63 @@ export async function unwatchParty (ctx: UseCaseContext, user: string, id: strin
 /** Acknowledges an alert `viewer` may read; in the audit trail. */
 export async function acknowledgeAlert (ctx: UseCaseContext, viewer: AlertViewer, id: string) {
   return acknowledge(ctx, viewer, id)
+}
+
+/** What matching arrivals against the cases and watched parties runs with: our agency, the matcher's settings, where new alerts go. */
+export function arrivalMatching (ctx: Pick<UseCaseContext, 'config' | 'clock'>) {
+  const { config } = ctx
+  return { self: config.agency.id, matching: config.matching, clock: ctx.clock, routing: { emails: config.alerts.emails, email: config.alerts.smtpUrl !== undefined } }
+}
+
+/** Raises now the alerts no record's arrival raises (consultations, deadlines, reviews, divergences, peers): what the alert-watch job does each round. */
+export async function watchForAlerts (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
+  return watchEvents(eventWatchDeps(ctx))
+}
+
+/** `watchForAlerts` now and every `intervalMs` until `signal` aborts (the jobs' alert watch). */
+export async function runAlertWatch (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
+  return runEventWatch({ ...eventWatchDeps(ctx), logger: ctx.logger }, intervalMs, signal)
+}
+
+function eventWatchDeps (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
+  const { routing } = arrivalMatching(ctx)
+  return { db: ctx.db, self: ctx.config.agency.id, clock: ctx.clock, alerts: ctx.config.alerts, routing }
+}
+
+/** The outbox's handlers: alerts to webhooks and by e-mail. */
+export function outboxHandlers (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock' | 'keyRing' | 'logger'>) {
+  const { config } = ctx
+  return alertDeliveryHandlers({
+    db: ctx.db,
+    self: config.agency.id,
+    agencyName: config.agency.name,
+    publicUrl: config.agency.publicUrl,
+    clock: ctx.clock,
+    keyRing: ctx.keyRing,
+    logger: ctx.logger,
+    privateAddresses: config.sync.privateAddresses,
+    limits: { connectTimeoutMs: config.sync.connectTimeoutMs, responseTimeoutMs: Math.min(config.sync.responseTimeoutMs, 15_000) },
+    alerts: config.alerts
+  })
+}
+
+/** Sends what the outbox holds that is due, now (the CLI, tests, the demo). */
+export async function drainOutbox (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock' | 'keyRing' | 'logger'>, signal?: AbortSignal) {
+  return drain({ db: ctx.db, clock: ctx.clock, logger: ctx.logger }, outboxHandlers(ctx), DEFAULT_OUTBOX_OPTIONS, signal)
+}
+
+/** The outbox drained now and every `intervalMs` until `signal` aborts (the jobs' outbox). */
+export async function runOutbox (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
+  return runOutboxJob({ db: ctx.db, clock: ctx.clock, logger: ctx.logger }, outboxHandlers(ctx), intervalMs, signal)
+}
+
+/** An administrator adds, changes or removes a webhook. */
+export async function addWebhook (ctx: UseCaseContext, admin: string, input: WebhookInput) {
+  return createWebhook(ctx, admin, input)
+}
+export async function changeWebhook (ctx: UseCaseContext, admin: string, id: string, change: WebhookUpdate) {
+  return updateWebhook(ctx, admin, id, change)
+}
+export async function deleteWebhook (ctx: UseCaseContext, admin: string, id: string) {
+  return removeWebhook(ctx, admin, id)
 }

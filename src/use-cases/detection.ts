@@ -4,6 +4,7 @@ import { alertOnArrivals } from '../alerts/index.js'
 import { detectDivergences, FUZZY_PARTIES, queueForDetection } from '../divergence/index.js'
 import { prepareProjection, projectEntries } from '../records/index.js'
 import type { Projector } from '../sync/index.js'
+import { arrivalMatching } from './alerts.js'
 import type { UseCaseContext } from './context.js'
 
 type RecordKey = { issuer: string, recordId: string }
@@ -30,7 +31,7 @@ export function detectAfterStore (ctx: Pick<UseCaseContext, 'config' | 'clock'>)
 /** The alerts' matching of records just stored (`alertOnArrivals`), as the stores and the detection backlog run it. */
 export function alertAfterStore (ctx: Pick<UseCaseContext, 'config' | 'clock'>) {
   return async (trx: Transaction<Database>, records: readonly RecordKey[]) => {
-    await alertOnArrivals({ trx, self: ctx.config.agency.id, matching: ctx.config.matching, clock: ctx.clock }, records)
+    await alertOnArrivals({ ...arrivalMatching(ctx), trx }, records)
   }
 }
 

@@ -3,6 +3,7 @@ import {
 } from '../divergence/index.js'
 import { reassessLapsedAlerts } from '../alerts/index.js'
 import type { UseCaseContext } from './context.js'
+import { arrivalMatching } from './alerts.js'
 import { alertAfterStore } from './detection.js'
 
 /** An auditor's move of a divergence to another state, with the reason, in its history and the audit trail. */
@@ -22,7 +23,7 @@ export async function reevaluateLapsed (ctx: Pick<UseCaseContext, 'db' | 'config
 
 /** The alerts whose record lapsed or was revoked from a day now past, assessed again: they no longer hold. */
 function reassessLapsedAlertsOf (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
-  return reassessLapsedAlerts({ db: ctx.db, self: ctx.config.agency.id, matching: ctx.config.matching, clock: ctx.clock })
+  return reassessLapsedAlerts({ ...arrivalMatching(ctx), db: ctx.db })
 }
 
 /** `reevaluateLapsed` now and every `intervalMs` until `signal` aborts (the jobs' lapse re-evaluation). */

@@ -9,4 +9,6 @@ export { screenApplications, recordDisposition } from './screen.js'
 export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage, runConsultationOutbox } from './consult.js'
 export { transitionDivergence, reevaluateLapsed, runLapseReevaluation, drainDetectionBacklog, runDetectionBacklog } from './divergences.js'
 export { enrolPeer, setPeerStatus, resumePeer } from './peers.js'
-export { openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert } from './alerts.js'
+export {
+  openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, runAlertWatch, drainOutbox, runOutbox, addWebhook, changeWebhook, deleteWebhook
+} from './alerts.js'

@@ -186,7 +186,7 @@ t.test('the administrators\' pages: peers, enrolment, quarantine and resume, key
   await page.locator('nav[aria-label="Administration"]').getByRole('link', { name: 'Background jobs' }).click()
   t.equal(await page.locator('h1').textContent(), 'Background jobs')
   t.match(await page.locator('.lead').textContent() ?? '', /^The background jobs run in the worker process/, 'SYNC_IN_PROCESS is off in these agencies')
-  t.same(await page.locator('table.jobs tbody th').evaluateAll((cells) => cells.map((c) => c.firstChild?.textContent)), ['Sync of the peers\' feeds', 'Consultation outbox', 'Lapse re-evaluation', 'Detection of large changes'])
+  t.same(await page.locator('table.jobs tbody th').evaluateAll((cells) => cells.map((c) => c.firstChild?.textContent)), ['Sync of the peers\' feeds', 'Consultation outbox', 'Lapse re-evaluation', 'Detection of large changes', 'Alert deliveries', 'Alert watch'])
   t.match(await page.locator('tr#job-sync').textContent() ?? '', /Every 30 seconds.*2 of 2 peers synced; none failing/)
   t.match(await page.locator('tr#job-consultation-outbox').textContent() ?? '', /Nothing waits.*0 messages waiting; 0 refused by a peer/)
   t.match(await page.locator('tr#job-lapse-reevaluation').textContent() ?? '', /At start, then every day.*No divergence waits for it/)

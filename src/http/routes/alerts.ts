@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import {
-  AlertQuery, AlertView, CaseOpening, CaseQuery, CaseSummary, CaseView, CaseWithdrawal, getCase, listAlerts, listCases, listWatchedParties, WatchedPartyInput, WatchedPartyView
+  AlertQuery, AlertView, CaseOpening, CaseQuery, CaseSummary, CaseView, CaseWithdrawal, getCase, listAlerts, listCases, listWatchedParties, listWebhooks,
+  WatchedPartyInput, WatchedPartyView, WebhookInput, WebhookUpdate, WebhookView
 } from '../../alerts/index.js'
-import { acknowledgeAlert, openCase, unwatchParty, watchParty, withdrawCase } from '../../use-cases/index.js'
+import { acknowledgeAlert, addWebhook, changeWebhook, deleteWebhook, openCase, unwatchParty, watchParty, withdrawCase } from '../../use-cases/index.js'
 import { userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'
@@ -109,4 +110,42 @@ export async function alertRoutes (app: App) {
       response: { 200: AlertView, ...problems(400, 404) }
     }
   }, async (request) => acknowledgeAlert(app.services, userOf(request), request.params.id))
+}
+
+/** The webhooks alerts are POSTed to (administrators). */
+export async function webhookRoutes (app: App) {
+  const tags = ['webhooks']
+  app.post('/', {
+    schema: {
+      tags,
+      summary: 'Add a webhook: each new alert of its kinds is POSTed to it as a JWS signed with the agency\'s key',
+      description: 'Content type application/jose; the payload (typ reciprocity-alert+jws) carries iss, deliveryId (the same on every retry), sentAt and the alert. Verify it with GET /.well-known/jwks.json. Delivered through the outbox: retried with backoff on a 5xx, 429 or no answer, refused for good on another 4xx, never sent again once a 2xx was received. The URL obeys OUTBOUND_PRIVATE_ADDRESSES.',
+      body: WebhookInput,
+      response: { 201: WebhookView, ...problems(400, 422) }
+    }
+  }, async (request, reply) => {
+    const added = await addWebhook(app.services, userOf(request).subject, request.body)
+    request.log.info({ webhook: added.id, events: added.events }, 'webhook added')
+    return reply.code(201).send(added)
+  })
+
+  app.get('/', {
+    schema: { tags, summary: 'The webhooks, with what was delivered to each', response: { 200: Type.Object({ webhooks: Type.Array(WebhookView) }, closed) } }
+  }, async () => ({ webhooks: await listWebhooks(app.db) }))
+
+  app.patch('/:id', {
+    schema: { tags, summary: 'Change a webhook\'s URL, kinds or description, or disable it', params: Params, body: WebhookUpdate, response: { 200: WebhookView, ...problems(400, 404, 422) } }
+  }, async (request) => {
+    const changed = await changeWebhook(app.services, userOf(request).subject, request.params.id, request.body)
+    request.log.info({ webhook: changed.id, enabled: changed.enabled }, 'webhook changed')
+    return changed
+  })
+
+  app.delete('/:id', {
+    schema: { tags, summary: 'Remove a webhook: nothing more is sent to it', params: Params, response: { 204: Type.Null(), ...problems(400, 404) } }
+  }, async (request, reply) => {
+    await deleteWebhook(app.services, userOf(request).subject, request.params.id)
+    request.log.info({ webhook: request.params.id }, 'webhook removed')
+    return reply.code(204).send(null)
+  })
 }

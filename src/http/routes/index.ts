@@ -1,6 +1,6 @@
 import type { App } from '../types.js'
 import { declareAccess } from '../plugins/auth.js'
-import { alertRoutes, caseReadRoutes, caseWriteRoutes, watchedPartyRoutes } from './alerts.js'
+import { alertRoutes, caseReadRoutes, caseWriteRoutes, watchedPartyRoutes, webhookRoutes } from './alerts.js'
 import { auditEventRoutes } from './audit-events.js'
 import { consultationInboxRoutes, consultationReadRoutes, consultationWriteRoutes } from './consultations.js'
 import { classificationReadRoutes, classificationWriteRoutes } from './classifications.js'
@@ -37,6 +37,7 @@ export async function httpRoutes (app: App) {
     declareAccess(app, ['admin'])
     await app.register(keyRoutes, { prefix: '/v1/keys' })
     await app.register(peerRoutes, { prefix: '/v1/peers' })
+    await app.register(webhookRoutes, { prefix: '/v1/webhooks' })
   })
   await app.register(async function officers (app: App) {
     declareAccess(app, ['officer'])

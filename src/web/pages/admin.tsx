@@ -277,6 +277,8 @@ export interface JobsView {
   awaitingLapse: number
   /** Decisions of large changes waiting to be detected again: the detection backlog's work waiting. */
   detectionBacklog: number
+  /** The alert deliveries in the outbox (webhooks, e-mail). */
+  deliveries: { waiting: number, failing: number, givenUp: number, nextAttemptAt: Date | null }
   pushOnPublish: boolean
   now: Date
 }
@@ -312,6 +314,16 @@ export function JobsPage ({ frame, view, formats }: { frame: PageFrame, view: Jo
       last: t.notStored,
       next: view.detectionBacklog === 0 ? t.nothingWaits : t.backlogNext,
       outcome: t.backlogOutcome(view.detectionBacklog)
+    },
+    outbox: {
+      last: t.notStored,
+      next: view.deliveries.waiting === 0 ? t.nothingWaits : when(view.deliveries.nextAttemptAt, t.notScheduled),
+      outcome: t.deliveriesOutcome(view.deliveries.waiting, view.deliveries.failing, view.deliveries.givenUp)
+    },
+    'alert-watch': {
+      last: t.notStored,
+      next: t.alertWatchNext,
+      outcome: t.alertWatchOutcome
     }
   }
   return (

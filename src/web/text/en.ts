@@ -450,8 +450,10 @@ export const en = {
       'lapse-reevaluation': { name: 'Lapse re-evaluation', does: 'A decision lapsing changes nothing stored, so the divergences a lapse ends are found by looking again.' },
       'detection-backlog': {
         name: 'Detection of large changes',
-        does: 'A sync page or an import with many parties is checked at once for names spelt alike; its decisions are then checked again here, every name searched as screening searches (typos, added words).'
-      }
+        does: 'A sync page or an import with many parties is checked at once for names spelt alike; its decisions are then checked again here, every name searched as screening searches (typos, added words), and matched against the open cases and watched parties.'
+      },
+      outbox: { name: 'Alert deliveries', does: 'Sends the alerts to the webhooks and e-mail addresses configured, retrying with backoff what failed.' },
+      'alert-watch': { name: 'Alert watch', does: 'Raises the alerts no arriving record raises: consultations received, deadlines near or past, our denials due for review, divergences opened or escalated, peers quarantined or not synced.' }
     },
     every: (ms: number) => ms % 86_400_000 === 0
       ? (ms === 86_400_000 ? 'At start, then every day' : `At start, then every ${ms / 86_400_000} days`)
@@ -462,6 +464,9 @@ export const en = {
     nothingWaits: 'Nothing waits',
     outboxOutcome: (waiting: number, refused: number) => `${waiting} message${waiting === 1 ? '' : 's'} waiting; ${refused} refused by a peer`,
     lapseNext: 'A day after the last',
+    deliveriesOutcome: (waiting: number, failing: number, givenUp: number) => `${waiting} waiting (${failing} after a failure); ${givenUp} given up`,
+    alertWatchNext: 'At the next run',
+    alertWatchOutcome: 'Not stored: the alerts it raised are on the alerts page',
     backlogNext: 'At the next run',
     backlogOutcome: (n: number) => n === 0 ? 'No decision waits for it' : `${n} decision${n === 1 ? ' waits' : 's wait'} for it`,
     lapseOutcome: (n: number) => n === 0 ? 'No divergence waits for it' : `${n} divergence${n === 1 ? ' waits' : 's wait'} for it`,
