@@ -84,7 +84,7 @@ const ConfigEnv = Type.Object({
   DIVERGENCE_DESCRIPTION_THRESHOLD: Type.Number({ minimum: 0.5, maximum: 1, default: 0.8, description: 'description similarity from which two classified items without part numbers are the same item' }),
   CONSULTATION_DEADLINES: Type.String({ default: DEFAULT_CONSULTATION_DEADLINES, description: 'the period a consulted agency has to reply, per regime: regime=Nd (calendar days), Nwd (working days) or Nw (weeks), comma-separated, with a default entry' }),
   MATCH_CANDIDATES: Type.Integer({ minimum: 10, maximum: 5_000, default: 200, description: 'candidates scored per screened party (and per application for items)' }),
-  OUTBOX_INTERVAL_SECONDS: Type.Number({ minimum: 0.1, default: 2, description: 'how often the outbox (webhooks, e-mail) is looked at for what is due' }),
+  OUTBOX_INTERVAL_SECONDS: Type.Number({ minimum: 0.1, default: 2, description: 'how often the outbox (consultation messages, webhooks, e-mail) is looked at for what is due' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'the SMTP server alerts are e-mailed through, e.g. smtp://mail.agency.example:587; unset: no e-mail' })),
   ALERT_EMAIL_FROM: Type.String({ minLength: 3, default: 'reciprocity@localhost', description: 'the From address of alert e-mails' }),
   ALERT_EMAILS: Type.String({ default: '', description: 'who is e-mailed alerts: role=address (officer, auditor, admin: the kind of alert and a link) or user:<sign-in id>=address (that user\'s own alerts, in full), comma-separated' }),

@@ -3,6 +3,7 @@ import { appendAuditEvents } from '../audit/index.js'
 import type { ConsultationState, Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
+import { queueDelivery } from './deliver.js'
 import type { MessagePayload } from './messages.js'
 
 export interface ConsultationRoles { requester: string, consulted: string }
@@ -33,9 +34,9 @@ export function nextState (state: ConsultationState, roles: ConsultationRoles, m
 }
 
 /**
- * Stores a message of a consultation (sent by us: `delivery: pending`; received:
- * `received`), moves the consultation to the message's state and writes the audit event, in
- * the caller's transaction. The consultation's row must be locked by the caller.
+ * Stores a message of a consultation (sent by us: `delivery: pending`, and its delivery queued
+ * in the outbox; received: `received`), moves the consultation to the message's state and
+ * writes the audit event, in the caller's transaction. The consultation's row must be locked by the caller.
  */
 export async function storeMessage (trx: Transaction<Database>, message: { payload: MessagePayload, jws: string, delivery: 'pending' | 'received', state: ConsultationState, actor: string }, clock: Clock): Promise<void> {
   const { payload } = message
@@ -54,9 +55,9 @@ export async function storeMessage (trx: Transaction<Database>, message: { paylo
     received_at: message.delivery === 'received' ? now : null,
     delivery: message.delivery,
     attempts: 0,
-    next_attempt_at: message.delivery === 'pending' ? now : null,
     last_error: null
   }).execute()
+  if (message.delivery === 'pending') await queueDelivery(trx, payload.message, now)
   if (payload.kind !== 'request') {
     await trx.updateTable('consultations').set({
       state: message.state,

@@ -1,27 +1,71 @@
-import { sql } from 'kysely'
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/schema.js'
 import { HttpFailure, sendHttpRequest } from '../lib/http-client.js'
-import { sleepUnlessAborted } from '../lib/sleep.js'
+import { enqueue, sendNow, type Attempt, type OutboxItem, type OutboxTopic } from '../outbox/index.js'
 import { findPeer } from '../peers/index.js'
 import { signPartnerToken } from '../signing/index.js'
-import { backoffDelayMs } from '../lib/backoff.js'
 import type { ConsultationDeps } from './types.js'
 
-export type DeliveryState = 'pending' | 'delivered' | 'refused'
+// Our messages are delivered through the one outbox (src/outbox): queued in the transaction
+// that stores them, tried once at once after its commit, then retried by the outbox job with
+// the outbox's backoff. This file only sends one message and keeps its row
+// (`consultation_messages.delivery`, `attempts`, `last_error`) saying what became of it, for
+// the officers; when the next attempt comes is the outbox's alone.
+
+/** The outbox topic of our consultation messages; an item's payload is `{ messageId }`. */
+export const MESSAGE_TOPIC = 'consultation-message'
+
+/** The outbox key of a message's delivery: one item per message, however often it is queued. */
+export const messageKey = (messageId: string) => `consultation-message ${messageId}`
 
 /** The inbox answers with a small JSON document or a problem; anything longer is cut off. */
 const MAX_ANSWER_BYTES = 64 * 1024
 
+/** Queues the delivery of a message of ours just stored (`delivery: pending`), in the transaction that stored it. */
+export async function queueDelivery (trx: Transaction<Database>, messageId: string, now: Date): Promise<void> {
+  await enqueue(trx, [{ topic: MESSAGE_TOPIC, key: messageKey(messageId), payload: { messageId } }], now)
+}
+
 /**
- * Delivers one message we sent (from the outbox) to the receiver's `POST
+ * The outbox topic that delivers our messages (`MESSAGE_TOPIC`). Never given up: an officer's
+ * message is retried until the peer takes it or refuses it, as the officers' view says.
+ */
+export function messageDelivery (deps: ConsultationDeps): OutboxTopic {
+  return { handler: (item) => deliverMessage(deps, item), maxAttempts: Infinity }
+}
+
+/**
+ * The first attempt at delivering a message just stored, right after its commit: through the
+ * outbox (the item is claimed and settled as the job would), so that a failure is retried by
+ * the job with the outbox's backoff. Never throws: the message is stored, and the job retries
+ * whatever went wrong here.
+ */
+export async function deliverNow (deps: ConsultationDeps, messageId: string): Promise<void> {
+  try {
+    await sendNow(deps, { [MESSAGE_TOPIC]: messageDelivery(deps) }, messageKey(messageId))
+  } catch (err) {
+    deps.logger.warn({ err, component: 'consultation-delivery', message: messageId }, 'the first delivery attempt failed; the outbox retries it')
+  }
+}
+
+/**
+ * Delivers one message we sent (an outbox item of `MESSAGE_TOPIC`) to the receiver's `POST
  * /v1/inbox/consultations`, authenticated with a partner token: `delivered` on 2xx; `refused`,
  * with the peer's problem, on a 4xx other than 429 (the message will not become acceptable by
- * retrying); otherwise still `pending`, retried after a backoff. Never throws.
+ * retrying); otherwise `failed`, for the outbox to retry. The message's row is updated first
+ * with the outcome (attempts as the outbox counts them), so a message already settled is never
+ * sent again. Should the database fail meanwhile, it throws: the outbox counts that a failure.
  */
-export async function deliverMessage (deps: ConsultationDeps, messageId: string): Promise<DeliveryState> {
-  const message = await deps.db.selectFrom('consultation_messages').select(['id', 'receiver', 'jws', 'attempts', 'delivery'])
+async function deliverMessage (deps: ConsultationDeps, item: OutboxItem): Promise<Attempt> {
+  const { messageId } = item.payload as { messageId: string }
+  const message = await deps.db.selectFrom('consultation_messages').select(['id', 'receiver', 'jws', 'delivery', 'last_error'])
     .where('id', '=', messageId).executeTakeFirst()
-  if (message === undefined || message.delivery !== 'pending') return (message?.delivery ?? 'refused') as DeliveryState
-  const about = { component: 'consultation-delivery', peer: message.receiver, message: message.id }
+  if (message === undefined) return { outcome: 'refused', error: `message ${messageId} is not stored` }
+  // settled on an earlier attempt whose outbox item was not: say so again, send nothing
+  if (message.delivery === 'delivered') return { outcome: 'delivered' }
+  if (message.delivery !== 'pending') return { outcome: 'refused', error: message.last_error ?? `the message is ${message.delivery}` }
+  const attempts = item.attempts + 1
+  const about = { component: 'consultation-delivery', peer: message.receiver, message: message.id, attempt: attempts }
   let failure: string
   let reason: string | undefined
   try {
@@ -38,15 +82,15 @@ export async function deliverMessage (deps: ConsultationDeps, messageId: string)
         privateAddresses: deps.privateAddresses
       })
       if (response.status >= 200 && response.status < 300) {
-        await settle(deps, message.id, 'delivered', null)
+        await record(deps, message.id, { delivery: 'delivered', attempts, last_error: null })
         deps.logger.info({ ...about, status: response.status }, 'consultation message delivered')
-        return 'delivered'
+        return { outcome: 'delivered' }
       }
       if (response.status >= 400 && response.status < 500 && response.status !== 429) {
         const problem = `${response.status} ${problemDetail(response.body)}`
-        await settle(deps, message.id, 'refused', problem)
+        await record(deps, message.id, { delivery: 'refused', attempts, last_error: problem })
         deps.logger.warn({ ...about, status: response.status }, 'consultation message refused by the peer')
-        return 'refused'
+        return { outcome: 'refused', error: problem }
       }
       failure = `status ${response.status}`
     }
@@ -55,20 +99,14 @@ export async function deliverMessage (deps: ConsultationDeps, messageId: string)
     failure = err instanceof HttpFailure ? `the peer's inbox could not be reached (${err.kind})` : (err as Error).message
     reason = (err as Error).message
   }
-  const delay = backoffDelayMs(message.attempts, { baseMs: deps.delivery.backoffBaseMs, capMs: deps.delivery.backoffCapMs })
-  await deps.db.updateTable('consultation_messages').set({
-    attempts: message.attempts + 1,
-    last_error: failure,
-    next_attempt_at: new Date(deps.clock.now().getTime() + delay)
-  }).where('id', '=', message.id).where('delivery', '=', 'pending').execute()
-  deps.logger.info({ ...about, attempt: message.attempts + 1, failure, reason, retryInMs: Math.round(delay) }, 'consultation message not delivered yet')
-  return 'pending'
+  await record(deps, message.id, { attempts, last_error: failure })
+  deps.logger.info({ ...about, failure, reason }, 'consultation message not delivered yet')
+  return { outcome: 'failed', error: failure }
 }
 
-async function settle (deps: ConsultationDeps, id: string, delivery: 'delivered' | 'refused', error: string | null) {
-  await deps.db.updateTable('consultation_messages').set({
-    delivery, last_error: error, next_attempt_at: null, attempts: sql<number>`attempts + 1`
-  }).where('id', '=', id).where('delivery', '=', 'pending').execute()
+/** What became of an attempt, on the message's row while it is still pending (the officers' view). */
+async function record (deps: ConsultationDeps, id: string, change: { delivery?: 'delivered' | 'refused', attempts: number, last_error: string | null }): Promise<void> {
+  await deps.db.updateTable('consultation_messages').set(change).where('id', '=', id).where('delivery', '=', 'pending').execute()
 }
 
 function problemDetail (body: string): string {
@@ -77,27 +115,5 @@ function problemDetail (body: string): string {
     return `${String(problem.code ?? '')}: ${String(problem.detail ?? '')}`.slice(0, 2000)
   } catch {
     return body.slice(0, 200)
-  }
-}
-
-/** Delivers every pending message whose retry time has come, oldest first; returns how many were delivered. */
-export async function deliverDue (deps: ConsultationDeps, limit = 100): Promise<number> {
-  const due = await deps.db.selectFrom('consultation_messages').select('id')
-    .where('delivery', '=', 'pending').where('next_attempt_at', '<=', deps.clock.now())
-    .orderBy('next_attempt_at').limit(limit).execute()
-  let delivered = 0
-  for (const { id } of due) if (await deliverMessage(deps, id) === 'delivered') delivered += 1
-  return delivered
-}
-
-/** The worker's outbox loop: delivers due messages every `intervalMs` until `signal` aborts. */
-export async function runConsultationDelivery (deps: ConsultationDeps, intervalMs: number, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted) {
-    try {
-      await deliverDue(deps)
-    } catch (err) {
-      deps.logger.error({ err }, 'consultation delivery round failed')
-    }
-    await sleepUnlessAborted(intervalMs, signal)
   }
 }

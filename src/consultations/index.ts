@@ -7,8 +7,8 @@ import type { ConsultationDeps } from './types.js'
 export { requestConsultation, type ConsultationRequest } from './request-consultation.js'
 export { replyToConsultation, sendInformation, withdrawConsultation } from './send-message.js'
 export { receiveMessage, type ReceivedMessage } from './receive-message.js'
-export { deliverDue, deliverMessage, runConsultationDelivery } from './deliver.js'
-export { outboxStatus, type OutboxStatus, type FailingDelivery } from './outbox-status.js'
+export { MESSAGE_TOPIC, messageDelivery } from './deliver.js'
+export { failingDeliveries, type FailingDelivery } from './outbox-status.js'
 export { listConsultations, listOpenConsultations, getConsultation, consultationParties, overdueDays, OPEN_STATES, type ConsultationFilter, type ConsultationSummary } from './consultations.js'
 export { citeConsultation } from './cite-consultation.js'
 export { ProposedTransaction } from './messages.js'
@@ -20,7 +20,7 @@ export function consultationDeps (config: Config, services: { db: Db, keyRing: K
     ...services,
     self: config.agency.id,
     deadlines: config.consultation.deadlines,
-    delivery: { connectTimeoutMs: config.sync.connectTimeoutMs, timeoutMs: Math.min(config.sync.responseTimeoutMs, 15_000), backoffBaseMs: config.sync.backoffBaseMs, backoffCapMs: config.sync.backoffCapMs },
+    delivery: { connectTimeoutMs: config.sync.connectTimeoutMs, timeoutMs: Math.min(config.sync.responseTimeoutMs, 15_000) },
     jwksCooldownMs: config.peerJwksCooldownSeconds * 1000,
     privateAddresses: config.sync.privateAddresses
   }

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
+import { failingItems } from '../outbox/index.js'
+import { MESSAGE_TOPIC } from './deliver.js'
 
 /** A message we sent that a peer has not taken yet, after at least one failed delivery. */
 export interface FailingDelivery {
@@ -10,59 +11,34 @@ export interface FailingDelivery {
   sentAt: Date
   attempts: number
   lastError: string | null
+  /** When the outbox tries it next. */
   nextAttemptAt: Date | null
 }
 
-/** The consultation outbox as the background job leaves it (`runConsultationDelivery`), for administrators. */
-export interface OutboxStatus {
-  /** Messages still to deliver, and how many of them are due now. */
-  waiting: number
-  due: number
-  /** When the next delivery attempt is due; null when nothing waits. */
-  nextAttemptAt: Date | null
-  /** When the oldest message still waiting was sent. */
-  oldestWaitingSince: Date | null
-  /** Messages a peer refused (a 4xx other than 429): they are not retried. */
-  refused: number
-  /** Up to `limit` waiting messages that failed at least once, most attempts first. */
-  failing: FailingDelivery[]
-}
-
-/** The outbox's state now: what waits, when it is retried, the failures and refusals. */
-export async function outboxStatus (db: Db, now: Date, limit = 10): Promise<OutboxStatus> {
-  const [counts, failing] = await Promise.all([
-    db.selectFrom('consultation_messages')
-      .select((eb) => [
-        sql<string>`count(*) filter (where ${eb.ref('delivery')} = 'pending')`.as('waiting'),
-        sql<string>`count(*) filter (where ${eb.ref('delivery')} = 'pending' and ${eb.ref('next_attempt_at')} <= ${now})`.as('due'),
-        sql<Date | null>`min(${eb.ref('next_attempt_at')}) filter (where ${eb.ref('delivery')} = 'pending')`.as('next_attempt_at'),
-        sql<Date | null>`min(${eb.ref('sent_at')}) filter (where ${eb.ref('delivery')} = 'pending')`.as('oldest'),
-        sql<string>`count(*) filter (where ${eb.ref('delivery')} = 'refused')`.as('refused')
-      ])
-      .where('delivery', 'in', ['pending', 'refused'])
-      .executeTakeFirstOrThrow(),
-    db.selectFrom('consultation_messages')
-      .select(['id', 'consultation_id', 'receiver', 'kind', 'sent_at', 'attempts', 'last_error', 'next_attempt_at'])
-      .where('delivery', '=', 'pending').where('attempts', '>', 0)
-      .orderBy('attempts', 'desc').orderBy('sent_at').limit(limit)
-      .execute()
-  ])
-  const instant = (value: Date | string | null) => value === null ? null : new Date(value)
-  return {
-    waiting: Number(counts.waiting),
-    due: Number(counts.due),
-    nextAttemptAt: instant(counts.next_attempt_at),
-    oldestWaitingSince: instant(counts.oldest),
-    refused: Number(counts.refused),
-    failing: failing.map((m) => ({
-      messageId: m.id,
-      consultationId: m.consultation_id,
-      receiver: m.receiver,
-      kind: m.kind,
-      sentAt: new Date(m.sent_at),
-      attempts: m.attempts,
-      lastError: m.last_error,
-      nextAttemptAt: instant(m.next_attempt_at)
-    }))
-  }
+/**
+ * Up to `limit` of our messages still waiting in the outbox after a failed delivery, most
+ * attempts first, for administrators: the outbox's item (attempts, last error, next attempt)
+ * with the message it delivers (to whom, what, when sent). How many wait, are due or were
+ * refused is the outbox's per-topic status (`outboxStatus`, topic `MESSAGE_TOPIC`).
+ */
+export async function failingDeliveries (db: Db, limit = 10): Promise<FailingDelivery[]> {
+  const items = await failingItems(db, MESSAGE_TOPIC, limit)
+  if (items.length === 0) return []
+  const ids = items.map((i) => (i.payload as { messageId: string }).messageId)
+  const messages = new Map((await db.selectFrom('consultation_messages').select(['id', 'consultation_id', 'receiver', 'kind', 'sent_at'])
+    .where('id', 'in', ids).execute()).map((m) => [m.id, m]))
+  return items.flatMap((item) => {
+    const message = messages.get((item.payload as { messageId: string }).messageId)
+    if (message === undefined) return []
+    return [{
+      messageId: message.id,
+      consultationId: message.consultation_id,
+      receiver: message.receiver,
+      kind: message.kind,
+      sentAt: new Date(message.sent_at),
+      attempts: item.attempts,
+      lastError: item.lastError,
+      nextAttemptAt: item.nextAttemptAt
+    }]
+  })
 }

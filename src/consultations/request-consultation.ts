@@ -3,7 +3,7 @@ import { findPeer } from '../peers/index.js'
 import { errors } from '../lib/errors.js'
 import { findHeldRecord, todayOf } from '../records/index.js'
 import { deadlineFrom, periodFor } from '../lib/deadlines.js'
-import { deliverMessage } from './deliver.js'
+import { deliverNow } from './deliver.js'
 import { signMessage, type MessagePayload, type ProposedTransaction } from './messages.js'
 import { storeMessage } from './conversation.js'
 import type { ConsultationDeps } from './types.js'
@@ -18,8 +18,8 @@ export interface ConsultationRequest {
 /**
  * Asks the agency that issued `denial` for consultation about the transaction we propose to
  * license: stores the consultation and its signed request (with its deadline, from the
- * regime's period) and the audit event in one transaction, then tries to deliver the request at
- * once; the worker retries it when the peer cannot be reached. Returns the consultation's id.
+ * regime's period), the audit event and its delivery in the outbox in one transaction, then
+ * tries to deliver the request at once; the outbox job retries it when the peer cannot be reached. Returns the consultation's id.
  */
 export async function requestConsultation (deps: ConsultationDeps, actor: string, input: ConsultationRequest): Promise<string> {
   const { issuer, recordId } = input.denial
@@ -53,7 +53,7 @@ export async function requestConsultation (deps: ConsultationDeps, actor: string
     await storeMessage(trx, { payload, jws, delivery: 'pending', state: 'requested', actor }, deps.clock)
   })
   deps.logger.info({ consultation: payload.consultation, peer: issuer, regime }, 'consultation requested')
-  await deliverMessage(deps, payload.message)
+  await deliverNow(deps, payload.message)
   return payload.consultation
 }
 

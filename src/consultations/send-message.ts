@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { ConsultationAnswer } from '../records/index.js'
 import { errors } from '../lib/errors.js'
 import { nextState, storeMessage } from './conversation.js'
-import { deliverMessage } from './deliver.js'
+import { deliverNow } from './deliver.js'
 import { signMessage, type MessagePayload } from './messages.js'
 import type { ConsultationDeps } from './types.js'
 
@@ -23,8 +23,8 @@ export async function withdrawConsultation (deps: ConsultationDeps, actor: strin
 
 /**
  * Signs and stores a message of a consultation we hold, moves the consultation to its state
- * and writes the audit event (one transaction, the consultation's row locked), then delivers
- * it; the worker retries when the peer cannot be reached.
+ * and writes the audit event (one transaction, the consultation's row locked, its delivery
+ * queued in the outbox), then delivers it; the outbox job retries when the peer cannot be reached.
  */
 async function sendMessage (deps: ConsultationDeps, actor: string, id: string, content: Pick<MessagePayload, 'kind' | 'answer' | 'text'>): Promise<void> {
   const messageId = await deps.db.transaction().execute(async (trx) => {
@@ -47,5 +47,5 @@ async function sendMessage (deps: ConsultationDeps, actor: string, id: string, c
     return payload.message
   })
   deps.logger.info({ consultation: id, kind: content.kind, answer: content.answer }, 'consultation message sent')
-  await deliverMessage(deps, messageId)
+  await deliverNow(deps, messageId)
 }

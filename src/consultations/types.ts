@@ -23,10 +23,9 @@ export interface ConsultationDeps {
   privateAddresses: PrivateAddresses
 }
 
+/** One delivery attempt's limits; when the next comes is the outbox's (src/outbox). */
 export interface DeliveryOptions {
   connectTimeoutMs: number
   /** The whole request to the peer's inbox. */
   timeoutMs: number
-  backoffBaseMs: number
-  backoffCapMs: number
 }

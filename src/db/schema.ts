@@ -323,8 +323,8 @@ export interface ConsultationMessageTable {
   sent_at: Timestamp
   received_at: Date | string | null
   delivery: 'pending' | 'delivered' | 'refused' | 'received'
+  /** Delivery attempts of ours, as the outbox counts them (when the next comes is the outbox's, src/outbox). */
   attempts: ColumnType<number, number | undefined, number>
-  next_attempt_at: Date | string | null
   last_error: string | null
 }
 

@@ -1,5 +1,5 @@
 import { runWorker } from '../sync/index.js'
-import { agencySyncContext, runAlertWatch, runConsultationOutbox, runDetectionBacklog, runLapseReevaluation, runOutbox, type UseCaseContext } from '../use-cases/index.js'
+import { agencySyncContext, runAlertWatch, runDetectionBacklog, runLapseReevaluation, runOutbox, type UseCaseContext } from '../use-cases/index.js'
 
 /** What the jobs need of the wired services (the use cases' context); `wireServices` returns a superset. */
 export type JobDeps = UseCaseContext
@@ -9,7 +9,7 @@ type Job = (deps: JobDeps, signal: AbortSignal) => Promise<void>
 
 const DAY_MS = 24 * 60 * 60 * 1000
 const syncIntervalMs = (config: JobDeps['config']) => config.sync.intervalSeconds * 1000
-const alertIntervalMs = (config: JobDeps['config']) => config.alerts.outboxIntervalSeconds * 1000
+const outboxIntervalMs = (config: JobDeps['config']) => config.alerts.outboxIntervalSeconds * 1000
 
 /** A background job: how often it runs (from the configuration) and its loop. */
 interface JobDefinition {
@@ -31,11 +31,6 @@ const JOBS: Readonly<Record<BackgroundJobName, JobDefinition>> = {
       return runWorker(ctx, options, signal)
     }
   },
-  // consultation messages a peer could not take at once, retried from the outbox
-  'consultation-outbox': {
-    everyMs: syncIntervalMs,
-    run: (deps, signal) => runConsultationOutbox(deps, syncIntervalMs(deps.config), signal)
-  },
   // a lapse writes nothing, so the divergences it ends are found by re-evaluating: at start, then daily
   'lapse-reevaluation': {
     everyMs: () => DAY_MS,
@@ -46,19 +41,20 @@ const JOBS: Readonly<Record<BackgroundJobName, JobDefinition>> = {
     everyMs: syncIntervalMs,
     run: (deps, signal) => runDetectionBacklog(deps, syncIntervalMs(deps.config), signal)
   },
-  // alerts to webhooks and by e-mail, sent from the outbox and retried with backoff
+  // what the agency sends out, from the one outbox, retried with backoff: our consultation
+  // messages a peer could not take at once, alerts to webhooks and by e-mail
   outbox: {
-    everyMs: alertIntervalMs,
-    run: (deps, signal) => runOutbox(deps, alertIntervalMs(deps.config), signal)
+    everyMs: outboxIntervalMs,
+    run: (deps, signal) => runOutbox(deps, outboxIntervalMs(deps.config), signal)
   },
   // the alerts no record's arrival raises: consultations received, deadlines, reviews, divergences, peers
   'alert-watch': {
-    everyMs: alertIntervalMs,
-    run: (deps, signal) => runAlertWatch(deps, alertIntervalMs(deps.config), signal)
+    everyMs: outboxIntervalMs,
+    run: (deps, signal) => runAlertWatch(deps, outboxIntervalMs(deps.config), signal)
   }
 }
 
-export type BackgroundJobName = 'sync' | 'consultation-outbox' | 'lapse-reevaluation' | 'detection-backlog' | 'outbox' | 'alert-watch'
+export type BackgroundJobName = 'sync' | 'lapse-reevaluation' | 'detection-backlog' | 'outbox' | 'alert-watch'
 
 /** The background jobs an agency runs, each with how often it runs under `config` (the administrators' jobs page lists them). */
 export function backgroundJobs (config: JobDeps['config']): Array<{ name: BackgroundJobName, everyMs: number }> {
@@ -67,7 +63,7 @@ export function backgroundJobs (config: JobDeps['config']): Array<{ name: Backgr
 
 /**
  * Starts every background job and resolves when all have stopped: after `signal` aborts, each
- * finishes the run it is in (a sync round, a delivery round, a re-evaluation) and returns, so
+ * finishes the run it is in (a sync round, an outbox drain, a re-evaluation) and returns, so
  * the caller may then close the database. The one way the server (`SYNC_IN_PROCESS=true`), the
  * worker, `cli sync --follow` and the demo run jobs.
  */

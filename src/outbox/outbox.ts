@@ -27,6 +27,15 @@ export type Attempt =
 
 export type OutboxHandler = (item: OutboxItem) => Promise<Attempt>
 
+/**
+ * A topic's handler with a retry policy of its own: `maxAttempts` instead of the drain's
+ * (`Infinity`: retried until delivered or refused, never given up).
+ */
+export interface OutboxTopic { handler: OutboxHandler, maxAttempts: number }
+
+/** The handlers a drain sends with, by topic: a handler alone follows the drain's options. */
+export type OutboxHandlers = Readonly<Record<string, OutboxHandler | OutboxTopic>>
+
 export interface OutboxOptions {
   /** Items claimed at a time. */
   batch: number
@@ -56,23 +65,26 @@ export async function enqueue (trx: Transaction<Database>, items: ReadonlyArray<
 /** What one drain did. */
 export interface DrainOutcome { delivered: number, failed: number, refused: number, givenUp: number }
 
+/** What became of one attempt, once settled. */
+export type Settled = 'delivered' | 'refused' | 'failed' | 'given-up'
+
+type OutboxDeps = { db: Db, clock: Clock, logger: Pick<Logger, 'info' | 'warn'> }
+
 /**
  * Sends what is due, `batch` at a time, until nothing is due or `signal` aborts: each batch is
  * claimed in a short transaction (`for update skip locked`, leased: several workers share the
  * queue and none sends an item another holds), sent by its topic's handler outside any
  * transaction, and settled: delivered and refused are final; a failure is retried after the
- * one backoff (src/lib/backoff.ts), given up after `maxAttempts`. An item of a topic with no
- * handler here is left for a worker that has one.
+ * one backoff (src/lib/backoff.ts), given up after `maxAttempts` (the topic's own, if it has
+ * one). An item of a topic with no handler here is left for a worker that has one.
  */
-export async function drainOutbox (
-  deps: { db: Db, clock: Clock, logger: Pick<Logger, 'info' | 'warn'> }, handlers: Readonly<Record<string, OutboxHandler>>, options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS, signal?: AbortSignal
-): Promise<DrainOutcome> {
+export async function drainOutbox (deps: OutboxDeps, handlers: OutboxHandlers, options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS, signal?: AbortSignal): Promise<DrainOutcome> {
   const outcome: DrainOutcome = { delivered: 0, failed: 0, refused: 0, givenUp: 0 }
   const topics = Object.keys(handlers)
   if (topics.length === 0) return outcome
   while (signal?.aborted !== true) {
     const now = deps.clock.now()
-    const { rows } = await sql<{ id: string, topic: string, payload: unknown, attempts: number }>`
+    const { rows } = await sql<ClaimedRow>`
       update outbox set next_attempt_at = ${new Date(now.getTime() + options.leaseMs)}
       where id in (
         select id from outbox
@@ -83,25 +95,50 @@ export async function drainOutbox (
       returning id, topic, payload, attempts`.execute(deps.db)
     if (rows.length === 0) break
     for (const row of rows) {
-      const item: OutboxItem = { id: Number(row.id), topic: row.topic, payload: row.payload, attempts: row.attempts }
-      const handler = handlers[row.topic] as OutboxHandler
-      let attempt: Attempt
-      try {
-        attempt = await handler(item)
-      } catch (err) {
-        attempt = { outcome: 'failed', error: (err as Error).message }
-      }
-      await settle(deps, item, attempt, options)
-      if (attempt.outcome === 'delivered') outcome.delivered++
-      else if (attempt.outcome === 'refused') outcome.refused++
-      else if (item.attempts + 1 >= options.maxAttempts) outcome.givenUp++
-      else outcome.failed++
+      const settled = await attempt(deps, handlers, row, options)
+      if (settled === 'given-up') outcome.givenUp++
+      else outcome[settled]++
     }
   }
   return outcome
 }
 
-async function settle (deps: { db: Db, clock: Clock, logger: Pick<Logger, 'info' | 'warn'> }, item: OutboxItem, attempt: Attempt, options: OutboxOptions): Promise<void> {
+/**
+ * Sends now the one item queued under `key`, claimed, sent and settled as a drain does (the
+ * same lease, handler and settling): the first attempt right after the commit that queued it,
+ * without waiting for the job. Does nothing and returns undefined when that item is not pending
+ * and due (sent or refused already, held by a worker, its retry not due yet) or its topic has
+ * no handler here.
+ */
+export async function sendNow (deps: OutboxDeps, handlers: OutboxHandlers, key: string, options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS): Promise<Settled | undefined> {
+  const now = deps.clock.now()
+  const { rows: [row] } = await sql<ClaimedRow>`
+    update outbox set next_attempt_at = ${new Date(now.getTime() + options.leaseMs)}
+    where id = (
+      select id from outbox
+      where key = ${key} and state = 'pending' and next_attempt_at <= ${now} and topic = any(${Object.keys(handlers)}::text[])
+      for update skip locked)
+    returning id, topic, payload, attempts`.execute(deps.db)
+  return row === undefined ? undefined : attempt(deps, handlers, row, options)
+}
+
+interface ClaimedRow { id: string, topic: string, payload: unknown, attempts: number }
+
+/** One claimed item sent by its topic's handler (a handler that throws has failed) and settled. */
+async function attempt (deps: OutboxDeps, handlers: OutboxHandlers, row: ClaimedRow, options: OutboxOptions): Promise<Settled> {
+  const item: OutboxItem = { id: Number(row.id), topic: row.topic, payload: row.payload, attempts: row.attempts }
+  const entry = handlers[row.topic] as OutboxHandler | OutboxTopic
+  const { handler, maxAttempts } = typeof entry === 'function' ? { handler: entry, maxAttempts: options.maxAttempts } : entry
+  let result: Attempt
+  try {
+    result = await handler(item)
+  } catch (err) {
+    result = { outcome: 'failed', error: (err as Error).message }
+  }
+  return settle(deps, item, result, { ...options, maxAttempts })
+}
+
+async function settle (deps: OutboxDeps, item: OutboxItem, attempt: Attempt, options: OutboxOptions): Promise<Settled> {
   const now = deps.clock.now()
   const attempts = item.attempts + 1
   const about = { component: 'outbox', topic: item.topic, item: item.id, attempts }
@@ -110,7 +147,7 @@ async function settle (deps: { db: Db, clock: Clock, logger: Pick<Logger, 'info'
       state: attempt.outcome, attempts, next_attempt_at: null, settled_at: now, last_error: attempt.outcome === 'refused' ? attempt.error : null
     }).where('id', '=', item.id).execute()
     if (attempt.outcome === 'refused') deps.logger.warn(about, 'outbox item refused by its receiver; not retried')
-    return
+    return attempt.outcome
   }
   const givenUp = attempts >= options.maxAttempts
   const delay = backoffDelayMs(item.attempts, { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs, retryAfterSeconds: attempt.retryAfterSeconds })
@@ -118,6 +155,7 @@ async function settle (deps: { db: Db, clock: Clock, logger: Pick<Logger, 'info'
     state: givenUp ? 'given-up' : 'pending', attempts, last_error: attempt.error, next_attempt_at: givenUp ? null : new Date(now.getTime() + delay), settled_at: givenUp ? now : null
   }).where('id', '=', item.id).execute()
   deps.logger.warn({ ...about, retryInMs: givenUp ? undefined : Math.round(delay) }, givenUp ? 'outbox item given up after its last attempt' : 'outbox item failed; retried later')
+  return givenUp ? 'given-up' : 'failed'
 }
 
 /** Per topic: what waits (and is due now), the oldest waiting, failures, refusals and items given up: for the administrators and the metrics. */
@@ -149,9 +187,37 @@ export async function outboxStatus (db: Db, now: Date): Promise<OutboxTopicStatu
   }))
 }
 
+/** An item still to send that failed at least once: for the administrators, with what its topic's owner tells of it (from `key` or `payload`). */
+export interface FailingItem {
+  id: number
+  key: string | null
+  payload: unknown
+  attempts: number
+  lastError: string | null
+  queuedAt: Date
+  nextAttemptAt: Date | null
+}
+
+/** Up to `limit` items of `topic` still to send after a failure, most attempts first. */
+export async function failingItems (db: Db, topic: string, limit: number): Promise<FailingItem[]> {
+  const rows = await db.selectFrom('outbox').select(['id', 'key', 'payload', 'attempts', 'last_error', 'created_at', 'next_attempt_at'])
+    .where('topic', '=', topic).where('state', '=', 'pending').where('attempts', '>', 0)
+    .orderBy('attempts', 'desc').orderBy('created_at').orderBy('id').limit(limit)
+    .execute()
+  return rows.map((r) => ({
+    id: Number(r.id),
+    key: r.key,
+    payload: r.payload,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    queuedAt: new Date(r.created_at),
+    nextAttemptAt: r.next_attempt_at === null ? null : new Date(r.next_attempt_at)
+  }))
+}
+
 /** `drainOutbox` now and every `intervalMs` until `signal` aborts (`runEvery`: a failed run is logged and retried; never fatal). */
 export async function runOutboxJob (
-  deps: { db: Db, clock: Clock, logger: Logger }, handlers: Readonly<Record<string, OutboxHandler>>, intervalMs: number, signal: AbortSignal, options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS
+  deps: { db: Db, clock: Clock, logger: Logger }, handlers: OutboxHandlers, intervalMs: number, signal: AbortSignal, options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS
 ): Promise<void> {
   const log = deps.logger.child({ component: 'outbox' })
   await runEvery(intervalMs, signal, log, 'sending from the outbox failed; retrying', async () => {

@@ -1,8 +1,7 @@
 import {
-  acknowledgeAlert as acknowledge, alertDeliveryHandlers, closeCase, createWebhook, getCase, openCase as open, removeWebhook, runEventWatch, unwatchParty as unwatch,
+  acknowledgeAlert as acknowledge, closeCase, createWebhook, getCase, openCase as open, removeWebhook, runEventWatch, unwatchParty as unwatch,
   updateWebhook, watchEvents, watchParty as watch, type AlertViewer, type CaseOpening, type CaseView, type WatchedPartyInput, type WebhookInput, type WebhookUpdate
 } from '../alerts/index.js'
-import { DEFAULT_OUTBOX_OPTIONS, drainOutbox as drain, runOutboxJob } from '../outbox/index.js'
 import { errors } from '../lib/errors.js'
 import { getScreening, type Application, type Hit } from '../screening/index.js'
 import type { UseCaseContext } from './context.js'
@@ -76,33 +75,6 @@ export async function runAlertWatch (ctx: UseCaseContext, intervalMs: number, si
 function eventWatchDeps (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
   const { routing } = arrivalMatching(ctx)
   return { db: ctx.db, self: ctx.config.agency.id, clock: ctx.clock, alerts: ctx.config.alerts, routing }
-}
-
-/** The outbox's handlers: alerts to webhooks and by e-mail. */
-export function outboxHandlers (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock' | 'keyRing' | 'logger'>) {
-  const { config } = ctx
-  return alertDeliveryHandlers({
-    db: ctx.db,
-    self: config.agency.id,
-    agencyName: config.agency.name,
-    publicUrl: config.agency.publicUrl,
-    clock: ctx.clock,
-    keyRing: ctx.keyRing,
-    logger: ctx.logger,
-    privateAddresses: config.sync.privateAddresses,
-    limits: { connectTimeoutMs: config.sync.connectTimeoutMs, responseTimeoutMs: Math.min(config.sync.responseTimeoutMs, 15_000) },
-    alerts: config.alerts
-  })
-}
-
-/** Sends what the outbox holds that is due, now (the CLI, tests, the demo). */
-export async function drainOutbox (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock' | 'keyRing' | 'logger'>, signal?: AbortSignal) {
-  return drain({ db: ctx.db, clock: ctx.clock, logger: ctx.logger }, outboxHandlers(ctx), DEFAULT_OUTBOX_OPTIONS, signal)
-}
-
-/** The outbox drained now and every `intervalMs` until `signal` aborts (the jobs' outbox). */
-export async function runOutbox (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
-  return runOutboxJob({ db: ctx.db, clock: ctx.clock, logger: ctx.logger }, outboxHandlers(ctx), intervalMs, signal)
 }
 
 /** An administrator adds, changes or removes a webhook. */

@@ -1,12 +1,13 @@
 import {
-  consultationDeps, receiveMessage, runConsultationDelivery, replyToConsultation as reply, requestConsultation as request, sendInformation as inform, withdrawConsultation as withdraw,
+  consultationDeps, receiveMessage, replyToConsultation as reply, requestConsultation as request, sendInformation as inform, withdrawConsultation as withdraw,
   type ConsultationRequest
 } from '../consultations/index.js'
 import type { UseCaseContext } from './context.js'
 
-// Consultations with a denying ally (docs/consultations.md): each message is signed, stored
-// with its audit event and delivered (or left to the outbox) by the consultations capability;
-// these bind it to the agency's services for every face.
+// Consultations with a denying ally (docs/divergence.md): each message is signed, stored
+// with its audit event and its delivery queued in the outbox, then tried at once, by the
+// consultations capability (retries: the outbox job, use-cases/outbox.ts); these bind it to
+// the agency's services for every face.
 
 const deps = (ctx: UseCaseContext) => consultationDeps(ctx.config, ctx)
 
@@ -33,9 +34,4 @@ export async function withdrawConsultation (ctx: UseCaseContext, officer: string
 /** Takes in a signed consultation message a partner pushed to our inbox. */
 export async function receiveConsultationMessage (ctx: UseCaseContext, partner: string, jws: string) {
   return receiveMessage(deps(ctx), partner, jws)
-}
-
-/** Delivers what the outbox holds (messages a peer could not take at once) every `intervalMs` until `signal` aborts (a background job). */
-export async function runConsultationOutbox (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal): Promise<void> {
-  return runConsultationDelivery(deps(ctx), intervalMs, signal)
 }

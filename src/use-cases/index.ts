@@ -6,9 +6,10 @@ export { agencySyncContext } from './sync.js'
 export { recordDecision, amendDecision, undercutConflictsOf, DecisionRecording } from './record-decision.js'
 export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, renewDecision, importDecisions, importCandidates } from './change-records.js'
 export { screenApplications, recordDisposition } from './screen.js'
-export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage, runConsultationOutbox } from './consult.js'
+export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage } from './consult.js'
 export { transitionDivergence, reevaluateLapsed, runLapseReevaluation, drainDetectionBacklog, runDetectionBacklog } from './divergences.js'
 export { enrolPeer, setPeerStatus, resumePeer } from './peers.js'
 export {
-  openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, runAlertWatch, drainOutbox, runOutbox, addWebhook, changeWebhook, deleteWebhook
+  openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, runAlertWatch, addWebhook, changeWebhook, deleteWebhook
 } from './alerts.js'
+export { drainOutbox, runOutbox } from './outbox.js'

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { outboxStatus } from '../consultations/index.js'
-import { outboxStatus as deliveryStatus } from '../outbox/index.js'
+import { failingDeliveries, MESSAGE_TOPIC } from '../consultations/index.js'
+import { outboxStatus } from '../outbox/index.js'
 import { countAwaitingLapseReevaluation, countDetectionBacklog } from '../divergence/index.js'
 import { PeerEnrolment, PeerUpdate } from '../http/schemas/peers.js'
 import type { App } from '../http/types.js'
@@ -132,12 +132,12 @@ export async function adminPages (app: App, kit: PageKit): Promise<void> {
   app.get('/jobs', async (request, reply) => {
     if (admin(request, reply) === undefined) return reply
     const now = app.clock.now()
-    const [peers, outbox, awaitingLapse, detectionBacklog, topics] = await Promise.all([
+    const [peers, awaitingLapse, detectionBacklog, topics, failingMessages] = await Promise.all([
       peerRows(),
-      outboxStatus(app.db, now),
       countAwaitingLapseReevaluation(app.db, now.toISOString().slice(0, 10)),
       countDetectionBacklog(app.db),
-      deliveryStatus(app.db, now)
+      outboxStatus(app.db, now),
+      failingDeliveries(app.db)
     ])
     const deliveries = {
       waiting: topics.reduce((n, s) => n + s.waiting, 0),
@@ -145,7 +145,16 @@ export async function adminPages (app: App, kit: PageKit): Promise<void> {
       givenUp: topics.reduce((n, s) => n + s.givenUp, 0),
       nextAttemptAt: topics.reduce<Date | null>((a, s) => s.nextAttemptAt !== null && (a === null || s.nextAttemptAt < a) ? s.nextAttemptAt : a, null)
     }
-    const view = { inProcess: app.config.sync.inProcess, jobs: backgroundJobs(app.config), peers, outbox, awaitingLapse, detectionBacklog, deliveries, pushOnPublish: app.config.sync.pushOnPublish, now }
+    const messages = topics.find((s) => s.topic === MESSAGE_TOPIC)
+    const consultationMessages = {
+      waiting: messages?.waiting ?? 0,
+      due: messages?.due ?? 0,
+      refused: messages?.refused ?? 0,
+      oldestWaitingSince: messages?.oldestWaitingSince ?? null,
+      nextAttemptAt: messages?.nextAttemptAt ?? null,
+      failing: failingMessages
+    }
+    const view = { inProcess: app.config.sync.inProcess, jobs: backgroundJobs(app.config), peers, consultationMessages, awaitingLapse, detectionBacklog, deliveries, pushOnPublish: app.config.sync.pushOnPublish, now }
     return kit.show(reply, 200, <JobsPage frame={kit.frameOf(request, reply)} view={view} formats={kit.formats} />)
   })
 }

@@ -1,11 +1,12 @@
 import t from 'tap'
-import { citeConsultation, deliverDue, consultationDeps, listConsultations } from '../../src/consultations/index.js'
+import { citeConsultation, listConsultations } from '../../src/consultations/index.js'
 import { signMessage, type MessagePayload } from '../../src/consultations/messages.js'
 import { deadlineFrom, parseDeadlines, periodFor } from '../../src/lib/deadlines.js'
 import { fixedClock, systemClock } from '../../src/lib/clock.js'
 import { buildDivergenceReport } from '../../src/reports/index.js'
 import { createLogger } from '../../src/lib/logger.js'
 import { CONSULTATION_TYP, signPartnerToken, verifyCompact, type Jwks } from '../../src/signing/index.js'
+import { drainOutbox } from '../../src/use-cases/index.js'
 import type { TestAgency } from '../helpers/agency.js'
 import { decision, publishDecision, startFederation, syncAll } from '../helpers/federation.js'
 
@@ -152,15 +153,28 @@ t.test('messages a peer cannot take are retried; unanswered past the deadline th
   await lima.db.updateTable('peers').set({ base_url: 'http://127.0.0.1:9' }).where('agency_id', '=', 'kilo').execute()
   const asked = await call(lima, 'POST', '/v1/consultations', { denial: { issuer: 'kilo', recordId: denial.record.id }, proposed: PROPOSED, question: 'Any objection?' })
   t.equal(asked.status, 201, 'the request is kept although kilo cannot be reached')
-  t.match(asked.body, { regime: 'uk', state: 'requested', messages: [{ delivery: 'pending', attempts: 1, lastError: String }] }, 'the regime of the denial\'s first entry; pending, with why')
+  t.match(asked.body, { regime: 'uk', state: 'requested', messages: [{ delivery: 'pending', attempts: 1, lastError: /could not be reached/ }] }, 'the regime of the denial\'s first entry; pending, with why')
   t.equal((await call(kilo, 'GET', '/v1/consultations')).body.consultations.length, 0)
+  const messageId = asked.body.messages[0].id as string
+  const queued = () => lima.db.selectFrom('outbox').select(['topic', 'key', 'payload', 'state', 'attempts', 'last_error']).execute()
+  t.match(await queued(), [{ topic: 'consultation-message', key: `consultation-message ${messageId}`, payload: { messageId }, state: 'pending', attempts: 1, last_error: /could not be reached/ }],
+    'its delivery is one outbox item, tried once at once, its retry the outbox\'s')
+
+  // the outbox job, as it runs: nothing before the backoff has passed, then a retry per run
+  const ctx = { config: lima.config, db: lima.db, keyRing: lima.app.keyRing, clock: systemClock, logger: createLogger({ level: 'silent' }) }
+  const backoffPassed = () => lima.db.updateTable('outbox').set({ next_attempt_at: new Date(Date.now() - 1000) }).where('state', '=', 'pending').execute()
+  t.match(await drainOutbox(ctx), { delivered: 0, failed: 0 }, 'not retried before its backoff has passed')
+  await backoffPassed()
+  t.match(await drainOutbox(ctx), { delivered: 0, failed: 1 }, 'kilo still down: failed again')
+  t.match((await call(lima, 'GET', `/v1/consultations/${asked.body.id as string}`)).body.messages, [{ delivery: 'pending', attempts: 2, lastError: /could not be reached/ }], 'the officers see each attempt and why it failed')
 
   await lima.db.updateTable('peers').set({ base_url: baseUrl }).where('agency_id', '=', 'kilo').execute()
-  await lima.db.updateTable('consultation_messages').set({ next_attempt_at: new Date(Date.now() - 1000) }).execute() // its backoff has passed
-  const deps = consultationDeps(lima.config, { db: lima.db, keyRing: lima.app.keyRing, clock: systemClock, logger: createLogger({ level: 'silent' }) })
-  t.equal(await deliverDue(deps), 1, 'the worker\'s next round delivers it')
-  t.equal(await deliverDue(deps), 0, 'once')
-  t.match((await call(lima, 'GET', `/v1/consultations/${asked.body.id as string}`)).body.messages, [{ delivery: 'delivered', attempts: 2, lastError: null }])
+  await backoffPassed()
+  t.match(await drainOutbox(ctx), { delivered: 1, failed: 0 }, 'kilo up again: the outbox job\'s next run delivers it')
+  await backoffPassed()
+  t.match(await drainOutbox(ctx), { delivered: 0, failed: 0 }, 'once')
+  t.match((await call(lima, 'GET', `/v1/consultations/${asked.body.id as string}`)).body.messages, [{ delivery: 'delivered', attempts: 3, lastError: null }])
+  t.match(await queued(), [{ state: 'delivered', attempts: 3, last_error: null }])
   t.match((await call(kilo, 'GET', '/v1/consultations')).body.consultations, [{ id: asked.body.id, state: 'requested' }], 'kilo has it')
 
   const deadline = asked.body.deadline as string

@@ -38,7 +38,7 @@ t.test('every job starts, and all stop once the signal aborts, during their firs
   t.ok(stop.signal.aborted)
   const lines = logs.lines
   const messages = lines.map((l) => l.msg)
-  t.match(lines.find((l) => l.msg === 'background jobs started'), { jobs: ['sync', 'consultation-outbox', 'lapse-reevaluation'] })
+  t.match(lines.find((l) => l.msg === 'background jobs started'), { jobs: ['sync', 'lapse-reevaluation', 'detection-backlog', 'outbox', 'alert-watch'] })
   t.ok(messages.includes('sync worker started') && messages.includes('sync worker stopped'), 'the sync loop ran and stopped')
   t.ok(messages.includes('lapsed records re-evaluated for divergences and alerts'), 'the lapse re-evaluation ran once')
   t.equal(messages.at(-1), 'background jobs stopped', 'resolves once all have stopped')

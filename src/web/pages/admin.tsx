@@ -1,4 +1,4 @@
-import type { OutboxStatus } from '../../consultations/index.js'
+import type { FailingDelivery } from '../../consultations/index.js'
 import type { BackgroundJobName } from '../../jobs/index.js'
 import type { Peer } from '../../peers/index.js'
 import type { KeyInfo } from '../../signing/index.js'
@@ -272,12 +272,13 @@ export interface JobsView {
   inProcess: boolean
   jobs: ReadonlyArray<{ name: BackgroundJobName, everyMs: number }>
   peers: readonly PeerRow[]
-  outbox: OutboxStatus
+  /** Our consultation messages in the outbox (its status of their topic), and those that failed at least once, most attempts first. */
+  consultationMessages: { waiting: number, due: number, refused: number, oldestWaitingSince: Date | null, nextAttemptAt: Date | null, failing: readonly FailingDelivery[] }
   /** Divergences still holding although a record of theirs lapsed: the lapse re-evaluation's work waiting. */
   awaitingLapse: number
   /** Decisions of large changes waiting to be detected again: the detection backlog's work waiting. */
   detectionBacklog: number
-  /** The alert deliveries in the outbox (webhooks, e-mail). */
+  /** Everything in the outbox, all topics (consultation messages, webhooks, e-mail). */
   deliveries: { waiting: number, failing: number, givenUp: number, nextAttemptAt: Date | null }
   pushOnPublish: boolean
   now: Date
@@ -288,7 +289,7 @@ export interface JobsView {
  * the last outcome); then the sync per peer, the outbox's failures, and what is not stored.
  */
 export function JobsPage ({ frame, view, formats }: { frame: PageFrame, view: JobsView, formats: Formats }) {
-  const { peers, outbox, now } = view
+  const { peers, consultationMessages: messages, now } = view
   const when = (date: Date | null | undefined, otherwise: string) => date == null ? otherwise : formats.dateTime(date)
   const latest = (dates: ReadonlyArray<Date | null | undefined>) => dates.reduce<Date | null>((a, d) => d != null && (a === null || d > a) ? d : a, null)
   const earliest = (dates: ReadonlyArray<Date | null | undefined>) => dates.reduce<Date | null>((a, d) => d != null && (a === null || d < a) ? d : a, null)
@@ -299,11 +300,6 @@ export function JobsPage ({ frame, view, formats }: { frame: PageFrame, view: Jo
       last: when(latest(peers.map((p) => p.health?.lastAttemptAt)), t.never),
       next: syncing.length === 0 ? t.noPeerToSync : when(earliest(syncing.map((p) => p.health?.nextAttemptAt)), t.notScheduled),
       outcome: t.syncOutcome(peers.length, syncing.length, failing)
-    },
-    'consultation-outbox': {
-      last: t.notStored,
-      next: outbox.waiting === 0 ? t.nothingWaits : when(outbox.nextAttemptAt, t.notScheduled),
-      outcome: t.outboxOutcome(outbox.waiting, outbox.refused)
     },
     'lapse-reevaluation': {
       last: t.notStored,
@@ -388,16 +384,16 @@ export function JobsPage ({ frame, view, formats }: { frame: PageFrame, view: Jo
           </table>
           )}
 
-      <h2>{t.jobs['consultation-outbox'].name}</h2>
+      <h2>{t.consultationMessagesTitle}</h2>
       <dl class='summary'>
-        <dt>{t.outboxWaiting}</dt><dd>{t.outboxWaitingCount(outbox.waiting, outbox.due)}</dd>
-        <dt>{t.outboxOldest}</dt><dd>{when(outbox.oldestWaitingSince, t.nothingWaits)}</dd>
-        <dt>{t.nextAttempt}</dt><dd>{outbox.waiting === 0 ? t.nothingWaits : when(outbox.nextAttemptAt, t.notScheduled)}</dd>
-        <dt>{t.outboxRefused}</dt><dd>{outbox.refused}</dd>
+        <dt>{t.outboxWaiting}</dt><dd>{t.outboxWaitingCount(messages.waiting, messages.due)}</dd>
+        <dt>{t.outboxOldest}</dt><dd>{when(messages.oldestWaitingSince, t.nothingWaits)}</dd>
+        <dt>{t.nextAttempt}</dt><dd>{messages.waiting === 0 ? t.nothingWaits : when(messages.nextAttemptAt, t.notScheduled)}</dd>
+        <dt>{t.outboxRefused}</dt><dd>{messages.refused}</dd>
       </dl>
-      {outbox.failing.length > 0 && (
+      {messages.failing.length > 0 && (
         <table class='outbox'>
-          <caption>{t.outboxFailingCaption(outbox.failing.length)}</caption>
+          <caption>{t.outboxFailingCaption(messages.failing.length)}</caption>
           <thead>
             <tr>
               <th scope='col'>{t.columnAgency}</th><th scope='col'>{t.columnMessage}</th><th scope='col'>{t.columnSent}</th>
@@ -405,7 +401,7 @@ export function JobsPage ({ frame, view, formats }: { frame: PageFrame, view: Jo
             </tr>
           </thead>
           <tbody>
-            {outbox.failing.map((m) => (
+            {messages.failing.map((m) => (
               <tr key={m.messageId}>
                 <th scope='row'>{m.receiver}</th>
                 <td>{t.messageKind(m.kind)}</td>

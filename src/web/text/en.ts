@@ -446,13 +446,12 @@ export const en = {
     columnOutcome: 'Last outcome',
     jobs: {
       sync: { name: 'Sync of the peers\' feeds', does: 'Pulls, verifies and stores the feed of each active peer that is due.' },
-      'consultation-outbox': { name: 'Consultation outbox', does: 'Retries the consultation messages a peer could not take at once.' },
       'lapse-reevaluation': { name: 'Lapse re-evaluation', does: 'A decision lapsing changes nothing stored, so the divergences a lapse ends are found by looking again.' },
       'detection-backlog': {
         name: 'Detection of large changes',
         does: 'A sync page or an import with many parties is checked at once for names spelt alike; its decisions are then checked again here, every name searched as screening searches (typos, added words), and matched against the open cases and watched parties.'
       },
-      outbox: { name: 'Alert deliveries', does: 'Sends the alerts to the webhooks and e-mail addresses configured, retrying with backoff what failed.' },
+      outbox: { name: 'Outbox', does: 'Sends what this agency sends out: our consultation messages a peer could not take at once, and the alerts to the webhooks and e-mail addresses configured, retrying with backoff what failed.' },
       'alert-watch': { name: 'Alert watch', does: 'Raises the alerts no arriving record raises: consultations received, deadlines near or past, our denials due for review, divergences opened or escalated, peers quarantined or not synced.' }
     },
     every: (ms: number) => ms % 86_400_000 === 0
@@ -462,7 +461,6 @@ export const en = {
     syncOutcome: (peers: number, syncing: number, failing: number) => `${syncing} of ${peers} peer${peers === 1 ? '' : 's'} synced; ${failing === 0 ? 'none failing' : `${failing} failing or quarantined`}`,
     notStored: 'Not stored: its runs are only logged',
     nothingWaits: 'Nothing waits',
-    outboxOutcome: (waiting: number, refused: number) => `${waiting} message${waiting === 1 ? '' : 's'} waiting; ${refused} refused by a peer`,
     lapseNext: 'A day after the last',
     deliveriesOutcome: (waiting: number, failing: number, givenUp: number) => `${waiting} waiting (${failing} after a failure); ${givenUp} given up`,
     alertWatchNext: 'At the next run',
@@ -476,6 +474,7 @@ export const en = {
     columnRunningNow: 'Running now',
     runningBy: (worker: string, until: string) => `Yes, by ${worker} (lease until ${until})`,
     columnFailedRounds: 'Failed rounds in a row',
+    consultationMessagesTitle: 'Consultation messages in the outbox',
     outboxWaiting: 'Waiting',
     outboxWaitingCount: (waiting: number, due: number) => `${waiting} message${waiting === 1 ? '' : 's'}, ${due} due now`,
     outboxOldest: 'Oldest waiting since',
