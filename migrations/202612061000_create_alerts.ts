@@ -3,9 +3,8 @@ import { sql, type Kysely } from 'kysely'
 // Issue 14: officers hear at once. A pending application of ours is a case, watched until a
 // decision is recorded for it or it is withdrawn; parties are watched by an officer or the
 // agency. Every record stored (a sync page, a push, our own) is matched against the open
-// cases and the watched parties through their own indexes (`watch_names`, `watch_name_keys`,
-// `case_codes`: rows only while the case is open or the party watched, so nothing closed is
-// ever searched), and a hit raises an alert (`alerts`, one per finding). Owner: src/alerts
+// cases and the watched parties through their own indexes (`watch_names`, `watch_name_keys`:
+// rows only while the case is open or the party watched, so nothing closed is ever searched), and a hit raises an alert (`alerts`, one per finding). Owner: src/alerts
 // (docs/alerts.md).
 export async function up (db: Kysely<any>): Promise<void> {
   await sql`create table cases (
@@ -46,8 +45,10 @@ export async function up (db: Kysely<any>): Promise<void> {
     keys_version integer not null,
     primary key (subject_type, subject_id, ordinal)
   )`.execute(db)
-  await sql`create index watch_names_exact_keys on watch_names using gin (exact_keys)`.execute(db)
-  await sql`create index watch_names_identifier_keys on watch_names using gin (identifier_keys)`.execute(db)
+  // searched by every record stored, written a few rows at a time: no pending list for every
+  // search to read in full (as party_names' indexes, 202612030920)
+  await sql`create index watch_names_exact_keys on watch_names using gin (exact_keys) with (fastupdate = off)`.execute(db)
+  await sql`create index watch_names_identifier_keys on watch_names using gin (identifier_keys) with (fastupdate = off)`.execute(db)
   await sql`create table watch_name_keys (
     subject_type text not null,
     subject_id uuid not null,
@@ -57,19 +58,9 @@ export async function up (db: Kysely<any>): Promise<void> {
     foreign key (subject_type, subject_id, ordinal) references watch_names on delete cascade
   )`.execute(db)
   await sql`create index watch_name_keys_subject on watch_name_keys (subject_type, subject_id, ordinal)`.execute(db)
-  await sql`create index watch_name_keys_key on watch_name_keys using gin (key gin_trgm_ops) where kind = 'n'`.execute(db)
-  await sql`create index watch_name_keys_abjad_skeleton on watch_name_keys using gin (key gin_trgm_ops) where kind = 'a'`.execute(db)
-  await sql`create index watch_name_keys_latin_skeleton on watch_name_keys using gin (key gin_trgm_ops) where kind = 'l'`.execute(db)
-
-  // the control codes of an open case's items, with its destination: a denial there under a related entry is a hit whoever it names
-  await sql`create table case_codes (
-    case_id uuid not null references cases (id) on delete cascade,
-    family text not null,
-    canonical text not null,
-    destination text not null
-  )`.execute(db)
-  await sql`create index case_codes_by_code on case_codes (family, canonical, destination)`.execute(db)
-  await sql`create index case_codes_by_case on case_codes (case_id)`.execute(db)
+  await sql`create index watch_name_keys_key on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'n'`.execute(db)
+  await sql`create index watch_name_keys_abjad_skeleton on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'a'`.execute(db)
+  await sql`create index watch_name_keys_latin_skeleton on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'l'`.execute(db)
 
   await sql`create table alerts (
     id uuid primary key,
@@ -99,7 +90,7 @@ export async function up (db: Kysely<any>): Promise<void> {
 }
 
 export async function down (db: Kysely<any>): Promise<void> {
-  for (const table of ['alerts', 'case_codes', 'watch_name_keys', 'watch_names', 'watched_parties', 'cases']) {
+  for (const table of ['alerts', 'watch_name_keys', 'watch_names', 'watched_parties', 'cases']) {
     await sql`drop table ${sql.table(table)}`.execute(db)
   }
 }

@@ -9,14 +9,14 @@ import { errors } from '../lib/errors.js'
 import type { Application, Hit } from '../screening/index.js'
 import { alertsAbout, raiseAlerts, type AlertFinding } from './alerts.js'
 import type { CaseQuery, CaseSummary, CaseView } from './schemas.js'
-import { indexCaseCodes, indexWatchedParties, unindexWatched } from './watch-index.js'
+import { indexWatchedParties, unindexWatched } from './watch-index.js'
 
 /** A case as the matching reads it. */
 export interface OpenCase { id: string, reference: string, officer: string, application: Application }
 
 /**
  * Opens a case for `officer`: the application watched from now on (its parties and codes kept
- * searchable, `indexWatchedParties`, `indexCaseCodes`) and the hits of the screening it opens
+ * searchable, `indexWatchedParties`) and the hits of the screening it opens
  * with kept as its first, already read (the officer has seen them). In the audit trail.
  */
 export async function openCase (
@@ -28,7 +28,6 @@ export async function openCase (
     id, reference: input.reference, officer, application: JSON.stringify(input.application), state: 'open', screening_id: input.screeningId, opened_at: now
   }).execute()
   await indexWatchedParties(trx, { type: 'case', id }, input.application.parties)
-  await indexCaseCodes(trx, id, input.application.destination, input.application.items.flatMap((item) => item.codes))
   const opened: OpenCase = { id, reference: input.reference, officer, application: input.application }
   await raiseAlerts(trx, input.hits.map((hit) => ({ ...caseHitFinding(opened, hit), acknowledgedBy: officer })), clock)
   await appendAuditEvents(trx, [{
@@ -81,7 +80,6 @@ export async function closeCase (
     close_reason: decided ? null : how.withdrawn
   }).where('id', '=', id).execute()
   await unindexWatched(trx, { type: 'case', id })
-  await trx.deleteFrom('case_codes').where('case_id', '=', id).execute()
   await appendAuditEvents(trx, [{
     actor, action: decided ? 'case-decided' : 'case-withdrawn', subject: { type: 'case', id }, detail: decided ? { decision: how.decision } : { reason: how.withdrawn }
   }], clock)

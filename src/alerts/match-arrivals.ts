@@ -3,16 +3,14 @@ import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
-import {
-  codeProbes, crosswalkTargets, isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, toPartyInput, type PartyMatch
-} from '../matching/index.js'
-import { anyNotInForceSql, findCrosswalks, lifecycleOf, loadHeldDecisions, partyProbe, todayOf, type HeldDecision, type Party, type RecordKey } from '../records/index.js'
+import { isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, toPartyInput, type PartyMatch } from '../matching/index.js'
+import { anyNotInForceSql, lifecycleOf, loadHeldDecisions, partyProbe, todayOf, type HeldDecision, type Party, type RecordKey } from '../records/index.js'
 import { screenApplicationAgainst, type ScreeningOptions } from '../screening/index.js'
 import { alertsAboutRecords, raiseAlerts, type AlertFinding } from './alerts.js'
 import type { DeliveryRouting } from './deliveries.js'
 import { caseHitFinding, openCasesAmong } from './cases.js'
 import { AGENCY_OWNER, watchedPartiesAmong } from './watched-parties.js'
-import { casesUnderCodes, findWatchedNear } from './watch-index.js'
+import { findWatchedNear } from './watch-index.js'
 import type { WatchedPartyView } from './schemas.js'
 
 export interface ArrivalMatchingContext {
@@ -28,21 +26,24 @@ export interface ArrivalMatchingContext {
 /** What matching the arrivals did: the open cases and watched parties examined, the alerts raised, and those updated. */
 export interface ArrivalOutcome { cases: number, watched: number, raised: number }
 
-/** A case's hits are screening's, our own decisions among them (an earlier case of ours like this one). */
-const CASE_SCREENING: ScreeningOptions = { includeOwn: true, includeInactive: false, includeSuppressed: false }
+/** A case's hits are screening's that name one of its parties, our own decisions among them (an earlier case of ours like this one). */
+const CASE_SCREENING: ScreeningOptions & { partyHitsOnly: boolean } = { includeOwn: true, includeInactive: false, includeSuppressed: false, partyHitsOnly: true }
 
 /**
  * Matches the records just stored (`changed`: new, amended, revoked, renewed; ours or an
  * ally's) against the open cases and the watched parties, in the caller's transaction (the one
- * that stores them), and raises an alert for each new hit. The candidates come from the watch
- * indexes only, never a scan of the cases: the cases and watched parties with a party near one
- * of the records' (`findWatchedNear`), the open cases under a related entry to a denial's
- * destination (`casesUnderCodes`), and those already alerted about a changed record (to be
- * assessed again). Each candidate case is screened against its candidate records by
- * screening's own assessment (`screenApplicationAgainst`: the same scorer, the same "essentially
- * identical", the same dispositions suppressing a hit); a watched party is a hit for any allied
- * decision in force naming it (`isPartyHit`). An alert whose record was revoked, lapsed or is
- * no longer a hit is marked as no longer holding.
+ * that stores them), and raises an alert for each new hit naming a party of the case. The
+ * candidates come from the watch indexes only, never a scan of the cases: the cases and watched
+ * parties with a party near one of the records' (`findWatchedNear`), and those already alerted
+ * about a changed record (to be assessed again). Each candidate case is screened against its
+ * candidate records by screening's own assessment (`screenApplicationAgainst`: the same scorer,
+ * the same "essentially identical", the same dispositions suppressing a hit); only hits whose
+ * party matched are alerted (a denial of the same entry to the same destination naming another
+ * party is a screening hit, listed when the officer screens, but alerting it would tell every
+ * open case of a common entry and destination of every such denial: 800 alerts for 20 denials
+ * in bench/alerts). A watched party is a hit for any allied decision in force naming it
+ * (`isPartyHit`). An alert whose record was revoked, lapsed or is no longer a hit is marked as
+ * no longer holding.
  */
 export async function alertOnArrivals (ctx: ArrivalMatchingContext, changed: readonly RecordKey[]): Promise<ArrivalOutcome> {
   const outcome: ArrivalOutcome = { cases: 0, watched: 0, raised: 0 }
@@ -67,12 +68,6 @@ export async function alertOnArrivals (ctx: ArrivalMatchingContext, changed: rea
   for (const near of await findWatchedNear(ctx.trx, distinct.map((d) => partyProbe(d.party)), ctx.matching.trigramThreshold)) {
     for (const i of distinct[near.probe]?.records ?? []) (near.type === 'case' ? forCases : forWatches).add(near.id, i)
   }
-  // a denial to a case's destination under a related entry is a hit whoever it names
-  const denials = records.map((record, i) => ({ record, i })).filter((d) => d.record.content.outcome === 'denied')
-  const codes = denials.map((d) => d.record.content.items.flatMap((item) => item.codes))
-  const crosswalks = crosswalkTargets(await findCrosswalks(ctx.trx, codes.flat()))
-  const underCodes = await casesUnderCodes(ctx.trx, denials.map((d, k) => ({ destination: d.record.content.destination, codes: codeProbes([...(codes[k] ?? []), ...crosswalks]) })))
-  for (const { probe, caseId } of underCodes) forCases.add(caseId, (denials[probe] as { i: number }).i)
   // what was alerted about these records is assessed again
   const alerted = await alertsAboutRecords(ctx.trx, records, ['case-hit', 'watch-hit'])
   for (const a of alerted) {

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { codeProbes, keyKindsSearched, KEYS_VERSION, partyIdentifierKeys, partyNameKeys, partySearchKeys, type CodeProbe, type PartyKeySource } from '../matching/index.js'
+import { keyKindsSearched, KEYS_VERSION, partyIdentifierKeys, partyNameKeys, partySearchKeys, type PartyKeySource } from '../matching/index.js'
 import type { PartyProbe } from '../records/index.js'
 
 /** What is watched: an open case, or a watched party. */
@@ -67,25 +67,6 @@ export async function findWatchedNear (trx: Transaction<Database>, probes: reado
 }
 
 const KEY_KINDS = ['n', 'a', 'l'] as const
-
-/** Keeps the control codes of an open case's items, with its destination: a denial there under a related entry is a hit whoever it names. */
-export async function indexCaseCodes (trx: Transaction<Database>, caseId: string, destination: string, codes: ReadonlyArray<{ regime: string, code: string }>): Promise<void> {
-  await trx.deleteFrom('case_codes').where('case_id', '=', caseId).execute()
-  const rows = [...new Map(codeProbes(codes).map((p) => [`${p.family} ${p.canonical}`, { case_id: caseId, family: p.family, canonical: p.canonical, destination }])).values()]
-  if (rows.length > 0) await trx.insertInto('case_codes').values(rows).execute()
-}
-
-/** The open cases to `destination` with an item under an entry related to one of `codes` (the same, one within it, or one it lies within). */
-export async function casesUnderCodes (trx: Transaction<Database>, probes: ReadonlyArray<{ destination: string, codes: readonly CodeProbe[] }>): Promise<Array<{ probe: number, caseId: string }>> {
-  const rows = probes.flatMap((p, probe) => p.codes.map((c) => ({ probe, destination: p.destination, ...c })))
-  if (rows.length === 0) return []
-  const { rows: found } = await sql<{ probe: number, case_id: string }>`
-    select distinct q.probe, c.case_id
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as q(probe int, destination text, family text, canonical text, ancestors text[], pattern text)
-    join case_codes c on c.destination = q.destination and c.family = q.family
-      and (c.canonical = q.canonical or c.canonical = any(q.ancestors) or c.canonical like q.pattern)`.execute(trx)
-  return found.map((r) => ({ probe: r.probe, caseId: r.case_id }))
-}
 
 /** The subjects whose kept keys were written under an older key grammar (`KEYS_VERSION`): to be indexed again. */
 export async function outdatedWatchSubjects (trx: Transaction<Database>): Promise<WatchSubject[]> {

@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../config.js'
 import {
-  DEMO_AGENCIES, demoDecisions, enrolEachOther, formatDivergenceOverview, readDemoSlice, readDivergenceOverview, startDemoAgency, summarise, syncFederation,
+  DEMO_AGENCIES, demoDecisions, enrolEachOther, formatDivergenceOverview, readDemoSlice, readDivergenceOverview, showCaseAlert, startDemoAgency, summarise, syncFederation,
   type DemoAgency
 } from '../demo/index.js'
 import { runBackgroundJobs } from '../jobs/index.js'
@@ -62,8 +62,17 @@ export const demoCommand: Command = {
       step('reading the divergences each agency found…')
       const overview = await readDivergenceOverview(agencies, clock.now())
       for (const line of formatDivergenceOverview(overview, { baseUrl: agencies[0]?.url ?? '', running: values.exit !== true })) print(line)
+      step('an officer opens a case at one agency; another denies the same end user…')
+      const shown = await showCaseAlert(agencies, clock)
+      print(shown === undefined
+        ? '\n! no alert reached the case: see the logs'
+        : [
+            `\nAlerted before deciding: a case open at ${shown.caseAgency} (${shown.caseReference}) was alerted`,
+            `  by ${shown.deniedBy}'s denial ${shown.denialReference}, ${shown.path === 'push' ? 'pushed' : 'pulled'}, ${shown.delayMs} ms after it was published${shown.essentiallyIdentical ? ',' : '.'}`,
+            ...(shown.essentiallyIdentical ? ['  essentially identical (same end user, related item, same destination, in force).'] : [])
+          ].join('\n'))
       for (const failure of failures) print(`! ${failure.peer}: ${failure.status} ${'code' in failure ? failure.code : ''} ${'message' in failure ? failure.message : ''}`)
-      if (values.exit === true) return failures.length === 0 ? 0 : 1
+      if (values.exit === true) return failures.length === 0 && shown !== undefined ? 0 : 1
       print('\nThe agencies are running; try:')
       for (const agency of agencies) {
         const token = await issueLocalUserToken(agency.config.dataDir, agency.config.idp, { subject: 'demo-officer', roles: ['officer', 'auditor', 'admin'], lifetimeSeconds: 8 * 3600 }, clock)
@@ -72,7 +81,7 @@ export const demoCommand: Command = {
       const first = agencies[0]
       if (first !== undefined) print(`  ${first.spec.id}'s divergence report: curl -H "authorization: Bearer <its token>" "${first.url}/v1/reports/divergences?format=html" > divergences.html`)
       print(`(dates in the data are moved ${slice.shiftDays} days forward: its last licence, of ${slice.lastDate.original}, falls on ${slice.lastDate.shifted}; Ctrl-C stops)`)
-      // from here each agency runs as `SYNC_IN_PROCESS=true npm start` would: syncs, the consultation outbox, lapses
+      // from here each agency runs as `SYNC_IN_PROCESS=true npm start` would: syncs, the outbox, the alert watch, lapses
       const stop = new AbortController()
       const jobs = Promise.all(agencies.map((agency) => runBackgroundJobs(agency.deps, stop.signal)))
       await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve) })

@@ -29,7 +29,6 @@ export interface Database {
   watched_parties: WatchedPartyTable
   watch_names: WatchNameTable
   watch_name_keys: WatchNameKeyTable
-  case_codes: CaseCodeTable
   alerts: AlertTable
   outbox: OutboxTable
   webhooks: WebhookTable
@@ -376,13 +375,6 @@ export interface WatchNameKeyTable {
   ordinal: number
   key: string
   kind: ColumnType<'n' | 'l' | 'a', never, never>
-}
-
-export interface CaseCodeTable {
-  case_id: string
-  family: string
-  canonical: string
-  destination: string
 }
 
 export interface AlertTable {

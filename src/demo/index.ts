@@ -4,3 +4,4 @@ export { DEMO_AGENCIES, startDemoAgency, enrolEachOther, type DemoAgency, type D
 export { syncFederation, summarise, type FederationProgress, type AgencySummary } from './sync-federation.js'
 export { readDivergenceOverview, type DivergenceOverview, type AgencyDivergences, type DivergenceExample } from './divergence-summary.js'
 export { formatDivergenceOverview } from './format-divergences.js'
+export { showCaseAlert, type CaseAlertShown } from './case-alert.js'

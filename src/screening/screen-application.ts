@@ -88,13 +88,13 @@ export async function screenApplication (ctx: ScreeningContext, application: App
  * were found), as `screenApplication` would list them: each decision's parties scored as
  * written against each party of ours by the one scorer (`scoreParty`, a hit as `isPartyHit`
  * says), the best kept, then the same assessment and the same earlier dispositions. What the
- * alerts use to tell whether a record that just arrived is a hit for an open case.
+ * alerts use to tell whether a record that just arrived is a hit for an open case; with
+ * `partyHitsOnly`, only the hits whose party matched (nothing is read for the other records).
  */
 export async function screenApplicationAgainst (
-  ctx: ScreeningContext, application: Application, date: string, options: ScreeningOptions, records: readonly HeldDecision[]
+  ctx: ScreeningContext, application: Application, date: string, options: ScreeningOptions & { partyHitsOnly?: boolean }, records: readonly HeldDecision[]
 ): Promise<Pick<ApplicationScreening, 'hits' | 'suppressed'>> {
   const threshold = options.threshold ?? ctx.matching.partyThreshold
-  const crosswalks = await findCrosswalks(ctx.trx, application.items.flatMap((item) => item.codes))
   const ours = application.parties.map((party) => preparedPlacedParty(toPartyInput(party)))
   const bestOf = (record: HeldDecision): PartyMatchOf | undefined => {
     let best: PartyMatchOf | undefined
@@ -107,8 +107,13 @@ export async function screenApplicationAgainst (
     })
     return best
   }
-  const held = records.filter((r) => options.includeOwn || r.issuer !== ctx.self)
-  return assessAll(ctx.trx, ctx.self, application, held, bestOf, crosswalks, date, options)
+  const matched = new Map(records.filter((r) => options.includeOwn || r.issuer !== ctx.self).map((r) => [r, bestOf(r)]))
+  // with partyHitsOnly, a record naming none of our parties is no hit: nothing more is read for it
+  const held = [...matched].filter(([, match]) => options.partyHitsOnly !== true || match !== undefined).map(([r]) => r)
+  if (held.length === 0) return { hits: [], suppressed: [] }
+  const crosswalks = await findCrosswalks(ctx.trx, application.items.flatMap((item) => item.codes))
+  const screened = await assessAll(ctx.trx, ctx.self, application, held, (r) => matched.get(r), crosswalks, date, options)
+  return options.partyHitsOnly === true ? { hits: screened.hits.filter((h) => h.party !== null), suppressed: screened.suppressed.filter((h) => h.party !== null) } : screened
 }
 
 /** A party of ours matched to a decision's party: which of ours (`probe`), which of theirs (`ordinal`), and how. */

@@ -45,4 +45,8 @@ t.test('npm run demo: three agencies, real data, full sync, a readable summary',
     t.match(divergences, /\/v1\/divergences\?kind=undercut/, 'where to list them')
     t.match(divergences, /\/v1\/reports\/divergences\?format=html/, 'where the report is')
   })
+
+  t.test('a case alerted before its officer decides', async (t) => {
+    t.match(divergences, /^Alerted before deciding: a case open at fr-sbdu \(FRSBDU-CASE-0001\) was alerted\n {2}by uk-ecju's denial GBSIEL-DEMO-0001, pushed, \d+ ms after it was published,\n {2}essentially identical/m, 'pushed, matched as it was stored, the delay measured')
+  })
 })
