@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely'
 // Issue 14: officers hear at once. A pending application of ours is a case, watched until a
 // decision is recorded for it or it is withdrawn; parties are watched by an officer or the
 // agency. Every record stored (a sync page, a push, our own) is matched against the open
-// cases and the watched parties through their own indexes (`watch_names`, `watch_name_keys`:
-// rows only while the case is open or the party watched, so nothing closed is ever searched), and a hit raises an alert (`alerts`, one per finding). Owner: src/alerts
+// cases and the watched parties through their own indexes (`watched_names`, `watch_name_keys`,
+// `watch_names`: rows only while the case is open or the party watched), and a hit raises an alert (`alerts`, one per finding). Owner: src/alerts
 // (docs/alerts.md).
 export async function up (db: Kysely<any>): Promise<void> {
   await sql`create table cases (
@@ -35,32 +35,38 @@ export async function up (db: Kysely<any>): Promise<void> {
   )`.execute(db)
   await sql`create index watched_parties_by_owner on watched_parties (owner, created_at desc, id) where removed_at is null`.execute(db)
 
-  // one row per party of an open case or of a watched party: what an arriving record's parties are looked for among
+  // the distinct names watched (a name many open cases carry is searched once), and which party
+  // of which open case or watched party carries each: what an arriving record's parties are
+  // looked for among. A name no subject carries any more is left until the next start
+  // (`refreshWatchKeys`): removing it as a case closes would race with a case opening with it.
+  await sql`create table watched_names (
+    name_hash uuid primary key,
+    party jsonb not null,
+    exact_keys text[] not null,
+    identifier_keys text[] not null,
+    keys_version integer not null
+  )`.execute(db)
+  // searched by every record stored, written a few rows at a time: no pending list for every
+  // search to read in full (as party_names' indexes, 202612030920)
+  await sql`create index watched_names_exact_keys on watched_names using gin (exact_keys) with (fastupdate = off)`.execute(db)
+  await sql`create index watched_names_identifier_keys on watched_names using gin (identifier_keys) with (fastupdate = off)`.execute(db)
+  await sql`create table watch_name_keys (
+    name_hash uuid not null references watched_names on delete cascade,
+    key text not null,
+    kind "char" not null generated always as (case left(key, 1) when '~' then 'l'::"char" when '_' then 'a'::"char" else 'n'::"char" end) stored
+  )`.execute(db)
+  await sql`create index watch_name_keys_name on watch_name_keys (name_hash)`.execute(db)
+  await sql`create index watch_name_keys_key on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'n'`.execute(db)
+  await sql`create index watch_name_keys_abjad_skeleton on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'a'`.execute(db)
+  await sql`create index watch_name_keys_latin_skeleton on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'l'`.execute(db)
   await sql`create table watch_names (
     subject_type text not null check (subject_type in ('case', 'watch')),
     subject_id uuid not null,
     ordinal integer not null,
-    exact_keys text[] not null,
-    identifier_keys text[] not null,
-    keys_version integer not null,
+    name_hash uuid not null references watched_names,
     primary key (subject_type, subject_id, ordinal)
   )`.execute(db)
-  // searched by every record stored, written a few rows at a time: no pending list for every
-  // search to read in full (as party_names' indexes, 202612030920)
-  await sql`create index watch_names_exact_keys on watch_names using gin (exact_keys) with (fastupdate = off)`.execute(db)
-  await sql`create index watch_names_identifier_keys on watch_names using gin (identifier_keys) with (fastupdate = off)`.execute(db)
-  await sql`create table watch_name_keys (
-    subject_type text not null,
-    subject_id uuid not null,
-    ordinal integer not null,
-    key text not null,
-    kind "char" not null generated always as (case left(key, 1) when '~' then 'l'::"char" when '_' then 'a'::"char" else 'n'::"char" end) stored,
-    foreign key (subject_type, subject_id, ordinal) references watch_names on delete cascade
-  )`.execute(db)
-  await sql`create index watch_name_keys_subject on watch_name_keys (subject_type, subject_id, ordinal)`.execute(db)
-  await sql`create index watch_name_keys_key on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'n'`.execute(db)
-  await sql`create index watch_name_keys_abjad_skeleton on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'a'`.execute(db)
-  await sql`create index watch_name_keys_latin_skeleton on watch_name_keys using gin (key gin_trgm_ops) with (fastupdate = off) where kind = 'l'`.execute(db)
+  await sql`create index watch_names_by_name on watch_names (name_hash)`.execute(db)
 
   await sql`create table alerts (
     id uuid primary key,
@@ -90,7 +96,7 @@ export async function up (db: Kysely<any>): Promise<void> {
 }
 
 export async function down (db: Kysely<any>): Promise<void> {
-  for (const table of ['alerts', 'watch_name_keys', 'watch_names', 'watched_parties', 'cases']) {
+  for (const table of ['alerts', 'watch_names', 'watch_name_keys', 'watched_names', 'watched_parties', 'cases']) {
     await sql`drop table ${sql.table(table)}`.execute(db)
   }
 }

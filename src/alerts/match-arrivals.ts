@@ -3,14 +3,14 @@ import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
-import { isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, toPartyInput, type PartyMatch } from '../matching/index.js'
+import { atPlaceOf, isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, toPartyInput, type PartyMatch, type PreparedParty } from '../matching/index.js'
 import { anyNotInForceSql, lifecycleOf, loadHeldDecisions, partyProbe, todayOf, type HeldDecision, type Party, type RecordKey } from '../records/index.js'
 import { screenApplicationAgainst, type ScreeningOptions } from '../screening/index.js'
 import { alertsAboutRecords, raiseAlerts, type AlertFinding } from './alerts.js'
 import type { DeliveryRouting } from './deliveries.js'
 import { caseHitFinding, openCasesAmong } from './cases.js'
 import { AGENCY_OWNER, watchedPartiesAmong } from './watched-parties.js'
-import { findWatchedNear } from './watch-index.js'
+import { findWatchedNear, subjectsNamed } from './watch-index.js'
 import type { WatchedPartyView } from './schemas.js'
 
 export interface ArrivalMatchingContext {
@@ -33,9 +33,10 @@ const CASE_SCREENING: ScreeningOptions & { partyHitsOnly: boolean } = { includeO
  * Matches the records just stored (`changed`: new, amended, revoked, renewed; ours or an
  * ally's) against the open cases and the watched parties, in the caller's transaction (the one
  * that stores them), and raises an alert for each new hit naming a party of the case. The
- * candidates come from the watch indexes only, never a scan of the cases: the cases and watched
- * parties with a party near one of the records' (`findWatchedNear`), and those already alerted
- * about a changed record (to be assessed again). Each candidate case is screened against its
+ * candidates come from the watch indexes only, never a scan of the cases: the distinct watched
+ * names near one of the records' parties (`findWatchedNear`) that the scorer finds a hit at
+ * their best, and the cases and watched parties carrying them (`subjectsNamed`); and those
+ * already alerted about a changed record (to be assessed again). Each candidate case is screened against its
  * candidate records by screening's own assessment (`screenApplicationAgainst`: the same scorer,
  * the same "essentially identical", the same dispositions suppressing a hit); only hits whose
  * party matched are alerted (a denial of the same entry to the same destination naming another
@@ -65,8 +66,23 @@ export async function alertOnArrivals (ctx: ArrivalMatchingContext, changed: rea
     }
   })
   const distinct = [...parties.values()]
-  for (const near of await findWatchedNear(ctx.trx, distinct.map((d) => partyProbe(d.party)), ctx.matching.trigramThreshold)) {
-    for (const i of distinct[near.probe]?.records ?? []) (near.type === 'case' ? forCases : forWatches).add(near.id, i)
+  const near = await findWatchedNear(ctx.trx, distinct.map((d) => partyProbe(d.party)), ctx.matching.trigramThreshold)
+  // each watched name near a record's party scored once, at its best (as if in the watched
+  // party's place, as screening scores a distinct name: no case carrying it can score higher);
+  // only the subjects carrying a name that is a hit are read
+  const written = distinct.map((d) => preparedWrittenParty(toPartyInput(d.party)))
+  const queries = new Map<string, PreparedParty>()
+  const hitProbes = new Map<string, Set<number>>()
+  for (const n of near) {
+    const query = queries.get(n.nameHash) ?? preparedPlacedParty(n.party)
+    queries.set(n.nameHash, query)
+    if (!isPartyHit(scoreParty(query, atPlaceOf(written[n.probe] as PreparedParty, query), { threshold: ctx.matching.partyThreshold }))) continue
+    hitProbes.set(n.nameHash, (hitProbes.get(n.nameHash) ?? new Set()).add(n.probe))
+  }
+  for (const subject of await subjectsNamed(ctx.trx, [...hitProbes.keys()])) {
+    for (const probe of hitProbes.get(subject.nameHash) ?? []) {
+      for (const i of distinct[probe]?.records ?? []) (subject.type === 'case' ? forCases : forWatches).add(subject.id, i)
+    }
   }
   // what was alerted about these records is assessed again
   const alerted = await alertsAboutRecords(ctx.trx, records, ['case-hit', 'watch-hit'])

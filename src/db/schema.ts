@@ -27,6 +27,7 @@ export interface Database {
   consultation_messages: ConsultationMessageTable
   cases: CaseTable
   watched_parties: WatchedPartyTable
+  watched_names: WatchedNameTable
   watch_names: WatchNameTable
   watch_name_keys: WatchNameKeyTable
   alerts: AlertTable
@@ -360,19 +361,23 @@ export interface WatchedPartyTable {
   removed_by: string | null
 }
 
-export interface WatchNameTable {
-  subject_type: 'case' | 'watch'
-  subject_id: string
-  ordinal: number
+export interface WatchedNameTable {
+  name_hash: string
+  party: ColumnType<unknown, string, string>
   exact_keys: string[]
   identifier_keys: string[]
   keys_version: number
 }
 
-export interface WatchNameKeyTable {
+export interface WatchNameTable {
   subject_type: 'case' | 'watch'
   subject_id: string
   ordinal: number
+  name_hash: string
+}
+
+export interface WatchNameKeyTable {
+  name_hash: string
   key: string
   kind: ColumnType<'n' | 'l' | 'a', never, never>
 }
