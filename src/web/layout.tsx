@@ -23,12 +23,14 @@ export interface PageFrame {
   alerts?: number | undefined
 }
 
-type NavKey = 'start' | 'alerts' | 'decisions' | 'screening' | 'divergences' | 'consultations' | 'audit' | 'admin'
+type NavKey = 'start' | 'alerts' | 'cases' | 'watch-list' | 'decisions' | 'screening' | 'divergences' | 'consultations' | 'audit' | 'admin'
 
 /** The pages built so far (docs/web.md §9), each for the roles that may open it. */
 const NAV: ReadonlyArray<{ key: NavKey, href: string, label: string, roles: readonly UserRole[] }> = [
   { key: 'start', href: '/app', label: texts.navStart, roles: ['officer', 'auditor', 'admin'] },
   { key: 'alerts', href: '/app/alerts', label: texts.alerts.nav, roles: ['officer', 'auditor', 'admin'] },
+  { key: 'cases', href: '/app/cases', label: texts.cases.nav, roles: ['officer'] },
+  { key: 'watch-list', href: '/app/watched-parties', label: texts.watchList.nav, roles: ['officer'] },
   { key: 'decisions', href: '/app/decisions', label: texts.navDecisions, roles: ['officer', 'auditor'] },
   { key: 'screening', href: '/app/screenings', label: texts.navScreening, roles: ['officer', 'auditor'] },
   { key: 'divergences', href: '/app/divergences', label: texts.divergences.nav, roles: ['officer', 'auditor'] },

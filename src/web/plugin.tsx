@@ -23,6 +23,7 @@ import { adminPages } from './routes-admin.js'
 import { recordDecisionPages } from './routes-record-decision.js'
 import { auditPages } from './routes-audit.js'
 import { alertPages } from './routes-alerts.js'
+import { casePages } from './routes-cases.js'
 import { importPages } from './routes-import.js'
 import { STYLESHEET, STYLESHEET_PATH } from './stylesheet.js'
 import { startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider.js'
@@ -173,6 +174,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
   await recordDecisionPages(app, kit)
   await auditPages(app, kit)
   await alertPages(app, kit)
+  await casePages(app, kit)
   await importPages(app, kit)
   await decisionPages(app, kit)
   await screeningPages(app, kit)

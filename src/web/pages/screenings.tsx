@@ -119,6 +119,14 @@ export function ScreeningResultPage ({ frame, screening, recorded, canDispose, e
         <dt>{t.screenedBy}</dt><dd>{screening.officer}</dd>
         <dt>{t.screenedAt}</dt><dd>{formats.dateTime(screening.screenedAt)}</dd>
       </dl>
+      {canDispose && (
+        <form method='post' action='/app/cases' class='inline-form'>
+          <input type='hidden' name='_csrf' value={frame.csrf ?? ''} />
+          <input type='hidden' name='screeningId' value={result.screeningId} />
+          <input type='hidden' name='reference' value={result.reference ?? application.reference ?? ''} />
+          <button type='submit' class='button button--secondary'>{texts.cases.openFromScreening}</button>
+        </form>
+      )}
       {identical > 0 && <p class='warning-panel' role='alert'><strong>{t.identicalWarning(identical)}</strong></p>}
       {result.hits.length === 0 && <p class='lead'>{t.nothingFound}</p>}
       {application.parties.map((party, i) => {
