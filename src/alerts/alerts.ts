@@ -4,7 +4,7 @@ import { appendAuditEvents, type AuditEventDraft } from '../audit/index.js'
 import type { Db } from '../db/create-db.js'
 import type { AlertTable, Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
-import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { cursorField, cursorShape, decodeCursor, keysetPage } from '../lib/cursor.js'
 import { errors } from '../lib/errors.js'
 import { queueDeliveries, type DeliveryRouting } from './deliveries.js'
 import type { AlertKind, AlertQuery, AlertView } from './schemas.js'
@@ -127,12 +127,8 @@ export async function listAlerts (db: Db, viewer: AlertViewer, query: AlertQuery
     .orderBy('raised_at', 'desc').orderBy('id', 'desc')
     .limit(query.limit + 1)
     .execute()
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return {
-    alerts: page.map(alertView),
-    nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(ALERT_CURSOR, [new Date(last.raised_at), last.id]) : null
-  }
+  const { page, nextCursor } = keysetPage(rows, query.limit, ALERT_CURSOR, (r) => [new Date(r.raised_at), r.id])
+  return { alerts: page.map(alertView), nextCursor }
 }
 
 /** One alert as the API shows it, whoever may read it (the deliveries read it at send time). */

@@ -4,7 +4,7 @@ import { appendAuditEvents } from '../audit/index.js'
 import type { Db } from '../db/create-db.js'
 import type { CaseTable, Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
-import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { cursorField, cursorShape, decodeCursor, keysetPage } from '../lib/cursor.js'
 import { errors } from '../lib/errors.js'
 import type { Application, Hit } from '../screening/index.js'
 import { alertsAbout, raiseAlerts, type AlertFinding } from './alerts.js'
@@ -105,12 +105,8 @@ export async function listCases (db: Db, query: CaseQuery & { officer?: string |
     .orderBy('c.opened_at', 'desc').orderBy('c.id', 'desc')
     .limit(query.limit + 1)
     .execute()
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return {
-    cases: page.map(caseSummary),
-    nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(CASE_CURSOR, [new Date(last.opened_at), last.id]) : null
-  }
+  const { page, nextCursor } = keysetPage(rows, query.limit, CASE_CURSOR, (r) => [new Date(r.opened_at), r.id])
+  return { cases: page.map(caseSummary), nextCursor }
 }
 
 function casesWithCounts (db: Db) {

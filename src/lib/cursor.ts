@@ -90,3 +90,13 @@ function read<T extends readonly unknown[]> (value: unknown, shape: CursorShape<
   }
   return position as unknown as T
 }
+
+/**
+ * A keyset page from `rows` read with a limit of `limit + 1`: the first `limit`, and the cursor
+ * after the last of them (its sort key, `positionOf`) when there were more.
+ */
+export function keysetPage<R, T extends readonly unknown[]> (rows: readonly R[], limit: number, shape: CursorShape<T>, positionOf: (row: R) => T): { page: R[], nextCursor: string | null } {
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  return { page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(shape, positionOf(last)) : null }
+}

@@ -4,7 +4,7 @@ import { appendAuditEvents } from '../audit/index.js'
 import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
-import { cursorField, cursorShape, decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { cursorField, cursorShape, decodeCursor, keysetPage } from '../lib/cursor.js'
 import { errors } from '../lib/errors.js'
 import { todayOf } from '../records/index.js'
 import { partyKeyOf, screenApplication } from './screen-application.js'
@@ -205,8 +205,7 @@ export async function listScreenings (db: Db, query: { officer?: string | undefi
     .orderBy('screened_at', 'desc').orderBy('id', 'desc')
     .limit(query.limit + 1)
     .execute()
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
+  const { page, nextCursor } = keysetPage(rows, query.limit, SCREENING_CURSOR, (r) => [new Date(r.screened_at), r.id])
   return {
     screenings: page.map((r) => ({
       screeningId: r.id,
@@ -219,7 +218,7 @@ export async function listScreenings (db: Db, query: { officer?: string | undefi
       essentiallyIdentical: r.identical,
       suppressedCount: r.suppressed
     })),
-    nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(SCREENING_CURSOR, [new Date(last.screened_at), last.id]) : null
+    nextCursor
   }
 }
 
