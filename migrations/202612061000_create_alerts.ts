@@ -91,6 +91,9 @@ export async function up (db: Kysely<any>): Promise<void> {
   )`.execute(db)
   await sql`create index alerts_by_user on alerts (recipient_user, raised_at desc, id) where recipient_user is not null`.execute(db)
   await sql`create index alerts_by_role on alerts (recipient_role, raised_at desc, id) where recipient_role is not null`.execute(db)
+  // the count of unread alerts on every page: the unread ones only, however many were read
+  await sql`create index alerts_unread_by_user on alerts (recipient_user) where acknowledged_at is null and recipient_user is not null`.execute(db)
+  await sql`create index alerts_unread_by_role on alerts (recipient_role) where acknowledged_at is null and recipient_role is not null`.execute(db)
   await sql`create index alerts_by_record on alerts (issuer, record_id) where record_id is not null`.execute(db)
   await sql`create index alerts_by_subject on alerts (subject_type, subject_id)`.execute(db)
 }

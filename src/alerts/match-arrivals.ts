@@ -3,9 +3,9 @@ import type { MatchingConfig } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
-import { atPlaceOf, isPartyHit, placeParty, preparedPlacedParty, preparedWrittenParty, scoreParty, toPartyInput, type PartyMatch, type PreparedParty } from '../matching/index.js'
+import { atPlaceOf, isPartyHit, preparedPlacedParty, preparedWrittenParty, scoreParty, toPartyInput, type PartyMatch, type PreparedParty } from '../matching/index.js'
 import { anyNotInForceSql, lifecycleOf, loadHeldDecisions, partyProbe, todayOf, type HeldDecision, type Party, type RecordKey } from '../records/index.js'
-import { screenApplicationAgainst, type ScreeningOptions } from '../screening/index.js'
+import { bestPartyMatch, screenApplicationAgainst, type ScreeningOptions } from '../screening/index.js'
 import { alertsAboutRecords, raiseAlerts, type AlertFinding } from './alerts.js'
 import type { DeliveryRouting } from './deliveries.js'
 import { caseHitFinding, openCasesAmong } from './cases.js'
@@ -111,7 +111,7 @@ export async function alertOnArrivals (ctx: ArrivalMatchingContext, changed: rea
     for (const i of forWatches.recordsOf(watched.id)) {
       const record = records[i] as HeldDecision
       const findingKey = `watch-hit ${watched.id} ${keyOf(record)}`
-      const match = record.issuer === ctx.self ? undefined : bestPartyMatch(watched, record, ctx.matching.partyThreshold)
+      const match = record.issuer === ctx.self ? undefined : bestPartyMatch([watchedQuery(watched)], record, ctx.matching.partyThreshold)
       if (match !== undefined && lifecycleOf(record, today) === 'in_force') findings.push(watchHitFinding(findingKey, watched, record, match))
       else if (alerted.some((a) => a.findingKey === findingKey)) findings.push(noLongerHolding(findingKey, record, today))
     }
@@ -133,17 +133,9 @@ class Candidates {
   recordsOf (subject: string): number[] { return [...(this.bySubject.get(subject) ?? [])].sort((a, b) => a - b) }
 }
 
-/** The watched party's best match among the decision's parties, each scored as written (its country, its address): a hit, or undefined. */
-function bestPartyMatch (watched: WatchedPartyView, record: HeldDecision, threshold: number): { ordinal: number, match: PartyMatch } | undefined {
-  const query = preparedPlacedParty({
-    name: watched.name, aliases: watched.aliases, country: watched.country, identifiers: watched.identifiers.map((id) => ({ type: id.scheme, value: id.value }))
-  })
-  let best: { ordinal: number, match: PartyMatch } | undefined
-  record.content.parties.forEach((party, ordinal) => {
-    const match = scoreParty(query, placeParty(preparedWrittenParty(toPartyInput(party)), party), { threshold })
-    if (isPartyHit(match) && (best === undefined || match.score > best.match.score)) best = { ordinal, match }
-  })
-  return best
+/** A watched party as the scorer reads it, in its own country when it has one. */
+function watchedQuery (watched: WatchedPartyView): PreparedParty {
+  return preparedPlacedParty({ name: watched.name, aliases: watched.aliases, country: watched.country, identifiers: watched.identifiers.map((id) => ({ type: id.scheme, value: id.value })) })
 }
 
 function watchHitFinding (findingKey: string, watched: WatchedPartyView, record: HeldDecision, hit: { ordinal: number, match: PartyMatch }): AlertFinding {

@@ -167,13 +167,14 @@ async function candidatePairs (ctx: DetectionContext, changed: readonly RecordKe
   return pairs
 }
 
-/** Queues decisions for the backlog's detection (`drainDetectionBacklog`), once each however often queued. */
-export async function queueForDetection (trx: Transaction<Database>, decisions: readonly RecordKey[], now: Date): Promise<void> {
-  const keys = unique(decisions.map(keyOf))
-  await trx.insertInto('detection_backlog')
-    .values(keys.map((k) => ({ issuer: k.issuer, record_id: k.recordId, queued_at: now })))
-    .onConflict((oc) => oc.columns(['issuer', 'record_id']).doNothing())
-    .execute()
+/** Queues the decisions among `records` for the backlog's detection (`drainDetectionBacklog`), once each however often queued. */
+export async function queueForDetection (trx: Transaction<Database>, records: readonly RecordKey[], now: Date): Promise<void> {
+  // the decisions among them: a classification changed in a large change was detected in full at once
+  await sql`insert into detection_backlog (issuer, record_id, queued_at)
+    select r.issuer, r.record_id, ${now}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(unique(records.map(keyOf)))}::jsonb) as k("issuer" text, "recordId" uuid)
+    join records r on r.issuer = k.issuer and r.record_id = k."recordId" and r.kind = 'decision'
+    on conflict (issuer, record_id) do nothing`.execute(trx)
 }
 
 function keyOf (p: RecordKey): RecordKey {

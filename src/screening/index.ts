@@ -1,3 +1,3 @@
-export { screenApplicationAgainst } from './screen-application.js'
+export { bestPartyMatch, screenApplicationAgainst } from './screen-application.js'
 export { screenApplications, dispositionsOfScreening, getScreening, listScreenings, recordDisposition, type ScreeningSummary, type ScreeningDeps, type StoredScreening, type RecordedDisposition } from './screen.js'
 export { Application, ApplicationResult, DispositionInput, Hit, PartyTally, ScreeningOptions, ScreeningRequest, ScreeningResult } from './schemas.js'

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.js'
 import type { MatchingConfig } from '../config.js'
 import {
   codeProbes, crosswalkTargets, isPartyHit, normaliseName, placeParty, prepareParty, preparedPlacedParty, preparedWrittenParty, scoreItem, scoreParty, toPartyInput,
-  type CrosswalkLink, type ItemMatch
+  type CrosswalkLink, type ItemMatch, type PreparedParty
 } from '../matching/index.js'
 import { timeSlices } from '../lib/time-slices.js'
 import {
@@ -96,18 +96,7 @@ export async function screenApplicationAgainst (
 ): Promise<Pick<ApplicationScreening, 'hits' | 'suppressed'>> {
   const threshold = options.threshold ?? ctx.matching.partyThreshold
   const ours = application.parties.map((party) => preparedPlacedParty(toPartyInput(party)))
-  const bestOf = (record: HeldDecision): PartyMatchOf | undefined => {
-    let best: PartyMatchOf | undefined
-    record.content.parties.forEach((theirs, ordinal) => {
-      const candidate = placeParty(preparedWrittenParty(toPartyInput(theirs)), theirs)
-      ours.forEach((query, probe) => {
-        const match = scoreParty(query, candidate, { threshold })
-        if (isPartyHit(match) && (best === undefined || match.score > best.match.score)) best = { probe, ordinal, match }
-      })
-    })
-    return best
-  }
-  const matched = new Map(records.filter((r) => options.includeOwn || r.issuer !== ctx.self).map((r) => [r, bestOf(r)]))
+  const matched = new Map(records.filter((r) => options.includeOwn || r.issuer !== ctx.self).map((r) => [r, bestPartyMatch(ours, r, threshold)]))
   // with partyHitsOnly, a record naming none of our parties is no hit: nothing more is read for it
   const held = [...matched].filter(([, match]) => options.partyHitsOnly !== true || match !== undefined).map(([r]) => r)
   if (held.length === 0) return { hits: [], suppressed: [] }
@@ -117,7 +106,24 @@ export async function screenApplicationAgainst (
 }
 
 /** A party of ours matched to a decision's party: which of ours (`probe`), which of theirs (`ordinal`), and how. */
-type PartyMatchOf = Pick<MatchedDecisionParty, 'probe' | 'ordinal' | 'match'>
+export type PartyMatchOf = Pick<MatchedDecisionParty, 'probe' | 'ordinal' | 'match'>
+
+/**
+ * The best hit between `ours` (prepared, in their own place) and the decision's parties, each
+ * scored as written (its country, its address) by the one scorer: a hit as `isPartyHit` says,
+ * or undefined. Screening a case against arriving records and the watch list share it.
+ */
+export function bestPartyMatch (ours: readonly PreparedParty[], record: HeldDecision, threshold: number): PartyMatchOf | undefined {
+  let best: PartyMatchOf | undefined
+  record.content.parties.forEach((theirs, ordinal) => {
+    const candidate = placeParty(preparedWrittenParty(toPartyInput(theirs)), theirs)
+    ours.forEach((query, probe) => {
+      const match = scoreParty(query, candidate, { threshold })
+      if (isPartyHit(match) && (best === undefined || match.score > best.match.score)) best = { probe, ordinal, match }
+    })
+  })
+  return best
+}
 
 /** Each record assessed with its best party match, the earlier dispositions applied; ranked, the suppressed apart. */
 async function assessAll (

@@ -138,7 +138,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
     request.webUser = user
     request.principal = { kind: 'user', subject: user.subject, roles: [...user.roles] }
     // the count on every page: one indexed count, for pages only (not the forms posted)
-    if (request.method === 'GET') request.webAlerts = await countUnreadAlerts(app.db, { subject: user.subject, roles: user.roles })
+    if (request.method === 'GET' && request.url !== STYLESHEET_PATH) request.webAlerts = await countUnreadAlerts(app.db, { subject: user.subject, roles: user.roles })
   })
 
   app.addHook('preHandler', (request, reply, done) => {

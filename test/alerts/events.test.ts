@@ -5,18 +5,12 @@ import type { TestAgency } from '../helpers/agency.js'
 import { pair } from '../helpers/faulty-pair.js'
 import { decision, publishDecision, startFederation, syncAll, syncRound } from '../helpers/federation.js'
 import { call } from '../helpers/records.js'
+import { DENIED_PARTY, PROPOSED } from '../helpers/gazprombank.js'
 
 // Issue 14, the alerts no record's arrival raises: consultations received, their deadlines,
 // our denials due for review, divergences opened or escalated, peers quarantined or lagging;
 // each for the people it concerns, once.
 
-const DENIED_PARTY = [{ role: 'end_user', name: 'GAZPROMBANK OAO', aliases: [], country: 'RU', identifiers: [] }]
-const PROPOSED = {
-  destination: 'RU',
-  endUse: 'Ground station for the civil weather satellite programme',
-  parties: [{ role: 'end_user', name: 'Gazprom Bank', aliases: [], country: 'RU', identifiers: [] }],
-  items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }]
-}
 const DAY_MS = 86_400_000
 
 type Alert = { id: string, kind: string, title: string, explanation: string, holds: boolean, recipient: { user: string | null, role: string | null }, subject: { type: string, id: string } }

@@ -9,16 +9,7 @@ import { CONSULTATION_TYP, signPartnerToken, verifyCompact, type Jwks } from '..
 import { drainOutbox } from '../../src/use-cases/index.js'
 import type { TestAgency } from '../helpers/agency.js'
 import { decision, publishDecision, startFederation, syncAll } from '../helpers/federation.js'
-
-// Gazprombank: OFAC SDN lists "GAZPROMBANK OAO"; the proposed grant spells it "Gazprom Bank" and numbers the
-// entry in the Wassenaar way, as in the divergence federation test.
-const DENIED_PARTY = [{ role: 'end_user', name: 'GAZPROMBANK OAO', aliases: [], country: 'RU', identifiers: [] }]
-const PROPOSED = {
-  destination: 'RU',
-  endUse: 'Ground station for the civil weather satellite programme',
-  parties: [{ role: 'end_user', name: 'Gazprom Bank', aliases: [], country: 'RU', identifiers: [] }],
-  items: [{ codes: [{ regime: 'wassenaar', code: '3.A.1.a.1' }], description: 'Rad-hard microcircuits' }]
-}
+import { DENIED_PARTY, PROPOSED } from '../helpers/gazprombank.js'
 
 async function call (agency: TestAgency, method: 'GET' | 'POST', url: string, payload?: unknown) {
   const res = await agency.app.inject({ method, url, headers: { authorization: await agency.auth('officer') }, ...(payload === undefined ? {} : { payload: payload as object }) })
