@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ConsultationState } from '../db/schema.js'
 import { errors } from '../lib/errors.js'
-import { findPeer, peerKeysFor } from '../peers/index.js'
+import { findPeer, keyStatusOf, peerKeysFor } from '../peers/index.js'
 import { isDenialVisibleTo } from '../records/index.js'
 import { CONSULTATION_TYP, peekJws, SignatureError, verifyCompact } from '../signing/index.js'
 import { nextState, storeMessage } from './conversation.js'
@@ -32,11 +32,17 @@ export async function receiveMessage (deps: ConsultationDeps, caller: string, jw
   }
   const { jwks } = await peerKeysFor(deps.db, peer, claimed?.kid, deps)
   let payload: MessagePayload
+  let kid: string
   try {
-    payload = (await verifyCompact(jws, jwks, CONSULTATION_TYP, deps.keyCache)).payload as MessagePayload
+    ;({ payload, kid } = await verifyCompact(jws, jwks, CONSULTATION_TYP, deps.keyCache) as { payload: MessagePayload, kid: string })
   } catch (err) {
     if (err instanceof SignatureError) throw errors.messageRefused(err.message, [{ pointer: '/body/jws', detail: err.reason }])
     throw err
+  }
+  // a revoked key is trusted for no message; a retired one for those it signed before it was retired (an outbox retry)
+  const status = keyStatusOf({ jwks, keyStatuses: peer.keyStatuses }, kid)
+  if (status !== undefined && (status.status === 'revoked' || !(Date.parse(String(payload.sentAt)) <= status.since.getTime()))) {
+    throw errors.messageRefused(`it is signed with key ${kid}, which ${caller} ${status.status}`, [{ pointer: '/body/jws', detail: `key ${status.status}` }])
   }
   const problems = payloadProblems(payload)
   if (problems.length > 0) throw errors.messageRefused('the message is not a well-formed consultation message', problems)

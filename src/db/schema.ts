@@ -8,6 +8,9 @@ export interface Database {
   feed_entries: FeedEntryTable
   records: RecordTable
   peers: PeerTable
+  peer_key_status: PeerKeyStatusTable
+  witness_views: WitnessViewTable
+  unwitnessed_records: UnwitnessedRecordTable
   partner_token_jtis: PartnerTokenJtiTable
   peer_sync: PeerSyncTable
   inbox_pending: InboxPendingTable
@@ -43,15 +46,21 @@ export interface SigningKeyTable {
   alg: Generated<string>
   public_jwk: ColumnType<PublicJwk, string, never>
   private_jwk_enc: ColumnType<string, string, never>
-  status: 'current' | 'retired'
+  status: 'current' | 'retired' | 'revoked'
   created_at: Timestamp
   retired_at: Date | null
+  /** From when the key is no longer trusted (a revoked key). */
+  revoked_from: Date | null
+  revoked_at: Date | null
+  revocation_reason: string | null
 }
 
 export interface FeedHeadTable {
   issuer: string
   seq: number
   hash: string | null
+  /** The key our entries are signed with from this head on (set by a rotation, under the head's lock). */
+  signing_kid: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface FeedEntryTable {
@@ -91,6 +100,37 @@ export interface RecordTable {
   updated_at: Timestamp
 }
 
+/** What `witness` co-signed of `subject`'s feed (us or a peer): the latest view per pair (docs/federation.md section 4). */
+export interface WitnessViewTable {
+  subject: string
+  witness: string
+  seq: number
+  hash: string | null
+  /** The checkpoint note: its text, the subject's signature line when the witness held it, the witness's cosignature. */
+  note: string
+  cosigned_at: Date
+  fetched_at: Generated<Date>
+}
+
+/** A peer's record stored beyond what enough allies witnessed (WITNESS_QUORUM): it waits before it counts for detection. */
+export interface UnwitnessedRecordTable {
+  issuer: string
+  record_id: string
+  seq: number
+}
+
+/** What a peer said of one of its keys: retired or revoked, from when, by which entry of its feed (or its JWKS). */
+export interface PeerKeyStatusTable {
+  agency_id: string
+  kid: string
+  status: 'retired' | 'revoked'
+  since: Date
+  entry_seq: number | null
+  reason: string | null
+  learned_from: 'feed' | 'jwks'
+  learned_at: Generated<Date>
+}
+
 export interface PeerTable {
   agency_id: string
   name: string
@@ -117,7 +157,10 @@ export interface PeerSyncTable {
   cursor_hash: string | null
   head_seq: number | null
   head_hash: string | null
-  head_jws: string | null
+  /** The peer's last verified checkpoint, a signed note (docs/federation.md section 4). */
+  head_checkpoint: string | null
+  /** How far the peer's feed is co-signed by WITNESS_QUORUM allies (0 when no quorum is asked). */
+  witnessed_seq: Generated<number>
   next_attempt_at: Timestamp
   attempts: Generated<number>
   last_attempt_at: Date | null

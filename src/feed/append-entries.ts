@@ -10,8 +10,10 @@ import { EVERYONE, type EntryDraft, type EntryPayload, type PublishedEntry } fro
 
 export interface Publisher {
   issuer: string
+  /** The key to sign with, read before the transaction: if a rotation made another current meanwhile, `keyRing` gives that one. */
   key: SigningKey
   clock: Clock
+  keyRing?: { current: (db: Transaction<Database>) => Promise<SigningKey> } | undefined
 }
 
 /**
@@ -32,8 +34,9 @@ export interface FeedAppender {
  * gap-free) and returns an appender continuing from it. Nothing is visible to readers until
  * the caller commits; a rollback leaves no gap.
  */
-export async function openFeedAppender (trx: Transaction<Database>, publisher: Publisher): Promise<FeedAppender> {
-  const head = await lockFeedHead(trx, publisher.issuer)
+export async function openFeedAppender (trx: Transaction<Database>, given: Publisher): Promise<FeedAppender> {
+  const head = await lockFeedHead(trx, given.issuer)
+  const publisher = await withSigningKey(trx, given, head.signingKid)
   let seq = head.seq
   let prev = head.hash
   return {
@@ -66,6 +69,19 @@ export async function openFeedAppender (trx: Transaction<Database>, publisher: P
       await storeEntriesAndHead(trx, rows, { issuer: publisher.issuer, seq, hash: prev })
     }
   }
+}
+
+/**
+ * The publisher with the key our entries are signed with now: a rotation names the new key on
+ * the head it holds locked (`setFeedSigningKey`), so a publish that read the key before the
+ * rotation committed signs with the new one, never with the key the rotation retired.
+ */
+async function withSigningKey (trx: Transaction<Database>, publisher: Publisher, signingKid: string | null): Promise<Publisher> {
+  if (signingKid === null || signingKid === publisher.key.kid) return publisher
+  if (publisher.keyRing === undefined) throw new Error(`our entries are signed with key ${signingKid} now, not ${publisher.key.kid}, and no key ring was given to read it`)
+  const key = await publisher.keyRing.current(trx)
+  if (key.kid !== signingKid) throw new Error(`our feed head names key ${signingKid}, but the current key is ${key.kid}`)
+  return { ...publisher, key }
 }
 
 /**

@@ -1,19 +1,24 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
-import type { FeedHead } from './types.js'
+import type { FeedHead, LockedHead } from './types.js'
 
 /**
  * Locks our feed head row for the rest of `trx`, creating it at seq 0 on first use, so that
  * concurrent publishers take seqs one after another and every `prev` is the true predecessor.
  */
-export async function lockFeedHead (trx: Transaction<Database>, issuer: string): Promise<FeedHead> {
-  const locking = () => trx.selectFrom('feed_heads').select(['issuer', 'seq', 'hash']).where('issuer', '=', issuer).forUpdate()
+export async function lockFeedHead (trx: Transaction<Database>, issuer: string): Promise<LockedHead> {
+  const locking = () => trx.selectFrom('feed_heads').select(['issuer', 'seq', 'hash', 'signing_kid as signingKid']).where('issuer', '=', issuer).forUpdate()
   const head = await locking().executeTakeFirst()
   if (head !== undefined) return head
   // the first entry ever: create the head (a concurrent first publisher may win), then lock it
   await trx.insertInto('feed_heads').values({ issuer, seq: 0, hash: null }).onConflict((oc) => oc.column('issuer').doNothing()).execute()
   return await locking().executeTakeFirstOrThrow()
+}
+
+/** Names the key our entries are signed with from now on, in the transaction (holding the head's lock) that changes it. */
+export async function setFeedSigningKey (trx: Transaction<Database>, issuer: string, kid: string): Promise<void> {
+  await trx.updateTable('feed_heads').set({ signing_kid: kid }).where('issuer', '=', issuer).execute()
 }
 
 export async function updateFeedHead (trx: Transaction<Database>, head: FeedHead): Promise<void> {
@@ -90,10 +95,10 @@ export async function entriesOfRecord (db: Db, issuer: string, recordId: string)
  * is an integer or base64url, so nothing needs escaping. (Concatenating in PostgreSQL with
  * string_agg was measured slower than this.)
  */
-export async function readFeedItems (db: Db, issuer: string, after: number, limit: number, viewer: string): Promise<{ items: string, last: number | null, count: number, public: boolean }> {
+export async function readFeedItems (db: Db, issuer: string, after: number, limit: number, viewer: string | null): Promise<{ items: string, last: number | null, count: number, public: boolean }> {
   const rows = await db.selectFrom('feed_entries')
     .select(['seq', 'jws', 'hash', 'prev'])
-    .select(visibleTo(viewer).as('visible'))
+    .select(viewer === null ? sql<boolean>`true`.as('visible') : visibleTo(viewer).as('visible'))
     .select(sql<boolean>`audience is null`.as('public'))
     // seqs are gap-free, so the page is exactly this range: bounding it keeps every plan to
     // `limit` rows, even when statistics are stale after a bulk import

@@ -1,9 +1,7 @@
 import type { Db } from '../db/create-db.js'
-import type { Clock } from '../lib/clock.js'
-import { CHECKPOINT_TYP, signCompact, type SigningKey } from '../signing/index.js'
+import { checkpointText, signNoteText, type SigningKey } from '../signing/index.js'
 import { createPageCache } from './page-cache.js'
 import { findFeedHead, readFeedItems } from './queries.js'
-import type { CheckpointPayload } from './types.js'
 
 export type FeedPageReader = (query: { after: number, limit: number, viewer: string }) => Promise<string>
 
@@ -31,9 +29,26 @@ export function createFeedPageReader (db: Db, issuer: string, cacheBytes: number
   }
 }
 
-/** A signed checkpoint of our feed head (seq and hash), for peers to detect truncation and forks. */
-export async function signCheckpoint (db: Db, issuer: string, key: SigningKey, clock: Clock): Promise<{ seq: number, hash: string | null, jws: string }> {
+/**
+ * A page of our copy of a peer's feed (`issuer`), for the witness routes: as `issuer` sent it to
+ * us, every entry `viewer` may not see a placeholder (`viewer` null: the issuer itself, reading
+ * back its own entries, sees every one we hold in full). `cursor` is how far our verified copy
+ * goes: the page's head.
+ */
+export async function readCopyPage (db: Db, issuer: string, query: { after: number, limit: number, viewer: string | null }, cursor: number): Promise<string> {
+  const page = await readFeedItems(db, issuer, query.after, Math.max(0, Math.min(query.limit, cursor - query.after)), query.viewer)
+  const next = page.last ?? Math.min(query.after, cursor)
+  return `{"issuer":"${issuer}","after":${query.after},"next":${next},"headSeq":${cursor},"hasMore":${next < cursor},"entries":[${page.items}]}`
+}
+
+/**
+ * A signed checkpoint of our feed head (seq and hash), for peers to detect truncation and forks:
+ * a C2SP tlog-checkpoint signed note (origin our agency id, size the head seq, hash the head
+ * entry's) with our signature line (docs/federation.md section 4). `cosignatures`: lines of
+ * witnesses who co-signed this very checkpoint, appended after ours.
+ */
+export async function signCheckpoint (db: Db, issuer: string, key: SigningKey, cosignatures: (text: string) => Promise<string[]> = async () => []): Promise<{ seq: number, hash: string | null, checkpoint: string }> {
   const head = await findFeedHead(db, issuer)
-  const payload: CheckpointPayload = { v: 1, iss: issuer, seq: head.seq, hash: head.hash, time: clock.now().toISOString() }
-  return { seq: head.seq, hash: head.hash, jws: signCompact(payload, key, CHECKPOINT_TYP) }
+  const text = checkpointText(issuer, head.seq, head.hash)
+  return { seq: head.seq, hash: head.hash, checkpoint: `${text}\n${signNoteText(text, issuer, key)}${(await cosignatures(text)).join('')}` }
 }

@@ -1,13 +1,23 @@
 /** What a publisher hands to the feed: the record's kind, id and body, and who may see it. */
 export interface EntryDraft {
   kind: EntryKind
-  recordId: string
+  /** The record the entry carries; null for a protocol entry (`ProtocolEntryKind`). */
+  recordId: string | null
   body: Record<string, unknown>
   /** Agency ids that may read the entry; undefined or empty means every enrolled peer. */
   audience?: string[] | undefined
 }
 
-export type EntryKind = 'decision' | 'amendment' | 'revocation' | 'renewal' | 'classification' | 'crosswalk'
+export type EntryKind = RecordEntryKind | ProtocolEntryKind
+
+/** The entries that carry a record or a change of one (docs/records.md). */
+export type RecordEntryKind = 'decision' | 'amendment' | 'revocation' | 'renewal' | 'classification' | 'crosswalk'
+
+/** The entries that speak of the feed itself, not of a record: a change of the issuer's keys (docs/federation.md). */
+export type ProtocolEntryKind = 'key-status'
+
+/** Entry kinds that carry no record: a projection of records passes over them. */
+export const PROTOCOL_ENTRY_KINDS: ReadonlySet<string> = new Set<ProtocolEntryKind>(['key-status'])
 
 /**
  * The signed payload of a feed entry (protocol v1). `prev` is the SHA-256 (base64url) of the
@@ -28,7 +38,7 @@ export interface EntryPayload {
 export interface PublishedEntry {
   seq: number
   entryId: string
-  recordId: string
+  recordId: string | null
   kind: EntryKind
   hash: string
   prev: string | null
@@ -42,12 +52,9 @@ export interface FeedHead {
   hash: string | null
 }
 
-export interface CheckpointPayload {
-  v: 1
-  iss: string
-  seq: number
-  hash: string | null
-  time: string
+/** Our head as a publisher locks it: with the key our entries are signed with from it on (null until a rotation names one). */
+export interface LockedHead extends FeedHead {
+  signingKid: string | null
 }
 
 export const EVERYONE = '*'

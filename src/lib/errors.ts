@@ -5,6 +5,8 @@
  */
 export type ErrorCode =
   | 'INVALID_REQUEST'
+  | 'KEY_NOT_FOUND'
+  | 'KEY_ALREADY_REVOKED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
@@ -138,6 +140,8 @@ export const errors = {
   tokenReplayed: (jti: string) => new AppError('TOKEN_REPLAYED', 401, `token rejected: jti "${jti}" was already used`),
   tokenLifetimeTooLong: (seconds: number, max: number) =>
     new AppError('TOKEN_LIFETIME_TOO_LONG', 401, `token rejected: it is valid for ${seconds} s, more than the ${max} s allowed`),
+  keyNotFound: (kid: string) => new AppError('KEY_NOT_FOUND', 404, `no signing key of ours with kid "${kid}"`),
+  keyAlreadyRevoked: (kid: string) => new AppError('KEY_ALREADY_REVOKED', 409, `key "${kid}" is revoked already`),
   signingKeyMissing: () => new AppError('SIGNING_KEY_MISSING', 503, 'this agency has no current signing key; run `npm run cli -- keys rotate`'),
   keyDecryptionFailed: (kid: string) =>
     new AppError('KEY_DECRYPTION_FAILED', 500, `signing key ${kid} could not be decrypted: the key-encryption key does not match the one it was stored with`),

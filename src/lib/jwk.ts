@@ -13,8 +13,12 @@ export const PublicJwk = Type.Object({
   e: Type.Optional(Type.String()),
   kid: Type.Optional(Type.String()),
   alg: Type.Optional(Type.String()),
-  use: Type.Optional(Type.String())
-}, { additionalProperties: false, description: 'a public JSON Web Key (RFC 7517); private members are refused' })
+  use: Type.Optional(Type.String()),
+  // ours, not RFC 7517's (a JWK may carry more members; verifiers that do not know them ignore them): docs/federation.md
+  status: Type.Optional(Type.Union([Type.Literal('current'), Type.Literal('retired'), Type.Literal('revoked')], { description: 'current: signs now; retired: signed before retiredAt, nothing after; revoked: not trusted for anything signed from revokedFrom on' })),
+  retiredAt: Type.Optional(Type.String({ format: 'date-time' })),
+  revokedFrom: Type.Optional(Type.String({ format: 'date-time' }))
+}, { additionalProperties: false, description: 'a public JSON Web Key (RFC 7517); private members are refused. `status`, `retiredAt` and `revokedFrom` say whether the key may still be trusted' })
 export type PublicJwk = Static<typeof PublicJwk>
 
 /** A JWK Set (RFC 7517 §5) of public keys. */

@@ -5,6 +5,7 @@ import type { PrivateAddresses } from '../lib/outbound-address.js'
 import { AppError, errors } from '../lib/errors.js'
 import type { Jwks } from '../lib/jwk.js'
 import { createKeyCache, peekTokenIssuer, verifyPartnerToken, type KeyCache } from '../signing/index.js'
+import { currentKeysOf } from './key-status.js'
 import { peerKeysFor } from './peer-keys.js'
 import { deleteExpiredJtis, findPeer, recordTokenJti } from './queries.js'
 import type { Peer } from './types.js'
@@ -62,16 +63,20 @@ export function createPartnerAuthenticator (settings: PartnerAuthSettings, keyCa
 }
 
 /**
- * The peer's keys, refreshed on an unknown kid (with the cooldown). A refresh that fails leaves
- * the stored keys: the token then fails as any token signed by a key we do not hold, since a
- * 502 here would tell an unsigned token that its issuer is enrolled with a JWKS URL.
+ * The peer's keys that may sign a token now, refreshed on an unknown kid (with the cooldown):
+ * a retired or revoked key (docs/federation.md section 1) signs no token, so it is left out and
+ * its token fails as one signed by a key we do not hold. A refresh that fails leaves the stored
+ * keys: the token then fails the same way, since a 502 here would tell an unsigned token that
+ * its issuer is enrolled with a JWKS URL.
  */
 async function keysToVerify (db: Db, peer: Peer, kid: string | undefined, ctx: PartnerAuthContext): Promise<Jwks> {
+  let jwks: Jwks
   try {
-    return (await peerKeysFor(db, peer, kid, ctx)).jwks
+    jwks = (await peerKeysFor(db, peer, kid, ctx)).jwks
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'PEER_KEYS_UNAVAILABLE') throw err
     ctx.logger?.warn({ peer: peer.agencyId, err }, 'peer keys could not be refreshed for a partner token')
-    return peer.jwks
+    jwks = peer.jwks
   }
+  return currentKeysOf({ jwks, keyStatuses: peer.keyStatuses })
 }

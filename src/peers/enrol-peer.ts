@@ -3,8 +3,10 @@ import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
 import { checkOutboundUrl, type PrivateAddresses } from '../lib/outbound-address.js'
+import type { Jwks } from '../lib/jwk.js'
 import { fetchJwks, parseJwks } from './fetch-jwks.js'
-import { findPeer, insertPeer, updatePeerStatus } from './queries.js'
+import { recordKeyStatuses, statusesOfJwks } from './key-status.js'
+import { findPeer, insertPeer, updatePeerConnection, updatePeerStatus } from './queries.js'
 import type { Peer, PeerEnrolment, PeerStatus } from './types.js'
 
 export interface EnrolmentContext {
@@ -48,6 +50,7 @@ export async function prepareEnrolment (input: PeerEnrolment, ctx: EnrolmentCont
     jwks,
     jwksUrl: input.jwksUrl ?? null,
     jwksRefreshedAt: input.jwks === undefined ? ctx.clock.now() : null,
+    keyStatuses: new Map(),
     status: 'active',
     statusReason: null
   }
@@ -56,7 +59,58 @@ export async function prepareEnrolment (input: PeerEnrolment, ctx: EnrolmentCont
 /** Stores a prepared enrolment, in the caller's transaction; PEER_EXISTS when the agency id is taken. */
 export async function storeEnrolment (db: Db, peer: NewPeer): Promise<Peer> {
   if (!await insertPeer(db, peer)) throw errors.peerExists(peer.agencyId)
+  await recordKeyStatuses(db, peer.agencyId, statusesOfJwks(peer.jwks), 'jwks')
   return getPeer(db, peer.agencyId)
+}
+
+/** A change of a peer's address or keys, checked and its keys in hand (`preparePeerChange`). */
+export interface PeerConnectionChange {
+  baseUrl?: string | undefined
+  jwks?: Jwks | undefined
+  jwksUrl?: string | null | undefined
+  jwksRefreshedAt?: Date | null | undefined
+}
+
+/**
+ * Checks a change of a peer's base URL or keys as enrolment checks them, fetching a new JWKS
+ * URL's keys now (before any transaction). Keys given inline replace the set; a JWKS URL
+ * replaces it with what the URL serves; `jwksUrl: null` keeps the keys and stops refreshing them.
+ */
+export async function preparePeerChange (agencyId: string, input: { baseUrl?: string | undefined, jwks?: Jwks | undefined, jwksUrl?: string | null | undefined }, ctx: EnrolmentContext): Promise<PeerConnectionChange> {
+  const change: PeerConnectionChange = {}
+  if (input.baseUrl !== undefined) {
+    checkUrl('baseUrl', input.baseUrl)
+    if (/[?#]/.test(input.baseUrl)) throw errors.urlNotAllowed('baseUrl', 'has a query or fragment: give the base URL that API paths are appended to')
+    change.baseUrl = input.baseUrl.replace(/\/+$/, '')
+  }
+  if (input.jwks !== undefined && typeof input.jwksUrl === 'string') {
+    throw errors.invalidRequest('give the peer\'s new keys (jwks) or a URL to fetch them from (jwksUrl), not both', [{ pointer: '/body/jwks', detail: 'jwks and jwksUrl both given' }])
+  }
+  if (input.jwks !== undefined) {
+    change.jwks = parseJwks(agencyId, JSON.stringify(input.jwks), 'jwks')
+    if (change.jwks.keys.length === 0) throw errors.peerKeysUnavailable(agencyId, 'the key set is empty')
+  }
+  if (typeof input.jwksUrl === 'string') {
+    checkUrl('jwksUrl', input.jwksUrl)
+    change.jwks = await fetchJwks(agencyId, input.jwksUrl, ctx.privateAddresses).catch((err: unknown) => {
+      ctx.logger?.warn({ peer: agencyId, err }, 'the new JWKS of a peer could not be fetched')
+      throw err
+    })
+    if (change.jwks.keys.length === 0) throw errors.peerKeysUnavailable(agencyId, 'the key set is empty')
+    change.jwksUrl = input.jwksUrl
+    change.jwksRefreshedAt = ctx.clock.now()
+  } else if (input.jwksUrl === null) {
+    change.jwksUrl = null
+  }
+  return change
+}
+
+/** Stores a prepared change, in the caller's transaction; returns the peer as it was and as it is. */
+export async function storePeerChange (db: Db, agencyId: string, change: PeerConnectionChange): Promise<{ before: Peer, after: Peer }> {
+  const before = await getPeer(db, agencyId)
+  await updatePeerConnection(db, agencyId, change)
+  if (change.jwks !== undefined) await recordKeyStatuses(db, agencyId, statusesOfJwks(change.jwks), 'jwks')
+  return { before, after: await getPeer(db, agencyId) }
 }
 
 function checkUrl (field: 'baseUrl' | 'jwksUrl', url: string): void {

@@ -62,7 +62,12 @@ function publicOnly (agencyId: string, key: unknown, where: string): PublicJwk {
   if ('d' in k) throw errors.peerKeysUnavailable(agencyId, `${where} contains a private key: refusing it`)
   const out: PublicJwk = { kty: k.kty }
   for (const name of PUBLIC_MEMBERS) {
-    if (typeof k[name] === 'string') out[name] = k[name]
+    if (typeof k[name] === 'string') (out as Record<string, string>)[name] = k[name]
+  }
+  // the status members are ours: kept only when they mean something, dropped otherwise (a key with a status we cannot read is taken as current)
+  if (out.status !== undefined && !['current', 'retired', 'revoked'].includes(out.status)) delete out.status
+  for (const name of ['retiredAt', 'revokedFrom'] as const) {
+    if (out[name] !== undefined && Number.isNaN(Date.parse(out[name]))) delete out[name]
   }
   return out
 }

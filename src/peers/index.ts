@@ -1,4 +1,4 @@
-export { prepareEnrolment, storeEnrolment, getPeer, setPeerStatus, type EnrolmentContext, type NewPeer } from './enrol-peer.js'
+export { prepareEnrolment, storeEnrolment, preparePeerChange, storePeerChange, getPeer, setPeerStatus, type EnrolmentContext, type NewPeer, type PeerConnectionChange } from './enrol-peer.js'
 export { createPartnerAuthenticator, type PartnerAuthContext, type PartnerAuthenticator, type PartnerAuthSettings } from './authenticate-partner.js'
 export { peerKeysFor, type KeyRefresh, type PeerKeys } from './peer-keys.js'
 export { fetchJwks, parseJwks } from './fetch-jwks.js'
@@ -6,3 +6,4 @@ export {
   findPeer, findPeerJwks, listPeers, enrolledAgencyIdsSql, activePeerIdsQuery, peerStatusesQuery, updatePeerKeys, updatePeerStatus
 } from './queries.js'
 export type { Peer, PeerEnrolment, PeerStatus } from './types.js'
+export { applyKeyStatusEntries, currentKeysOf, keyPolicyOf, keyStatusOf, recordKeyStatuses, statusesOfJwks } from './key-status.js'

@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js'
 import type { PrivateAddresses } from '../lib/outbound-address.js'
 import type { Jwks } from '../lib/jwk.js'
 import { fetchJwks } from './fetch-jwks.js'
+import { recordKeyStatuses, statusesOfJwks } from './key-status.js'
 import { updatePeerKeys } from './queries.js'
 import type { Peer } from './types.js'
 
@@ -29,13 +30,14 @@ export interface KeyRefresh {
  * hammer the peer. The caller decides what an unknown kid means: a token is refused; the sync
  * worker retries after the cooldown, and quarantines only if a fresh key set lacks the kid.
  */
-export async function peerKeysFor (db: Db, peer: Peer, kid: string | undefined, refresh: KeyRefresh): Promise<PeerKeys> {
+export async function peerKeysFor (db: Db, peer: Peer, kid: string | undefined | ((jwks: Jwks) => boolean), refresh: KeyRefresh): Promise<PeerKeys> {
   const { clock, jwksCooldownMs: cooldownMs } = refresh
-  const has = (jwks: Jwks) => kid === undefined || jwks.keys.some((k) => k.kid === kid)
+  const has = (jwks: Jwks) => kid === undefined || (typeof kid === 'function' ? kid(jwks) : jwks.keys.some((k) => k.kid === kid))
   if (has(peer.jwks) || peer.jwksUrl === null) return { jwks: peer.jwks, known: has(peer.jwks), refreshed: false, cooldownRemainingMs: 0 }
   const elapsed = clock.now().getTime() - (peer.jwksRefreshedAt?.getTime() ?? 0)
   if (elapsed < cooldownMs) return { jwks: peer.jwks, known: false, refreshed: false, cooldownRemainingMs: cooldownMs - elapsed }
   const jwks = await fetchJwks(peer.agencyId, peer.jwksUrl, refresh.privateAddresses)
   await updatePeerKeys(db, peer.agencyId, jwks, clock.now())
+  await recordKeyStatuses(db, peer.agencyId, statusesOfJwks(jwks), 'jwks')
   return { jwks, known: has(jwks), refreshed: true, cooldownRemainingMs: 0 }
 }

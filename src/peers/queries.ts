@@ -2,10 +2,18 @@ import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } 
 import type { Db } from '../db/create-db.js'
 import type { Database, PeerTable } from '../db/schema.js'
 import type { Jwks } from '../lib/jwk.js'
+import type { KnownKeyStatus } from '../signing/index.js'
 import type { Peer, PeerStatus } from './types.js'
 
-function toPeer (row: Selectable<PeerTable>): Peer {
+type StatusRow = { kid: string, status: 'retired' | 'revoked', since: string, seq: number | null, reason: string | null }
+
+/** Each peer's key statuses, as one JSON array column `key_statuses` beside its row. */
+const keyStatusesColumn = sql<StatusRow[]>`coalesce((select jsonb_agg(jsonb_build_object('kid', s.kid, 'status', s.status, 'since', s.since, 'seq', s.entry_seq, 'reason', s.reason))
+  from peer_key_status s where s.agency_id = peers.agency_id), '[]'::jsonb)`.as('key_statuses')
+
+function toPeer (row: Selectable<PeerTable> & { key_statuses: StatusRow[] }): Peer {
   return {
+    keyStatuses: new Map(row.key_statuses.map((s): [string, KnownKeyStatus] => [s.kid, { status: s.status, since: new Date(s.since), seq: s.seq === null ? null : Number(s.seq), reason: s.reason }])),
     agencyId: row.agency_id,
     name: row.name,
     country: row.country,
@@ -21,12 +29,12 @@ function toPeer (row: Selectable<PeerTable>): Peer {
 }
 
 export async function findPeer (db: Db, agencyId: string): Promise<Peer | undefined> {
-  const row = await db.selectFrom('peers').selectAll().where('agency_id', '=', agencyId).executeTakeFirst()
+  const row = await db.selectFrom('peers').selectAll().select(keyStatusesColumn).where('agency_id', '=', agencyId).executeTakeFirst()
   return row === undefined ? undefined : toPeer(row)
 }
 
 export async function listPeers (db: Db): Promise<Peer[]> {
-  return (await db.selectFrom('peers').selectAll().orderBy('agency_id').execute()).map(toPeer)
+  return (await db.selectFrom('peers').selectAll().select(keyStatusesColumn).orderBy('agency_id').execute()).map(toPeer)
 }
 
 /** The agency id of every enrolled peer (column `agency_id`), as a subquery for a caller to compose. */
@@ -64,6 +72,17 @@ export async function insertPeer (db: Db, peer: Omit<Peer, 'createdAt' | 'update
     status_reason: peer.statusReason
   }).onConflict((oc) => oc.column('agency_id').doNothing()).executeTakeFirst()
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+}
+
+/** Sets what is given of a peer's base URL, keys, JWKS URL and when its keys were fetched. */
+export async function updatePeerConnection (db: Db, agencyId: string, change: { baseUrl?: string | undefined, jwks?: Jwks | undefined, jwksUrl?: string | null | undefined, jwksRefreshedAt?: Date | null | undefined }): Promise<void> {
+  await db.updateTable('peers').set({
+    ...(change.baseUrl === undefined ? {} : { base_url: change.baseUrl }),
+    ...(change.jwks === undefined ? {} : { jwks: JSON.stringify(change.jwks) }),
+    ...(change.jwksUrl === undefined ? {} : { jwks_url: change.jwksUrl }),
+    ...(change.jwksRefreshedAt === undefined ? {} : { jwks_refreshed_at: change.jwksRefreshedAt }),
+    updated_at: new Date()
+  }).where('agency_id', '=', agencyId).execute()
 }
 
 export async function updatePeerKeys (db: Db, agencyId: string, jwks: Jwks, refreshedAt: Date | null): Promise<void> {

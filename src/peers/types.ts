@@ -1,4 +1,5 @@
 import type { Jwks } from '../lib/jwk.js'
+import type { KnownKeyStatus } from '../signing/index.js'
 
 export type PeerStatus = 'active' | 'disabled' | 'quarantined'
 
@@ -10,6 +11,8 @@ export interface Peer {
   jwks: Jwks
   jwksUrl: string | null
   jwksRefreshedAt: Date | null
+  /** What the peer said of its keys that limits them (retired, revoked), by kid: from its feed or its JWKS (docs/federation.md section 1). */
+  keyStatuses: ReadonlyMap<string, KnownKeyStatus>
   status: PeerStatus
   statusReason: string | null
   createdAt: Date

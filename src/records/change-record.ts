@@ -57,7 +57,7 @@ async function changeRecord (ctx: RecordsContext, kind: RecordKind, recordId: st
       recordId,
       body: { recordId, version, supersedes: { entryId: current.latest_entry_id, version: current.version }, reason: change.reason, ...body },
       audience: current.audience ?? undefined
-    }], { issuer: ctx.issuer, key, clock: ctx.clock }) as [PublishedEntry]
+    }], { issuer: ctx.issuer, key, clock: ctx.clock, keyRing: ctx.keyRing }) as [PublishedEntry]
     const row = await updateRecord(trx, ctx.issuer, recordId, { latest_seq: entry.seq })
     await appendAuditEvents(trx, [recordEvent(AUDIT_ACTIONS[entryKind], ctx.actor, row, entry, { reason: change.reason, ...detail })], ctx.clock)
     return { published: { record: toOwnRecord(row, today), entry: { seq: entry.seq, hash: entry.hash, entryId: entry.entryId } }, entry }

@@ -84,7 +84,7 @@ export async function importCandidates (ctx: RecordsContext, candidates: AsyncIt
 async function publishStaged (ctx: RecordsContext, staged: StagedImport, options: ImportOptions): Promise<ImportResult> {
   const batchSize = options.batchSize ?? 500
   const key = await ctx.keyRing.current()
-  const publisher: Publisher = { issuer: ctx.issuer, key, clock: ctx.clock }
+  const publisher: Publisher = { issuer: ctx.issuer, key, clock: ctx.clock, keyRing: ctx.keyRing }
   return ctx.db.transaction().execute(async (trx) => {
     const appender = await openFeedAppender(trx, publisher)
     const problems: ProblemDetail[] = []

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import type { EntryPayload, VerifiedEntry } from '../feed/index.js'
+import { PROTOCOL_ENTRY_KINDS, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
 import { writeRecords, type AppliedRecord, type PeerRecordRow } from './queries.js'
 import { concatDetailRows, insertRecordDetails, recordDetailInserts, recordDetailRows, rewriteRecordDetails, type RecordDetailRows } from './record-details.js'
 import { isValidContent } from './valid-content.js'
@@ -65,7 +65,8 @@ export async function prepareProjection (issuer: string, entries: readonly Verif
   const pause = timeSlices(PREPARE_SLICE_MS)
   for (const entry of entries) {
     const payload = entry.payload
-    if (payload === undefined) continue
+    // a placeholder carries nothing; a protocol entry (a change of the issuer's keys) no record
+    if (payload === undefined || PROTOCOL_ENTRY_KINDS.has(payload.kind)) continue
     if (DIVERGENCE_SUBJECTS.has(payload.kind) && typeof payload.body.recordId === 'string') touched.push({ issuer, recordId: payload.body.recordId })
     if (!RECORD_KINDS.has(payload.kind)) {
       flush()

@@ -139,7 +139,7 @@ export function recordEvent (action: string, actor: string, row: Pick<RecordRow,
  */
 async function publishRecord<K extends RecordKind> (ctx: RecordsContext, kind: K, content: ContentByKind[K], audience: string[] | undefined): Promise<PublishedRecord<K>> {
   const key = await ctx.keyRing.current()
-  const publisher: Publisher = { issuer: ctx.issuer, key, clock: ctx.clock }
+  const publisher: Publisher = { issuer: ctx.issuer, key, clock: ctx.clock, keyRing: ctx.keyRing }
   const draft: NewRecord<K> = { kind, recordId: randomUUID(), content, audience: normaliseAudience(audience) }
   const { published, entry } = await ctx.db.transaction().execute(async (trx) => {
     const [unplaced] = recordRows(publisher, [draft], [UNPLACED])

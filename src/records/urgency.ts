@@ -9,7 +9,8 @@ const undercuts = (decision: UrgencyFields) => decision.outcome === 'granted' &&
 /**
  * Whether allies should hear of an entry of ours at once (pushed to their inboxes) rather than
  * at their next pull: a denial, a grant over an allied denial, an amendment making either, a
- * revocation, a renewal. The rule is the records' (what the entry means), not the sync's.
+ * revocation, a renewal; and a change of our keys (a revoked key must stop being trusted at
+ * once). The rule is the records' (what the entry means), not the sync's.
  */
 export function isUrgentEntry (payload: EntryPayload): boolean {
   const body = payload.body as UrgencyFields & { content?: UrgencyFields }
@@ -17,7 +18,8 @@ export function isUrgentEntry (payload: EntryPayload): boolean {
     case 'decision': return body.outcome === 'denied' || undercuts(body)
     case 'amendment': return body.content?.outcome === 'denied' || undercuts(body.content ?? {})
     case 'revocation':
-    case 'renewal': return true
+    case 'renewal':
+    case 'key-status': return true
     default: return false
   }
 }

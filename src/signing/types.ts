@@ -9,7 +9,6 @@ export interface SigningKey {
 export type { PublicJwk, Jwks } from '../lib/jwk.js'
 
 export const ENTRY_TYP = 'reciprocity-entry+jws'
-export const CHECKPOINT_TYP = 'reciprocity-checkpoint+jws'
 export const CONSULTATION_TYP = 'reciprocity-consultation+jws'
 /** An alert POSTed to a webhook (src/alerts/deliveries.ts). */
 export const ALERT_TYP = 'reciprocity-alert+jws'

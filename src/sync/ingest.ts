@@ -1,6 +1,7 @@
 import type { RawBuilder, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { entryInsert, findEntryHashes, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
+import { findPeer, keyPolicyOf } from '../peers/index.js'
 import { peekJws } from '../signing/index.js'
 import { SyncFailure } from './sync-failure.js'
 
@@ -103,7 +104,9 @@ async function storePrepared (trx: Transaction<Database>, { issuer, entries, ins
 /**
  * Pushed entries wait in `inbox_pending` until the chain reaches them. Those now behind the
  * cursor must equal what we hold (else a fork) and are dropped; those that continue it are
- * stored, one after another. Their signatures were verified when they arrived.
+ * stored, one after another. Their signatures were verified when they arrived; the status of
+ * the key that signed each is checked again now, since the entries stored before it may have
+ * retired or revoked that key.
  */
 async function drainInbox (trx: Transaction<Database>, issuer: string, from: { seq: number, hash: string | null }, project: Projector) {
   let cursor = from
@@ -118,7 +121,13 @@ async function drainInbox (trx: Transaction<Database>, issuer: string, from: { s
     const next = await trx.deleteFrom('inbox_pending').where('issuer', '=', issuer).where('seq', '=', cursor.seq + 1)
       .returning(['seq', 'hash', 'jws']).executeTakeFirst()
     if (next === undefined) break
-    const payload = peekJws(next.jws)?.payload as EntryPayload
+    const peeked = peekJws(next.jws)
+    const payload = peeked?.payload as EntryPayload
+    const peer = await findPeer(trx, issuer)
+    const fault = peer === undefined || peeked?.kid === undefined ? undefined : keyPolicyOf(peer).fault(peeked.kid, payload)
+    if (fault !== undefined) {
+      throw new SyncFailure(fault === 'key-revoked' ? 'KEY_REVOKED' : 'KEY_RETIRED', `pushed entry ${next.seq} is signed with key ${String(peeked?.kid)}, which ${issuer} ${fault === 'key-revoked' ? 'revoked' : 'retired'} before it`, { evidence: { seq: next.seq, entry: next.jws } })
+    }
     if (payload.prev !== cursor.hash) {
       throw new SyncFailure('CHAIN_BROKEN', `pushed entry ${next.seq}: prev does not match the hash of entry ${cursor.seq}`, { evidence: { seq: next.seq, entry: next.jws } })
     }

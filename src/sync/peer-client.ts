@@ -19,16 +19,24 @@ const WirePage = Type.Object({
   ]))
 })
 export type WirePage = Static<typeof WirePage> & { entries: WireEntry[] }
-const WireCheckpoint = Type.Object({ seq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), hash: Type.Union([B64, Type.Null()]), jws: Type.String() })
+const WireCheckpoint = Type.Object({ seq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), hash: Type.Union([B64, Type.Null()]), checkpoint: Type.String({ maxLength: 65_536 }) })
 export type WireCheckpoint = Static<typeof WireCheckpoint>
 
 const pageCheck = TypeCompiler.Compile(WirePage)
 const checkpointCheck = TypeCompiler.Compile(WireCheckpoint)
 
+const WitnessView = Type.Object({ issuer: Type.String(), seq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), hash: Type.Union([B64, Type.Null()]), checkpoint: Type.String({ maxLength: 65_536 }) })
+export type WitnessView = Static<typeof WitnessView>
+const witnessCheck = TypeCompiler.Compile(WitnessView)
+
 /** How we reach a peer. An interface, so tests can point the worker at real misbehaving servers (C12). */
 export interface PeerClient {
   feedPage (peer: Peer, after: number, limit: number): Promise<WirePage>
   feedHead (peer: Peer): Promise<WireCheckpoint>
+  /** What the peer holds of `issuer`'s feed, as a checkpoint it co-signs (docs/federation.md section 4). */
+  witnessView (peer: Peer, issuer: string): Promise<WitnessView>
+  /** A page of the peer's copy of `issuer`'s feed. */
+  copyPage (peer: Peer, issuer: string, after: number, limit: number): Promise<WirePage>
 }
 
 const FAILURE_CODES: Record<HttpFailureKind, SyncFailureCode> = {
@@ -71,6 +79,18 @@ export function createHttpPeerClient (token: (peer: Peer) => Promise<string>, op
       const body = await get(peer, '/v1/feed/head')
       if (!checkpointCheck.Check(body)) throw malformed('/v1/feed/head', checkpointCheck.Errors(body).First())
       return body
+    },
+    async witnessView (peer, issuer) {
+      const path = `/v1/witness/${encodeURIComponent(issuer)}`
+      const body = await get(peer, path)
+      if (!witnessCheck.Check(body)) throw malformed(path, witnessCheck.Errors(body).First())
+      return body
+    },
+    async copyPage (peer, issuer, after, limit) {
+      const path = `/v1/witness/${encodeURIComponent(issuer)}/entries`
+      const body = await get(peer, `${path}?after=${after}&limit=${limit}`)
+      if (!pageCheck.Check(body)) throw malformed(path, pageCheck.Errors(body).First())
+      return body as WirePage
     }
   }
 }

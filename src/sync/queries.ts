@@ -81,8 +81,8 @@ export async function quarantinePeer (db: Db, agencyId: string, failure: { code:
   })
 }
 
-export async function saveCheckpoint (db: Db, agencyId: string, checkpoint: { seq: number, hash: string | null, jws: string }): Promise<void> {
-  await db.updateTable('peer_sync').set({ head_seq: checkpoint.seq, head_hash: checkpoint.hash, head_jws: checkpoint.jws })
+export async function saveCheckpoint (db: Db, agencyId: string, checkpoint: { seq: number, hash: string | null, note: string }): Promise<void> {
+  await db.updateTable('peer_sync').set({ head_seq: checkpoint.seq, head_hash: checkpoint.hash, head_checkpoint: checkpoint.note })
     .where('agency_id', '=', agencyId)
     .where((eb) => eb.or([eb('head_seq', 'is', null), eb('head_seq', '<=', checkpoint.seq)]))
     .execute()

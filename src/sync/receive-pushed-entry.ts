@@ -2,7 +2,7 @@ import type { Db } from '../db/create-db.js'
 import { findEntryHash, verifyChain, ChainError, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
 import { errors } from '../lib/errors.js'
-import { findPeer, peerKeysFor, type KeyRefresh } from '../peers/index.js'
+import { findPeer, keyPolicyOf, peerKeysFor, type KeyRefresh } from '../peers/index.js'
 import { peekJws, type KeyCache } from '../signing/index.js'
 import { ingestEntries, prepareEntries, type Projector } from './ingest.js'
 import { ensureSyncRows, quarantinePeer } from './queries.js'
@@ -15,7 +15,10 @@ export type PushOutcome = { status: 'stored' | 'duplicate' | 'pending', seq: num
  * as a pulled entry is: the caller's own entry, a valid signature under its keys. If it
  * continues our copy of the chain it is stored at once (and projected); if it is ahead, it
  * waits in the inbox until the pull fills the gap; if we hold it already, nothing happens.
- * A different entry for a seq we hold, or a broken link, quarantines the peer (FORK_DETECTED).
+ * A different entry for a seq we hold, or a broken link, quarantines the peer (FORK_DETECTED),
+ * as does an entry signed with a key the peer retired or revoked before it. An entry signed with
+ * a key we do not know is refused without more: a rotation announced in the peer's feed that we
+ * have not pulled yet looks the same, and the pull verifies it through the chain.
  */
 export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: Projector, keyCache?: KeyCache }, caller: string, jws: string): Promise<PushOutcome> {
   const peer = await findPeer(ctx.db, caller)
@@ -26,10 +29,11 @@ export async function receivePushedEntry (ctx: KeyRefresh & { db: Db, project: P
   const { jwks } = await peerKeysFor(ctx.db, peer, kid, ctx)
   let entry: VerifiedEntry
   try {
-    // verified as the only entry of a chain that starts where it claims to: signature, issuer, seq
-    ;[entry] = await verifyChain(caller, [{ seq: claimed.seq, jws }], jwks, { seq: claimed.seq - 1, hash: claimed.prev }, ctx.keyCache) as [VerifiedEntry]
+    // verified as the only entry of a chain that starts where it claims to: signature, issuer, seq, the key's status
+    ;[entry] = await verifyChain(caller, [{ seq: claimed.seq, jws }], jwks, { seq: claimed.seq - 1, hash: claimed.prev }, ctx.keyCache, keyPolicyOf(peer)) as [VerifiedEntry]
   } catch (err) {
     if (!(err instanceof ChainError)) throw err
+    if (err.reason === 'unknown-kid') throw errors.entryInvalid('UNKNOWN_KEY', `${err.message}; the pull will verify it through your feed`)
     const code = CHAIN_FAILURES[err.reason]
     await quarantine(ctx, caller, new SyncFailure(code, `pushed entry ${claimed.seq}: ${err.message}`, { evidence: { seq: claimed.seq, entry: jws } }))
     throw errors.entryInvalid(code, err.message)

@@ -23,8 +23,11 @@ export type SyncFailureCode =
   | 'WRONG_SEQ'
   | 'WRONG_ISSUER'
   | 'FORK_DETECTED'
+  | 'KEY_RETIRED'
+  | 'KEY_REVOKED'
+  | 'SPLIT_VIEW'
 
-const QUARANTINE: ReadonlySet<SyncFailureCode> = new Set(['BAD_SIGNATURE', 'ENTRY_INVALID', 'UNKNOWN_KEY', 'CHAIN_BROKEN', 'WRONG_SEQ', 'WRONG_ISSUER', 'FORK_DETECTED'])
+const QUARANTINE: ReadonlySet<SyncFailureCode> = new Set(['BAD_SIGNATURE', 'ENTRY_INVALID', 'UNKNOWN_KEY', 'CHAIN_BROKEN', 'WRONG_SEQ', 'WRONG_ISSUER', 'FORK_DETECTED', 'KEY_RETIRED', 'KEY_REVOKED', 'SPLIT_VIEW'])
 
 /** The failure a fault of a peer's chain (feed/verify-chain.ts) is, at the pull and at the inbox alike. */
 export const CHAIN_FAILURES: Record<ChainFailure, SyncFailureCode> = {
@@ -34,7 +37,9 @@ export const CHAIN_FAILURES: Record<ChainFailure, SyncFailureCode> = {
   'invalid-content': 'ENTRY_INVALID',
   'broken-chain': 'CHAIN_BROKEN',
   'wrong-issuer': 'WRONG_ISSUER',
-  'wrong-seq': 'WRONG_SEQ'
+  'wrong-seq': 'WRONG_SEQ',
+  'key-retired': 'KEY_RETIRED',
+  'key-revoked': 'KEY_REVOKED'
 }
 
 export class SyncFailure extends Error {

@@ -2,7 +2,9 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { alertOnArrivals } from '../alerts/index.js'
 import { detectDivergences, FUZZY_PARTIES, queueForDetection } from '../divergence/index.js'
+import { applyKeyStatusEntries } from '../peers/index.js'
 import { prepareProjection, projectEntries } from '../records/index.js'
+import { KEY_STATUS_KIND } from '../signing/index.js'
 import type { Projector } from '../sync/index.js'
 import { arrivalMatching } from './alerts.js'
 import type { UseCaseContext } from './context.js'
@@ -37,14 +39,17 @@ export function alertAfterStore (ctx: Pick<UseCaseContext, 'config' | 'clock'>) 
 
 /**
  * What storing a peer's verified entries does beyond keeping them, for pulls and pushes alike,
- * in their transaction: project them into records and query tables, then detect. The
- * projection's rows and match keys are prepared before the transaction.
+ * in their transaction: take in what its key-status entries say of its keys, project the rest
+ * into records and query tables, then detect. The projection's rows and match keys are
+ * prepared before the transaction.
  */
 export function createPeerProjector (ctx: Pick<UseCaseContext, 'config' | 'clock'>): Projector {
   const detect = detectAfterStore(ctx)
   return async (issuer, entries) => {
     const prepared = await prepareProjection(issuer, entries)
+    const keyStatuses = entries.flatMap((e) => e.payload?.kind === KEY_STATUS_KIND ? [{ seq: e.seq, body: e.payload.body }] : [])
     return async (trx) => {
+      await applyKeyStatusEntries(trx, issuer, keyStatuses)
       const result = await projectEntries(trx, prepared)
       await detect(trx, prepared.touched)
       return result

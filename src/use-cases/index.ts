@@ -8,7 +8,8 @@ export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, ren
 export { screenApplications, recordDisposition } from './screen.js'
 export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage } from './consult.js'
 export { transitionDivergence, reevaluateLapsed, runLapseReevaluation, drainDetectionBacklog, runDetectionBacklog } from './divergences.js'
-export { enrolPeer, setPeerStatus, resumePeer } from './peers.js'
+export { enrolPeer, setPeerStatus, resumePeer, updatePeer } from './peers.js'
+export { rotateKey, revokeKey, type RotatedKey, type RevokedKey } from './keys.js'
 export {
   openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, runAlertWatch, addWebhook, changeWebhook, deleteWebhook
 } from './alerts.js'

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { appendAuditEvents } from '../audit/index.js'
 import { errors } from '../lib/errors.js'
-import { getPeer, prepareEnrolment, setPeerStatus as setStatus, storeEnrolment, type Peer, type PeerEnrolment, type PeerStatus } from '../peers/index.js'
+import { getPeer, prepareEnrolment, preparePeerChange, setPeerStatus as setStatus, storeEnrolment, storePeerChange, type Peer, type PeerEnrolment, type PeerStatus } from '../peers/index.js'
 import { resumePeerSync } from '../sync/index.js'
 import type { UseCaseContext } from './context.js'
 
@@ -34,6 +34,27 @@ export async function setPeerStatus (ctx: PeerAdministration, admin: string, age
     const peer = await setStatus(trx, agencyId, status, reason)
     await appendAuditEvents(trx, [{ actor: admin, action: 'peer-status-changed', subject: { type: 'peer', id: agencyId }, detail: { status, reason } }], ctx.clock)
     return peer
+  })
+}
+
+/**
+ * Changes where a peer answers (`baseUrl`) or its keys (inline `jwks`, or a `jwksUrl` fetched now;
+ * `jwksUrl: null` stops refreshing them): `peer-updated` names each change, the key ids before
+ * and after. A key set without a key the peer signs with makes its next entry, token or message
+ * fail as signed by an unknown key.
+ */
+export async function updatePeer (ctx: PeerAdministration, admin: string, agencyId: string, input: { baseUrl?: string | undefined, jwks?: PeerEnrolment['jwks'], jwksUrl?: string | null | undefined }): Promise<Peer> {
+  await getPeer(ctx.db, agencyId)
+  const change = await preparePeerChange(agencyId, input, { clock: ctx.clock, privateAddresses: ctx.config.sync.privateAddresses, logger: ctx.logger })
+  return ctx.db.transaction().execute(async (trx) => {
+    const { before, after } = await storePeerChange(trx, agencyId, change)
+    const keyIds = (peer: Peer) => peer.jwks.keys.map((k) => k.kid ?? null)
+    const detail: Record<string, unknown> = {}
+    if (before.baseUrl !== after.baseUrl) detail.baseUrl = { from: before.baseUrl, to: after.baseUrl }
+    if (before.jwksUrl !== after.jwksUrl) detail.jwksUrl = { from: before.jwksUrl, to: after.jwksUrl }
+    if (change.jwks !== undefined) detail.keyIds = { from: keyIds(before), to: keyIds(after) }
+    await appendAuditEvents(trx, [{ actor: admin, action: 'peer-updated', subject: { type: 'peer', id: agencyId }, detail }], ctx.clock)
+    return after
   })
 }
 

@@ -9,7 +9,7 @@ import { AGENCY_ID_PATTERN } from '../lib/agency-id.js'
 import { AppError } from '../lib/errors.js'
 import { listPeers } from '../peers/index.js'
 import { listPeerHealth } from '../sync/index.js'
-import { enrolPeer, resumePeer, setPeerStatus } from '../use-cases/index.js'
+import { enrolPeer, resumePeer, rotateKey, setPeerStatus } from '../use-cases/index.js'
 import { readNested, type FieldError } from './form-values.js'
 import type { PageKit } from './page-kit.js'
 import { EMPTY_ENROLMENT, EnrolPeerPage, JobsPage, KeysPage, PeersPage, type EnrolmentForm, type PeerRow } from './pages/admin.js'
@@ -121,10 +121,11 @@ export async function adminPages (app: App, kit: PageKit): Promise<void> {
   })
 
   app.post('/keys/rotate', async (request, reply) => {
-    if (admin(request, reply) === undefined) return reply
+    const user = admin(request, reply)
+    if (user === undefined) return reply
     const body = (request.body ?? {}) as Body
     if (body.confirm !== 'yes') return keysPage(app, kit, request, reply, 400, [{ field: 'confirm', message: t.rotateNotConfirmed }], false, undefined)
-    const result = await app.keyRing.rotate()
+    const result = await rotateKey(app.services, user.subject)
     request.log.info({ kid: result.kid, retired: result.retired }, 'signing key rotated')
     return reply.redirect('/app/keys?rotated=1', 303)
   })

@@ -36,9 +36,22 @@ t.test('keys rotate and keys list, on the database the server uses', async (t) =
     t.notMatch(out.stdout + out.stderr, /"d"|privateJwk|private_jwk|BEGIN PRIVATE/, 'no private key material printed')
   }
 
+  // docs/operations.md, "A stolen key": revoke the current key, with a reason and since when
+  t.equal((await runCli(['keys', 'revoke', kid2], env)).code, 2, 'a reason is needed')
+  const revoked = await runCli(['keys', 'revoke', kid2, '--reason', 'Laptop stolen on 1 December', '--from', '2026-12-01T00:00:00Z'], env)
+  t.equal(revoked.code, 0, revoked.stderr)
+  t.equal(revoked.stdout.trim(), kid2)
+  t.match(revoked.stderr, /revoked from 2026-12-01T00:00:00.000Z .* is the new current key/)
+  const after = (await runCli(['keys', 'list'], env)).stdout.trim().split('\n').map((line) => line.split('\t'))
+  t.equal(after.length, 3)
+  t.match(after[0], [/^[\w-]{43}$/, 'current'], 'the revoked key was current: a new key took its place')
+  t.match(after[2], [kid1, 'retired'])
+  t.match(after[1], [kid2, 'revoked', /^\d{4}-/, /^\d{4}-/, 'revoked from 2026-12-01T00:00:00.000Z'])
+  const kid3 = after[0]?.[0] as string
+
   const db = await createDb({ databaseUrl: env.DATABASE_URL, dataDir })
   t.teardown(() => db.destroy())
   const keyRing = createKeyRing(db, await loadKeyEncryptionKey({ value: kek }))
-  t.equal((await keyRing.current()).kid, kid2, 'the server\'s key ring signs with the rotated key (same key-encryption key)')
-  t.same((await keyRing.jwks()).keys.map((k) => k.kid), [kid2, kid1], 'both keys are published')
+  t.equal((await keyRing.current()).kid, kid3, 'the server\'s key ring signs with the rotated key (same key-encryption key)')
+  t.match((await keyRing.jwks()).keys, [{ kid: kid3, status: 'current' }, { kid: kid2, status: 'revoked' }, { kid: kid1, status: 'retired' }], 'every key is published, with its state')
 })

@@ -2,6 +2,7 @@ import { createHash, createPublicKey, verify } from 'node:crypto'
 import t from 'tap'
 import { appendEntries, verifyChain, ChainError, type EntryDraft } from '../../src/feed/index.js'
 import { systemClock } from '../../src/lib/clock.js'
+import { verifyCheckpointNote } from '../../src/signing/index.js'
 import { enrol, makePeerIdentity, startAgency, type TestAgency } from '../helpers/agency.js'
 import { readWholeFeed } from '../helpers/feed-client.js'
 
@@ -101,10 +102,14 @@ t.test('entries signed before a key rotation still verify from the JWKS after it
   t.equal(rotate.statusCode, 201)
   await publish(agency, [draft(3)])
   const { entries, jwks } = await readWholeFeed(agency, () => peer.auth(agency.id))
-  t.equal(jwks.keys.length, 2, 'current and retired keys are published')
+  t.match(jwks.keys, [{ kid: rotate.json().kid, status: 'current' }, { kid: rotate.json().retired, status: 'retired', retiredAt: /^\d{4}-/ }], 'current and retired keys are published, with their status')
   const verified = await verifyChain(agency.id, entries, jwks, { seq: 0, hash: null })
-  t.not(verified[0]?.kid, verified[2]?.kid, 'the entries were signed by different keys')
-  t.equal(verified[2]?.kid, rotate.json().kid)
+  t.match(verified[2]?.payload, { kind: 'key-status', body: { keys: [{ kid: rotate.json().kid, status: 'current', jwk: { x: /./ } }, { kid: rotate.json().retired, status: 'retired' }] } },
+    'the rotation is an entry of the feed, announcing the new key')
+  t.equal(verified[2]?.kid, verified[0]?.kid, 'signed with the old key, which peers trust')
+  t.equal(rotate.json().seq, 3)
+  t.not(verified[0]?.kid, verified[3]?.kid, 'the entries were signed by different keys')
+  t.equal(verified[3]?.kid, rotate.json().kid)
 })
 
 t.test('the signed checkpoint names the head seq and hash', async (t) => {
@@ -116,8 +121,11 @@ t.test('the signed checkpoint names the head seq and hash', async (t) => {
   const [, last] = await publish(agency, [draft(1), draft(2)])
   const res = await agency.app.inject({ url: '/v1/feed/head', headers: { authorization: await peer.auth(agency.id) } })
   t.match(res.json(), { seq: 2, hash: last?.hash })
-  const payload = JSON.parse(Buffer.from(res.json().jws.split('.')[1], 'base64url').toString())
-  t.match(payload, { iss: agency.id, seq: 2, hash: last?.hash })
+  const note = res.json().checkpoint as string
+  t.equal(note.split('\n\n')[0], `${agency.id}\n2\n${Buffer.from(last?.hash ?? '', 'base64url').toString('base64')}`, 'a C2SP checkpoint: origin, size, root hash (base64)')
+  const jwks = (await agency.app.inject({ url: '/.well-known/jwks.json' })).json()
+  t.match(verifyCheckpointNote(note, agency.id, jwks), { seq: 2, hash: last?.hash, kid: jwks.keys[0].kid }, 'signed with our key (an Ed25519 note signature)')
+  t.match(empty.json().checkpoint, new RegExp(`^${agency.id}\n0\n47DEQpj8HBSa\\+/TImW\\+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n— ${agency.id} `), 'the empty feed: size 0, the hash of nothing')
 })
 
 t.test('a full, public page is served from the cache; a page with a restricted entry never is', async (t) => {

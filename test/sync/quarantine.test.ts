@@ -74,6 +74,6 @@ t.test('a fork (a different entry for a seq we hold) quarantines the peer with b
   const health = await peerHealth(bravo, 'alpha')
   t.match(health, { status: 'quarantined', statusReason: /^FORK_DETECTED: .*seq 7/ })
   const evidence = await bravo.db.selectFrom('peer_sync').select('quarantine_evidence').where('agency_id', '=', 'alpha').executeTakeFirstOrThrow()
-  t.match(evidence.quarantine_evidence, { earlier: /^eyJ/, later: /^eyJ/ }, 'both signed checkpoints for seq 7 are kept as proof')
+  t.match(evidence.quarantine_evidence, { earlier: /^alpha\n7\n.*\n\n— alpha /, later: /^alpha\n7\n.*\n\n— alpha / }, 'both signed checkpoints for seq 7 are kept as proof')
   t.equal((await heldEntries(bravo, 'alpha')).length, 7, 'what we held is kept, untouched')
 })

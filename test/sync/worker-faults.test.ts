@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
 import { createDb } from '../../src/db/create-db.js'
-import { appendEntries } from '../../src/feed/index.js'
+import { appendEntries, setFeedSigningKey } from '../../src/feed/index.js'
+import { generateEd25519Key } from '../../src/signing/index.js'
 import { systemClock } from '../../src/lib/clock.js'
 import { sleepUnlessAborted } from '../../src/lib/sleep.js'
 import { expectRecovered, pair } from '../helpers/faulty-pair.js'
@@ -82,11 +83,23 @@ t.test('a crashed worker\'s lease blocks others until it expires', async (t) => 
 
 t.test('an unknown kid inside the JWKS refresh cooldown backs off instead of quarantining', async (t) => {
   const { alpha, bravo } = await pair(t, { PEER_JWKS_COOLDOWN_SECONDS: '3600' })
-  await alpha.app.inject({ method: 'POST', url: '/v1/keys/rotate', headers: { authorization: await alpha.auth('admin') } })
+  // a key changed out of band: nothing in the feed announces it
+  await alpha.db.transaction().execute(async (trx) => {
+    const key = await generateEd25519Key()
+    await alpha.app.keyRing.install(trx, key, new Date())
+    await setFeedSigningKey(trx, 'alpha', key.kid)
+  })
   await publishDecision(alpha)
   const outcome = await syncRound(bravo, 'alpha')
   t.match(outcome, { status: 'backing-off', code: 'UNKNOWN_KEY_COOLDOWN' })
-  t.match((await peerHealth(bravo, 'alpha')).sync, { state: 'backing_off', cursor: 4 })
+  t.match((await peerHealth(bravo, 'alpha')).sync, { state: 'backing_off', cursor: 6 }, 'what came before the unknown key is stored')
+})
+
+t.test('a rotation announced in the feed needs no JWKS refresh: the round completes inside the cooldown', async (t) => {
+  const { alpha, bravo } = await pair(t, { PEER_JWKS_COOLDOWN_SECONDS: '3600' })
+  await alpha.app.inject({ method: 'POST', url: '/v1/keys/rotate', headers: { authorization: await alpha.auth('admin') } })
+  await publishDecision(alpha)
+  t.match(await syncRound(bravo, 'alpha'), { status: 'synced', result: { cursor: 9, headSeq: 9 } })
 })
 
 t.test('a peer that reuses a decision reference does not wedge the sync: the clashing entry is stored, not projected', async (t) => {

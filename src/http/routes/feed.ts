@@ -23,7 +23,7 @@ const FeedPage = Type.Object({
 const Checkpoint = Type.Object({
   seq: Type.Integer({ minimum: 0 }),
   hash: Type.Union([Base64url, Type.Null()]),
-  jws: Type.String({ description: 'signed checkpoint {v, iss, seq, hash, time}, typ reciprocity-checkpoint+jws' })
+  checkpoint: Type.String({ description: 'a C2SP tlog-checkpoint signed note: our agency id, the head seq, the head entry\'s hash (base64), our Ed25519 note signature, then the tlog-cosignature/v1 lines of the peers that co-signed this checkpoint (docs/federation.md)' })
 }, { additionalProperties: false })
 
 export async function feedRoutes (app: App) {
@@ -46,5 +46,5 @@ export async function feedRoutes (app: App) {
 
   app.get('/head', {
     schema: { tags: ['protocol'], summary: 'A signed checkpoint of our feed head', response: { 200: Checkpoint } }
-  }, async () => signCheckpoint(app.reservedDb, app.config.agency.id, await app.keyRing.current(app.reservedDb), app.clock))
+  }, async () => signCheckpoint(app.reservedDb, app.config.agency.id, await app.keyRing.current(app.reservedDb)))
 }

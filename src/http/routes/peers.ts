@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox'
-import { getPeer, listPeers, type Peer } from '../../peers/index.js'
+import { getPeer, keyStatusOf, listPeers, type Peer } from '../../peers/index.js'
 import { listPeerHealth, type PeerHealth } from '../../sync/index.js'
-import { enrolPeer, resumePeer, setPeerStatus } from '../../use-cases/index.js'
+import { enrolPeer, resumePeer, setPeerStatus, updatePeer } from '../../use-cases/index.js'
+import { errors } from '../../lib/errors.js'
 import { userOf } from '../plugins/auth.js'
 import type { App } from '../types.js'
 import { AgencyId, problems } from '../schemas/common.js'
-import { PeerEnrolment, PeerUpdate, PeerView, type PeerSyncView } from '../schemas/peers.js'
+import { PeerChange, PeerEnrolment, PeerView, type PeerSyncView } from '../schemas/peers.js'
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
@@ -52,6 +53,10 @@ function toView (peer: Peer, health: PeerHealth | undefined): PeerView {
     baseUrl: peer.baseUrl,
     jwksUrl: peer.jwksUrl,
     keyIds: peer.jwks.keys.map((k) => k.kid ?? '(no kid)'),
+    keyStatuses: peer.jwks.keys.flatMap((k) => {
+      const status = k.kid === undefined ? undefined : keyStatusOf(peer, k.kid)
+      return status === undefined ? [] : [{ kid: k.kid as string, status: status.status, since: status.since.toISOString(), seq: status.seq }]
+    }),
     status: peer.status,
     statusReason: peer.statusReason,
     createdAt: peer.createdAt.toISOString(),
@@ -102,16 +107,28 @@ export async function peerRoutes (app: App) {
   app.patch('/:agencyId', {
     schema: {
       tags: ['peers'],
-      summary: 'Activate or disable a peer',
-      description: 'A quarantined peer is resumed with POST /v1/peers/{agencyId}/resume, not here.',
+      summary: 'Change a peer: activate or disable it, or change its base URL or keys',
+      description: 'Each change is in the audit trail (`peer-status-changed`, `peer-updated` with the key ids before and after). ' +
+        'Keys are given inline (`jwks`) or fetched now from `jwksUrl`. A quarantined peer is resumed with POST /v1/peers/{agencyId}/resume, not here.',
       params: PeerParams,
-      body: PeerUpdate,
-      response: { 200: PeerView, ...problems(400, 404, 409) }
+      body: PeerChange,
+      response: { 200: PeerView, ...problems(400, 404, 409, 422) }
     }
   }, async (request) => {
-    const peer = await setPeerStatus(app.services, userOf(request).subject, request.params.agencyId, request.body.status, request.body.reason ?? null)
-    request.log.info({ peer: peer.agencyId, status: peer.status }, 'peer status changed')
-    return viewOf(peer.agencyId)
+    const { status, reason, ...connection } = request.body
+    const admin = userOf(request).subject
+    const agencyId = request.params.agencyId
+    if (connection.baseUrl !== undefined || connection.jwks !== undefined || connection.jwksUrl !== undefined) {
+      await updatePeer({ ...app.services, logger: request.log }, admin, agencyId, connection)
+      request.log.info({ peer: agencyId, changed: Object.keys(connection) }, 'peer updated')
+    } else if (status === undefined) {
+      throw errors.invalidRequest('give a status, a base URL or keys to change', [{ pointer: '/body', detail: 'nothing to change' }])
+    }
+    if (status !== undefined) {
+      await setPeerStatus(app.services, admin, agencyId, status, reason ?? null)
+      request.log.info({ peer: agencyId, status }, 'peer status changed')
+    }
+    return viewOf(agencyId)
   })
 
   app.post('/:agencyId/resume', {

@@ -39,6 +39,12 @@ export const PeerView = Type.Object({
   baseUrl: Type.String(),
   jwksUrl: Type.Union([Type.String(), Type.Null()]),
   keyIds: Type.Array(Type.String()),
+  keyStatuses: Type.Array(Type.Object({
+    kid: Type.String(),
+    status: Type.Union([Type.Literal('retired'), Type.Literal('revoked')]),
+    since: Type.String({ format: 'date-time', description: 'retired: when; revoked: from when it is not trusted' }),
+    seq: Nullable(Type.Integer({ description: 'the entry of its feed that said so; null: learned from its JWKS' }))
+  }, { additionalProperties: false }), { description: 'what the peer said of its keys that limits them (docs/federation.md)' }),
   status: Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('quarantined')]),
   statusReason: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
@@ -46,6 +52,16 @@ export const PeerView = Type.Object({
   sync: PeerSyncView
 }, { additionalProperties: false })
 export type PeerView = Static<typeof PeerView>
+
+/** What an administrator may change of a peer (PATCH): its status, where it answers, its keys. */
+export const PeerChange = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
+  reason: Type.Optional(Type.String({ maxLength: 2000 })),
+  baseUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 })),
+  jwks: Type.Optional(Jwks),
+  jwksUrl: Type.Optional(Type.Union([Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }), Type.Null()], { description: 'null: keep the keys as they are, fetched from no URL' }))
+}, { additionalProperties: false, minProperties: 1 })
+export type PeerChange = Static<typeof PeerChange>
 
 export const PeerUpdate = Type.Object({
   status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
