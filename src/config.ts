@@ -90,7 +90,10 @@ const ConfigEnv = Type.Object({
   ALERT_EMAILS: Type.String({ default: '', description: 'who is e-mailed alerts: role=address (officer, auditor, admin: the kind of alert and a link) or user:<sign-in id>=address (that user\'s own alerts, in full), comma-separated' }),
   ALERT_DEADLINE_DAYS: Type.Integer({ minimum: 0, maximum: 60, default: 3, description: 'days before a consultation\'s deadline that an alert says it approaches' }),
   ALERT_REVIEW_DAYS: Type.Integer({ minimum: 0, maximum: 365, default: 30, description: 'days before the end of our denial\'s review window that an alert says it is due' }),
-  ALERT_PEER_LAG_SECONDS: Type.Integer({ minimum: 60, default: 3_600, description: 'a peer not synced for this long raises an alert for the administrators' })
+  ALERT_PEER_LAG_SECONDS: Type.Integer({ minimum: 60, default: 3_600, description: 'a peer not synced for this long raises an alert for the administrators' }),
+  WITNESS_INTERVAL_SECONDS: Type.Number({ minimum: 0.1, default: 60, description: 'how often we ask every peer what it holds of every feed (ours included) and check it against our copies (docs/federation.md)' }),
+  WITNESS_QUORUM: Type.Integer({ minimum: 0, maximum: 50, default: 0, description: 'allies (other than the peer) that must have co-signed a peer\'s feed up to an entry before the entry counts for divergence detection and alerts; 0: none' }),
+  FEED_RECOVERY_ON_START: Type.Boolean({ default: true, description: 'at start, hold publishing until a peer has said what it holds of our feed, and recover what it holds beyond our head (a restored database)' })
 })
 type ConfigEnv = Static<typeof ConfigEnv>
 
@@ -156,6 +159,8 @@ export interface Config {
   /** Consultations between agencies (src/consultations). */
   consultation: { deadlines: DeadlineRules }
   alerts: AlertsConfig
+  /** Witnesses and recovery (docs/federation.md). */
+  federation: { witnessIntervalSeconds: number, witnessQuorum: number, recoveryOnStart: boolean }
 }
 
 /** Alerts and their delivery (src/alerts, src/outbox). */
@@ -322,6 +327,11 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
       deadlineDays: c.ALERT_DEADLINE_DAYS,
       reviewDays: c.ALERT_REVIEW_DAYS,
       peerLagSeconds: c.ALERT_PEER_LAG_SECONDS
+    }),
+    federation: Object.freeze({
+      witnessIntervalSeconds: c.WITNESS_INTERVAL_SECONDS,
+      witnessQuorum: c.WITNESS_QUORUM,
+      recoveryOnStart: c.FEED_RECOVERY_ON_START
     })
   })
 }

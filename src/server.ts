@@ -4,11 +4,14 @@ import { createReservedDb } from './db/create-db.js'
 import { runBackgroundJobs } from './jobs/index.js'
 import { systemClock } from './lib/clock.js'
 import { createLogger } from './lib/logger.js'
+import { holdFeedAtStart } from './use-cases/index.js'
 import { wireServices } from './wiring.js'
 
 const config = loadConfigOrExit(process.env)
 const logger = createLogger({ level: config.logLevel })
 const deps = await wireServices(config, logger, systemClock).catch((err: unknown) => startupFailed(err))
+// a restored database must not publish before its peers said how far its feed went (docs/federation.md section 2)
+if (await holdFeedAtStart(deps)) logger.warn('publishing held until a peer has said what it holds of our feed (FEED_RECOVERY_ON_START)')
 // a few connections of their own for health, the feed, its head, the JWKS and partner authentication
 const reservedDb = createReservedDb(config)
 const app = await buildApp({ ...deps, reservedDb })

@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.js')).auditCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
   divergences: async () => (await import('./divergences.js')).divergencesCommand,
+  feed: async () => (await import('./feed.js')).feedCommand,
   import: async () => (await import('./import.js')).importCommand,
   keys: async () => (await import('./keys.js')).keysCommand,
   migrate: async () => (await import('./migrate.js')).migrateCommand,

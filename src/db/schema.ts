@@ -61,6 +61,8 @@ export interface FeedHeadTable {
   hash: string | null
   /** The key our entries are signed with from this head on (set by a rotation, under the head's lock). */
   signing_kid: ColumnType<string | null, string | null | undefined, string | null>
+  /** Why nothing may be appended now (a recovery from peers pending); null: publishing goes on. */
+  hold: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface FeedEntryTable {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
+import { errors } from '../lib/errors.js'
 import { sha256Base64url } from '../lib/hash.js'
 import { ENTRY_TYP, signCompact, type SigningKey } from '../signing/index.js'
 import { lockFeedHead, updateFeedHead } from './queries.js'
@@ -36,6 +37,7 @@ export interface FeedAppender {
  */
 export async function openFeedAppender (trx: Transaction<Database>, given: Publisher): Promise<FeedAppender> {
   const head = await lockFeedHead(trx, given.issuer)
+  if (head.hold !== null) throw errors.feedRecoveryPending(head.hold)
   const publisher = await withSigningKey(trx, given, head.signingKid)
   let seq = head.seq
   let prev = head.hash

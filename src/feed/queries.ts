@@ -8,12 +8,23 @@ import type { FeedHead, LockedHead } from './types.js'
  * concurrent publishers take seqs one after another and every `prev` is the true predecessor.
  */
 export async function lockFeedHead (trx: Transaction<Database>, issuer: string): Promise<LockedHead> {
-  const locking = () => trx.selectFrom('feed_heads').select(['issuer', 'seq', 'hash', 'signing_kid as signingKid']).where('issuer', '=', issuer).forUpdate()
+  const locking = () => trx.selectFrom('feed_heads').select(['issuer', 'seq', 'hash', 'signing_kid as signingKid', 'hold']).where('issuer', '=', issuer).forUpdate()
   const head = await locking().executeTakeFirst()
   if (head !== undefined) return head
   // the first entry ever: create the head (a concurrent first publisher may win), then lock it
   await trx.insertInto('feed_heads').values({ issuer, seq: 0, hash: null }).onConflict((oc) => oc.column('issuer').doNothing()).execute()
   return await locking().executeTakeFirstOrThrow()
+}
+
+/** Holds our feed (nothing is appended) with the reason, or lets it go on (`null`); creates the head row when there is none. */
+export async function setFeedHold (db: Db | Transaction<Database>, issuer: string, hold: string | null): Promise<void> {
+  await db.insertInto('feed_heads').values({ issuer, seq: 0, hash: null, hold })
+    .onConflict((oc) => oc.column('issuer').doUpdateSet({ hold })).execute()
+}
+
+/** Why our feed is held, if it is. */
+export async function findFeedHold (db: Db, issuer: string): Promise<string | null> {
+  return (await db.selectFrom('feed_heads').select('hold').where('issuer', '=', issuer).executeTakeFirst())?.hold ?? null
 }
 
 /** Names the key our entries are signed with from now on, in the transaction (holding the head's lock) that changes it. */

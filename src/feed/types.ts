@@ -55,6 +55,7 @@ export interface FeedHead {
 /** Our head as a publisher locks it: with the key our entries are signed with from it on (null until a rotation names one). */
 export interface LockedHead extends FeedHead {
   signingKid: string | null
+  hold: string | null
 }
 
 export const EVERYONE = '*'

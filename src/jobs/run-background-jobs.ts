@@ -1,5 +1,5 @@
 import { runWorker } from '../sync/index.js'
-import { agencySyncContext, runAlertWatch, runDetectionBacklog, runLapseReevaluation, runOutbox, type UseCaseContext } from '../use-cases/index.js'
+import { agencySyncContext, runAlertWatch, runDetectionBacklog, runLapseReevaluation, runOutbox, runWitnessJob, type UseCaseContext } from '../use-cases/index.js'
 
 /** What the jobs need of the wired services (the use cases' context); `wireServices` returns a superset. */
 export type JobDeps = UseCaseContext
@@ -51,10 +51,15 @@ const JOBS: Readonly<Record<BackgroundJobName, JobDefinition>> = {
   'alert-watch': {
     everyMs: outboxIntervalMs,
     run: (deps, signal) => runAlertWatch(deps, outboxIntervalMs(deps.config), signal)
+  },
+  // what every peer holds of every feed (ours included): split views quarantine, our own lost tail is recovered
+  witness: {
+    everyMs: (config) => config.federation.witnessIntervalSeconds * 1000,
+    run: (deps, signal) => runWitnessJob(deps, signal)
   }
 }
 
-export type BackgroundJobName = 'sync' | 'lapse-reevaluation' | 'detection-backlog' | 'outbox' | 'alert-watch'
+export type BackgroundJobName = 'sync' | 'lapse-reevaluation' | 'detection-backlog' | 'outbox' | 'alert-watch' | 'witness'
 
 /** The background jobs an agency runs, each with how often it runs under `config` (the administrators' jobs page lists them). */
 export function backgroundJobs (config: JobDeps['config']): Array<{ name: BackgroundJobName, everyMs: number }> {

@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'INVALID_REQUEST'
   | 'KEY_NOT_FOUND'
+  | 'FEED_RECOVERY_PENDING'
   | 'KEY_ALREADY_REVOKED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -140,6 +141,8 @@ export const errors = {
   tokenReplayed: (jti: string) => new AppError('TOKEN_REPLAYED', 401, `token rejected: jti "${jti}" was already used`),
   tokenLifetimeTooLong: (seconds: number, max: number) =>
     new AppError('TOKEN_LIFETIME_TOO_LONG', 401, `token rejected: it is valid for ${seconds} s, more than the ${max} s allowed`),
+  feedRecoveryPending: (why: string) =>
+    new AppError('FEED_RECOVERY_PENDING', 503, `nothing can be published now: ${why}; it goes on once a peer has said what it holds of our feed (npm run cli -- feed recover)`).retryAfter(10),
   keyNotFound: (kid: string) => new AppError('KEY_NOT_FOUND', 404, `no signing key of ours with kid "${kid}"`),
   keyAlreadyRevoked: (kid: string) => new AppError('KEY_ALREADY_REVOKED', 409, `key "${kid}" is revoked already`),
   signingKeyMissing: () => new AppError('SIGNING_KEY_MISSING', 503, 'this agency has no current signing key; run `npm run cli -- keys rotate`'),

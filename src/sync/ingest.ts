@@ -54,7 +54,8 @@ export async function ingestEntries (
   }
 }
 
-function entryRow (issuer: string, e: VerifiedEntry) {
+/** The `feed_entries` row of a verified entry of `issuer`: a peer's, or one of ours recovered from a peer. */
+export function entryRow (issuer: string, e: VerifiedEntry) {
   return {
     issuer,
     seq: e.seq,

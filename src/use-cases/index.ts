@@ -14,3 +14,4 @@ export {
   openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, runAlertWatch, addWebhook, changeWebhook, deleteWebhook
 } from './alerts.js'
 export { drainOutbox, runOutbox } from './outbox.js'
+export { holdFeedAtStart, recoverFeed, runWitnessJob, witnessRound, type RecoveryOutcome, type RecoveryStatus } from './federation.js'

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/lib/logger.js'
 import { generateEd25519Key, signPartnerToken, type Jwks } from '../../src/signing/index.js'
 import { wireServices } from '../../src/wiring.js'
 import { startIdentityProvider, type Role, type TestIdentityProvider } from './identity-provider.js'
+import { createDb } from '../../src/db/create-db.js'
 import { createTestDatabase } from './test-database.js'
 
 export type TestApp = Awaited<ReturnType<typeof buildApp>>
@@ -32,13 +33,17 @@ export interface TestAgency {
 export interface AgencyOptions {
   env?: Record<string, string>
   listen?: boolean
+  /** Run on this (migrated) database rather than a new one: a clone, a restore. */
+  databaseUrl?: string
+  /** Listen on this port (with `listen`): an agency started again where its peers reach it. */
+  port?: number
   logger?: Logger
   clock?: Clock
 }
 
 /** A real agency: its own PostgreSQL database, keys, identity provider and Fastify app (C18). */
 export async function startAgency (t: Test, id = `a-${randomBytes(3).toString('hex')}`, options: AgencyOptions = {}): Promise<TestAgency> {
-  const { db, url: databaseUrl } = await createTestDatabase(t)
+  const { db, url: databaseUrl } = options.databaseUrl === undefined ? await createTestDatabase(t) : await openDatabase(t, options.databaseUrl)
   const dataDir = await mkdtemp(join(tmpdir(), `reciprocity-${id}-`))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const idp = await startIdentityProvider(t, id)
@@ -69,7 +74,7 @@ export async function startAgency (t: Test, id = `a-${randomBytes(3).toString('h
   t.teardown(() => app.close())
   let url = ''
   if (options.listen === true) {
-    await app.listen({ host: '127.0.0.1', port: 0 })
+    await app.listen({ host: '127.0.0.1', port: options.port ?? 0 })
     const address = app.server.address()
     url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
   }
@@ -83,6 +88,12 @@ export async function startAgency (t: Test, id = `a-${randomBytes(3).toString('h
     url,
     auth: async (...roles) => `Bearer ${await idp.token(`user-${roles.join('-') || 'none'}`, roles)}`
   }
+}
+
+async function openDatabase (t: Test, url: string) {
+  const db = await createDb({ databaseUrl: url, dataDir: '/nonexistent' })
+  t.teardown(() => db.destroy())
+  return { db, url }
 }
 
 /** A peer agency's identity (its own Ed25519 key) for signing partner tokens in tests. */

@@ -117,11 +117,12 @@ export function spawnProcess (t: Test, script: string, args: string[], env: Reco
 
 /**
  * Spawns the real server (`src/server.ts` through tsx, or a built `.js` entry) on a free port
- * and waits until /health/ready answers 200. Killed at teardown if still running.
+ * (or `env.PORT`) and waits until /health/ready answers 200. Killed at teardown if still running.
  */
 export async function startServer (t: Test, env: Record<string, string>, script = 'src/server.ts'): Promise<ServerProcess> {
-  const port = await freePort()
-  const server = spawnProcess(t, script, [], { HOST: '127.0.0.1', PORT: String(port), ...env })
+  // a server started again where its peers reach it keeps its port (env.PORT)
+  const port = env.PORT === undefined ? await freePort() : Number(env.PORT)
+  const server = spawnProcess(t, script, [], { HOST: '127.0.0.1', ...env, PORT: String(port) })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 120_000
   for (;;) {

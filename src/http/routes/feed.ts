@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { createFeedPageReader, signCheckpoint } from '../../feed/index.js'
+import { cosignaturesOf } from '../../sync/index.js'
 import type { App } from '../types.js'
 import { partnerOf } from '../plugins/auth.js'
 import { Base64url, problems } from '../schemas/common.js'
@@ -46,5 +47,5 @@ export async function feedRoutes (app: App) {
 
   app.get('/head', {
     schema: { tags: ['protocol'], summary: 'A signed checkpoint of our feed head', response: { 200: Checkpoint } }
-  }, async () => signCheckpoint(app.reservedDb, app.config.agency.id, await app.keyRing.current(app.reservedDb)))
+  }, async () => signCheckpoint(app.reservedDb, app.config.agency.id, await app.keyRing.current(app.reservedDb), (text) => cosignaturesOf(app.reservedDb, app.config.agency.id, text)))
 }

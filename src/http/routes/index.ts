@@ -18,6 +18,7 @@ import { reportRoutes } from './reports.js'
 import { reviewRoutes } from './reviews.js'
 import { screeningReadRoutes, screeningWriteRoutes } from './screenings.js'
 import { wellKnownRoutes } from './well-known.js'
+import { witnessRoutes } from './witness.js'
 
 /** Every route, in a named scope that declares who may call it (C2). */
 export async function httpRoutes (app: App) {
@@ -32,6 +33,7 @@ export async function httpRoutes (app: App) {
     await app.register(feedRoutes, { prefix: '/v1/feed' })
     await app.register(inboxRoutes, { prefix: '/v1/inbox' })
     await app.register(consultationInboxRoutes, { prefix: '/v1/inbox/consultations' })
+    await app.register(witnessRoutes, { prefix: '/v1/witness' })
   })
   await app.register(async function administrators (app: App) {
     declareAccess(app, ['admin'])

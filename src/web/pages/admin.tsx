@@ -320,6 +320,11 @@ export function JobsPage ({ frame, view, formats }: { frame: PageFrame, view: Jo
       last: t.notStored,
       next: t.alertWatchNext,
       outcome: t.alertWatchOutcome
+    },
+    witness: {
+      last: t.notStored,
+      next: t.alertWatchNext,
+      outcome: t.witnessOutcome
     }
   }
   return (

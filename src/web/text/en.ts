@@ -493,7 +493,8 @@ export const en = {
         does: 'A sync page or an import with many parties is checked at once for names spelt alike; its decisions are then checked again here, every name searched as screening searches (typos, added words), and matched against the open cases and watched parties.'
       },
       outbox: { name: 'Outbox', does: 'Sends what this agency sends out: our consultation messages a peer could not take at once, and the alerts to the webhooks and e-mail addresses configured, retrying with backoff what failed.' },
-      'alert-watch': { name: 'Alert watch', does: 'Raises the alerts no arriving record raises: consultations received, deadlines near or past, our denials due for review, divergences opened or escalated, peers quarantined or not synced.' }
+      'alert-watch': { name: 'Alert watch', does: 'Raises the alerts no arriving record raises: consultations received, deadlines near or past, our denials due for review, divergences opened or escalated, peers quarantined or not synced.' },
+      witness: { name: 'Witnesses', does: 'Asks every peer what it holds of every feed, ours included, as checkpoints it co-signs: a peer that showed another history to another ally is quarantined; what a peer holds of our feed beyond our head (after a restore) is recovered.' }
     },
     every: (ms: number) => ms % 86_400_000 === 0
       ? (ms === 86_400_000 ? 'At start, then every day' : `At start, then every ${ms / 86_400_000} days`)
@@ -506,6 +507,7 @@ export const en = {
     deliveriesOutcome: (waiting: number, failing: number, givenUp: number) => `${waiting} waiting (${failing} after a failure); ${givenUp} given up`,
     alertWatchNext: 'At the next run',
     alertWatchOutcome: 'Not stored: the alerts it raised are on the alerts page',
+    witnessOutcome: 'Not stored: a split view it found quarantines the peer (see its status); a recovery of our feed is in the audit trail',
     backlogNext: 'At the next run',
     backlogOutcome: (n: number) => n === 0 ? 'No decision waits for it' : `${n} decision${n === 1 ? ' waits' : 's wait'} for it`,
     lapseOutcome: (n: number) => n === 0 ? 'No divergence waits for it' : `${n} divergence${n === 1 ? ' waits' : 's wait'} for it`,
