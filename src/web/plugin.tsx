@@ -7,7 +7,8 @@ import { countUnreadAlerts } from '../alerts/index.js'
 import { listConsultations } from '../consultations/index.js'
 import { countStillHoldingSql } from '../divergence/index.js'
 import type { App } from '../http/types.js'
-import { countDenialsDueForReview, denialsDueForReview, searchDecisions } from '../records/index.js'
+import { countDenialsDueForReview, denialsDueForReview } from '../records/index.js'
+import { searchRecords } from '../use-cases/index.js'
 import type { UserRole } from '../signing/index.js'
 import { createFormats } from '../lib/format-dates.js'
 import type { PageFrame, PageUser } from './layout.js'
@@ -208,7 +209,7 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
       officer ? denialsDueForReview({ db: services.db, issuer: app.config.agency.id, clock: app.clock, countOpenDivergences: countStillHoldingSql }, REVIEW_DAYS, allReviews ? undefined : START_ROWS) : undefined,
       officer ? countDenialsDueForReview({ db: services.db, issuer: app.config.agency.id, clock: app.clock }, REVIEW_DAYS) : undefined,
       officer || user.roles.includes('auditor')
-        ? searchDecisions({ db: services.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching }, { scope: 'allied', outcome: 'denied', limit: 10 }).then((p) => p.records)
+        ? searchRecords(services, user.subject, { scope: 'allied', outcome: 'denied', limit: 10 }).then((p) => p.records)
         : undefined
     ])
     return show(reply, 200, <StartPage frame={frameOf(request, reply)} data={{ self: app.config.agency.id, consultations, reviews, reviewsDue, alliedDenials }} formats={formats} />)
