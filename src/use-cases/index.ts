@@ -13,5 +13,5 @@ export {
   openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, runAlertWatch, addWebhook, changeWebhook, deleteWebhook
 } from './alerts.js'
 export { drainOutbox, runOutbox } from './outbox.js'
-export { searchRecords, listOwnRecords, viewRecord, type DecisionSearchQuery, type RecordListQuery, type RecordView } from './read-records.js'
+export { searchRecords, listOwnRecords, listDenialsDue, viewRecord, type DecisionSearchQuery, type RecordListQuery, type RecordView } from './read-records.js'
 export { searchDivergences, viewDivergence, exportDivergenceReport, type DivergenceExport, type DivergenceReportRequest } from './read-divergences.js'

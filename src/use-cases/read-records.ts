@@ -1,7 +1,8 @@
 import { appendAuditEvents } from '../audit/index.js'
+import { countStillHoldingSql } from '../divergence/index.js'
 import {
-  getRecord, listRecords, loadHeldDecisions, searchDecisions,
-  type DecisionSearch, type DecisionSearchPage, type HeldDecision, type Lifecycle, type OwnRecord, type RecordKind, type RecordPage, type RecordQuery, type RecordVersion
+  denialsDueForReview, getRecord, listRecords, loadHeldDecisions, searchDecisions,
+  type DecisionSearch, type DenialDue, type DecisionSearchPage, type HeldDecision, type Lifecycle, type OwnRecord, type RecordKind, type RecordPage, type RecordQuery, type RecordVersion
 } from '../records/index.js'
 import { auditRead, filtersOf, type ShownRecord } from './audit-read.js'
 import type { UseCaseContext } from './context.js'
@@ -41,7 +42,19 @@ export async function listOwnRecords<K extends RecordKind> (ctx: UseCaseContext,
   return page
 }
 
-function searched (reader: string, kind: RecordKind, query: object & { cursor?: string | undefined }, records: ShownRecord[], nextCursor: string | null) {
+/**
+ * Our denials in force whose review window ends within `withinDays` (the first `limit`, soonest
+ * first), each with the divergences naming it that still hold, for `reader`: their
+ * `records-searched` event, as `searchRecords` writes it, with the filter `reviewDueWithinDays`.
+ */
+export async function listDenialsDue (ctx: UseCaseContext, reader: string, query: { withinDays: number, limit?: number | undefined }): Promise<DenialDue[]> {
+  const self = ctx.config.agency.id
+  const due = await denialsDueForReview({ db: ctx.db, issuer: self, clock: ctx.clock, countOpenDivergences: countStillHoldingSql }, query.withinDays, query.limit)
+  await auditRead(ctx, searched(reader, 'decision', { reviewDueWithinDays: query.withinDays, limit: query.limit }, due.map((d) => ({ issuer: self, id: d.recordId, version: d.version })), null))
+  return due
+}
+
+function searched (reader: string, kind: RecordKind, query: { cursor?: string | undefined } & Record<string, unknown>, records: ShownRecord[], nextCursor: string | null) {
   return {
     actor: reader,
     action: 'records-searched',

@@ -88,6 +88,11 @@ t.test('searches, views and exports through the JSON API: one event each, before
     t.match(listed, { action: 'records-searched', subject_id: 'classification', detail: { kind: 'classification', filters: { status: 'in_force', limit: 50 }, records: [], count: 0 } }, 'the classifications\' listing too')
 
     t.same(await eventsOf(bravo, async () => t.equal((await read(bravo, 'officer-olga', 'officer', '/v1/decisions?regime=eu')).status, 400)), [], 'a refused search returned nothing: no event')
+
+    let due: Record<string, any> = {}
+    const [reviewed] = await eventsOf(bravo, async () => { due = (await read(bravo, 'officer-olga', 'officer', '/v1/reviews/denials?withinDays=3650')).json() })
+    t.same(due.denials.map((d: { recordId: string }) => d.recordId), [other.record.id], 'our denial due for review')
+    t.same(reviewed?.detail, { kind: 'decision', filters: { reviewDueWithinDays: 3650 }, cursor: null, records: [{ issuer: 'reads-bravo', id: other.record.id, version: 1 }], count: 1, nextCursor: null }, 'the review list too')
   })
 
   await t.test('record-viewed: issuer, id, version, for our decisions and classifications', async (t) => {
