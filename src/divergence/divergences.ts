@@ -164,15 +164,8 @@ export interface DivergenceScope {
   kind?: DivergenceKind | undefined
   agency?: string | undefined
   destination?: string | undefined
-  /** Only those after this divergence in (detected_at, id) order: an export's keyset. */
-  after?: string | undefined
 }
 
-/**
- * The divergences in `scope`, as a query the caller selects and aggregates from (the reports'
- * sections, the CSV export): the one way another folder reads the table. Pass a transaction to
- * read several sections from one snapshot.
- */
 /**
  * The day the divergence arose, as SQL over a `divergences` row: its later decision's date (of
  * the denial and the grant), or its later classification's; null for a row whose evidence
@@ -182,6 +175,11 @@ export const decidedOnSql = sql<string | null>`coalesce(
   greatest(evidence->'dates'->'denial'->>'decisionDate', evidence->'dates'->'grant'->>'decisionDate'),
   greatest(evidence->'first'->>'classificationDate', evidence->'second'->>'classificationDate'))`
 
+/**
+ * The divergences in `scope`, as a query the caller selects and aggregates from (the reports'
+ * sections, the CSV export): the one way another folder reads the table. Pass a transaction to
+ * read several sections from one snapshot.
+ */
 export function divergencesInScope (db: Db | Transaction<Database>, scope: DivergenceScope) {
   let query = db.selectFrom('divergences')
   if (scope.start !== undefined) query = query.where('detected_at', '>=', scope.start)
@@ -192,7 +190,5 @@ export function divergencesInScope (db: Db | Transaction<Database>, scope: Diver
     query = query.where((eb) => eb.or([eb('first_issuer', '=', agency), eb('second_issuer', '=', agency)]))
   }
   if (scope.destination !== undefined) query = query.where('destination', '=', scope.destination)
-  // compared in the database, not through a JS Date, which would drop microseconds
-  if (scope.after !== undefined) query = query.where(sql<boolean>`(detected_at, id) > (select d.detected_at, d.id from divergences d where d.id = ${scope.after})`)
   return query
 }

@@ -22,18 +22,25 @@ export interface DivergenceRow {
 }
 
 /**
- * The divergences a report covers, oldest first, in batches of `batchSize` read by keyset
- * (detected_at, id), so that a large export never holds more than one batch in memory.
+ * The ids of the divergences a report covers, oldest first (detected_at, id): what an export
+ * names in the audit trail before it sends them (`listDivergenceRows`).
  */
-export async function * listDivergenceRows (db: Db, filter: DivergenceReportFilter, batchSize = 1000): AsyncGenerator<DivergenceRow[]> {
-  let after: string | undefined
-  for (;;) {
-    const query = divergencesInScope(db, { ...scopeOf(filter), after }).select([
+export async function listDivergenceIds (db: Db, filter: DivergenceReportFilter): Promise<string[]> {
+  const rows = await divergencesInScope(db, scopeOf(filter)).select('id').orderBy('detected_at').orderBy('id').execute()
+  return rows.map((r) => r.id)
+}
+
+/**
+ * The divergences `ids` names (`listDivergenceIds`), in that order, read `batchSize` at a
+ * time, so that a large export never holds more than one batch of rows in memory, and sends
+ * exactly the divergences its audit event names, whatever was detected since.
+ */
+export async function * listDivergenceRows (db: Db, ids: readonly string[], batchSize = 1000): AsyncGenerator<DivergenceRow[]> {
+  for (let start = 0; start < ids.length; start += batchSize) {
+    const rows = await divergencesInScope(db, {}).where('id', 'in', ids.slice(start, start + batchSize)).select([
       'id', 'kind', 'severity', 'state', 'first_issuer', 'first_record_id', 'first_version', 'second_issuer', 'second_record_id', 'second_version',
       'destination', 'control_category', 'detected_at', 'resolved_at', 'explanation'
-    ])
-    const rows = await query.orderBy('detected_at').orderBy('id').limit(batchSize).execute()
-    if (rows.length === 0) return
+    ]).orderBy('detected_at').orderBy('id').execute()
     yield rows.map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -51,7 +58,5 @@ export async function * listDivergenceRows (db: Db, filter: DivergenceReportFilt
       resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at).toISOString(),
       explanation: r.explanation
     }))
-    if (rows.length < batchSize) return
-    after = rows.at(-1)?.id
   }
 }

@@ -1,5 +1,5 @@
 export { buildDivergenceReport } from './divergence-report.js'
-export { listDivergenceRows, type DivergenceRow } from './divergence-rows.js'
+export { listDivergenceIds, listDivergenceRows, type DivergenceRow } from './divergence-rows.js'
 export { renderDivergenceCsv } from './render-csv.js'
 export { renderDivergenceReportHtml, REPORT_HTML_CSP } from './render-html.js'
 export { DivergenceReport, type DivergenceReportFilter } from './report-schema.js'

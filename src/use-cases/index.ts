@@ -15,3 +15,5 @@ export {
 } from './alerts.js'
 export { drainOutbox, runOutbox } from './outbox.js'
 export { holdFeedAtStart, recoverFeed, runWitnessJob, witnessRound, type RecoveryOutcome, type RecoveryStatus } from './federation.js'
+export { searchRecords, listOwnRecords, listDenialsDue, viewRecord, type DecisionSearchQuery, type RecordListQuery, type RecordView } from './read-records.js'
+export { searchDivergences, viewDivergence, exportDivergenceReport, type DivergenceExport, type DivergenceReportRequest } from './read-divergences.js'

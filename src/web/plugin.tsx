@@ -5,9 +5,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { VNode } from 'preact'
 import { countUnreadAlerts } from '../alerts/index.js'
 import { listConsultations } from '../consultations/index.js'
-import { countStillHoldingSql } from '../divergence/index.js'
 import type { App } from '../http/types.js'
-import { countDenialsDueForReview, denialsDueForReview, searchDecisions } from '../records/index.js'
+import { countDenialsDueForReview } from '../records/index.js'
+import { listDenialsDue, searchRecords } from '../use-cases/index.js'
 import type { UserRole } from '../signing/index.js'
 import { createFormats } from '../lib/format-dates.js'
 import type { PageFrame, PageUser } from './layout.js'
@@ -205,10 +205,10 @@ export async function webPlugin (app: App, options: WebOptions): Promise<void> {
     const allReviews = (request.query as { reviews?: unknown }).reviews === 'all'
     const [consultations, reviews, reviewsDue, alliedDenials] = await Promise.all([
       officer ? listConsultations(services, { direction: 'incoming', state: 'requested', limit: 20 }).then((p) => p.consultations) : undefined,
-      officer ? denialsDueForReview({ db: services.db, issuer: app.config.agency.id, clock: app.clock, countOpenDivergences: countStillHoldingSql }, REVIEW_DAYS, allReviews ? undefined : START_ROWS) : undefined,
+      officer ? listDenialsDue(services, user.subject, { withinDays: REVIEW_DAYS, limit: allReviews ? undefined : START_ROWS }) : undefined,
       officer ? countDenialsDueForReview({ db: services.db, issuer: app.config.agency.id, clock: app.clock }, REVIEW_DAYS) : undefined,
       officer || user.roles.includes('auditor')
-        ? searchDecisions({ db: services.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching }, { scope: 'allied', outcome: 'denied', limit: 10 }).then((p) => p.records)
+        ? searchRecords(services, user.subject, { scope: 'allied', outcome: 'denied', limit: 10 }).then((p) => p.records)
         : undefined
     ])
     return show(reply, 200, <StartPage frame={frameOf(request, reply)} data={{ self: app.config.agency.id, consultations, reviews, reviewsDue, alliedDenials }} formats={formats} />)

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DecisionQuery, Renewal, Revocation } from '../http/schemas/records.js'
 import type { App } from '../http/types.js'
-import { lifecycleOf, loadHeldDecisions, getRecord, searchDecisions, type DecisionContent } from '../records/index.js'
+import { lifecycleOf, loadHeldDecisions, getRecord, type DecisionContent, type HeldDecision, type RecordVersion } from '../records/index.js'
 import { controlCategoryName, latinSpelling, normaliseCode } from '../matching/index.js'
 import { AppError } from '../lib/errors.js'
-import { renewDecision, revokeRecord } from '../use-cases/index.js'
+import { renewDecision, revokeRecord, searchRecords, viewRecord } from '../use-cases/index.js'
 import { readForm, type FieldError } from './form-values.js'
 import type { PageKit } from './page-kit.js'
 import { ChangeDecisionPage, DecisionPage, DecisionSearchPage, SEARCH_LABELS, type ChangeKind, type DecisionView } from './pages/decisions.js'
@@ -14,12 +14,14 @@ import { texts } from './text/en.js'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const PAGE_SIZE = 20
 
-/** The officers' and auditors' decision pages: the search (GET /app/decisions) and one decision. */
+/**
+ * The officers' and auditors' decision pages: the search (GET /app/decisions) and one decision,
+ * each read through the use case the API calls, which records it in the audit trail.
+ */
 export async function decisionPages (app: App, kit: PageKit): Promise<void> {
-  const deps = () => ({ db: app.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching })
-
   app.get('/decisions', async (request, reply) => {
-    if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
+    const user = kit.signedIn(request, reply, ['officer', 'auditor'])
+    if (user === undefined) return reply
     const raw = request.query as Record<string, string>
     const query = Object.fromEntries(Object.entries(raw).filter(([k, v]) => k in SEARCH_LABELS && typeof v === 'string')) as Record<string, string>
     const asked = Object.entries(query).some(([k, v]) => k !== 'scope' && v.trim() !== '')
@@ -27,21 +29,21 @@ export async function decisionPages (app: App, kit: PageKit): Promise<void> {
     if (read.value === undefined) {
       return kit.show(reply, 400, <DecisionSearchPage frame={kit.frameOf(request, reply)} query={query} errors={read.errors} results={undefined} formats={kit.formats} />)
     }
-    const { status, ...search } = read.value
-    const page = asked || query.scope !== undefined ? await searchDecisions(deps(), { ...search, lifecycle: status }) : undefined
+    const page = asked || query.scope !== undefined ? await searchRecords(app.services, user.subject, read.value) : undefined
     const next = page?.nextCursor === null || page === undefined ? undefined : new URLSearchParams({ ...query, cursor: page.nextCursor }).toString()
     return kit.show(reply, 200, (
       <DecisionSearchPage
         frame={kit.frameOf(request, reply)} query={query} errors={[]} formats={kit.formats}
-        results={page === undefined ? undefined : { records: page.records, next, partySearch: search.party !== undefined }}
+        results={page === undefined ? undefined : { records: page.records, next, partySearch: read.value.party !== undefined }}
       />
     ))
   })
 
   app.get('/decisions/:issuer/:recordId', async (request: FastifyRequest<{ Params: { issuer: string, recordId: string }, Querystring: { recorded?: string, revoked?: string, renewed?: string, amended?: string } }>, reply: FastifyReply) => {
-    if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
+    const user = kit.signedIn(request, reply, ['officer', 'auditor'])
+    if (user === undefined) return reply
     const { issuer, recordId } = request.params
-    const view = UUID.test(recordId) ? await decisionView(app, issuer, recordId) : undefined
+    const view = UUID.test(recordId) ? await viewedDecision(app, user.subject, issuer, recordId) : undefined
     if (view === undefined) {
       return kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.recordNotFoundLead} action={{ href: '/app/decisions', label: texts.decisionsTitle }} />)
     }
@@ -63,10 +65,14 @@ export async function decisionPages (app: App, kit: PageKit): Promise<void> {
     return { view, kind: change as ChangeKind }
   }
 
+  // the question page shows the decision: read again through the use case, a view the audit trail records
   app.get('/decisions/own/:recordId/:change', async (request: FastifyRequest<{ Params: { recordId: string, change: string } }>, reply) => {
     const found = await ownDecision(request, reply)
     if (found === undefined) return reply
-    return kit.show(reply, 200, <ChangeDecisionPage frame={kit.frameOf(request, reply)} kind={found.kind} decision={found.view} values={{}} errors={[]} formats={kit.formats} />)
+    const user = request.webUser as NonNullable<typeof request.webUser>
+    const view = await viewedDecision(app, user.subject, app.config.agency.id, found.view.recordId)
+    if (view === undefined) return kit.show(reply, 404, <MessagePage frame={kit.frameOf(request, reply)} title={texts.notFoundTitle} lead={texts.recordNotFoundLead} action={{ href: '/app/decisions', label: texts.decisionsTitle }} />)
+    return kit.show(reply, 200, <ChangeDecisionPage frame={kit.frameOf(request, reply)} kind={found.kind} decision={view} values={{}} errors={[]} formats={kit.formats} />)
   })
 
   app.post('/decisions/own/:recordId/:change', async (request: FastifyRequest<{ Params: { recordId: string, change: string } }>, reply) => {
@@ -96,11 +102,30 @@ export async function decisionPages (app: App, kit: PageKit): Promise<void> {
   })
 }
 
-/** A held decision as its page shows it, or undefined when we hold none under this key. */
+/**
+ * A decision as its page shows it, read through `viewRecord` (the API's read: a record-viewed
+ * event names `reader` and the decision), or undefined when we hold none under this key.
+ */
+async function viewedDecision (app: App, reader: string, issuer: string, recordId: string): Promise<DecisionView | undefined> {
+  try {
+    const { held, versions } = await viewRecord(app.services, reader, { issuer, kind: 'decision', recordId })
+    return held === undefined ? undefined : toDecisionView(app, held, versions)
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'RECORD_NOT_FOUND') return undefined
+    throw err
+  }
+}
+
+/** One of our decisions, for a change's checks and the form posted again: not a view the audit trail records (the change it leads to is). */
 async function decisionView (app: App, issuer: string, recordId: string): Promise<DecisionView | undefined> {
   const [held] = await app.db.transaction().execute((trx) => loadHeldDecisions(trx, [{ issuer, recordId }]))
   if (held === undefined) return undefined
   const { versions } = await getRecord(app.db, issuer, 'decision', recordId, app.clock)
+  return toDecisionView(app, held, versions)
+}
+
+function toDecisionView (app: App, held: HeldDecision, versions: RecordVersion[]): DecisionView {
+  const { issuer, recordId } = held
   const c: DecisionContent = held.content
   return {
     issuer,

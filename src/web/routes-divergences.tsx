@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { buildDivergenceReport, renderDivergenceReportHtml, REPORT_HTML_CSP } from '../reports/index.js'
+import { renderDivergenceReportHtml, REPORT_HTML_CSP } from '../reports/index.js'
 import { ReportQuery } from '../http/schemas/reports.js'
-import { countDivergences, DIVERGENCE_STATES, getDivergence, listDivergences, TRANSITIONS, type DivergenceState } from '../divergence/index.js'
+import { countDivergences, DIVERGENCE_STATES, getDivergence, TRANSITIONS, type DivergenceState } from '../divergence/index.js'
 import { DivergenceQuery, DivergenceTransition } from '../http/schemas/divergences.js'
 import type { App } from '../http/types.js'
 import { latinSpelling } from '../matching/index.js'
 import { lifecycleOf, loadHeldDecisions, todayOf, type ClassificationContent } from '../records/index.js'
 import { peekKid } from '../signing/index.js'
-import { transitionDivergence } from '../use-cases/index.js'
+import { exportDivergenceReport, searchDivergences, transitionDivergence, viewDivergence } from '../use-cases/index.js'
 import { readForm, readNested, type FieldError } from './form-values.js'
 import type { PageKit } from './page-kit.js'
 import { DivergencePage, DivergenceQueuePage, QUEUE_LABELS, type DivergenceSide, type DivergenceView, type TransitionForm } from './pages/divergences.js'
@@ -23,7 +23,9 @@ type Body = Record<string, string | undefined>
 /**
  * The auditors' divergence pages (officers read them too, as the API lets them): the queue
  * (GET /app/divergences) with its filters and counts, one divergence with both records side by
- * side and its history, and the form that moves it to another state (auditors only).
+ * side and its history, and the form that moves it to another state (auditors only). The report,
+ * the queue and a divergence are read through the use cases the API calls, which record each
+ * read in the audit trail.
  */
 export async function divergencePages (app: App, kit: PageKit): Promise<void> {
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
@@ -31,7 +33,8 @@ export async function divergencePages (app: App, kit: PageKit): Promise<void> {
 
   // the printable report (the API's HTML, under its own policy: inline styles only), read with the API's query schema
   app.get('/reports/divergences', { config: { ownContentPolicy: true } }, async (request, reply) => {
-    if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
+    const user = kit.signedIn(request, reply, ['officer', 'auditor'])
+    if (user === undefined) return reply
     const raw = request.query as Record<string, unknown>
     const query = Object.fromEntries(Object.entries(raw).filter(([k, v]) => k !== 'format' && typeof v === 'string')) as Record<string, string>
     const read = readForm(ReportQuery, query, REPORT_LABELS)
@@ -39,14 +42,15 @@ export async function divergencePages (app: App, kit: PageKit): Promise<void> {
       const errors = read.errors.length > 0 ? read.errors : [{ field: 'to', message: `${REPORT_LABELS.to}: on or after the first day` }]
       return kit.show(reply, 400, <MessagePage frame={kit.frameOf(request, reply)} title={texts.errorSummaryTitle} lead={errors.map((e) => e.message).join('; ')} action={{ href: '/app/divergences', label: t.queueTitle }} />)
     }
-    const { format: _format, ...filter } = read.value
-    const report = await buildDivergenceReport(app.db, filter, { agency: app.config.agency.id, now: app.clock.now() })
-    const html = renderDivergenceReportHtml(report, { formats: kit.formats, divergenceHref: (id) => `/app/divergences/${id}` })
+    const exported = await exportDivergenceReport(app.services, user.subject, { ...read.value, format: 'html' })
+    if (exported.format !== 'html') throw new Error('asked for the HTML report')
+    const html = renderDivergenceReportHtml(exported.report, { formats: kit.formats, divergenceHref: (id) => `/app/divergences/${id}` })
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', REPORT_HTML_CSP).send(html)
   })
 
   app.get('/divergences', async (request, reply) => {
-    if (kit.signedIn(request, reply, ['officer', 'auditor']) === undefined) return reply
+    const user = kit.signedIn(request, reply, ['officer', 'auditor'])
+    if (user === undefined) return reply
     const raw = request.query as Record<string, unknown>
     const query = Object.fromEntries(Object.entries(raw).filter(([k, v]) => k in QUEUE_LABELS && typeof v === 'string')) as Record<string, string>
     const read = readForm(DivergenceQuery, { limit: String(PAGE_SIZE), ...query }, QUEUE_LABELS)
@@ -54,7 +58,7 @@ export async function divergencePages (app: App, kit: PageKit): Promise<void> {
       return kit.show(reply, 400, <DivergenceQueuePage frame={kit.frameOf(request, reply)} query={query} errors={read.errors} results={undefined} formats={kit.formats} />)
     }
     const { kind: _kind, state: _state, limit: _limit, cursor: _cursor, ...others } = read.value
-    const [page, counts] = await Promise.all([listDivergences(app.db, read.value), countDivergences(app.db, others)])
+    const [page, counts] = await Promise.all([searchDivergences(app.services, user.subject, read.value), countDivergences(app.db, others)])
     const next = page.nextCursor === null ? undefined : new URLSearchParams({ ...query, cursor: page.nextCursor }).toString()
     return kit.show(reply, 200, (
       <DivergenceQueuePage frame={kit.frameOf(request, reply)} query={query} errors={[]} formats={kit.formats} results={{ divergences: page.divergences, counts, next }} />
@@ -64,7 +68,7 @@ export async function divergencePages (app: App, kit: PageKit): Promise<void> {
   app.get('/divergences/:id', async (request: FastifyRequest<{ Params: { id: string }, Querystring: { moved?: string } }>, reply) => {
     const user = kit.signedIn(request, reply, ['officer', 'auditor'])
     if (user === undefined) return reply
-    const view = await divergenceView(app, request.params.id)
+    const view = await divergenceView(app, request.params.id, user.subject)
     if (view === undefined) return notFound(request, reply)
     const moved = DIVERGENCE_STATES.find((s) => s === request.query.moved)
     return kit.show(reply, 200, (
@@ -107,10 +111,17 @@ export async function divergencePages (app: App, kit: PageKit): Promise<void> {
   })
 }
 
-/** A divergence as its page shows it, or undefined when there is none by this id. */
-async function divergenceView (app: App, id: string): Promise<DivergenceView | undefined> {
+/**
+ * A divergence as its page shows it, or undefined when there is none by this id: read for
+ * `reader` through `viewDivergence` (a divergence-viewed event), or, without a reader, for a
+ * transition's checks and its form shown again (the transition is what the trail records).
+ */
+async function divergenceView (app: App, id: string, reader?: string): Promise<DivergenceView | undefined> {
   if (!UUID.test(id)) return undefined
-  const detail = await getDivergence({ db: app.db, self: app.config.agency.id, keyRing: app.keyRing }, id).catch((err: { code?: string }) => {
+  const read = reader === undefined
+    ? getDivergence({ db: app.db, self: app.config.agency.id, keyRing: app.keyRing }, id)
+    : viewDivergence(app.services, reader, id)
+  const detail = await read.catch((err: { code?: string }) => {
     if (err.code === 'NOT_FOUND') return undefined
     throw err
   })

@@ -3,7 +3,7 @@ import { listConsultations } from '../consultations/index.js'
 import type { App } from '../http/types.js'
 import { AppError, type UndercutConflict } from '../lib/errors.js'
 import { getRecord } from '../records/index.js'
-import { amendDecision, recordDecision, requestConsultation, undercutConflictsOf } from '../use-cases/index.js'
+import { amendDecision, recordDecision, requestConsultation, undercutConflictsOf, viewRecord } from '../use-cases/index.js'
 import { applicationFieldLabel, DECISION_FIELDS, decisionFormOf, decisionOf, emptyApplicationForm, readApplicationForm, rowsOf, type ApplicationForm } from './application-form.js'
 import { postedText, type FieldError, type PostedForm } from './form-values.js'
 import type { PageKit } from './page-kit.js'
@@ -90,10 +90,12 @@ export async function recordDecisionPages (app: App, kit: PageKit): Promise<void
   const showAmend = (request: FastifyRequest, reply: FastifyReply, status: number, form: ApplicationForm, mode: ReturnType<typeof amendMode>, errors: FieldError[]) =>
     kit.show(reply, status, <RecordDecisionPage frame={kit.frameOf(request, reply)} form={form} errors={errors} consultations={[]} mode={mode} />)
 
+  // the form shows the decision's content: read again through the use case, a view the audit trail records
   app.get('/decisions/own/:recordId/amend', async (request: FastifyRequest<{ Params: { recordId: string } }>, reply) => {
-    if (kit.signedIn(request, reply, ['officer']) === undefined) return reply
-    const held = await ownHeld(request, reply)
-    if (held === undefined) return reply
+    const user = kit.signedIn(request, reply, ['officer'])
+    if (user === undefined) return reply
+    if (await ownHeld(request, reply) === undefined) return reply
+    const { record: held } = await viewRecord(app.services, user.subject, { issuer: app.config.agency.id, kind: 'decision', recordId: request.params.recordId })
     const form = decisionFormOf(held.content)
     return showAmend(request, reply, 200, { ...form, fields: { ...form.fields, version: String(held.version) } }, amendMode(held.recordId, held.content.reference), [])
   })

@@ -97,7 +97,8 @@ t.test('an undercut found by every agency, with evidence that verifies, resolved
     const history = (await detailAt(charlie, id)).history
     t.same(history.map((h: { to: string }) => h.to), ['open', 'acknowledged', 'escalated'])
     const trail = await charlie.db.selectFrom('audit_events').selectAll().where('subject_id', '=', id).orderBy('seq').execute()
-    t.same(trail.map((e) => e.action), ['divergence-detected', 'divergence-transition', 'divergence-transition'], 'each step in the audit trail')
+    t.same(trail.filter((e) => e.action !== 'divergence-viewed').map((e) => e.action), ['divergence-detected', 'divergence-transition', 'divergence-transition'], 'each step in the audit trail')
+    t.ok(trail.some((e) => e.action === 'divergence-viewed' && e.actor === 'user-officer'), 'and each reading of it by a person')
   })
 
   await t.test('filters', async (t) => {

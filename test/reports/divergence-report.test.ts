@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { fixedClock } from '../../src/lib/clock.js'
 import { createFormats } from '../../src/lib/format-dates.js'
-import { listDivergenceRows, renderDivergenceCsv, renderDivergenceReportHtml, type DivergenceReport } from '../../src/reports/index.js'
+import { listDivergenceIds, listDivergenceRows, renderDivergenceCsv, renderDivergenceReportHtml, type DivergenceReport } from '../../src/reports/index.js'
 import { csvField } from '../../src/reports/render-csv.js'
 import { startAgency, type TestAgency } from '../helpers/agency.js'
 import { decision, enrolByUrl, publishDecision, startFederation, syncRound } from '../helpers/federation.js'
@@ -191,8 +191,10 @@ t.test('the divergence report, from divergences found by real agencies and moved
     t.equal(rows[0]?.resolved_at, '2026-03-17T10:00:00.000Z')
 
     const paged: string[] = []
-    for await (const batch of listDivergenceRows(charlie.db, {}, 1)) paged.push(...batch.map((r) => r.id))
-    t.same(paged, [u1.id, o1.id, u2.id, u3.id], 'in batches of one: every divergence once, oldest first')
+    const ids = await listDivergenceIds(charlie.db, {})
+    t.same(ids, [u1.id, o1.id, u2.id, u3.id], 'the ids an export names: every divergence once, oldest first')
+    for await (const batch of listDivergenceRows(charlie.db, ids, 1)) paged.push(...batch.map((r) => r.id))
+    t.same(paged, ids, 'read in batches of one, in that order')
   })
 
   await t.test('HTML: a chart per figure, with titles and the numbers', async (t) => {

@@ -14,7 +14,7 @@ const AuditEvent = Type.Object({
   seq: Seq,
   at: DateTime,
   actor: Type.String({ description: 'an officer\'s or auditor\'s token subject, cli:<os user>, demo, or system' }),
-  action: Type.String({ description: 'e.g. record-published, record-amended, record-revoked, record-renewed, records-imported, screening, disposition, divergence-detected, divergence-transition, undercut-recorded, consultation-message-sent, consultation-message-received, peer-enrolled, peer-status-changed, peer-resumed' }),
+  action: Type.String({ description: 'e.g. record-published, record-amended, record-revoked, record-renewed, records-imported, screening, disposition, divergence-detected, divergence-transition, undercut-recorded, consultation-message-sent, consultation-message-received, peer-enrolled, peer-status-changed, peer-resumed; the reads of people: records-searched, record-viewed, divergences-searched, divergence-viewed, report-exported' }),
   subject: Type.Object({ type: Type.String(), id: Type.String() }, closed),
   detail: Type.Record(Type.String(), Type.Unknown()),
   prevHash: Type.Union([Hash, Type.Null()], { description: 'the hash of the event before; null for the first' }),
@@ -44,7 +44,8 @@ export async function auditEventRoutes (app: App) {
     schema: {
       tags,
       summary: 'Audit events in seq order, filtered, a page at a time',
-      description: 'Every publication, amendment, revocation, renewal and import of our records, screening, disposition and divergence transition, with who did it.',
+      description: 'Every publication, amendment, revocation, renewal and import of our records, screening, disposition and divergence transition, with who did it; ' +
+        'and every search, view and export of records and divergences by an officer or auditor, with what it returned (action=records-searched, record-viewed, divergences-searched, divergence-viewed, report-exported).',
       querystring: AuditEventQuery,
       response: { 200: AuditEventPage, ...problems(400) }
     }

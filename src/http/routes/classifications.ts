@@ -1,5 +1,5 @@
-import { ClassificationInput, getRecord, listRecords } from '../../records/index.js'
-import { amendRecord, publishClassification, revokeRecord } from '../../use-cases/index.js'
+import { ClassificationInput } from '../../records/index.js'
+import { amendRecord, listOwnRecords, publishClassification, revokeRecord, viewRecord } from '../../use-cases/index.js'
 import type { App } from '../types.js'
 import { problems } from '../schemas/common.js'
 import {
@@ -53,18 +53,18 @@ export async function classificationWriteRoutes (app: App) {
   })
 }
 
-/** Reading our classifications (officers and auditors). */
+/** Reading our classifications (officers and auditors): each read is an audit event naming what it returned. */
 export async function classificationReadRoutes (app: App) {
   app.get('/', {
     schema: {
       tags,
       summary: 'Our classifications, newest classification date first, a page at a time',
+      description: 'Audited: a records-searched event names the caller, the filters, the cursor and every record returned (issuer, id, version).',
       querystring: ClassificationQuery,
       response: { 200: Page(ClassificationView), ...problems(400) }
     }
   }, async (request) => {
-    const { status, ...query } = request.query
-    const page = await listRecords(app.db, app.config.agency.id, 'classification', { ...query, lifecycle: status }, app.clock)
+    const page = await listOwnRecords(app.services, actorOf(request), 'classification', request.query)
     return { records: page.records.map(classificationView), nextCursor: page.nextCursor }
   })
 
@@ -72,8 +72,9 @@ export async function classificationReadRoutes (app: App) {
     schema: {
       tags,
       summary: 'One classification with every version',
+      description: 'Audited: a record-viewed event names the caller and the classification (issuer, id, version).',
       params: RecordParams,
       response: { 200: Detail(ClassificationView), ...problems(400, 404) }
     }
-  }, async (request) => detailView(classificationView, await getRecord(app.db, app.config.agency.id, 'classification', request.params.id, app.clock)))
+  }, async (request) => detailView(classificationView, await viewRecord(app.services, actorOf(request), { issuer: app.config.agency.id, kind: 'classification', recordId: request.params.id })))
 }

@@ -1,5 +1,5 @@
-import { CrosswalkInput, getRecord, listRecords } from '../../records/index.js'
-import { amendRecord, publishCrosswalk, revokeRecord } from '../../use-cases/index.js'
+import { CrosswalkInput } from '../../records/index.js'
+import { amendRecord, listOwnRecords, publishCrosswalk, revokeRecord, viewRecord } from '../../use-cases/index.js'
 import type { App } from '../types.js'
 import { problems } from '../schemas/common.js'
 import {
@@ -53,18 +53,18 @@ export async function crosswalkWriteRoutes (app: App) {
   })
 }
 
-/** Reading our crosswalks (officers and auditors). */
+/** Reading our crosswalks (officers and auditors): each read is an audit event naming what it returned. */
 export async function crosswalkReadRoutes (app: App) {
   app.get('/', {
     schema: {
       tags,
       summary: 'Our crosswalks, a page at a time',
+      description: 'Audited: a records-searched event names the caller, the filters, the cursor and every record returned (issuer, id, version).',
       querystring: CrosswalkQuery,
       response: { 200: Page(CrosswalkView), ...problems(400) }
     }
   }, async (request) => {
-    const { status, ...query } = request.query
-    const page = await listRecords(app.db, app.config.agency.id, 'crosswalk', { ...query, lifecycle: status }, app.clock)
+    const page = await listOwnRecords(app.services, actorOf(request), 'crosswalk', request.query)
     return { records: page.records.map(crosswalkView), nextCursor: page.nextCursor }
   })
 
@@ -72,8 +72,9 @@ export async function crosswalkReadRoutes (app: App) {
     schema: {
       tags,
       summary: 'One crosswalk with every version',
+      description: 'Audited: a record-viewed event names the caller and the crosswalk (issuer, id, version).',
       params: RecordParams,
       response: { 200: Detail(CrosswalkView), ...problems(400, 404) }
     }
-  }, async (request) => detailView(crosswalkView, await getRecord(app.db, app.config.agency.id, 'crosswalk', request.params.id, app.clock)))
+  }, async (request) => detailView(crosswalkView, await viewRecord(app.services, actorOf(request), { issuer: app.config.agency.id, kind: 'crosswalk', recordId: request.params.id })))
 }

@@ -1,5 +1,4 @@
-import { getRecord, searchDecisions } from '../../records/index.js'
-import { amendDecision, DecisionRecording, recordDecision, renewDecision, revokeRecord } from '../../use-cases/index.js'
+import { amendDecision, DecisionRecording, recordDecision, renewDecision, revokeRecord, searchRecords, viewRecord } from '../../use-cases/index.js'
 import type { App } from '../types.js'
 import { problemResponse, problems, UndercutWarningProblem } from '../schemas/common.js'
 import {
@@ -70,20 +69,18 @@ export async function decisionWriteRoutes (app: App) {
   })
 }
 
-/** Reading our decisions and our allies' (officers and auditors). */
+/** Reading our decisions and our allies' (officers and auditors): each read is an audit event naming what it returned. */
 export async function decisionReadRoutes (app: App) {
-  const deps = { db: app.db, self: app.config.agency.id, clock: app.clock, matching: app.config.matching }
-
   app.get('/', {
     schema: {
       tags,
       summary: 'Our decisions and our allies\', filtered, a page at a time: newest decision date first, or best party match first with `party`',
+      description: 'Audited: a records-searched event names the caller, the filters, the cursor and every decision returned (issuer, id, version).',
       querystring: DecisionQuery,
       response: { 200: Page(DecisionListItem), ...problems(400) }
     }
   }, async (request) => {
-    const { status, ...query } = request.query
-    const page = await searchDecisions(deps, { ...query, lifecycle: status })
+    const page = await searchRecords(app.services, actorOf(request), request.query)
     return { records: page.records.map(decisionListItem), nextCursor: page.nextCursor }
   })
 
@@ -91,8 +88,9 @@ export async function decisionReadRoutes (app: App) {
     schema: {
       tags,
       summary: 'One decision with every version',
+      description: 'Audited: a record-viewed event names the caller and the decision (issuer, id, version).',
       params: RecordParams,
       response: { 200: Detail(DecisionView), ...problems(400, 404) }
     }
-  }, async (request) => detailView(decisionView, await getRecord(app.db, app.config.agency.id, 'decision', request.params.id, app.clock)))
+  }, async (request) => detailView(decisionView, await viewRecord(app.services, actorOf(request), { issuer: app.config.agency.id, kind: 'decision', recordId: request.params.id })))
 }

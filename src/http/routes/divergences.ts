@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox'
-import { DivergenceKind as Kind, getDivergence, listDivergences, Severity } from '../../divergence/index.js'
+import { DivergenceKind as Kind, Severity } from '../../divergence/index.js'
 import { Jwks } from '../../lib/jwk.js'
 import { userOf } from '../plugins/auth.js'
 import { problems, Uuid } from '../schemas/common.js'
 import { DivergenceQuery, DivergenceStateSchema as State, DivergenceTransition as Transition } from '../schemas/divergences.js'
 import type { App } from '../types.js'
-import { transitionDivergence } from '../../use-cases/index.js'
+import { searchDivergences, transitionDivergence, viewDivergence } from '../../use-cases/index.js'
 
 const tags = ['divergences']
 const closed = { additionalProperties: false } as const
@@ -51,25 +51,27 @@ const DivergenceDetail = Type.Object({
 
 const TransitionResult = Type.Object({ id: Uuid, from: State, to: State, actor: Type.String(), reason: Type.String(), at: DateTime }, closed)
 
-/** Reading divergences (officers and auditors). */
+/** Reading divergences (officers and auditors): each read is an audit event naming what it returned. */
 export async function divergenceReadRoutes (app: App) {
   app.get('/', {
     schema: {
       tags,
       summary: 'Divergences found between allies\' treatment of the same item or end user, newest first',
+      description: 'Audited: a divergences-searched event names the caller, the filters, the cursor and the ids of the divergences returned.',
       querystring: DivergenceQuery,
       response: { 200: Type.Object({ divergences: Type.Array(DivergenceSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) }, closed), ...problems(400) }
     }
-  }, async (request) => listDivergences(app.db, request.query))
+  }, async (request) => searchDivergences(app.services, userOf(request).subject, request.query))
 
   app.get('/:id', {
     schema: {
       tags,
       summary: 'One divergence: both records side by side with their signed entries and issuers\' keys, the explanation, the history',
+      description: 'Audited: a divergence-viewed event names the caller and both records shown (issuer, id, version).',
       params: Type.Object({ id: Uuid }, closed),
       response: { 200: DivergenceDetail, ...problems(404) }
     }
-  }, async (request) => getDivergence({ db: app.db, self: app.config.agency.id, keyRing: app.keyRing }, request.params.id))
+  }, async (request) => viewDivergence(app.services, userOf(request).subject, request.params.id))
 }
 
 /** Moving divergences through their lifecycle (auditors). */

@@ -3,7 +3,7 @@ import type { OwnRecord, PublishedRecord, RecordKind } from '../../records/index
 import { userOf } from '../plugins/auth.js'
 import { publishedView } from '../schemas/records.js'
 
-/** Who makes a change, as the audit trail names them: the officer's token subject. */
+/** Who acts (a change, or a read the audit trail records), as the audit trail names them: the user's token subject. */
 export const actorOf = (request: FastifyRequest) => userOf(request).subject
 
 /**

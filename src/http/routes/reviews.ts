@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox'
-import { countStillHoldingSql } from '../../divergence/index.js'
-import { denialsDueForReview } from '../../records/index.js'
+import { listDenialsDue } from '../../use-cases/index.js'
 import { Uuid } from '../schemas/common.js'
 import type { App } from '../types.js'
+import { actorOf } from './record-writes.js'
 
 const closed = { additionalProperties: false } as const
 const IsoDate = Type.String({ format: 'date' })
@@ -19,17 +19,18 @@ const DenialDue = Type.Object({
   openDivergences: Type.Integer({ minimum: 0, description: 'divergences naming this denial that still hold' })
 }, closed)
 
-/** Review of our own denials (officers). */
+/** Review of our own denials (officers); the listing is an audit event naming what it returned. */
 export async function reviewRoutes (app: App) {
   app.get('/denials', {
     schema: {
       tags: ['decisions'],
       summary: 'Our denials in force whose review window ends soon: renew (POST /v1/decisions/{id}/renewals) or revoke each',
+      description: 'Audited: a records-searched event names the caller, the window (reviewDueWithinDays) and every denial returned (issuer, id, version).',
       querystring: Type.Object({ withinDays: Type.Integer({ minimum: 0, maximum: 3650, default: 90 }) }, closed),
       response: { 200: Type.Object({ asOf: IsoDate, denials: Type.Array(DenialDue) }, closed) }
     }
   }, async (request) => ({
     asOf: app.clock.now().toISOString().slice(0, 10),
-    denials: await denialsDueForReview({ db: app.db, issuer: app.config.agency.id, clock: app.clock, countOpenDivergences: countStillHoldingSql }, request.query.withinDays)
+    denials: await listDenialsDue(app.services, actorOf(request), { withinDays: request.query.withinDays })
   }))
 }
