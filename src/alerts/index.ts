@@ -9,4 +9,4 @@ export { listWatchedParties, unwatchParty, watchParty } from './watched-parties.
 export * from './schemas.js'
 export { alertDeliveryHandlers, emailOf, queueDeliveries, EMAIL_TOPIC, WEBHOOK_TOPIC, type DeliveryDeps, type DeliveryRouting } from './deliveries.js'
 export { createWebhook, getWebhook, listWebhooks, removeWebhook, updateWebhook } from './webhooks.js'
-export { runEventWatch, watchEvents, type EventWatchDeps, type EventWatchOutcome } from './watch-events.js'
+export { watchEvents, type EventWatchDeps, type EventWatchOutcome } from './watch-events.js'

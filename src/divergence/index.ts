@@ -7,6 +7,6 @@ export {
 } from './divergences.js'
 export { DEFAULT_DIVERGENCE_CONFIG, type DecisionPairEvidence, type ClassificationPairEvidence } from './rules.js'
 export { detectDivergences, queueForDetection, FUZZY_PARTIES, type DetectionContext, type DetectionOutcome } from './detect.js'
-export { reevaluateLapsed, runLapseJob, countAwaitingLapseReevaluation, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'
+export { reevaluateLapsed, countAwaitingLapseReevaluation, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'
 export { findUndercutConflicts, type Conflict } from './undercut-warning.js'
-export { drainDetectionBacklog, countDetectionBacklog, runDetectionBacklogJob, type AlsoOnBacklog, type BacklogOutcome } from './backlog.js'
+export { drainDetectionBacklog, countDetectionBacklog, type AlsoOnBacklog, type BacklogOutcome } from './backlog.js'

@@ -7,9 +7,9 @@ export { recordDecision, amendDecision, undercutConflictsOf, DecisionRecording }
 export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, renewDecision, importDecisions, importCandidates } from './change-records.js'
 export { screenApplications, recordDisposition } from './screen.js'
 export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage } from './consult.js'
-export { transitionDivergence, reevaluateLapsed, runLapseReevaluation, drainDetectionBacklog, runDetectionBacklog } from './divergences.js'
+export { transitionDivergence, reevaluateLapsed, drainDetectionBacklog } from './divergences.js'
 export { enrolPeer, setPeerStatus, resumePeer } from './peers.js'
 export {
-  openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, runAlertWatch, addWebhook, changeWebhook, deleteWebhook
+  openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, addWebhook, changeWebhook, deleteWebhook
 } from './alerts.js'
-export { drainOutbox, runOutbox } from './outbox.js'
+export { drainOutbox, outboxSender } from './outbox.js'
