@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import t from 'tap'
+import { parse } from 'yaml'
 import { buildApp } from '../../src/app.js'
 import { ALERT_KINDS } from '../../src/alerts/index.js'
 import { createDb, createReservedDb } from '../../src/db/create-db.js'
@@ -12,6 +15,7 @@ import { startAgency, type TestAgency } from '../helpers/agency.js'
 import { decision, publishDecision, startFederation, syncAll } from '../helpers/federation.js'
 import { DENIED_PARTY, PROPOSED } from '../helpers/gazprombank.js'
 import { scrape } from '../helpers/metrics.js'
+import { ROOT } from '../helpers/processes.js'
 import { call } from '../helpers/records.js'
 import { until } from '../helpers/until.js'
 
@@ -118,7 +122,7 @@ t.test('with METRICS_TOKEN set, /metrics needs it (401 problem otherwise), and t
   t.equal(m.value(`${REQUESTS}_count`, { route: '/metrics', method: 'GET', status_code: '401' }), 2)
 })
 
-t.test('alerts, divergences, overdue consultations, job runs and the peers\' sync, from real data', async (t) => {
+t.test('alerts, divergences, overdue consultations, job runs and the peers\' sync, from real data; the dashboard and Prometheus\' configuration', async (t) => {
   // both agencies on one clock, moved on at the end past a consultation's deadline
   let offsetMs = 0
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) }
@@ -177,4 +181,38 @@ t.test('alerts, divergences, overdue consultations, job runs and the peers\' syn
   const late = await scrape(bravo.app)
   t.same([late.value('reciprocity_consultations_overdue', { direction: 'outgoing' }), late.value('reciprocity_consultations_overdue', { direction: 'incoming' })], [1, 0], 'bravo awaits alpha\'s overdue reply')
   t.equal((await scrape(alpha.app)).value('reciprocity_consultations_overdue', { direction: 'incoming' }), 1, 'alpha owes it')
+
+  t.test('every metric the Grafana dashboard queries is in a real /metrics', async (t) => {
+    const dashboard = JSON.parse(await readFile(join(ROOT, 'docker/grafana/dashboards/reciprocity.json'), 'utf8')) as { panels: Panel[], templating: { list: Array<{ query: { query: string } }> } }
+    const exprs = [
+      ...dashboard.panels.flatMap(function targets (p: Panel): string[] { return [...(p.targets ?? []).map((q) => q.expr), ...(p.panels ?? []).flatMap(targets)] }),
+      ...dashboard.templating.list.map((v) => v.query.query)
+    ]
+    t.ok(exprs.length >= 20, `the dashboard's queries and its variable's (${exprs.length})`)
+    const served = new Set(late.samples.map((s) => s.name))
+    for (const expr of exprs) {
+      const names = [...expr.matchAll(/\b(?:reciprocity|process|nodejs)_[a-z0-9_]+\b/g)].map(([name]) => name)
+      t.ok(names.length > 0, `names a metric of ours: ${expr}`)
+      for (const name of names) t.ok(served.has(name), `${name} is served (${expr})`)
+    }
+  })
+
+  t.test('docker/prometheus.yml scrapes each agency of docker-compose.yml with its METRICS_TOKEN', async (t) => {
+    const prometheus = parse(await readFile(join(ROOT, 'docker/prometheus.yml'), 'utf8')) as { scrape_configs: ScrapeConfig[] }
+    const compose = parse(await readFile(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string>, ports?: string[], profiles?: string[], image?: string, command?: unknown }> }
+    const agencies = Object.entries(compose.services).filter(([, s]) => s.ports !== undefined && s.environment?.METRICS_TOKEN !== undefined)
+    t.same(agencies.map(([name]) => name), ['uk-ecju', 'fr-sbdu', 'de-bafa'], 'the three agencies, each with a token')
+    for (const [name, service] of agencies) {
+      const job = prometheus.scrape_configs.find((c) => c.job_name === name)
+      t.match(job, { metrics_path: '/metrics', authorization: { type: 'Bearer', credentials: service.environment?.METRICS_TOKEN }, static_configs: [{ targets: [`${name}:8080`] }] }, `${name}: its API, its token`)
+    }
+    for (const name of ['prometheus', 'grafana']) {
+      t.same(compose.services[name]?.profiles, ['monitoring'], `${name} runs under the monitoring profile`)
+      t.match(compose.services[name]?.image, /:v?\d+\.\d+\.\d+$/, `${name}'s image is pinned to a version`)
+    }
+    t.same(compose.services.grafana?.ports, ['127.0.0.1:3000:3000'], 'Grafana on the loopback only')
+  })
 })
+
+interface Panel { targets?: Array<{ expr: string }>, panels?: Panel[] }
+interface ScrapeConfig { job_name: string, metrics_path?: string, authorization?: { type: string, credentials: string }, static_configs: Array<{ targets: string[] }> }
