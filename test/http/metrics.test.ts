@@ -17,6 +17,7 @@ import { DENIED_PARTY, PROPOSED } from '../helpers/gazprombank.js'
 import { scrape } from '../helpers/metrics.js'
 import { ROOT } from '../helpers/processes.js'
 import { call } from '../helpers/records.js'
+import { databaseUrl } from '../helpers/test-database.js'
 import { until } from '../helpers/until.js'
 
 // Issue 15 part 6 (docs/metrics.md): GET /metrics on prom-client, one registry per app; the
@@ -107,6 +108,21 @@ t.test('with the main pool\'s one connection held, /metrics answers from the res
   await holder
   t.equal((await listing).statusCode, 200, 'the listing answers once the connection is free')
   t.equal((await scrape(app)).value('reciprocity_db_pool_waiting_clients', { pool: 'main' }), 0)
+})
+
+t.test('with the database out of reach, /metrics still answers with the requests, the pools and the process; the counts are left out and the failure counted', async (t) => {
+  const agency = await startAgency(t)
+  const unreachable = createReservedDb({ databaseUrl: databaseUrl(`no_such_database_${process.pid}`), dataDir: agency.config.dataDir, dbReservedPoolSize: 1 })
+  t.teardown(() => unreachable?.destroy())
+  const app = await buildApp({ ...await wireServices(agency.config, silent, systemClock, agency.db), reservedDb: unreachable })
+  t.teardown(() => app.close())
+  t.equal((await app.inject({ url: '/health/live' })).statusCode, 200)
+  const m = await scrape(app)
+  t.equal(m.value('reciprocity_metrics_read_failures_total', { source: 'connection' }), 1, 'no connection to read the counts on')
+  t.same(m.samples.filter((s) => /^reciprocity_(outbox|job|alerts|divergences|consultations|peer)_/.test(s.name)).map((s) => s.name), [], 'the counts left out, not shown as zeros')
+  t.equal(m.value(`${REQUESTS}_count`, { route: '/health/live', method: 'GET', status_code: '200' }), 1, 'the requests')
+  t.equal(m.value('reciprocity_db_pool_max_connections', { pool: 'reserved' }), 1, 'the pools')
+  t.ok(m.find('process_resident_memory_bytes').length > 0, 'the process')
 })
 
 t.test('with METRICS_TOKEN set, /metrics needs it (401 problem otherwise), and the refusals are counted', async (t) => {
