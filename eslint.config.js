@@ -10,6 +10,7 @@ import neostandard from 'neostandard'
 export const LAYERS = [
   { name: 'entries', files: ['server', 'worker', 'wiring', 'app'], folders: ['cli', 'demo'] },
   { name: 'faces', folders: ['http', 'web'] },
+  { name: 'metrics', folders: ['metrics'] },
   { name: 'jobs', folders: ['jobs'] },
   { name: 'use cases', folders: ['use-cases'] },
   { name: 'reports', folders: ['reports'] },
@@ -31,8 +32,8 @@ export const LAYERS = [
 ]
 /** Folders whose modules are imported one by one rather than through an index.ts. */
 export const OPEN_FOLDERS = new Set(['lib', 'db', 'http'])
-/** The only users of these packages (and of their scoped and dashed relatives: @fastify/*, fastify-plugin). */
-export const ONLY = { fastify: ['faces', 'entries'], jose: ['signing'] }
+/** The only users of these packages (and of their scoped and dashed relatives: @fastify/*, fastify-plugin, prom-client-…). */
+export const ONLY = { fastify: ['faces', 'entries'], jose: ['signing'], 'prom-client': ['metrics'] }
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 // import strings are relative: a folder anywhere in the path; a top-level file by ../ from a

@@ -1,6 +1,7 @@
 import Fastify from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { depsPlugin, type AppDeps } from './http/plugins/deps.js'
+import { metricsPlugin } from './http/plugins/metrics.js'
 import { problemPlugin, writeClientErrorProblem, frameworkErrorProblem } from './http/plugins/problem.js'
 import { securityPlugin } from './http/plugins/security.js'
 import { swaggerPlugin } from './http/plugins/swagger.js'
@@ -32,6 +33,7 @@ export async function buildApp (deps: AppDeps) {
   // plain-text body through to schema validation (400) instead of answering 415
   app.removeContentTypeParser('text/plain')
   await app.register(depsPlugin, deps)
+  await app.register(metricsPlugin, { requests: deps.requestMetrics ?? true })
   await app.register(problemPlugin, { bodyLimit: deps.config.bodyLimitBytes })
   await app.register(validationPlugin)
   await app.register(securityPlugin, { rateLimits: deps.config.rateLimits })

@@ -18,3 +18,14 @@ export function runUpload (job: { url: string, path: string, headers: Record<str
     worker.once('error', reject)
   })
 }
+
+export interface TimedLoadResult { latencies: number[], failures: number, seconds: number }
+
+/** GETs `url` with `concurrency` requests in flight for `durationMs` from a worker thread; every answered request's latency (ms). */
+export function runTimedLoad (job: { url: string, authorization: string | null, concurrency: number, durationMs: number }): Promise<TimedLoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./timed-load-worker.mjs', import.meta.url), { workerData: job })
+    worker.once('message', resolve)
+    worker.once('error', reject)
+  })
+}

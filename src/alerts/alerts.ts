@@ -7,7 +7,7 @@ import type { Clock } from '../lib/clock.js'
 import { cursorField, cursorShape, decodeCursor, keysetPage } from '../lib/cursor.js'
 import { errors } from '../lib/errors.js'
 import { queueDeliveries, type DeliveryRouting } from './deliveries.js'
-import type { AlertKind, AlertQuery, AlertView } from './schemas.js'
+import { ALERT_KINDS, type AlertKind, type AlertQuery, type AlertView } from './schemas.js'
 
 /** Who reads alerts: a user, with the roles the token carries. */
 export interface AlertViewer { subject: string, roles: readonly string[] }
@@ -150,6 +150,14 @@ export async function countUnreadAlerts (db: Db, viewer: AlertViewer): Promise<n
   const row = await db.selectFrom('alerts').select((eb) => eb.fn.countAll<string>().as('n'))
     .where(forViewer(viewer)).where('acknowledged_at', 'is', null).executeTakeFirst()
   return Number(row?.n ?? 0)
+}
+
+/** How many alerts of each kind nobody has acknowledged yet, whoever they are for (the metrics); every kind, 0 included. */
+export async function countUnacknowledgedAlerts (db: Db): Promise<Array<{ kind: AlertKind, count: number }>> {
+  const rows = await db.selectFrom('alerts').select(['kind', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('acknowledged_at', 'is', null).groupBy('kind').execute()
+  const counts = new Map(rows.map((r) => [r.kind, Number(r.n)]))
+  return ALERT_KINDS.map((kind) => ({ kind, count: counts.get(kind) ?? 0 }))
 }
 
 /**

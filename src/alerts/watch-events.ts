@@ -1,11 +1,9 @@
-import type { Logger } from 'pino'
 import { listAuditEvents, type AuditEvent } from '../audit/index.js'
 import type { AlertsConfig } from '../config.js'
 import { consultationParties, listOpenConsultations } from '../consultations/index.js'
 import type { Db } from '../db/create-db.js'
 import { countStillHoldingSql } from '../divergence/index.js'
 import type { Clock } from '../lib/clock.js'
-import { runEvery } from '../lib/run-every.js'
 import { denialsDueForReview, todayOf } from '../records/index.js'
 import { listPeerHealth } from '../sync/index.js'
 import { raiseAlerts, type AlertFinding } from './alerts.js'
@@ -158,13 +156,4 @@ async function peerFindings (deps: EventWatchDeps): Promise<AlertFinding[]> {
     findings.push({ ...finding(a.kind as AlertKind, a.finding_key, { user: null, role: 'admin' }, { type: 'peer', id: a.subject_id }, '', `no longer holds: ${a.subject_id} synced again`, null), holds: false })
   }
   return findings
-}
-
-/** `watchEvents` now and every `intervalMs` until `signal` aborts (`runEvery`: a failed run is logged and retried; never fatal). */
-export async function runEventWatch (deps: EventWatchDeps & { logger: Logger }, intervalMs: number, signal: AbortSignal): Promise<void> {
-  const log = deps.logger.child({ component: 'alert-watch' })
-  await runEvery(intervalMs, signal, log, 'watching for alerts failed; retrying', async () => {
-    const outcome = await watchEvents(deps)
-    if (outcome.raised > 0) log.info(outcome, 'alerts raised')
-  })
 }

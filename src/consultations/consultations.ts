@@ -141,6 +141,17 @@ export async function listOpenConsultations (db: Db | Transaction<Database>, tod
   }))
 }
 
+/**
+ * How many consultations await the consulted agency's reply after their deadline on `today`, each
+ * way (outgoing: an ally owes us a reply; incoming: we owe one): the metrics. Both directions, 0 included.
+ */
+export async function countOverdueConsultations (db: Db, today: string): Promise<Array<{ direction: 'outgoing' | 'incoming', count: number }>> {
+  const rows = await db.selectFrom('consultations').select(['direction', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('state', '=', 'requested').where('deadline', '<', today).groupBy('direction').execute()
+  const counts = new Map(rows.map((r) => [r.direction, Number(r.n)]))
+  return (['outgoing', 'incoming'] as const).map((direction) => ({ direction, count: counts.get(direction) ?? 0 }))
+}
+
 /** Who is concerned by each consultation among `ids`: its direction, the peer, the denial's reference and the officer who asked (outgoing). */
 export async function consultationParties (db: Db, ids: readonly string[]): Promise<Map<string, { direction: 'outgoing' | 'incoming', peer: string, denialReference: string, createdBy: string | null, deadline: string }>> {
   if (ids.length === 0) return new Map()

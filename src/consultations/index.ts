@@ -9,7 +9,7 @@ export { replyToConsultation, sendInformation, withdrawConsultation } from './se
 export { receiveMessage, type ReceivedMessage } from './receive-message.js'
 export { MESSAGE_TOPIC, messageDelivery } from './deliver.js'
 export { failingDeliveries, type FailingDelivery } from './outbox-status.js'
-export { listConsultations, listOpenConsultations, getConsultation, consultationParties, overdueDays, OPEN_STATES, type ConsultationFilter, type ConsultationSummary } from './consultations.js'
+export { listConsultations, listOpenConsultations, getConsultation, consultationParties, countOverdueConsultations, overdueDays, OPEN_STATES, type ConsultationFilter, type ConsultationSummary } from './consultations.js'
 export { citeConsultation } from './cite-consultation.js'
 export { ProposedTransaction } from './messages.js'
 export type { ConsultationDeps } from './types.js'

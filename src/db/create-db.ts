@@ -29,6 +29,19 @@ export function installTypeParsers (): void {
   pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 }
 
+/** A pool's connections now: its size limit, those open, those idle, and the queries waiting for one. */
+export interface PoolStats { max: number, total: number, idle: number, waiting: number }
+
+/** The pool behind each database the factories below made (kysely keeps its pool to itself). */
+const pools = new WeakMap<Db, pg.Pool>()
+
+/** The connections of `db`'s pool now (the metrics); undefined for a database not made here. */
+export function poolStats (db: Db): PoolStats | undefined {
+  const pool = pools.get(db)
+  if (pool === undefined) return undefined
+  return { max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }
+}
+
 /**
  * The one place the database engine is chosen: PostgreSQL through `pg` when `databaseUrl` is
  * set, otherwise embedded PostgreSQL (PGlite) in `dataDir/pgdata`, reached through PGlite's own
@@ -73,7 +86,9 @@ function createServerDb (databaseUrl: string, max: number, statementTimeoutMs: n
   // The same for a client checked out between two queries (inside a transaction): without a
   // listener its 'error' is uncaught; with one, its next query fails and the transaction rolls back.
   pool.on('connect', (client) => { client.on('error', () => {}) })
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  pools.set(db, pool)
+  return db
 }
 
 async function createEmbeddedDb (dataDir: string): Promise<Db> {
@@ -93,7 +108,9 @@ async function createEmbeddedDb (dataDir: string): Promise<Db> {
         end: async () => { await pool.end(); await pglite.close(); await releaseLock() }
       }
     })
-    return new Kysely<Database>({ dialect })
+    const db = new Kysely<Database>({ dialect })
+    pools.set(db, pool)
+    return db
   } catch (err) {
     await releaseLock()
     throw err

@@ -37,6 +37,7 @@ export interface Database {
   outbox: OutboxTable
   webhooks: WebhookTable
   alert_watch: AlertWatchTable
+  job_runs: JobRunTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -476,4 +477,15 @@ export interface WebhookTable {
 export interface AlertWatchTable {
   id: Generated<boolean>
   audit_seq: number
+}
+
+/** One row a background job: its runs in every process, counted, and the last of them. */
+export interface JobRunTable {
+  job: string
+  runs: number
+  failures: number
+  last_run_at: Timestamp
+  last_duration_seconds: number
+  last_success_at: Timestamp | null
+  last_failure_at: Timestamp | null
 }

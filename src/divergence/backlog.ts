@@ -1,10 +1,8 @@
 import { sql, type Transaction } from 'kysely'
-import type { Logger } from 'pino'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
 import type { RecordKey } from '../records/index.js'
 import type { Clock } from '../lib/clock.js'
-import { runEvery } from '../lib/run-every.js'
 import { detectDivergences, FUZZY_PARTIES, type DetectionOutcome } from './detect.js'
 import type { DivergenceConfig } from './types.js'
 
@@ -52,16 +50,4 @@ export async function drainDetectionBacklog (deps: { db: Db, config: DivergenceC
 export async function countDetectionBacklog (db: Db): Promise<number> {
   const row = await db.selectFrom('detection_backlog').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirst()
   return Number(row?.count ?? 0)
-}
-
-/**
- * Drains the backlog now and then every `intervalMs` until `signal` aborts (`runEvery`: a
- * failed run is logged and retried after a minute; never fatal); logs what each run found.
- */
-export async function runDetectionBacklogJob (deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger, also?: AlsoOnBacklog | undefined }, intervalMs: number, signal: AbortSignal): Promise<void> {
-  const log = deps.logger.child({ component: 'detection-backlog' })
-  await runEvery(intervalMs, signal, log, 'detecting the queued decisions failed; retrying', async () => {
-    const outcome = await drainDetectionBacklog(deps, signal)
-    if (outcome.detected > 0) log.info(outcome, 'queued decisions detected again, every party searched as screening does')
-  })
 }

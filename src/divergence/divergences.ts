@@ -9,7 +9,7 @@ import { findPeerJwks } from '../peers/index.js'
 import { findHeldRecord, listRecordEntries } from '../records/index.js'
 import type { KeyRing } from '../signing/index.js'
 import { addTransition } from './detect.js'
-import { stillHoldsSql, TRANSITIONS, type DivergenceKind, type DivergenceState, type Severity } from './types.js'
+import { OUTSTANDING_STATES, SEVERITIES, stillHoldsSql, TRANSITIONS, type DivergenceKind, type DivergenceState, type Severity } from './types.js'
 
 export type { DivergenceState }
 
@@ -85,6 +85,17 @@ export async function countDivergences (db: Db, filter: Omit<DivergenceFilter, '
   const rows = await db.selectFrom('divergences').select(['kind', 'state', (eb) => eb.fn.countAll<string>().as('n')])
     .where((eb) => filtered(eb, filter)).groupBy(['kind', 'state']).execute()
   return rows.map((row) => ({ kind: row.kind, state: row.state, count: Number(row.n) }))
+}
+
+/**
+ * How many divergences await an auditor (OUTSTANDING_STATES), by state and severity (the
+ * metrics); every pair, 0 included.
+ */
+export async function countOutstandingDivergences (db: Db): Promise<Array<{ state: DivergenceState, severity: Severity, count: number }>> {
+  const rows = await db.selectFrom('divergences').select(['state', 'severity', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('state', 'in', OUTSTANDING_STATES).groupBy(['state', 'severity']).execute()
+  const counts = new Map(rows.map((r) => [`${r.state} ${r.severity}`, Number(r.n)]))
+  return OUTSTANDING_STATES.flatMap((state) => SEVERITIES.map((severity) => ({ state, severity, count: counts.get(`${state} ${severity}`) ?? 0 })))
 }
 
 /**

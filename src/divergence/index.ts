@@ -3,10 +3,10 @@ export {
   type DivergenceConfig, type RecordRef, type DecisionFacts, type ClassificationFacts, type ConsultationCitation, type Finding
 } from './types.js'
 export {
-  decidedOnSql, listDivergences, countDivergences, getDivergence, transitionDivergence, countStillHoldingSql, divergencesInScope, type DivergenceFilter, type DivergenceSummary, type DivergenceScope
+  decidedOnSql, listDivergences, countDivergences, countOutstandingDivergences, getDivergence, transitionDivergence, countStillHoldingSql, divergencesInScope, type DivergenceFilter, type DivergenceSummary, type DivergenceScope
 } from './divergences.js'
 export { DEFAULT_DIVERGENCE_CONFIG, type DecisionPairEvidence, type ClassificationPairEvidence } from './rules.js'
 export { detectDivergences, queueForDetection, FUZZY_PARTIES, type DetectionContext, type DetectionOutcome } from './detect.js'
-export { reevaluateLapsed, runLapseJob, countAwaitingLapseReevaluation, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'
+export { reevaluateLapsed, countAwaitingLapseReevaluation, type ReevaluationOutcome, type ResolvedDivergence } from './reevaluate.js'
 export { findUndercutConflicts, type Conflict } from './undercut-warning.js'
-export { drainDetectionBacklog, countDetectionBacklog, runDetectionBacklogJob, type AlsoOnBacklog, type BacklogOutcome } from './backlog.js'
+export { drainDetectionBacklog, countDetectionBacklog, type AlsoOnBacklog, type BacklogOutcome } from './backlog.js'

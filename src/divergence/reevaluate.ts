@@ -1,8 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Clock } from '../lib/clock.js'
-import { runEvery } from '../lib/run-every.js'
-import type { Logger } from 'pino'
 import { anyLapsedSql } from '../records/index.js'
 import { detectDivergences, type DetectionOutcome } from './detect.js'
 import type { DivergenceConfig } from './types.js'
@@ -67,19 +65,4 @@ export async function countAwaitingLapseReevaluation (db: Db, today: string): Pr
   const { rows } = await sql<{ count: string }>`
     select count(*) as count from divergences d where ${lapsedWhileHolding(today)}`.execute(db)
   return Number(rows[0]?.count ?? 0)
-}
-
-/**
- * Runs `reevaluateLapsed` now and then every `intervalMs` until `signal` aborts (`runEvery`: a
- * failed run is logged and retried after a minute; never fatal).
- */
-export async function runLapseJob (
-  deps: { db: Db, config: DivergenceConfig, clock: Clock, logger: Logger, also?: (() => Promise<Record<string, number>>) | undefined }, intervalMs: number, signal: AbortSignal
-): Promise<void> {
-  const log = deps.logger.child({ component: 'lapse-reevaluation' })
-  await runEvery(intervalMs, signal, log, 're-evaluating lapsed records failed; retrying', async () => {
-    const { opened, updated, resolved, checked } = await reevaluateLapsed(deps)
-    const also = await deps.also?.()
-    log.info({ opened, updated, resolved, checked, ...also }, 'lapsed records re-evaluated for divergences and alerts')
-  })
 }

@@ -4,7 +4,6 @@ import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
 import { backoffDelayMs } from '../lib/backoff.js'
 import type { Clock } from '../lib/clock.js'
-import { runEvery } from '../lib/run-every.js'
 
 /** One thing to send, as queued: what kind (`topic`, the handler that sends it), and what the handler reads. */
 export interface OutboxItem {
@@ -213,15 +212,4 @@ export async function failingItems (db: Db, topic: string, limit: number): Promi
     queuedAt: new Date(r.created_at),
     nextAttemptAt: r.next_attempt_at === null ? null : new Date(r.next_attempt_at)
   }))
-}
-
-/** `drainOutbox` now and every `intervalMs` until `signal` aborts (`runEvery`: a failed run is logged and retried; never fatal). */
-export async function runOutboxJob (
-  deps: { db: Db, clock: Clock, logger: Logger }, handlers: OutboxHandlers, intervalMs: number, signal: AbortSignal, options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS
-): Promise<void> {
-  const log = deps.logger.child({ component: 'outbox' })
-  await runEvery(intervalMs, signal, log, 'sending from the outbox failed; retrying', async () => {
-    const outcome = await drainOutbox({ ...deps, logger: log }, handlers, options, signal)
-    if (outcome.delivered + outcome.failed + outcome.refused + outcome.givenUp > 0) log.info(outcome, 'outbox drained')
-  })
 }

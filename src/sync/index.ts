@@ -1,5 +1,5 @@
 export { createSyncContext } from './create-sync-context.js'
-export { runOneRound, runWorker, newWorkerId, type RoundOutcome, type WorkerOptions } from './worker.js'
+export { runOneRound, newWorkerId, type RoundOutcome, type WorkerOptions } from './worker.js'
 export { syncPeer, type SyncContext, type RoundResult } from './sync-peer.js'
 export { receivePushedEntry, type PushOutcome } from './receive-pushed-entry.js'
 export { listPeerHealth, resumePeerSync, ensureSyncRows, findSyncRow as findSyncRowOf, type PeerHealth, type PeerState } from './queries.js'

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import { sleepUnlessAborted } from '../lib/sleep.js'
 import { findPeer } from '../peers/index.js'
 import { backoffDelayMs } from '../lib/backoff.js'
 import { ensureSyncRows, leasePeer, quarantinePeer, recordFailure, recordSuccess } from './queries.js'
@@ -12,7 +11,7 @@ export interface WorkerOptions {
   intervalSeconds: number
   backoffBaseMs: number
   backoffCapMs: number
-  /** How long the loop sleeps when no peer is due. */
+  /** How long the sync job waits, once no peer is due, before it looks again. */
   idleMs: number
 }
 
@@ -61,21 +60,4 @@ export async function runOneRound (ctx: SyncContext, options: WorkerOptions, own
     else log.warn({ code, reason: message, retryInMs: Math.round(delay) }, 'sync round failed; backing off')
     return { peer: peer.agencyId, status: failure === undefined ? 'error' : 'backing-off', code, message }
   }
-}
-
-/** The worker loop: rounds for due peers until `signal` aborts; survives database outages. */
-export async function runWorker (ctx: SyncContext, options: WorkerOptions, signal: AbortSignal, owner = newWorkerId()): Promise<void> {
-  ctx.logger.info({ component: 'sync', worker: owner }, 'sync worker started')
-  while (!signal.aborted) {
-    let outcome: RoundOutcome | undefined
-    try {
-      outcome = await runOneRound(ctx, options, owner)
-    } catch (err) {
-      ctx.logger.error({ component: 'sync', err }, 'sync loop error (database unavailable?); retrying')
-      await sleepUnlessAborted(options.idleMs * 5, signal)
-      continue
-    }
-    if (outcome === undefined) await sleepUnlessAborted(options.idleMs, signal)
-  }
-  ctx.logger.info({ component: 'sync', worker: owner }, 'sync worker stopped')
 }

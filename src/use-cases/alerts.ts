@@ -1,5 +1,5 @@
 import {
-  acknowledgeAlert as acknowledge, closeCase, createWebhook, getCase, openCase as open, removeWebhook, runEventWatch, unwatchParty as unwatch,
+  acknowledgeAlert as acknowledge, closeCase, createWebhook, getCase, openCase as open, removeWebhook, unwatchParty as unwatch,
   updateWebhook, watchEvents, watchParty as watch, type AlertViewer, type CaseOpening, type CaseView, type WatchedPartyInput, type WebhookInput, type WebhookUpdate
 } from '../alerts/index.js'
 import { errors } from '../lib/errors.js'
@@ -65,11 +65,6 @@ export function arrivalMatching (ctx: Pick<UseCaseContext, 'config' | 'clock'>) 
 /** Raises now the alerts no record's arrival raises (consultations, deadlines, reviews, divergences, peers): what the alert-watch job does each round. */
 export async function watchForAlerts (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {
   return watchEvents(eventWatchDeps(ctx))
-}
-
-/** `watchForAlerts` now and every `intervalMs` until `signal` aborts (the jobs' alert watch). */
-export async function runAlertWatch (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
-  return runEventWatch({ ...eventWatchDeps(ctx), logger: ctx.logger }, intervalMs, signal)
 }
 
 function eventWatchDeps (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>) {

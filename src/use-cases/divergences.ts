@@ -1,5 +1,5 @@
 import {
-  drainDetectionBacklog as drain, reevaluateLapsed as reevaluate, runDetectionBacklogJob, runLapseJob, transitionDivergence as transition, type DivergenceState
+  drainDetectionBacklog as drain, reevaluateLapsed as reevaluate, transitionDivergence as transition, type DivergenceState
 } from '../divergence/index.js'
 import { reassessLapsedAlerts } from '../alerts/index.js'
 import type { UseCaseContext } from './context.js'
@@ -26,11 +26,6 @@ function reassessLapsedAlertsOf (ctx: Pick<UseCaseContext, 'db' | 'config' | 'cl
   return reassessLapsedAlerts({ ...arrivalMatching(ctx), db: ctx.db })
 }
 
-/** `reevaluateLapsed` now and every `intervalMs` until `signal` aborts (the jobs' lapse re-evaluation). */
-export async function runLapseReevaluation (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
-  return runLapseJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger, also: async () => ({ alertRecords: await reassessLapsedAlertsOf(ctx) }) }, intervalMs, signal)
-}
-
 /**
  * Detects again the decisions a large change (a sync page, an import) queued, every party
  * searched as screening does, and matches them against the open cases and watched parties
@@ -38,9 +33,4 @@ export async function runLapseReevaluation (ctx: UseCaseContext, intervalMs: num
  */
 export async function drainDetectionBacklog (ctx: Pick<UseCaseContext, 'db' | 'config' | 'clock'>, signal?: AbortSignal) {
   return drain({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, also: alertAfterStore(ctx) }, signal)
-}
-
-/** `drainDetectionBacklog` now and every `intervalMs` until `signal` aborts (the jobs' detection backlog). */
-export async function runDetectionBacklog (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
-  return runDetectionBacklogJob({ db: ctx.db, config: ctx.config.divergence, clock: ctx.clock, logger: ctx.logger, also: alertAfterStore(ctx) }, intervalMs, signal)
 }

@@ -2,7 +2,6 @@ import type { Transaction } from 'kysely'
 import { appendAuditEvents } from '../audit/index.js'
 import type { Database } from '../db/schema.js'
 import { findFeedHold, lockFeedHead, setFeedHold, setFeedSigningKey, type VerifiedEntry } from '../feed/index.js'
-import { sleepUnlessAborted } from '../lib/sleep.js'
 import { listPeers } from '../peers/index.js'
 import { prepareProjection, projectEntries } from '../records/index.js'
 import { KEY_STATUS_KIND, readKeyStatements } from '../signing/index.js'
@@ -138,29 +137,7 @@ async function applyOwnKeyChanges (trx: Transaction<Database>, ctx: UseCaseConte
   return { changes, lost }
 }
 
-/**
- * The witness job: every WITNESS_INTERVAL_SECONDS, ask every peer what it holds of every feed
- * (`collectWitnessViews`: a split view quarantines the peer), and recover our own feed when a
- * peer holds more of it than we do or while publishing is held (then again within seconds, until
- * a peer answers).
- */
-export async function runWitnessJob (ctx: UseCaseContext, signal: AbortSignal): Promise<void> {
-  const log = ctx.logger.child({ component: 'witness' })
-  const intervalMs = ctx.config.federation.witnessIntervalSeconds * 1000
-  while (!signal.aborted) {
-    let held = false
-    try {
-      const round = await witnessRound(ctx)
-      held = round.recovery?.hold !== null && round.recovery?.hold !== undefined
-      if (round.recovery !== undefined && round.recovery.status !== 'up-to-date') log.warn({ status: round.recovery.status, from: round.recovery.from, to: round.recovery.to, hold: round.recovery.hold }, 'feed recovery run')
-    } catch (err) {
-      log.error({ err }, 'witness round failed')
-    }
-    await sleepUnlessAborted(held ? Math.min(intervalMs, 2000) : intervalMs, signal)
-  }
-}
-
-/** One round of the witness job (`runWitnessJob`); tests and `cli feed witness` run it directly. */
+/** One round of the witness job (src/jobs): what every peer witnesses, then our feed recovered when a peer holds more of it or publishing is held; `cli feed witness` runs it too. */
 export async function witnessRound (ctx: UseCaseContext): Promise<{ witnesses: WitnessRound, recovery: RecoveryOutcome | undefined }> {
   const { ctx: sync } = agencySyncContext(ctx)
   const held = await findFeedHold(ctx.db, ctx.config.agency.id)

@@ -7,13 +7,13 @@ export { recordDecision, amendDecision, undercutConflictsOf, DecisionRecording }
 export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, renewDecision, importDecisions, importCandidates } from './change-records.js'
 export { screenApplications, recordDisposition } from './screen.js'
 export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage } from './consult.js'
-export { transitionDivergence, reevaluateLapsed, runLapseReevaluation, drainDetectionBacklog, runDetectionBacklog } from './divergences.js'
+export { transitionDivergence, reevaluateLapsed, drainDetectionBacklog } from './divergences.js'
 export { enrolPeer, setPeerStatus, resumePeer, updatePeer } from './peers.js'
 export { rotateKey, revokeKey, type RotatedKey, type RevokedKey } from './keys.js'
 export {
-  openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, runAlertWatch, addWebhook, changeWebhook, deleteWebhook
+  openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, addWebhook, changeWebhook, deleteWebhook
 } from './alerts.js'
-export { drainOutbox, runOutbox } from './outbox.js'
-export { holdFeedAtStart, recoverFeed, runWitnessJob, witnessRound, type RecoveryOutcome, type RecoveryStatus } from './federation.js'
+export { drainOutbox, outboxSender } from './outbox.js'
+export { holdFeedAtStart, recoverFeed, witnessRound, type RecoveryOutcome, type RecoveryStatus } from './federation.js'
 export { searchRecords, listOwnRecords, listDenialsDue, viewRecord, type DecisionSearchQuery, type RecordListQuery, type RecordView } from './read-records.js'
 export { searchDivergences, viewDivergence, exportDivergenceReport, type DivergenceExport, type DivergenceReportRequest } from './read-divergences.js'

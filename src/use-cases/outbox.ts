@@ -1,6 +1,6 @@
 import { alertDeliveryHandlers } from '../alerts/index.js'
 import { consultationDeps, MESSAGE_TOPIC, messageDelivery } from '../consultations/index.js'
-import { DEFAULT_OUTBOX_OPTIONS, drainOutbox as drain, runOutboxJob, type OutboxHandlers } from '../outbox/index.js'
+import { DEFAULT_OUTBOX_OPTIONS, drainOutbox as drain, type DrainOutcome, type OutboxHandlers } from '../outbox/index.js'
 import type { UseCaseContext } from './context.js'
 
 // The one durable retry mechanism (src/outbox) sends what every capability queues: each
@@ -34,7 +34,11 @@ export async function drainOutbox (ctx: OutboxContext, signal?: AbortSignal) {
   return drain({ db: ctx.db, clock: ctx.clock, logger: ctx.logger }, outboxHandlers(ctx), DEFAULT_OUTBOX_OPTIONS, signal)
 }
 
-/** The outbox drained now and every `intervalMs` until `signal` aborts (the jobs' outbox). */
-export async function runOutbox (ctx: UseCaseContext, intervalMs: number, signal: AbortSignal) {
-  return runOutboxJob({ db: ctx.db, clock: ctx.clock, logger: ctx.logger }, outboxHandlers(ctx), intervalMs, signal)
+/**
+ * The outbox job's run: sends what is due, with one set of handlers (one SMTP transport) for
+ * as long as the job lives. Logs each attempt's failure with `ctx.logger`.
+ */
+export function outboxSender (ctx: OutboxContext): (signal: AbortSignal) => Promise<DrainOutcome> {
+  const handlers = outboxHandlers(ctx)
+  return (signal) => drain({ db: ctx.db, clock: ctx.clock, logger: ctx.logger }, handlers, DEFAULT_OUTBOX_OPTIONS, signal)
 }

@@ -82,7 +82,10 @@ const REFUSED: Array<[file: string, source: string, why: string]> = [
   ['src/jobs/fixture.ts', "import helmet from '@fastify/helmet'", 'a @fastify package from the jobs'],
   ['src/feed/fixture.ts', "import { jwtVerify } from 'jose'", 'jose outside signing'],
   ['src/http/plugins/fixture.ts', "import { jwtVerify } from 'jose'", 'jose in a face'],
-  ['src/server.ts', "import { jwtVerify } from 'jose'", 'jose in an entry point']
+  ['src/server.ts', "import { jwtVerify } from 'jose'", 'jose in an entry point'],
+  ['src/http/plugins/fixture.ts', "import { Registry } from 'prom-client'", 'prom-client in a face'],
+  ['src/jobs/fixture.ts', "import { Counter } from 'prom-client'", 'prom-client below the metrics'],
+  ['src/metrics/fixture.ts', "import fp from 'fastify-plugin'", 'fastify in the metrics']
 ]
 const ALLOWED: Array<[file: string, source: string, why: string]> = [
   ['src/screening/fixture.ts', "import { findHeldRecord } from '../records/index.js'", 'a folder below through its index.ts'],
@@ -92,7 +95,9 @@ const ALLOWED: Array<[file: string, source: string, why: string]> = [
   ['src/cli/fixture.ts', "import { readDemoSlice } from '../demo/index.js'", 'a sibling folder of the same layer through its index.ts'],
   ['src/http/fixture.ts', "import Fastify from 'fastify'", 'fastify in a face'],
   ['src/app.ts', "import fp from 'fastify-plugin'", 'fastify in an entry point'],
-  ['src/signing/fixture.ts', "import { jwtVerify } from 'jose'", 'jose in signing']
+  ['src/signing/fixture.ts', "import { jwtVerify } from 'jose'", 'jose in signing'],
+  ['src/metrics/fixture.ts', "import { Registry } from 'prom-client'", 'prom-client in the metrics'],
+  ['src/http/plugins/fixture.ts', "import { createMetrics } from '../../metrics/index.js'", 'the metrics from a face, through the index']
 ]
 
 const fixtures = [

@@ -19,8 +19,10 @@ export interface AppDeps {
   verifyUserToken: (token: string) => Promise<UserPrincipal>
   /** The web session cookie's key (32 bytes, derived from the key-encryption key). */
   sessionKey: Buffer
-  /** Connections kept apart for health checks, the feed, its head, the JWKS and partner authentication; `db` when absent. */
+  /** Connections kept apart for health checks, /metrics, the feed, its head, the JWKS and partner authentication; `db` when absent. */
   reservedDb?: Db
+  /** The latency histogram of every request (default true; bench/metrics builds an app without it to measure its cost). */
+  requestMetrics?: boolean
 }
 
 declare module 'fastify' {
