@@ -93,6 +93,7 @@ const ConfigEnv = Type.Object({
   ALERT_PEER_LAG_SECONDS: Type.Integer({ minimum: 60, default: 3_600, description: 'a peer not synced for this long raises an alert for the administrators' }),
   WITNESS_INTERVAL_SECONDS: Type.Number({ minimum: 0.1, default: 60, description: 'how often we ask every peer what it holds of every feed (ours included) and check it against our copies (docs/federation.md)' }),
   WITNESS_QUORUM: Type.Integer({ minimum: 0, maximum: 50, default: 0, description: 'allies (other than the peer) that must have co-signed a peer\'s feed up to an entry before the entry counts for divergence detection and alerts; 0: none' }),
+  AUDIT_ANCHOR_INTERVAL_SECONDS: Type.Number({ minimum: 1, default: 300, description: 'how often the head of our audit trail is signed into our feed (when it moved), so that a trail cut in the database is found by `audit verify`' }),
   FEED_RECOVERY_ON_START: Type.Boolean({ default: true, description: 'at start, hold publishing until a peer has said what it holds of our feed, and recover what it holds beyond our head (a restored database)' })
 })
 type ConfigEnv = Static<typeof ConfigEnv>
@@ -160,7 +161,7 @@ export interface Config {
   consultation: { deadlines: DeadlineRules }
   alerts: AlertsConfig
   /** Witnesses and recovery (docs/federation.md). */
-  federation: { witnessIntervalSeconds: number, witnessQuorum: number, recoveryOnStart: boolean }
+  federation: { witnessIntervalSeconds: number, witnessQuorum: number, recoveryOnStart: boolean, auditAnchorIntervalSeconds: number }
 }
 
 /** Alerts and their delivery (src/alerts, src/outbox). */
@@ -331,7 +332,8 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
     federation: Object.freeze({
       witnessIntervalSeconds: c.WITNESS_INTERVAL_SECONDS,
       witnessQuorum: c.WITNESS_QUORUM,
-      recoveryOnStart: c.FEED_RECOVERY_ON_START
+      recoveryOnStart: c.FEED_RECOVERY_ON_START,
+      auditAnchorIntervalSeconds: c.AUDIT_ANCHOR_INTERVAL_SECONDS
     })
   })
 }

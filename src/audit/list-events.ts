@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely'
+import type { Selectable, Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
-import type { AuditEventTable } from '../db/schema.js'
+import type { AuditEventTable, Database } from '../db/schema.js'
 
 /** An event of the audit trail, as an auditor reads it. */
 export interface AuditEvent {
@@ -68,4 +68,22 @@ export async function listAuditEvents (db: Db, filter: AuditEventFilter): Promis
     events: page.map(toAuditEvent),
     nextAfterSeq: rows.length > filter.limit ? (page.at(-1)?.seq ?? null) : null
   }
+}
+
+/** The head of the audit trail (its last event's seq and hash); undefined for an empty trail. */
+export async function findAuditHead (db: Db | Transaction<Database>): Promise<{ seq: number, hash: string } | undefined> {
+  return db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+}
+
+/** The stored hashes of the events at `seqs` (those that exist): seq → hash. */
+export async function findAuditHashes (db: Db | Transaction<Database>, seqs: readonly number[]): Promise<Map<number, string>> {
+  if (seqs.length === 0) return new Map()
+  const rows = await db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', 'in', seqs).execute()
+  return new Map(rows.map((r) => [r.seq, r.hash]))
+}
+
+/** The detail of every event of `action`, oldest first (for actions that are few: a recovery, a release). */
+export async function auditDetailsOf (db: Db, action: string): Promise<Array<Record<string, unknown>>> {
+  const rows = await db.selectFrom('audit_events').select('detail').where('action', '=', action).orderBy('seq').execute()
+  return rows.map((r) => r.detail as Record<string, unknown>)
 }

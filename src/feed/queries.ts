@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import type { Database } from '../db/schema.js'
+import { peekJws } from '../signing/index.js'
 import type { FeedHead, LockedHead } from './types.js'
 
 /**
@@ -89,6 +90,13 @@ export async function findEntryHashes (db: Db | Transaction<Database>, issuer: s
   const rows = await db.selectFrom('feed_entries').select(['seq', 'hash']).where('issuer', '=', issuer)
     .where('seq', 'in', seqs).execute()
   return new Map(rows.map((r) => [r.seq, r.hash]))
+}
+
+/** The entries of one kind in an issuer's feed (a protocol kind: few), oldest first, with their signed payload's body. */
+export async function ownEntriesOfKind (db: Db | Transaction<Database>, issuer: string, kind: string): Promise<Array<{ seq: number, publishedAt: Date | null, body: unknown }>> {
+  const rows = await db.selectFrom('feed_entries').select(['seq', 'published_at', 'jws'])
+    .where('issuer', '=', issuer).where('kind', '=', kind).orderBy('seq').execute()
+  return rows.map((r) => ({ seq: r.seq, publishedAt: r.published_at, body: r.jws === null ? undefined : (peekJws(r.jws)?.payload as { body?: unknown } | undefined)?.body }))
 }
 
 /** Every entry of one record in an issuer's feed, oldest first: the record's versions as stored. */

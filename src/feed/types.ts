@@ -13,11 +13,17 @@ export type EntryKind = RecordEntryKind | ProtocolEntryKind
 /** The entries that carry a record or a change of one (docs/records.md). */
 export type RecordEntryKind = 'decision' | 'amendment' | 'revocation' | 'renewal' | 'classification' | 'crosswalk'
 
-/** The entries that speak of the feed itself, not of a record: a change of the issuer's keys (docs/federation.md). */
-export type ProtocolEntryKind = 'key-status'
+/** The entries that speak of the feed itself, not of a record: a change of the issuer's keys, the head of its audit trail (docs/federation.md). */
+export type ProtocolEntryKind = 'key-status' | 'audit-anchor'
 
 /** Entry kinds that carry no record: a projection of records passes over them. */
-export const PROTOCOL_ENTRY_KINDS: ReadonlySet<string> = new Set<ProtocolEntryKind>(['key-status'])
+export const PROTOCOL_ENTRY_KINDS: ReadonlySet<string> = new Set<ProtocolEntryKind>(['key-status', 'audit-anchor'])
+
+/** The body of an `audit-anchor` entry: the head of the issuer's audit trail when it was written. */
+export interface AuditAnchorBody {
+  auditSeq: number
+  auditHash: string
+}
 
 /**
  * The signed payload of a feed entry (protocol v1). `prev` is the SHA-256 (base64url) of the

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { newWorkerId, runOneRound } from '../sync/index.js'
-import { agencySyncContext, drainDetectionBacklog, outboxSender, reevaluateLapsed, watchForAlerts, witnessRound, type UseCaseContext } from '../use-cases/index.js'
+import { agencySyncContext, anchorAuditTrail, drainDetectionBacklog, outboxSender, reevaluateLapsed, watchForAlerts, witnessRound, type UseCaseContext } from '../use-cases/index.js'
 import { runJobLoop, runJobOnce, type JobLoop } from './job-loop.js'
 
 /** What the jobs need of the wired services (the use cases' context); `wireServices` returns a superset. */
@@ -10,6 +10,7 @@ const DAY_MS = 24 * 60 * 60 * 1000
 const syncIntervalMs = (config: JobDeps['config']) => config.sync.intervalSeconds * 1000
 const outboxIntervalMs = (config: JobDeps['config']) => config.alerts.outboxIntervalSeconds * 1000
 const witnessIntervalMs = (config: JobDeps['config']) => config.federation.witnessIntervalSeconds * 1000
+const anchorIntervalMs = (config: JobDeps['config']) => config.federation.auditAnchorIntervalSeconds * 1000
 
 /** A background job: how often it runs (from the configuration), what a failed run logs, and how to start its loop. */
 interface JobDefinition {
@@ -104,10 +105,19 @@ const JOBS: Readonly<Record<BackgroundJobName, JobDefinition>> = {
       })
       return loop
     }
+  },
+  // the head of our audit trail, signed into our feed when it moved: a trail cut in the database is then found by `audit verify`
+  'audit-anchor': {
+    everyMs: anchorIntervalMs,
+    failure: 'anchoring the audit trail failed; retrying',
+    start: (deps, log) => every(anchorIntervalMs(deps.config), async () => {
+      const anchored = await anchorAuditTrail(deps)
+      if (anchored !== undefined) log.info(anchored, 'audit trail anchored in our feed')
+    })
   }
 }
 
-export type BackgroundJobName = 'sync' | 'lapse-reevaluation' | 'detection-backlog' | 'outbox' | 'alert-watch' | 'witness'
+export type BackgroundJobName = 'sync' | 'lapse-reevaluation' | 'detection-backlog' | 'outbox' | 'alert-watch' | 'witness' | 'audit-anchor'
 
 /** The background jobs an agency runs, each with how often it runs under `config` (the administrators' jobs page lists them). */
 export function backgroundJobs (config: JobDeps['config']): Array<{ name: BackgroundJobName, everyMs: number }> {

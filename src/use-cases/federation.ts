@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely'
-import { appendAuditEvents } from '../audit/index.js'
+import { appendAuditEvents, findAuditHashes } from '../audit/index.js'
 import type { Database } from '../db/schema.js'
 import { findFeedHold, lockFeedHead, setFeedHold, setFeedSigningKey, type VerifiedEntry } from '../feed/index.js'
 import { listPeers } from '../peers/index.js'
@@ -7,6 +7,7 @@ import { prepareProjection, projectEntries } from '../records/index.js'
 import { KEY_STATUS_KIND, readKeyStatements } from '../signing/index.js'
 import { collectWitnessViews, planRecovery, storeRecoveredEntries, type RecoveryPlan, type WitnessRound } from '../sync/index.js'
 import type { UseCaseContext } from './context.js'
+import { AUDIT_ANCHOR_KIND } from './audit.js'
 import { detectAfterStore } from './detection.js'
 import { agencySyncContext } from './sync.js'
 
@@ -91,6 +92,7 @@ export async function recoverFeed (ctx: UseCaseContext, actor: string, options: 
     await projectEntries(trx, prepared)
     await detect(trx, prepared.touched)
     const keys = await applyOwnKeyChanges(trx, ctx, plan.tail)
+    const auditAnchorsLost = await anchorsBeyondTrail(trx, plan.tail)
     const last = plan.tail[plan.tail.length - 1] as VerifiedEntry
     await trx.updateTable('feed_heads').set({ seq: last.seq, hash: last.hash }).where('issuer', '=', self).execute()
     const hold = keys.lost === undefined ? null : `our feed made key ${keys.lost} current, and this database does not hold it (it was made after the backup): re-key at each peer (docs/operations.md)`
@@ -99,12 +101,24 @@ export async function recoverFeed (ctx: UseCaseContext, actor: string, options: 
       actor,
       action: 'feed-recovered',
       subject: { type: 'feed', id: self },
-      detail: { from: plan.head.seq, to: last.seq, source: plan.source, lost: plan.lost, keyChanges: keys.changes, answered: base.answered }
+      detail: { from: plan.head.seq, to: last.seq, source: plan.source, lost: plan.lost, keyChanges: keys.changes, answered: base.answered, auditAnchorsLost }
     }], ctx.clock)
     return { to: last.seq, hold, keyLost: keys.lost !== undefined }
   })
   if (outcome === undefined) return recoverFeed(ctx, actor)
   return { ...base, to: outcome.to, status: outcome.keyLost ? 'key-lost' : 'recovered', hold: outcome.hold }
+}
+
+/**
+ * The audit anchors of the recovered tail that name events this database does not hold as
+ * anchored: the events lost with the disk. Recorded with the recovery, so that `audit verify`
+ * tells a loss that was recovered from and recorded from a trail cut by someone.
+ */
+async function anchorsBeyondTrail (trx: Transaction<Database>, tail: readonly VerifiedEntry[]): Promise<Array<{ feedSeq: number, auditSeq: number }>> {
+  const anchors = tail.filter((e) => e.payload?.kind === AUDIT_ANCHOR_KIND).map((e) => ({ feedSeq: e.seq, body: e.payload?.body as { auditSeq: number, auditHash: string } }))
+  if (anchors.length === 0) return []
+  const hashes = await findAuditHashes(trx, anchors.map((a) => a.body.auditSeq))
+  return anchors.filter((a) => hashes.get(a.body.auditSeq) !== a.body.auditHash).map((a) => ({ feedSeq: a.feedSeq, auditSeq: a.body.auditSeq }))
 }
 
 /** The key changes our recovered entries made, applied to our keys as they were made; the kid made current that we do not hold, if any. */

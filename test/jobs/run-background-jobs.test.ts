@@ -58,10 +58,10 @@ t.test('every job starts, and all stop once the signal aborts, during their firs
   t.ok(stop.signal.aborted)
   const lines = logs.lines
   const messages = lines.map((l) => l.msg)
-  t.match(lines.find((l) => l.msg === 'background jobs started'), { jobs: ['sync', 'lapse-reevaluation', 'detection-backlog', 'outbox', 'alert-watch'] })
+  t.match(lines.find((l) => l.msg === 'background jobs started'), { jobs: ['sync', 'lapse-reevaluation', 'detection-backlog', 'outbox', 'alert-watch', 'witness', 'audit-anchor'] })
   t.ok(messages.includes('lapsed records re-evaluated for divergences and alerts'), 'the lapse re-evaluation ran once')
   t.same((await listJobRuns(agency.db)).map((r) => [r.job, r.runs, r.failures]), [
-    ['alert-watch', 1, 0], ['detection-backlog', 1, 0], ['lapse-reevaluation', 1, 0], ['outbox', 1, 0], ['sync', 1, 0]
+    ['alert-watch', 1, 0], ['audit-anchor', 1, 0], ['detection-backlog', 1, 0], ['lapse-reevaluation', 1, 0], ['outbox', 1, 0], ['sync', 1, 0], ['witness', 1, 0]
   ], 'each job ran once, and its run is in job_runs')
   t.equal(messages.at(-1), 'background jobs stopped', 'resolves once all have stopped')
 })

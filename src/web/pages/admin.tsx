@@ -325,6 +325,11 @@ export function JobsPage ({ frame, view, formats }: { frame: PageFrame, view: Jo
       last: t.notStored,
       next: t.alertWatchNext,
       outcome: t.witnessOutcome
+    },
+    'audit-anchor': {
+      last: t.notStored,
+      next: t.alertWatchNext,
+      outcome: t.anchorOutcome
     }
   }
   return (

@@ -539,6 +539,7 @@ export const en = {
       },
       outbox: { name: 'Outbox', does: 'Sends what this agency sends out: our consultation messages a peer could not take at once, and the alerts to the webhooks and e-mail addresses configured, retrying with backoff what failed.' },
       'alert-watch': { name: 'Alert watch', does: 'Raises the alerts no arriving record raises: consultations received, deadlines near or past, our denials due for review, divergences opened or escalated, peers quarantined or not synced.' },
+      'audit-anchor': { name: 'Audit trail anchor', does: 'Signs the head of our audit trail into our feed when it moved: our peers hold it, so events cut from the end of the trail in the database are found.' },
       witness: { name: 'Witnesses', does: 'Asks every peer what it holds of every feed, ours included, as checkpoints it co-signs: a peer that showed another history to another ally is quarantined; what a peer holds of our feed beyond our head (after a restore) is recovered.' }
     },
     every: (ms: number) => ms % 86_400_000 === 0
@@ -552,6 +553,7 @@ export const en = {
     deliveriesOutcome: (waiting: number, failing: number, givenUp: number) => `${waiting} waiting (${failing} after a failure); ${givenUp} given up`,
     alertWatchNext: 'At the next run',
     alertWatchOutcome: 'Not stored: the alerts it raised are on the alerts page',
+    anchorOutcome: 'The anchors are entries of our feed (kind audit-anchor); npm run cli -- audit verify checks the trail against them',
     witnessOutcome: 'Not stored: a split view it found quarantines the peer (see its status); a recovery of our feed is in the audit trail',
     backlogNext: 'At the next run',
     backlogOutcome: (n: number) => n === 0 ? 'No decision waits for it' : `${n} decision${n === 1 ? ' waits' : 's wait'} for it`,
