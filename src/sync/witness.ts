@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/create-db.js'
+import type { Database } from '../db/schema.js'
 import { findEntryHash, findFeedHead } from '../feed/index.js'
 import type { Clock } from '../lib/clock.js'
 import { currentKeysOf, findPeer, listPeers, type Peer } from '../peers/index.js'
@@ -175,4 +176,40 @@ export async function cosignaturesOf (db: Db, self: string, text: string): Promi
     const note = parseNote(row.note)
     return note?.text === text ? note.signatures.filter((s) => s.name === row.witness).map((s) => s.line) : []
   })
+}
+
+// WITNESS_QUORUM (docs/federation.md section 4): a peer's entries count for detection and alerts
+// once enough allies co-signed its feed up to them; the records of those beyond wait here.
+
+/**
+ * How far `peer`'s feed is witnessed: the largest seq such that `quorum` allies (other than the
+ * peer) co-signed a checkpoint of it at or beyond that seq that agrees with our copy. Views
+ * beyond our cursor cannot be checked yet and do not count.
+ */
+export async function witnessedSeqOf (db: Db, peer: string, quorum: number): Promise<number> {
+  const cursor = (await findSyncRow(db, peer))?.cursor_seq ?? 0
+  const rows = await db.selectFrom('witness_views as v')
+    .innerJoin('feed_entries as e', (join) => join.onRef('e.issuer', '=', 'v.subject').onRef('e.seq', '=', 'v.seq').onRef('e.hash', '=', 'v.hash'))
+    .select('v.seq').where('v.subject', '=', peer).where('v.witness', '!=', peer).where('v.seq', '<=', cursor)
+    .orderBy('v.seq', 'desc').execute()
+  return quorum <= 0 ? cursor : rows[quorum - 1]?.seq ?? 0
+}
+
+/** The witnessed seq last recorded for `peer` (in the storing transaction). */
+export async function recordedWitnessedSeq (trx: Transaction<Database>, peer: string): Promise<number> {
+  return (await trx.selectFrom('peer_sync').select('witnessed_seq').where('agency_id', '=', peer).executeTakeFirst())?.witnessed_seq ?? 0
+}
+
+/** Keeps records of `peer` stored beyond its witnessed seq until it is witnessed that far. */
+export async function holdUnwitnessed (trx: Transaction<Database>, peer: string, records: ReadonlyArray<{ recordId: string, seq: number }>): Promise<void> {
+  if (records.length === 0) return
+  await trx.insertInto('unwitnessed_records').values(records.map((r) => ({ issuer: peer, record_id: r.recordId, seq: r.seq })))
+    .onConflict((oc) => oc.columns(['issuer', 'record_id']).doUpdateSet((eb) => ({ seq: eb.fn('greatest', [eb.ref('unwitnessed_records.seq'), eb.ref('excluded.seq')]) }))).execute()
+}
+
+/** Records `peer` witnessed up to `seq`, and hands back the records that waited for it (removed from the wait). */
+export async function releaseWitnessed (trx: Transaction<Database>, peer: string, seq: number): Promise<Array<{ issuer: string, recordId: string }>> {
+  await trx.updateTable('peer_sync').set({ witnessed_seq: seq }).where('agency_id', '=', peer).where('witnessed_seq', '<', seq).execute()
+  const released = await trx.deleteFrom('unwitnessed_records').where('issuer', '=', peer).where('seq', '<=', seq).returning('record_id').execute()
+  return released.map((r) => ({ issuer: peer, recordId: r.record_id }))
 }

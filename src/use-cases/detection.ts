@@ -5,7 +5,7 @@ import { detectDivergences, FUZZY_PARTIES, queueForDetection } from '../divergen
 import { applyKeyStatusEntries } from '../peers/index.js'
 import { prepareProjection, projectEntries } from '../records/index.js'
 import { KEY_STATUS_KIND } from '../signing/index.js'
-import type { Projector } from '../sync/index.js'
+import { holdUnwitnessed, recordedWitnessedSeq, type Projector } from '../sync/index.js'
 import { arrivalMatching } from './alerts.js'
 import type { UseCaseContext } from './context.js'
 
@@ -45,13 +45,23 @@ export function alertAfterStore (ctx: Pick<UseCaseContext, 'config' | 'clock'>) 
  */
 export function createPeerProjector (ctx: Pick<UseCaseContext, 'config' | 'clock'>): Projector {
   const detect = detectAfterStore(ctx)
+  const quorum = ctx.config.federation.witnessQuorum
   return async (issuer, entries) => {
     const prepared = await prepareProjection(issuer, entries)
     const keyStatuses = entries.flatMap((e) => e.payload?.kind === KEY_STATUS_KIND ? [{ seq: e.seq, body: e.payload.body }] : [])
+    const seqOf = new Map(entries.flatMap((e) => typeof e.payload?.body.recordId === 'string' ? [[e.payload.body.recordId, e.seq] as const] : []))
     return async (trx) => {
       await applyKeyStatusEntries(trx, issuer, keyStatuses)
       const result = await projectEntries(trx, prepared)
-      await detect(trx, prepared.touched)
+      if (quorum === 0) {
+        await detect(trx, prepared.touched)
+        return result
+      }
+      // WITNESS_QUORUM: what enough allies have not co-signed yet waits (released by the witness job)
+      const witnessed = await recordedWitnessedSeq(trx, issuer)
+      const waiting = prepared.touched.filter((r) => (seqOf.get(r.recordId) ?? 0) > witnessed)
+      await holdUnwitnessed(trx, issuer, waiting.map((r) => ({ recordId: r.recordId, seq: seqOf.get(r.recordId) ?? 0 })))
+      await detect(trx, prepared.touched.filter((r) => !waiting.includes(r)))
       return result
     }
   }

@@ -2,10 +2,11 @@ import type { Transaction } from 'kysely'
 import { appendAuditEvents, findAuditHashes } from '../audit/index.js'
 import type { Database } from '../db/schema.js'
 import { findFeedHold, lockFeedHead, setFeedHold, setFeedSigningKey, type VerifiedEntry } from '../feed/index.js'
+import { queueForDetection } from '../divergence/index.js'
 import { listPeers } from '../peers/index.js'
 import { prepareProjection, projectEntries } from '../records/index.js'
 import { KEY_STATUS_KIND, readKeyStatements } from '../signing/index.js'
-import { collectWitnessViews, planRecovery, storeRecoveredEntries, type RecoveryPlan, type WitnessRound } from '../sync/index.js'
+import { collectWitnessViews, planRecovery, releaseWitnessed, storeRecoveredEntries, witnessedSeqOf, type RecoveryPlan, type WitnessRound } from '../sync/index.js'
 import type { UseCaseContext } from './context.js'
 import { AUDIT_ANCHOR_KIND } from './audit.js'
 import { detectAfterStore } from './detection.js'
@@ -151,11 +152,28 @@ async function applyOwnKeyChanges (trx: Transaction<Database>, ctx: UseCaseConte
   return { changes, lost }
 }
 
+/**
+ * WITNESS_QUORUM: for each active peer, how far enough allies now co-signed its feed; the
+ * records that waited for it go to the detection backlog (divergences, alerts).
+ */
+async function releaseWitnessedRecords (ctx: UseCaseContext): Promise<void> {
+  const quorum = ctx.config.federation.witnessQuorum
+  if (quorum === 0) return
+  for (const peer of (await listPeers(ctx.db)).filter((p) => p.status === 'active')) {
+    const seq = await witnessedSeqOf(ctx.db, peer.agencyId, quorum)
+    await ctx.db.transaction().execute(async (trx) => {
+      const released = await releaseWitnessed(trx, peer.agencyId, seq)
+      if (released.length > 0) await queueForDetection(trx, released, ctx.clock.now())
+    })
+  }
+}
+
 /** One round of the witness job (src/jobs): what every peer witnesses, then our feed recovered when a peer holds more of it or publishing is held; `cli feed witness` runs it too. */
 export async function witnessRound (ctx: UseCaseContext): Promise<{ witnesses: WitnessRound, recovery: RecoveryOutcome | undefined }> {
   const { ctx: sync } = agencySyncContext(ctx)
   const held = await findFeedHold(ctx.db, ctx.config.agency.id)
   const witnesses = await collectWitnessViews(sync, ctx.config.agency.id)
+  await releaseWitnessedRecords(ctx)
   const recovery = held !== null || witnesses.ahead.length > 0 ? await recoverFeed(ctx, 'witness-job') : undefined
   return { witnesses, recovery }
 }
