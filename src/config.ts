@@ -93,6 +93,7 @@ const ConfigEnv = Type.Object({
   ALERT_PEER_LAG_SECONDS: Type.Integer({ minimum: 60, default: 3_600, description: 'a peer not synced for this long raises an alert for the administrators' }),
   WITNESS_INTERVAL_SECONDS: Type.Number({ minimum: 0.1, default: 60, description: 'how often we ask every peer what it holds of every feed (ours included) and check it against our copies (docs/federation.md)' }),
   WITNESS_QUORUM: Type.Integer({ minimum: 0, maximum: 50, default: 0, description: 'allies (other than the peer) that must have co-signed a peer\'s feed up to an entry before the entry counts for divergence detection and alerts; 0: none' }),
+  ACCEPT_INTRODUCTIONS_FROM: Type.String({ default: '', description: 'peers whose introductions of a newcomer (an introduction entry of their feed) we enrol: agency ids, comma-separated, or * for every active peer; empty: none' }),
   AUDIT_ANCHOR_INTERVAL_SECONDS: Type.Number({ minimum: 1, default: 300, description: 'how often the head of our audit trail is signed into our feed (when it moved), so that a trail cut in the database is found by `audit verify`' }),
   FEED_RECOVERY_ON_START: Type.Boolean({ default: true, description: 'at start, hold publishing until a peer has said what it holds of our feed, and recover what it holds beyond our head (a restored database)' })
 })
@@ -161,7 +162,7 @@ export interface Config {
   consultation: { deadlines: DeadlineRules }
   alerts: AlertsConfig
   /** Witnesses and recovery (docs/federation.md). */
-  federation: { witnessIntervalSeconds: number, witnessQuorum: number, recoveryOnStart: boolean, auditAnchorIntervalSeconds: number }
+  federation: { witnessIntervalSeconds: number, witnessQuorum: number, recoveryOnStart: boolean, auditAnchorIntervalSeconds: number, acceptIntroductionsFrom: readonly string[] }
 }
 
 /** Alerts and their delivery (src/alerts, src/outbox). */
@@ -228,6 +229,9 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
   if (oidcSet !== 0 && oidcSet !== 3) throw new ConfigError(['OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three (the agency\'s OpenID provider) or none (the development one)'])
   if (!isTimeZone(c.UI_TIME_ZONE)) throw new ConfigError([`UI_TIME_ZONE: not a time zone this runtime knows (got ${JSON.stringify(c.UI_TIME_ZONE)})`])
   if (!isLocale(c.UI_LOCALE)) throw new ConfigError([`UI_LOCALE: not a BCP 47 locale (got ${JSON.stringify(c.UI_LOCALE)})`])
+  const introducers = c.ACCEPT_INTRODUCTIONS_FROM.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const notIds = introducers.filter((s) => s !== '*' && !new RegExp(AGENCY_ID_PATTERN).test(s))
+  if (notIds.length > 0) throw new ConfigError([`ACCEPT_INTRODUCTIONS_FROM: agency ids (or *), comma-separated; not ${notIds.map((s) => JSON.stringify(s)).join(', ')}`])
   if (c.KEY_ENCRYPTION_KEY !== undefined && c.KEY_ENCRYPTION_KEY_FILE !== undefined) {
     throw new ConfigError(['KEY_ENCRYPTION_KEY and KEY_ENCRYPTION_KEY_FILE: set one, not both'])
   }
@@ -333,7 +337,8 @@ export function loadConfig (env: NodeJS.ProcessEnv | Record<string, string | und
       witnessIntervalSeconds: c.WITNESS_INTERVAL_SECONDS,
       witnessQuorum: c.WITNESS_QUORUM,
       recoveryOnStart: c.FEED_RECOVERY_ON_START,
-      auditAnchorIntervalSeconds: c.AUDIT_ANCHOR_INTERVAL_SECONDS
+      auditAnchorIntervalSeconds: c.AUDIT_ANCHOR_INTERVAL_SECONDS,
+      acceptIntroductionsFrom: Object.freeze(introducers)
     })
   })
 }

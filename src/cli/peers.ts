@@ -8,10 +8,12 @@ import { listPeers, type Peer } from '../peers/index.js'
 import type { Jwks } from '../signing/index.js'
 import { enrolPeer, setPeerStatus } from '../use-cases/index.js'
 import type { Command } from './main.js'
+import { joinCommand } from './peers-join.js'
 import { cliActor, note, print, usageError, withDatabase } from './services.js'
 
 const USAGE = [
   'peers add --id AGENCY_ID --name NAME --country CC --base-url URL (--jwks-url URL | --jwks-file FILE) [--if-absent]',
+  '       peers join URL --kid KID [--introduce] [--members]',
   '       peers list',
   '       peers disable AGENCY_ID [--reason TEXT]',
   '       peers enable AGENCY_ID [--reason TEXT]'
@@ -24,7 +26,7 @@ type Values = Record<string, string | boolean | undefined>
 const text = (values: Values, name: string) => typeof values[name] === 'string' ? values[name] : undefined
 
 /**
- * `peers add | list | disable | enable`: the administrator's peer enrolment, as the
+ * `peers add | join | list | disable | enable`: the administrator's peer enrolment, as the
  * /v1/peers API does it. `add` validates with the API's own schema and fetches the JWKS URL
  * once now; `--if-absent` makes re-running it a no-op (for one-shot jobs such as compose's).
  */
@@ -39,6 +41,9 @@ export const peersCommand: Command = {
     'jwks-url': { type: 'string' },
     'jwks-file': { type: 'string' },
     'if-absent': { type: 'boolean' },
+    kid: { type: 'string' },
+    introduce: { type: 'boolean' },
+    members: { type: 'boolean' },
     reason: { type: 'string' }
   },
   allowPositionals: true,
@@ -46,13 +51,18 @@ export const peersCommand: Command = {
     const [action, ...rest] = positionals
     switch (action) {
       case 'add': return rest.length === 0 ? add(values) : usageError('peers', USAGE, `unexpected argument "${rest[0]}"`)
+      case 'join': {
+        const kid = text(values, 'kid')
+        if (rest.length !== 1 || kid === undefined || !/^[A-Za-z0-9_-]{43}$/.test(kid)) return usageError('peers', USAGE, 'join takes the agency\'s URL and --kid, the thumbprint of one of its keys (43 characters), obtained out of band')
+        return joinCommand(rest[0] as string, { kid, introduce: values.introduce === true, members: values.members === true })
+      }
       case 'list': return rest.length === 0 ? list() : usageError('peers', USAGE, `unexpected argument "${rest[0]}"`)
       case 'disable':
       case 'enable':
         if (rest.length !== 1) return usageError('peers', USAGE, `${action} takes one agency id`)
         return setStatus(rest[0] as string, action === 'enable' ? 'active' : 'disabled', text(values, 'reason') ?? null)
       default:
-        return usageError('peers', USAGE, 'expected add, list, disable or enable')
+        return usageError('peers', USAGE, 'expected add, join, list, disable or enable')
     }
   }
 }

@@ -13,11 +13,11 @@ export type EntryKind = RecordEntryKind | ProtocolEntryKind
 /** The entries that carry a record or a change of one (docs/records.md). */
 export type RecordEntryKind = 'decision' | 'amendment' | 'revocation' | 'renewal' | 'classification' | 'crosswalk'
 
-/** The entries that speak of the feed itself, not of a record: a change of the issuer's keys, the head of its audit trail (docs/federation.md). */
-export type ProtocolEntryKind = 'key-status' | 'audit-anchor'
+/** The entries that speak of the feed itself, not of a record: a change of the issuer's keys, the head of its audit trail, an agency it introduces (docs/federation.md). */
+export type ProtocolEntryKind = 'key-status' | 'audit-anchor' | 'introduction'
 
 /** Entry kinds that carry no record: a projection of records passes over them. */
-export const PROTOCOL_ENTRY_KINDS: ReadonlySet<string> = new Set<ProtocolEntryKind>(['key-status', 'audit-anchor'])
+export const PROTOCOL_ENTRY_KINDS: ReadonlySet<string> = new Set<ProtocolEntryKind>(['key-status', 'audit-anchor', 'introduction'])
 
 /** The body of an `audit-anchor` entry: the head of the issuer's audit trail when it was written. */
 export interface AuditAnchorBody {

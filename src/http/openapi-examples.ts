@@ -31,6 +31,7 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   'POST /v1/inbox/consultations': { jws },
   'POST /v1/peers': { agencyId: 'fr-sbdu', name: 'Service des biens à double usage', country: 'FR', baseUrl: 'https://sbdu.example.fr', jwksUrl: 'https://sbdu.example.fr/.well-known/jwks.json' },
   'PATCH /v1/peers/:agencyId': { status: 'disabled', reason: 'The agency asked us to pause while it rotates its keys' },
+  'POST /v1/peers/join': { url: 'https://sbdu.example.fr', kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', members: true },
   'POST /v1/keys/:kid/revocation': { reason: 'The key was on a laptop stolen on 1 December', from: '2026-12-01T00:00:00Z' },
   'POST /v1/decisions': decision,
   'POST /v1/decisions/:id/amendments': { ...change('Quantity corrected from the licence application'), decision: { ...decision, items: [{ ...decision.items[0], quantity: 3 }] } },

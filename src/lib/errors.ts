@@ -6,6 +6,8 @@
 export type ErrorCode =
   | 'INVALID_REQUEST'
   | 'KEY_NOT_FOUND'
+  | 'PEER_DISCOVERY_FAILED'
+  | 'PEER_KEY_NOT_PINNED'
   | 'FEED_RECOVERY_PENDING'
   | 'KEY_ALREADY_REVOKED'
   | 'UNAUTHENTICATED'
@@ -143,6 +145,9 @@ export const errors = {
     new AppError('TOKEN_LIFETIME_TOO_LONG', 401, `token rejected: it is valid for ${seconds} s, more than the ${max} s allowed`),
   feedRecoveryPending: (why: string) =>
     new AppError('FEED_RECOVERY_PENDING', 503, `nothing can be published now: ${why}; it goes on once a peer has said what it holds of our feed (npm run cli -- feed recover)`).retryAfter(10),
+  peerDiscoveryFailed: (url: string, why: string) => new AppError('PEER_DISCOVERY_FAILED', 422, `no agency found at ${url}: ${why}`, [{ pointer: '/body/url', detail: why }]),
+  peerKeyNotPinned: (agencyId: string, kid: string) =>
+    new AppError('PEER_KEY_NOT_PINNED', 422, `the keys "${agencyId}" serves do not include key ${kid}: check the thumbprint you were given (out of band) before trusting this agency`, [{ pointer: '/body/kid', detail: 'not among the keys served' }]),
   keyNotFound: (kid: string) => new AppError('KEY_NOT_FOUND', 404, `no signing key of ours with kid "${kid}"`),
   keyAlreadyRevoked: (kid: string) => new AppError('KEY_ALREADY_REVOKED', 409, `key "${kid}" is revoked already`),
   signingKeyMissing: () => new AppError('SIGNING_KEY_MISSING', 503, 'this agency has no current signing key; run `npm run cli -- keys rotate`'),

@@ -3,7 +3,8 @@ export { createPartnerAuthenticator, type PartnerAuthContext, type PartnerAuthen
 export { peerKeysFor, type KeyRefresh, type PeerKeys } from './peer-keys.js'
 export { fetchJwks, parseJwks } from './fetch-jwks.js'
 export {
-  findPeer, findPeerJwks, listPeers, enrolledAgencyIdsSql, activePeerIdsQuery, peerStatusesQuery, updatePeerKeys, updatePeerStatus
+  findPeer, findPeerJwks, insertPeer, listPeers, enrolledAgencyIdsSql, activePeerIdsQuery, peerStatusesQuery, updatePeerKeys, updatePeerStatus
 } from './queries.js'
 export type { Peer, PeerEnrolment, PeerStatus } from './types.js'
 export { applyKeyStatusEntries, currentKeysOf, keyPolicyOf, keyStatusOf, recordKeyStatuses, statusesOfJwks } from './key-status.js'
+export { discoverAgency, checkPinnedKey, readIntroduction, signMemberList, verifyMemberList, INTRODUCTION_KIND, type Introduction, type MemberList } from './join.js'

@@ -6,7 +6,7 @@ export { loadKeyEncryptionKey, deriveSessionKey, type KeyEncryptionKey, type Key
 export { generateEd25519Key, type GeneratedKey } from './generate-key.js'
 export { signPartnerToken, verifyPartnerToken, peekTokenIssuer, type PartnerClaims } from './partner-token.js'
 export { createUserTokenVerifier, issueLocalUserToken, loadLocalIdpKey, type UserPrincipal, type UserRole, type IdentityProvider } from './user-token.js'
-export { ENTRY_TYP, CONSULTATION_TYP, ALERT_TYP, type SigningKey, type Jwks, type PublicJwk } from './types.js'
+export { ENTRY_TYP, CONSULTATION_TYP, ALERT_TYP, MEMBERS_TYP, type SigningKey, type Jwks, type PublicJwk } from './types.js'
 export { peekJws, peekKid } from './peek-jws.js'
 export {
   KeyPolicy, KEY_STATUS_KIND, keyFault, mergeKeyStatus, readKeyStatements, statusOf, ed25519Thumbprint,

@@ -12,3 +12,5 @@ export const ENTRY_TYP = 'reciprocity-entry+jws'
 export const CONSULTATION_TYP = 'reciprocity-consultation+jws'
 /** An alert POSTed to a webhook (src/alerts/deliveries.ts). */
 export const ALERT_TYP = 'reciprocity-alert+jws'
+/** The list of its members an agency signs for a newcomer it enrolled (src/peers/join.ts). */
+export const MEMBERS_TYP = 'reciprocity-members+jws'

@@ -7,5 +7,5 @@ export { createHttpPeerClient, type PeerClient, type WirePage, type WireCheckpoi
 export { SyncFailure, type SyncFailureCode } from './sync-failure.js'
 export { createPusher, type Pusher, type PushOptions } from './push-entries.js'
 export type { Projector, Projection } from './ingest.js'
-export { witnessStatement, collectWitnessViews, checkAgainstWitnesses, cosignaturesOf, witnessedSeqOf, recordedWitnessedSeq, holdUnwitnessed, releaseWitnessed, type WitnessRound, type CheckedView } from './witness.js'
+export { witnessStatement, collectWitnessViews, checkAgainstWitnesses, cosignaturesOf, checkView, storeView, witnessedSeqOf, recordedWitnessedSeq, holdUnwitnessed, releaseWitnessed, type WitnessRound, type CheckedView } from './witness.js'
 export { planRecovery, storeRecoveredEntries, type RecoveryPlan } from './recover-feed.js'

@@ -37,6 +37,8 @@ export interface PeerClient {
   witnessView (peer: Peer, issuer: string): Promise<WitnessView>
   /** A page of the peer's copy of `issuer`'s feed. */
   copyPage (peer: Peer, issuer: string, after: number, limit: number): Promise<WirePage>
+  /** The peer's members, as a JWS it signs (for a newcomer it enrolled). */
+  members (peer: Peer): Promise<string>
 }
 
 const FAILURE_CODES: Record<HttpFailureKind, SyncFailureCode> = {
@@ -85,6 +87,11 @@ export function createHttpPeerClient (token: (peer: Peer) => Promise<string>, op
       const body = await get(peer, path)
       if (!witnessCheck.Check(body)) throw malformed(path, witnessCheck.Errors(body).First())
       return body
+    },
+    async members (peer) {
+      const body = await get(peer, '/v1/federation/members') as { members?: unknown }
+      if (typeof body?.members !== 'string') throw malformed('/v1/federation/members', undefined)
+      return body.members
     },
     async copyPage (peer, issuer, after, limit) {
       const path = `/v1/witness/${encodeURIComponent(issuer)}/entries`

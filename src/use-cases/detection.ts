@@ -7,6 +7,7 @@ import { prepareProjection, projectEntries } from '../records/index.js'
 import { KEY_STATUS_KIND } from '../signing/index.js'
 import { holdUnwitnessed, recordedWitnessedSeq, type Projector } from '../sync/index.js'
 import { arrivalMatching } from './alerts.js'
+import { applyIntroductions } from './join.js'
 import type { UseCaseContext } from './context.js'
 
 type RecordKey = { issuer: string, recordId: string }
@@ -52,6 +53,7 @@ export function createPeerProjector (ctx: Pick<UseCaseContext, 'config' | 'clock
     const seqOf = new Map(entries.flatMap((e) => typeof e.payload?.body.recordId === 'string' ? [[e.payload.body.recordId, e.seq] as const] : []))
     return async (trx) => {
       await applyKeyStatusEntries(trx, issuer, keyStatuses)
+      await applyIntroductions(trx, ctx, issuer, entries)
       const result = await projectEntries(trx, prepared)
       if (quorum === 0) {
         await detect(trx, prepared.touched)

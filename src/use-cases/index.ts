@@ -18,3 +18,4 @@ export { holdFeedAtStart, recoverFeed, witnessRound, type RecoveryOutcome, type 
 export { searchRecords, listOwnRecords, listDenialsDue, viewRecord, type DecisionSearchQuery, type RecordListQuery, type RecordView } from './read-records.js'
 export { searchDivergences, viewDivergence, exportDivergenceReport, type DivergenceExport, type DivergenceReportRequest } from './read-divergences.js'
 export { anchorAuditTrail, verifyAuditTrail, AUDIT_ANCHOR_KIND, type AuditTrailVerification, type AnchorFault } from './audit.js'
+export { joinAgency, applyIntroductions, type JoinRequest, type JoinOutcome } from './join.js'

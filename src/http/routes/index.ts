@@ -8,6 +8,7 @@ import { crosswalkReadRoutes, crosswalkWriteRoutes } from './crosswalks.js'
 import { decisionReadRoutes, decisionWriteRoutes } from './decisions.js'
 import { decisionImportRoutes } from './decisions-import.js'
 import { divergenceReadRoutes, divergenceWriteRoutes } from './divergences.js'
+import { federationPartnerRoutes, joinRoutes } from './federation.js'
 import { feedRoutes } from './feed.js'
 import { healthRoutes } from './health.js'
 import { inboxRoutes } from './inbox.js'
@@ -34,11 +35,13 @@ export async function httpRoutes (app: App) {
     await app.register(inboxRoutes, { prefix: '/v1/inbox' })
     await app.register(consultationInboxRoutes, { prefix: '/v1/inbox/consultations' })
     await app.register(witnessRoutes, { prefix: '/v1/witness' })
+    await app.register(federationPartnerRoutes, { prefix: '/v1/federation' })
   })
   await app.register(async function administrators (app: App) {
     declareAccess(app, ['admin'])
     await app.register(keyRoutes, { prefix: '/v1/keys' })
     await app.register(peerRoutes, { prefix: '/v1/peers' })
+    await app.register(joinRoutes, { prefix: '/v1/peers' })
     await app.register(webhookRoutes, { prefix: '/v1/webhooks' })
   })
   await app.register(async function officers (app: App) {

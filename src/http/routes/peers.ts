@@ -45,7 +45,8 @@ function toSyncView (health: PeerHealth | undefined, peer: Peer): PeerSyncView {
   }
 }
 
-function toView (peer: Peer, health: PeerHealth | undefined): PeerView {
+/** A peer as the API shows it, with its sync health. */
+export function peerView (peer: Peer, health: PeerHealth | undefined): PeerView {
   return {
     agencyId: peer.agencyId,
     name: peer.name,
@@ -71,7 +72,7 @@ export async function peerRoutes (app: App) {
   const viewOf = async (agencyId: string) => {
     const peer = await getPeer(app.db, agencyId)
     const [health] = await listPeerHealth(app.db, agencyId)
-    return toView(peer, health)
+    return peerView(peer, health)
   }
 
   app.post('/', {
@@ -97,7 +98,7 @@ export async function peerRoutes (app: App) {
   }, async () => {
     const [peers, health] = await Promise.all([listPeers(app.db), listPeerHealth(app.db)])
     const byId = new Map(health.map((h) => [h.agencyId, h]))
-    return { peers: peers.map((peer) => toView(peer, byId.get(peer.agencyId))) }
+    return { peers: peers.map((peer) => peerView(peer, byId.get(peer.agencyId))) }
   })
 
   app.get('/:agencyId', {
