@@ -1,4 +1,5 @@
-import { listAuditEvents, verifyAuditChain, type ChainVerification } from '../audit/index.js'
+import { listAuditEvents } from '../audit/index.js'
+import { verifyAuditTrail, type AuditTrailVerification } from '../use-cases/index.js'
 import { AuditEventQuery } from '../http/schemas/audit.js'
 import type { App } from '../http/types.js'
 import { readForm, type FieldError } from './form-values.js'
@@ -13,10 +14,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/
 /**
  * The auditors' audit trail (issue 13): the events read with the API's own query schema
  * (`AuditEventQuery`; days typed by a person become the UTC instants the API takes), in order,
- * a page at a time; the chain verified on request (`verifyAuditChain`), logged as the API logs it.
+ * a page at a time; the chain and its anchors verified on request (`verifyAuditTrail`), logged as the API logs it.
  */
 export async function auditPages (app: App, kit: PageKit): Promise<void> {
-  const show = async (request: Parameters<PageKit['frameOf']>[0], reply: Parameters<PageKit['frameOf']>[1], verification: ChainVerification | undefined) => {
+  const show = async (request: Parameters<PageKit['frameOf']>[0], reply: Parameters<PageKit['frameOf']>[1], verification: AuditTrailVerification | undefined) => {
     const raw = request.query as Record<string, unknown>
     const query = Object.fromEntries(FIELDS.flatMap((k) => typeof raw[k] === 'string' ? [[k, raw[k]]] : [])) as Record<string, string>
     const errors: FieldError[] = []
@@ -49,8 +50,8 @@ export async function auditPages (app: App, kit: PageKit): Promise<void> {
 
   app.get('/audit/verification', async (request, reply) => {
     if (kit.signedIn(request, reply, ['auditor']) === undefined) return reply
-    const result = await verifyAuditChain(app.db, {})
-    request.log.info({ ok: result.ok, checked: result.checked, lastSeq: result.lastSeq, firstBad: result.ok ? undefined : result.firstBad.seq }, 'audit trail verified')
+    const result = await verifyAuditTrail(app.services, {})
+    request.log.info({ ok: result.ok, checked: result.chain.checked, lastSeq: result.chain.lastSeq, firstBad: result.chain.ok ? undefined : result.chain.firstBad.seq, anchorFault: result.anchors.fault?.reason }, 'audit trail verified')
     return show(request, reply, result)
   })
 }

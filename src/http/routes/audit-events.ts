@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { listAuditEvents, verifyAuditChain } from '../../audit/index.js'
+import { listAuditEvents } from '../../audit/index.js'
+import { verifyAuditTrail } from '../../use-cases/index.js'
 import { AuditEventQuery } from '../schemas/audit.js'
 import { problems } from '../schemas/common.js'
 import type { App } from '../types.js'
@@ -26,8 +27,21 @@ const AuditEventPage = Type.Object({
   nextAfterSeq: Type.Union([Type.Integer(), Type.Null()], { description: 'pass as afterSeq for the next page; null on the last page' })
 }, closed)
 
+const AnchorCheck = Type.Object({
+  checked: Type.Integer({ description: 'anchors of the trail in our feed (audit-anchor entries) checked against it' }),
+  lost: Type.Integer({ description: 'anchors a recovery named as lost with a restored disk, not held against the trail' }),
+  last: Type.Union([Type.Object({ feedSeq: Type.Integer(), auditSeq: Type.Integer() }, closed), Type.Null()]),
+  fault: Type.Union([Type.Object({
+    reason: Type.Union([Type.Literal('cut'), Type.Literal('rewritten')], { description: 'cut: the trail ends before an anchored event; rewritten: an anchored event hashes otherwise now' }),
+    feedSeq: Type.Integer(),
+    anchoredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    auditSeq: Type.Integer(),
+    detail: Type.String()
+  }, closed), Type.Null()])
+}, closed)
+
 const ChainVerification = Type.Object({
-  ok: Type.Boolean({ description: 'every event from fromSeq on is intact and linked' }),
+  ok: Type.Boolean({ description: 'every event from fromSeq on is intact and linked, and every anchor in our feed agrees with the trail' }),
   checked: Type.Integer({ description: 'events found intact' }),
   lastSeq: Type.Union([Type.Integer(), Type.Null()], { description: 'the last intact event: compare with a head recorded earlier to catch events removed from the end' }),
   lastHash: Type.Union([Hash, Type.Null()]),
@@ -35,7 +49,8 @@ const ChainVerification = Type.Object({
     seq: Seq,
     reason: Type.Union([Type.Literal('hash-mismatch'), Type.Literal('broken-link'), Type.Literal('gap')]),
     detail: Type.String()
-  }, closed))
+  }, closed)),
+  anchors: AnchorCheck
 }, closed)
 
 /** The hash-chained audit trail (auditors). */
@@ -54,13 +69,13 @@ export async function auditEventRoutes (app: App) {
   app.get('/verification', {
     schema: {
       tags,
-      summary: 'Verify the audit trail\'s hash chain: recompute every hash, check every link and that no seq is missing',
+      summary: 'Verify the audit trail: recompute every hash, check every link and that no seq is missing, and check it against its anchors in our feed (a cut end)',
       querystring: Type.Object({ fromSeq: Type.Optional(Seq) }, closed),
       response: { 200: ChainVerification, ...problems(400) }
     }
   }, async (request) => {
-    const result = await verifyAuditChain(app.db, { fromSeq: request.query.fromSeq })
-    request.log.info({ ok: result.ok, checked: result.checked, lastSeq: result.lastSeq, firstBad: result.ok ? undefined : result.firstBad.seq }, 'audit trail verified')
-    return result
+    const { ok, chain, anchors } = await verifyAuditTrail(app.services, { fromSeq: request.query.fromSeq })
+    request.log.info({ ok, checked: chain.checked, lastSeq: chain.lastSeq, firstBad: chain.ok ? undefined : chain.firstBad.seq, anchorFault: anchors.fault?.reason }, 'audit trail verified')
+    return { ...chain, ok, anchors }
   })
 }

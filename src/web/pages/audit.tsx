@@ -1,4 +1,5 @@
-import type { AuditEvent, ChainVerification } from '../../audit/index.js'
+import type { AuditEvent } from '../../audit/index.js'
+import type { AuditTrailVerification } from '../../use-cases/index.js'
 import type { FieldError } from '../form-values.js'
 import type { Formats } from '../../lib/format-dates.js'
 import { Layout, type PageFrame } from '../layout.js'
@@ -69,7 +70,7 @@ export function AuditPage ({ frame, self, query, errors, events, next, verificat
   errors: readonly FieldError[]
   events: AuditEvent[] | undefined
   next: string | undefined
-  verification: ChainVerification | undefined
+  verification: AuditTrailVerification | undefined
   formats: Formats
 }) {
   return (
@@ -79,9 +80,11 @@ export function AuditPage ({ frame, self, query, errors, events, next, verificat
       <section aria-labelledby='verify-heading'>
         <h2 id='verify-heading'>{t.verifyTitle}</h2>
         <p>{t.verifyLead}</p>
-        {verification !== undefined && (verification.ok
-          ? <p class='notice' role='status'>{t.verified(verification.checked, verification.lastSeq)} <span class='muted'>{verification.lastHash === null ? '' : t.lastHash(verification.lastHash)}</span></p>
-          : <p class='warning-panel' role='alert'><strong>{t.broken(verification.firstBad.seq, t.brokenReasons[verification.firstBad.reason] ?? verification.firstBad.reason, verification.firstBad.detail)}</strong></p>)}
+        {verification !== undefined && (!verification.chain.ok
+          ? <p class='warning-panel' role='alert'><strong>{t.broken(verification.chain.firstBad.seq, t.brokenReasons[verification.chain.firstBad.reason] ?? verification.chain.firstBad.reason, verification.chain.firstBad.detail)}</strong></p>
+          : verification.anchors.fault !== null
+            ? <p class='warning-panel' role='alert'><strong>{t.anchorFault(verification.anchors.fault.detail)}</strong></p>
+            : <p class='notice' role='status'>{t.verified(verification.chain.checked, verification.chain.lastSeq)} {t.anchorsChecked(verification.anchors.checked)} <span class='muted'>{verification.chain.lastHash === null ? '' : t.lastHash(verification.chain.lastHash)}</span></p>)}
         <form method='get' action='/app/audit/verification'><button type='submit' class='button'>{t.verify}</button></form>
       </section>
       <h2>{t.filter}</h2>

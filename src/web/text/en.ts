@@ -218,6 +218,8 @@ export const en = {
     verify: 'Verify the audit trail',
     verified: (checked: number, lastSeq: number | null) => `The chain is intact: ${checked} event${checked === 1 ? '' : 's'} checked${lastSeq === null ? '' : `, the last is number ${lastSeq}`}.`,
     lastHash: (hash: string) => `Its hash: ${hash}`,
+    anchorsChecked: (n: number) => n === 0 ? 'No anchor of it in our feed yet.' : `It agrees with its ${n} anchor${n === 1 ? '' : 's'} in our feed.`,
+    anchorFault: (detail: string) => `The trail does not agree with its anchors in our feed: ${detail}.`,
     broken: (seq: number, reason: string, detail: string) => `The chain is broken at event ${seq} (${reason}): ${detail}. The events before it are intact; this one and those after cannot be trusted.`,
     brokenReasons: { 'hash-mismatch': 'its content does not match its hash', 'broken-link': 'it does not name the hash of the event before', gap: 'an event is missing before it' } as Record<string, string>,
     dateError: (label: string) => `${label}: enter a date as YYYY-MM-DD`
