@@ -6,7 +6,7 @@ import { systemClock } from '../lib/clock.js'
 import { AppError } from '../lib/errors.js'
 import { listPeers, type Peer } from '../peers/index.js'
 import type { Jwks } from '../signing/index.js'
-import { enrolPeer, setPeerStatus } from '../use-cases/index.js'
+import { enrolPeer, removePeer, setPeerStatus } from '../use-cases/index.js'
 import type { Command } from './main.js'
 import { cliActor, note, print, usageError, withDatabase } from './services.js'
 
@@ -14,7 +14,8 @@ const USAGE = [
   'peers add --id AGENCY_ID --name NAME --country CC --base-url URL (--jwks-url URL | --jwks-file FILE) [--if-absent]',
   '       peers list',
   '       peers disable AGENCY_ID [--reason TEXT]',
-  '       peers enable AGENCY_ID [--reason TEXT]'
+  '       peers enable AGENCY_ID [--reason TEXT]',
+  '       peers remove AGENCY_ID --records keep|purge'
 ].join('\n')
 
 const describe = (peer: Peer) =>
@@ -24,12 +25,12 @@ type Values = Record<string, string | boolean | undefined>
 const text = (values: Values, name: string) => typeof values[name] === 'string' ? values[name] : undefined
 
 /**
- * `peers add | list | disable | enable`: the administrator's peer enrolment, as the
- * /v1/peers API does it. `add` validates with the API's own schema and fetches the JWKS URL
+ * `peers add | list | disable | enable | remove`: the administrator's peer enrolment, as the
+ * /v1/peers API does it (`remove` as DELETE /v1/peers/{agencyId}?records=keep|purge). `add` validates with the API's own schema and fetches the JWKS URL
  * once now; `--if-absent` makes re-running it a no-op (for one-shot jobs such as compose's).
  */
 export const peersCommand: Command = {
-  summary: 'Enrol, list, disable or enable peer agencies',
+  summary: 'Enrol, list, disable, enable or remove peer agencies',
   usage: USAGE,
   options: {
     id: { type: 'string' },
@@ -39,7 +40,8 @@ export const peersCommand: Command = {
     'jwks-url': { type: 'string' },
     'jwks-file': { type: 'string' },
     'if-absent': { type: 'boolean' },
-    reason: { type: 'string' }
+    reason: { type: 'string' },
+    records: { type: 'string' }
   },
   allowPositionals: true,
   async run ({ values, positionals }) {
@@ -51,8 +53,14 @@ export const peersCommand: Command = {
       case 'enable':
         if (rest.length !== 1) return usageError('peers', USAGE, `${action} takes one agency id`)
         return setStatus(rest[0] as string, action === 'enable' ? 'active' : 'disabled', text(values, 'reason') ?? null)
+      case 'remove': {
+        if (rest.length !== 1) return usageError('peers', USAGE, 'remove takes one agency id')
+        const records = text(values, 'records')
+        if (records !== 'keep' && records !== 'purge') return usageError('peers', USAGE, '--records keep|purge is required: keep its records, or purge them')
+        return remove(rest[0] as string, records)
+      }
       default:
-        return usageError('peers', USAGE, 'expected add, list, disable or enable')
+        return usageError('peers', USAGE, 'expected add, list, disable, enable or remove')
     }
   }
 }
@@ -105,5 +113,15 @@ async function list (): Promise<number> {
 async function setStatus (agencyId: string, status: 'active' | 'disabled', reason: string | null): Promise<number> {
   const config = loadConfigOrExit(process.env)
   await withDatabase(config, async (db) => { print(describe(await setPeerStatus({ db, config, clock: systemClock }, cliActor(), agencyId, status, reason))) })
+  return 0
+}
+
+async function remove (agencyId: string, records: 'keep' | 'purge'): Promise<number> {
+  const config = loadConfigOrExit(process.env)
+  await withDatabase(config, async (db) => {
+    const outcome = await removePeer({ db, config, clock: systemClock }, cliActor(), agencyId, records)
+    const c = outcome.counts
+    print([agencyId, `removed (records ${records})`, `records=${c.records}`, `entries=${c.entries}`, `divergencesResolved=${c.divergencesResolved}`].join('\t'))
+  })
   return 0
 }
