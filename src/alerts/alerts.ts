@@ -93,6 +93,28 @@ export async function raiseAlerts (trx: Transaction<Database>, findings: readonl
   return raised
 }
 
+/**
+ * Marks every alert still holding about a record of `issuer` as no longer holding, `why`, in the
+ * caller's transaction: through `raiseAlerts`, so each is audited (`alert-no-longer-holds`) as
+ * any alert that stops holding. What a removal that purges a peer's records does before they go.
+ * Returns how many alerts.
+ */
+export async function alertsOnRecordsOfNoLongerHold (trx: Transaction<Database>, issuer: string, why: string, clock: Clock): Promise<number> {
+  const rows = await trx.selectFrom('alerts').selectAll().where('issuer', '=', issuer).where('holds', '=', true).orderBy('id').execute()
+  await raiseAlerts(trx, rows.map((a): AlertFinding => ({
+    kind: a.kind as AlertKind,
+    findingKey: a.finding_key,
+    recipient: { user: a.recipient_user, role: a.recipient_role },
+    subject: { type: a.subject_type, id: a.subject_id },
+    record: a.record_id === null ? null : { issuer, recordId: a.record_id, version: a.record_version ?? 0 },
+    holds: false,
+    title: a.title,
+    explanation: `no longer holds: ${why}`,
+    detail: a.detail
+  })), clock)
+  return rows.length
+}
+
 /** The alerts already raised about the records `keys`, of `kinds`: what a change of those records re-evaluates. */
 export async function alertsAboutRecords (
   trx: Transaction<Database>, keys: ReadonlyArray<{ issuer: string, recordId: string }>, kinds: readonly AlertKind[]

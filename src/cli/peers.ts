@@ -6,7 +6,7 @@ import { systemClock } from '../lib/clock.js'
 import { AppError } from '../lib/errors.js'
 import { listPeers, type Peer } from '../peers/index.js'
 import type { Jwks } from '../signing/index.js'
-import { enrolPeer, setPeerStatus } from '../use-cases/index.js'
+import { enrolPeer, removePeer, setPeerStatus } from '../use-cases/index.js'
 import type { Command } from './main.js'
 import { joinCommand } from './peers-join.js'
 import { cliActor, note, print, usageError, withDatabase } from './services.js'
@@ -16,7 +16,8 @@ const USAGE = [
   '       peers join URL --kid KID [--introduce] [--members]',
   '       peers list',
   '       peers disable AGENCY_ID [--reason TEXT]',
-  '       peers enable AGENCY_ID [--reason TEXT]'
+  '       peers enable AGENCY_ID [--reason TEXT]',
+  '       peers remove AGENCY_ID --records keep|purge'
 ].join('\n')
 
 const describe = (peer: Peer) =>
@@ -26,12 +27,12 @@ type Values = Record<string, string | boolean | undefined>
 const text = (values: Values, name: string) => typeof values[name] === 'string' ? values[name] : undefined
 
 /**
- * `peers add | join | list | disable | enable`: the administrator's peer enrolment, as the
- * /v1/peers API does it. `add` validates with the API's own schema and fetches the JWKS URL
+ * `peers add | join | list | disable | enable | remove`: the administrator's peer enrolment, as the
+ * /v1/peers API does it (`remove` as DELETE /v1/peers/{agencyId}?records=keep|purge). `add` validates with the API's own schema and fetches the JWKS URL
  * once now; `--if-absent` makes re-running it a no-op (for one-shot jobs such as compose's).
  */
 export const peersCommand: Command = {
-  summary: 'Enrol, list, disable or enable peer agencies',
+  summary: 'Enrol, list, disable, enable or remove peer agencies',
   usage: USAGE,
   options: {
     id: { type: 'string' },
@@ -44,7 +45,8 @@ export const peersCommand: Command = {
     kid: { type: 'string' },
     introduce: { type: 'boolean' },
     members: { type: 'boolean' },
-    reason: { type: 'string' }
+    reason: { type: 'string' },
+    records: { type: 'string' }
   },
   allowPositionals: true,
   async run ({ values, positionals }) {
@@ -61,8 +63,14 @@ export const peersCommand: Command = {
       case 'enable':
         if (rest.length !== 1) return usageError('peers', USAGE, `${action} takes one agency id`)
         return setStatus(rest[0] as string, action === 'enable' ? 'active' : 'disabled', text(values, 'reason') ?? null)
+      case 'remove': {
+        if (rest.length !== 1) return usageError('peers', USAGE, 'remove takes one agency id')
+        const records = text(values, 'records')
+        if (records !== 'keep' && records !== 'purge') return usageError('peers', USAGE, '--records keep|purge is required: keep its records, or purge them')
+        return remove(rest[0] as string, records)
+      }
       default:
-        return usageError('peers', USAGE, 'expected add, join, list, disable or enable')
+        return usageError('peers', USAGE, 'expected add, join, list, disable, enable or remove')
     }
   }
 }
@@ -115,5 +123,15 @@ async function list (): Promise<number> {
 async function setStatus (agencyId: string, status: 'active' | 'disabled', reason: string | null): Promise<number> {
   const config = loadConfigOrExit(process.env)
   await withDatabase(config, async (db) => { print(describe(await setPeerStatus({ db, config, clock: systemClock }, cliActor(), agencyId, status, reason))) })
+  return 0
+}
+
+async function remove (agencyId: string, records: 'keep' | 'purge'): Promise<number> {
+  const config = loadConfigOrExit(process.env)
+  await withDatabase(config, async (db) => {
+    const outcome = await removePeer({ db, config, clock: systemClock }, cliActor(), agencyId, records)
+    const c = outcome.counts
+    print([agencyId, `removed (records ${records})`, `records=${c.records}`, `entries=${c.entries}`, `divergencesResolved=${c.divergencesResolved}`].join('\t'))
+  })
   return 0
 }

@@ -142,7 +142,7 @@ export interface PeerTable {
   jwks: ColumnType<Jwks, string, string>
   jwks_url: string | null
   jwks_refreshed_at: Date | null
-  status: 'active' | 'disabled' | 'quarantined'
+  status: 'active' | 'disabled' | 'quarantined' | 'removed'
   status_reason: string | null
   created_at: Timestamp
   updated_at: Timestamp

@@ -144,19 +144,36 @@ export async function getDivergence (deps: { db: Db, self: string, keyRing: Pick
  * (INVALID_TRANSITION) and names the states it allows.
  */
 export async function transitionDivergence (deps: { db: Db, clock: Clock }, id: string, actor: string, to: DivergenceState, reason: string) {
-  return deps.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('divergences').select(['state']).where('id', '=', id).forUpdate().executeTakeFirst()
-    if (row === undefined) throw errors.notFound(`divergence ${id}`)
-    const allowed = TRANSITIONS[row.state]
-    if (!allowed.includes(to)) {
-      throw errors.invalidTransition(`a divergence in state "${row.state}" cannot move to "${to}"${allowed.length === 0 ? ' (it is resolved)' : `; it can move to ${allowed.join(', ')}`}`)
-    }
-    const now = deps.clock.now()
-    await trx.updateTable('divergences').set({ state: to, updated_at: now, ...(to === 'resolved' ? { resolved_at: now } : {}) }).where('id', '=', id).execute()
-    await addTransition(trx, id, row.state, to, actor, reason, now)
-    await appendAuditEvents(trx, [{ actor, action: 'divergence-transition', subject: { type: 'divergence', id }, detail: { from: row.state, to, reason } }], deps.clock)
-    return { id, from: row.state, to, actor, reason, at: now.toISOString() }
-  })
+  return deps.db.transaction().execute(async (trx) => transitionIn(trx, deps.clock, id, actor, to, reason))
+}
+
+/** `transitionDivergence` in the caller's transaction. */
+async function transitionIn (trx: Transaction<Database>, clock: Clock, id: string, actor: string, to: DivergenceState, reason: string) {
+  const row = await trx.selectFrom('divergences').select(['state']).where('id', '=', id).forUpdate().executeTakeFirst()
+  if (row === undefined) throw errors.notFound(`divergence ${id}`)
+  const allowed = TRANSITIONS[row.state]
+  if (!allowed.includes(to)) {
+    throw errors.invalidTransition(`a divergence in state "${row.state}" cannot move to "${to}"${allowed.length === 0 ? ' (it is resolved)' : `; it can move to ${allowed.join(', ')}`}`)
+  }
+  const now = clock.now()
+  await trx.updateTable('divergences').set({ state: to, updated_at: now, ...(to === 'resolved' ? { resolved_at: now } : {}) }).where('id', '=', id).execute()
+  await addTransition(trx, id, row.state, to, actor, reason, now)
+  await appendAuditEvents(trx, [{ actor, action: 'divergence-transition', subject: { type: 'divergence', id }, detail: { from: row.state, to, reason } }], clock)
+  return { id, from: row.state, to, actor, reason, at: now.toISOString() }
+}
+
+/**
+ * Resolves every divergence not yet resolved that names a record of `issuer` (as first or
+ * second), for `actor` with `reason`, in the caller's transaction: each through the same
+ * transition, history entry and audit event as `transitionDivergence`. What a removal that
+ * purges a peer's records does before they go. Returns the ids resolved.
+ */
+export async function resolveDivergencesNaming (trx: Transaction<Database>, clock: Clock, issuer: string, actor: string, reason: string): Promise<string[]> {
+  const rows = await trx.selectFrom('divergences').select('id')
+    .where((eb) => eb.or([eb('first_issuer', '=', issuer), eb('second_issuer', '=', issuer)]))
+    .where('state', '!=', 'resolved').orderBy('id').execute()
+  for (const { id } of rows) await transitionIn(trx, clock, id, actor, 'resolved', reason)
+  return rows.map((r) => r.id)
 }
 
 /**

@@ -3,7 +3,7 @@ export {
   type DivergenceConfig, type RecordRef, type DecisionFacts, type ClassificationFacts, type ConsultationCitation, type Finding
 } from './types.js'
 export {
-  decidedOnSql, listDivergences, countDivergences, countOutstandingDivergences, getDivergence, transitionDivergence, countStillHoldingSql, divergencesInScope, type DivergenceFilter, type DivergenceSummary, type DivergenceScope
+  decidedOnSql, listDivergences, countDivergences, countOutstandingDivergences, getDivergence, transitionDivergence, resolveDivergencesNaming, countStillHoldingSql, divergencesInScope, type DivergenceFilter, type DivergenceSummary, type DivergenceScope
 } from './divergences.js'
 export { DEFAULT_DIVERGENCE_CONFIG, type DecisionPairEvidence, type ClassificationPairEvidence } from './rules.js'
 export { detectDivergences, queueForDetection, FUZZY_PARTIES, type DetectionContext, type DetectionOutcome } from './detect.js'

@@ -129,3 +129,13 @@ export async function readFeedItems (db: Db, issuer: string, after: number, limi
     : `{"seq":${row.seq},"hash":"${row.hash}","prev":${row.prev === null ? 'null' : `"${row.prev}"`}}`)
   return { items: items.join(','), last: rows.at(-1)?.seq ?? null, count: rows.length, public: rows.every((row) => row.public && row.jws !== null) }
 }
+
+/**
+ * Deletes every entry of a peer's feed we hold, and its head if we kept one, in the caller's
+ * transaction (a removal that purges the peer's records; never our own feed). Returns how many entries.
+ */
+export async function deleteFeedEntriesOf (trx: Transaction<Database>, issuer: string): Promise<number> {
+  const result = await trx.deleteFrom('feed_entries').where('issuer', '=', issuer).executeTakeFirst()
+  await trx.deleteFrom('feed_heads').where('issuer', '=', issuer).execute()
+  return Number(result.numDeletedRows)
+}

@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client'
 import { listPeerHealth, type PeerHealth, type PeerState } from '../sync/index.js'
 import { source, type Source } from './source.js'
 
-const STATES: readonly PeerState[] = ['active', 'backing_off', 'quarantined', 'disabled']
+const STATES: readonly PeerState[] = ['active', 'backing_off', 'quarantined', 'disabled', 'removed']
 
 /** The sync health of every enrolled peer (the names /metrics has shown since issue 5: docs/sync.md). */
 export function peerSource (registry: Registry): Source {

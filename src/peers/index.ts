@@ -3,7 +3,8 @@ export { createPartnerAuthenticator, type PartnerAuthContext, type PartnerAuthen
 export { peerKeysFor, type KeyRefresh, type PeerKeys } from './peer-keys.js'
 export { fetchJwks, parseJwks } from './fetch-jwks.js'
 export {
-  findPeer, findPeerJwks, insertPeer, listPeers, enrolledAgencyIdsSql, activePeerIdsQuery, peerStatusesQuery, updatePeerKeys, updatePeerStatus
+  findPeer, findPeerJwks, insertPeer, listPeers, enrolledAgencyIdsSql, activePeerIdsQuery, peerStatusesQuery, updatePeerKeys, updatePeerStatus,
+  notFromRemovedPeerSql, deletePeer
 } from './queries.js'
 export type { Peer, PeerEnrolment, PeerStatus } from './types.js'
 export { applyKeyStatusEntries, currentKeysOf, keyPolicyOf, keyStatusOf, recordKeyStatuses, statusesOfJwks } from './key-status.js'

@@ -52,6 +52,15 @@ export function peerStatusesQuery (db: Kysely<Database>) {
   return db.selectFrom('peers').select(['agency_id', 'status', 'status_reason'])
 }
 
+/**
+ * Whether the record issued by `issuer` (a column of the caller's query, e.g. `sql.ref('p.issuer')`)
+ * is not from a peer an administrator removed keeping its records (status `removed`): the one
+ * definition the candidate queries of screening and divergence detection leave such records out by.
+ */
+export function notFromRemovedPeerSql (issuer: RawBuilder<unknown> | ReturnType<typeof sql.ref>): RawBuilder<boolean> {
+  return sql<boolean>`not exists (select 1 from peers removed_peer where removed_peer.agency_id = ${issuer} and removed_peer.status = 'removed')`
+}
+
 /** The enrolled public keys of peer `agencyId`; undefined when it is not enrolled. */
 export async function findPeerJwks (db: Db, agencyId: string): Promise<Jwks | undefined> {
   const row = await db.selectFrom('peers').select('jwks').where('agency_id', '=', agencyId).executeTakeFirst()
@@ -96,12 +105,24 @@ export async function updatePeerKeys (db: Db, agencyId: string, jwks: Jwks, refr
  * status `except` is left as it is. Returns whether the peer's row changed.
  */
 export async function updatePeerStatus (db: Db | Transaction<Database>, agencyId: string, status: PeerStatus, reason: string | null,
-  options: { at?: Date | undefined, except?: PeerStatus | undefined } = {}): Promise<boolean> {
+  options: { at?: Date | undefined, except?: PeerStatus | readonly PeerStatus[] | undefined } = {}): Promise<boolean> {
+  const except = options.except === undefined ? [] : typeof options.except === 'string' ? [options.except] : options.except
   const result = await db.updateTable('peers').set({ status, status_reason: reason, updated_at: options.at ?? new Date() })
     .where('agency_id', '=', agencyId)
-    .$if(options.except !== undefined, (qb) => qb.where('status', '!=', options.except as PeerStatus))
+    .$if(except.length > 0, (qb) => qb.where('status', 'not in', except))
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * Forgets a peer in the caller's transaction (a removal that purges its records): its key
+ * statuses and its row, so that the agency may be enrolled again. Returns whether it was enrolled.
+ */
+export async function deletePeer (trx: Transaction<Database>, agencyId: string): Promise<boolean> {
+  await trx.deleteFrom('peer_key_status').where('agency_id', '=', agencyId).execute()
+  await trx.deleteFrom('partner_token_jtis').where('issuer', '=', agencyId).execute()
+  const result = await trx.deleteFrom('peers').where('agency_id', '=', agencyId).executeTakeFirst()
+  return Number(result.numDeletedRows) === 1
 }
 
 /** Records a partner token's jti; false when it was already used (a replay). */

@@ -1,7 +1,8 @@
 import type { Jwks } from '../lib/jwk.js'
 import type { KnownKeyStatus } from '../signing/index.js'
 
-export type PeerStatus = 'active' | 'disabled' | 'quarantined'
+/** `removed`: an administrator removed the peer keeping its records (docs/federation.md section 3): no sync, its tokens refused, its records left out of screening and detection. */
+export type PeerStatus = 'active' | 'disabled' | 'quarantined' | 'removed'
 
 export interface Peer {
   agencyId: string

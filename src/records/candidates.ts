@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { codeProbes, partyIdentifierKeys, partyNameKeys, partyProbeKeys, type CodeProbe, type CrosswalkLink, type PartyInput, type PartyKeySource } from '../matching/index.js'
+import { notFromRemovedPeerSql } from '../peers/index.js'
 import { lifecycleSql, notFinalSql } from './lifecycle.js'
 import { trigramNeighbours } from './trigram-neighbours.js'
 
@@ -11,6 +12,8 @@ export interface CandidateScope {
   /** Our agency: its records are left out unless `includeOwn`. */
   self: string
   includeOwn: boolean
+  /** Also the records of peers removed with their records kept (`notFromRemovedPeerSql`); left out unless said. */
+  includeFormerPeers?: boolean | undefined
 }
 
 /** What one looked-for party is searched by: its probe keys (`partyProbeKeys`), stored keys (`partyNameKeys`) and identifier keys (`identifierKey`). */
@@ -118,12 +121,17 @@ export interface PartyDecisionFilter {
   codes?: readonly CodeProbe[] | undefined
   /** Decisions of which no revocation was published only. */
   standing?: boolean | undefined
+  /**
+   * Also the decisions of peers removed with their records kept (`notFromRemovedPeerSql`):
+   * left out unless this or `scope.includeFormerPeers` says so (screening's `includeFormerPeers`; the officers' search shows them).
+   */
+  includeFormerPeers?: boolean | undefined
 }
 
 /**
  * The filter's conditions on the party's own row (`record_parties p`: outcome, role, country,
- * whose), and not `exceptIssuer`'s: the one definition for finding near names and the
- * decisions naming them.
+ * whose), and not `exceptIssuer`'s, nor a removed peer's unless asked: the one definition for
+ * finding near names and the decisions naming them.
  */
 function partyRowConditions (filter: PartyDecisionFilter, exceptIssuer: RawBuilder<unknown>): RawBuilder<boolean> {
   return sql.join([
@@ -131,7 +139,8 @@ function partyRowConditions (filter: PartyDecisionFilter, exceptIssuer: RawBuild
     ...(filter.outcome === undefined ? [] : [sql`p.outcome = ${sql.lit(filter.outcome)}`]),
     ...(filter.roles === undefined ? [] : [sql`p.role = any(${filter.roles as string[]}::text[])`]),
     ...(filter.partyCountry === undefined ? [] : [sql`p.country = ${filter.partyCountry}`]),
-    ...(filter.scope === undefined ? [] : [sql`(${filter.scope.includeOwn} or p.issuer <> ${filter.scope.self})`])
+    ...(filter.scope === undefined ? [] : [sql`(${filter.scope.includeOwn} or p.issuer <> ${filter.scope.self})`]),
+    ...(filter.includeFormerPeers === true || filter.scope?.includeFormerPeers === true ? [] : [notFromRemovedPeerSql(sql.ref('p.issuer'))])
   ], sql` and `) as RawBuilder<boolean>
 }
 
@@ -332,6 +341,7 @@ export async function findItemCandidates (
     select r.issuer, r.record_id from records r
     where r.kind = 'decision' and r.outcome = 'denied' and r.destination = ${destination}
       and (${scope.includeOwn} or r.issuer <> ${scope.self})
+      ${scope.includeFormerPeers === true ? sql`` : sql`and ${notFromRemovedPeerSql(sql.ref('r.issuer'))}`}
       and exists (
         select 1 from record_codes c
         join jsonb_to_recordset(${JSON.stringify(probes)}::jsonb) as q(family text, canonical text, ancestors text[], pattern text)

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { PartyInput } from '../matching/index.js'
+import { notFromRemovedPeerSql } from '../peers/index.js'
 import type { RecordKey } from './candidates.js'
 import { lapsedSql, lifecycleSql, notFinalSql } from './lifecycle.js'
 
@@ -87,7 +88,7 @@ const DESCRIPTION_TRIGRAM_FLOOR = 0.3
  * Pairs (classification among `keys`, another agency's classification of the same item): the
  * same part number (`part_key`), or, when one of the two has none, a description alike
  * (`description_key`, the nearest `DESCRIPTION_CANDIDATES` above `DESCRIPTION_TRIGRAM_FLOOR`,
- * neither revoked): the items `evaluateClassificationPair` compares. One statement; a change
+ * neither revoked), none of a removed peer's (`notFromRemovedPeerSql`): the items `evaluateClassificationPair` compares. One statement; a change
  * that holds no classification reads nothing more than its own rows.
  */
 export async function classificationsSharingPart (trx: Transaction<Database>, keys: readonly RecordKey[]): Promise<Array<[RecordKey, RecordKey]>> {
@@ -102,6 +103,7 @@ export async function classificationsSharingPart (trx: Transaction<Database>, ke
     from changed c
     join record_items i on i.part_key = c.part_key and i.issuer <> c.issuer
     join records r on r.issuer = i.issuer and r.record_id = i.record_id and r.kind = 'classification'
+    where ${notFromRemovedPeerSql(sql.ref('i.issuer'))}
     union
     select c.issuer, c.record_id, n.issuer, n.record_id
     from changed c
@@ -109,6 +111,7 @@ export async function classificationsSharingPart (trx: Transaction<Database>, ke
       select i.issuer, i.record_id, similarity(i.description_key, c.description_key) as similarity
       from record_items i
       where i.description_key is not null and i.issuer <> c.issuer and (c.part_key is null or i.part_key is null)
+        and ${notFromRemovedPeerSql(sql.ref('i.issuer'))}
         -- only classification items have a description key; asking the kind again here makes the
         -- planner think few rows pass, and sort every classification instead of walking the index
         and exists (select 1 from records r where r.issuer = i.issuer and r.record_id = i.record_id and ${notFinalSql('r')})

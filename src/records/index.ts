@@ -23,6 +23,7 @@ export {
   decisionPartiesOf, classificationsSharingPart, anyLapsedSql, anyNotInForceSql, type PartyOfDecision
 } from './divergence-candidates.js'
 export { refreshMatchKeys } from './refresh-match-keys.js'
+export { deleteRecordsOf, countRecordsOf } from './record-details.js'
 export { analyzeQueryTables, estimateHeldRecords } from './refresh-statistics.js'
 export { isUrgentEntry } from './urgency.js'
 export {

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely'
+import { sql, type Insertable, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import { columnList, unnestRows, type Columns } from '../db/unnest-rows.js'
 import type { CrosswalkLinkTable, Database, RecordCodeTable, RecordItemTable, RecordPartyTable } from '../db/schema.js'
 import { codeKeyColumns, itemKeyColumns, linkKeyColumns, partyKeyColumns } from '../matching/index.js'
@@ -43,6 +43,26 @@ async function deleteRecordDetails (trx: Transaction<Database>, records: Readonl
       await trx.deleteFrom(table).where('issuer', '=', issuer).where('record_id', 'in', ids).execute()
     }
   }
+}
+
+/**
+ * Deletes every record of `issuer` and its query-table rows (parties, items, codes, crosswalk
+ * links), in the caller's transaction: a removal that purges a peer's records. The distinct
+ * party names (`party_names`) stay: a projection that only grows, read through the parties
+ * naming them. Returns how many records.
+ */
+export async function deleteRecordsOf (trx: Transaction<Database>, issuer: string): Promise<number> {
+  for (const table of ['record_parties', 'record_items', 'record_codes', 'crosswalk_links'] as const) {
+    await trx.deleteFrom(table).where('issuer', '=', issuer).execute()
+  }
+  const result = await trx.deleteFrom('records').where('issuer', '=', issuer).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** How many records of `issuer` we hold. */
+export async function countRecordsOf (db: Kysely<Database>, issuer: string): Promise<number> {
+  const row = await db.selectFrom('records').select((eb) => eb.fn.countAll<string>().as('n')).where('issuer', '=', issuer).executeTakeFirstOrThrow()
+  return Number(row.n)
 }
 
 /**

@@ -65,6 +65,8 @@ export interface ListedDecision {
     storedAt: Date
   }
   content: DecisionContent
+  /** True for a decision of a peer removed with its records kept. */
+  formerPeer?: boolean | undefined
   match?: DecisionPartyMatch | undefined
 }
 
@@ -192,7 +194,8 @@ function toListedDecision (decision: HeldDecision, self: string, today: string):
       kid: decision.kid,
       storedAt: decision.storedAt
     },
-    content: decision.content
+    content: decision.content,
+    ...(decision.formerPeer === true ? { formerPeer: true } : {})
   }
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js'
 import { currentEntry } from '../feed/index.js'
 import { peekKid } from '../signing/index.js'
 import type { PartyInput } from '../matching/index.js'
+import { notFromRemovedPeerSql } from '../peers/index.js'
 import type { RecordKey } from './candidates.js'
 import { findPartyMatches, type MatchedDecisionParty } from './party-matches.js'
 import { lifecycleSql } from './lifecycle.js'
@@ -54,6 +55,8 @@ export interface HeldDecision {
   kid: string | null
   /** When we stored the entry: when we published it, or ingested it from its issuer. */
   storedAt: Date
+  /** True for a record of a peer removed with its records kept (`notFromRemovedPeerSql`). */
+  formerPeer?: boolean | undefined
 }
 
 /** The `records` row of a decision and the feed entry of its current version, as selected by `COLUMNS`. */
@@ -69,13 +72,14 @@ interface DecisionRow {
   /** The entry's JWS protected header (base64url), for its kid; null for a placeholder (never the current version of a record). */
   header: string | null
   stored_at: Date
+  former_peer: boolean
 }
 
 /** The feed entry of the decision's current version, joined to `records r`. */
 const ENTRY = currentEntry('r', 'f')
 
 const COLUMNS = sql`r.issuer, r.record_id, r.version, r.body, r.decision_date, r.valid_until, r.revoked_from, r.latest_seq,
-  ${ENTRY.header} as header, coalesce(${ENTRY.storedAt}, now()) as stored_at`
+  ${ENTRY.header} as header, coalesce(${ENTRY.storedAt}, now()) as stored_at, not ${notFromRemovedPeerSql(sql.ref('r.issuer'))} as former_peer`
 
 function toHeldDecision (row: DecisionRow): HeldDecision {
   return {
@@ -88,7 +92,8 @@ function toHeldDecision (row: DecisionRow): HeldDecision {
     revokedFrom: row.revoked_from,
     latestSeq: row.latest_seq,
     kid: row.header === null ? null : peekKid(row.header) ?? null,
-    storedAt: row.stored_at
+    storedAt: row.stored_at,
+    ...(row.former_peer ? { formerPeer: true } : {})
   }
 }
 
@@ -123,7 +128,7 @@ export async function listDecisions (db: Db, filter: DecisionFilter, today: stri
 export async function findPartyDecisions (
   trx: Transaction<Database>, filter: DecisionFilter, today: string, party: PartyInput, options: { threshold: number, trigramThreshold: number, limit: number }
 ): Promise<MatchedDecisionParty[]> {
-  const matches = await findPartyMatches(trx, { parties: [party], ...options, country: filter.country, filter: { conditions: filterConditions(filter, today) } })
+  const matches = await findPartyMatches(trx, { parties: [party], ...options, country: filter.country, filter: { conditions: filterConditions(filter, today), includeFormerPeers: true } })
   const best = new Map<string, MatchedDecisionParty>()
   for (const m of matches) {
     const key = `${m.issuer}/${m.recordId}`

@@ -27,6 +27,7 @@ export const ScreeningOptions = Type.Object({
   includeOwn: Type.Boolean({ default: false, description: 'also match our own decisions' }),
   includeInactive: Type.Boolean({ default: false, description: 'also match revoked and lapsed denials' }),
   includeSuppressed: Type.Boolean({ default: false, description: 'list hits an earlier disposition suppressed, under `suppressed`' }),
+  includeFormerPeers: Type.Optional(Type.Boolean({ default: false, description: 'also match the records of peers removed with their records kept (left out unless said)' })),
   threshold: Type.Optional(Type.Number({ minimum: 0.5, maximum: 1, description: 'party match threshold; MATCH_PARTY_THRESHOLD when omitted' }))
 }, closed)
 export type ScreeningOptions = Static<typeof ScreeningOptions>

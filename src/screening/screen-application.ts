@@ -50,7 +50,7 @@ export interface ApplicationScreening {
  * apart, and the counts.
  */
 export async function screenApplication (ctx: ScreeningContext, application: Application, date: string, options: ScreeningOptions): Promise<ApplicationScreening> {
-  const scope: CandidateScope = { self: ctx.self, includeOwn: options.includeOwn }
+  const scope: CandidateScope = { self: ctx.self, includeOwn: options.includeOwn, includeFormerPeers: options.includeFormerPeers === true }
   const threshold = options.threshold ?? ctx.matching.partyThreshold
   const codes = application.items.flatMap((item) => item.codes)
   const crosswalks = await findCrosswalks(ctx.trx, codes)
@@ -96,7 +96,7 @@ export async function screenApplicationAgainst (
 ): Promise<Pick<ApplicationScreening, 'hits' | 'suppressed'>> {
   const threshold = options.threshold ?? ctx.matching.partyThreshold
   const ours = application.parties.map((party) => preparedPlacedParty(toPartyInput(party)))
-  const matched = new Map(records.filter((r) => options.includeOwn || r.issuer !== ctx.self).map((r) => [r, bestPartyMatch(ours, r, threshold)]))
+  const matched = new Map(records.filter((r) => (options.includeOwn || r.issuer !== ctx.self) && (options.includeFormerPeers === true || r.formerPeer !== true)).map((r) => [r, bestPartyMatch(ours, r, threshold)]))
   // with partyHitsOnly, a record naming none of our parties is no hit: nothing more is read for it
   const held = [...matched].filter(([, match]) => options.partyHitsOnly !== true || match !== undefined).map(([r]) => r)
   if (held.length === 0) return { hits: [], suppressed: [] }

@@ -88,7 +88,7 @@ export async function saveCheckpoint (db: Db, agencyId: string, checkpoint: { se
     .execute()
 }
 
-export type PeerState = 'active' | 'backing_off' | 'quarantined' | 'disabled'
+export type PeerState = 'active' | 'backing_off' | 'quarantined' | 'disabled' | 'removed'
 
 export interface PeerHealth {
   agencyId: string
@@ -150,8 +150,21 @@ export async function listPeerHealth (db: Db, agencyId?: string): Promise<PeerHe
 
 /** Lifts a quarantine (or a backoff) after an administrator acted, in the caller's transaction: the next round starts now; false for a disabled peer. */
 export async function resumePeerSync (trx: Transaction<Database>, agencyId: string, now: Date): Promise<boolean> {
-  if (!await updatePeerStatus(trx, agencyId, 'active', null, { at: now, except: 'disabled' })) return false
+  if (!await updatePeerStatus(trx, agencyId, 'active', null, { at: now, except: ['disabled', 'removed'] })) return false
   await trx.updateTable('peer_sync').set({ attempts: 0, next_attempt_at: now, quarantine_evidence: null, lease_owner: null, lease_expires_at: null })
     .where('agency_id', '=', agencyId).execute()
   return true
+}
+
+/**
+ * Forgets what syncing with peer `agencyId` left, in the caller's transaction (a removal that
+ * purges its records): its pushed entries waiting in the inbox, its sync row, the records of it
+ * waiting for witnesses, and the witness views in which it is the subject or the witness.
+ */
+export async function forgetPeerSync (trx: Transaction<Database>, agencyId: string): Promise<{ inboxPending: number, witnessViews: number }> {
+  const inbox = await trx.deleteFrom('inbox_pending').where('issuer', '=', agencyId).executeTakeFirst()
+  await trx.deleteFrom('unwitnessed_records').where('issuer', '=', agencyId).execute()
+  await trx.deleteFrom('peer_sync').where('agency_id', '=', agencyId).execute()
+  const views = await trx.deleteFrom('witness_views').where((eb) => eb.or([eb('subject', '=', agencyId), eb('witness', '=', agencyId)])).executeTakeFirst()
+  return { inboxPending: Number(inbox.numDeletedRows), witnessViews: Number(views.numDeletedRows) }
 }

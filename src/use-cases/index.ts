@@ -8,7 +8,7 @@ export { publishClassification, publishCrosswalk, amendRecord, revokeRecord, ren
 export { screenApplications, recordDisposition } from './screen.js'
 export { requestConsultation, replyToConsultation, sendInformation, withdrawConsultation, receiveConsultationMessage } from './consult.js'
 export { transitionDivergence, reevaluateLapsed, drainDetectionBacklog } from './divergences.js'
-export { enrolPeer, setPeerStatus, resumePeer, updatePeer } from './peers.js'
+export { enrolPeer, setPeerStatus, resumePeer, updatePeer, removePeer, PURGE_REASON, type RecordsOnRemoval, type PeerRemovalOutcome } from './peers.js'
 export { rotateKey, revokeKey, type RotatedKey, type RevokedKey } from './keys.js'
 export {
   openCase, withdrawCase, watchParty, unwatchParty, acknowledgeAlert, watchForAlerts, addWebhook, changeWebhook, deleteWebhook

@@ -1,8 +1,14 @@
 import type { Logger } from 'pino'
+import { alertsOnRecordsOfNoLongerHold } from '../alerts/index.js'
 import { appendAuditEvents } from '../audit/index.js'
 import { errors } from '../lib/errors.js'
-import { getPeer, prepareEnrolment, preparePeerChange, setPeerStatus as setStatus, storeEnrolment, storePeerChange, type Peer, type PeerEnrolment, type PeerStatus } from '../peers/index.js'
-import { resumePeerSync } from '../sync/index.js'
+import { resolveDivergencesNaming } from '../divergence/index.js'
+import { deleteFeedEntriesOf } from '../feed/index.js'
+import {
+  deletePeer, getPeer, prepareEnrolment, preparePeerChange, setPeerStatus as setStatus, storeEnrolment, storePeerChange, updatePeerStatus, type Peer, type PeerEnrolment, type PeerStatus
+} from '../peers/index.js'
+import { countRecordsOf, deleteRecordsOf } from '../records/index.js'
+import { forgetPeerSync, resumePeerSync } from '../sync/index.js'
 import type { UseCaseContext } from './context.js'
 
 // An administrator's decisions about peers: each is written with its audit event in one
@@ -65,10 +71,59 @@ export async function updatePeer (ctx: PeerAdministration, admin: string, agency
  */
 export async function resumePeer (ctx: PeerAdministration, admin: string, agencyId: string): Promise<{ peer: Peer, previous: PeerStatus }> {
   const before = await getPeer(ctx.db, agencyId)
-  if (before.status === 'disabled') throw errors.peerInactive(agencyId, 'disabled: enable it with PATCH first')
+  if (before.status === 'disabled' || before.status === 'removed') throw errors.peerInactive(agencyId, `${before.status}: enable it with PATCH first`)
   return ctx.db.transaction().execute(async (trx) => {
     if (!await resumePeerSync(trx, agencyId, ctx.clock.now())) throw errors.peerInactive(agencyId, 'disabled: enable it with PATCH first')
     await appendAuditEvents(trx, [{ actor: admin, action: 'peer-resumed', subject: { type: 'peer', id: agencyId }, detail: { previous: before.status, reason: before.statusReason } }], ctx.clock)
     return { peer: await getPeer(trx, agencyId), previous: before.status }
+  })
+}
+
+/** What an administrator chose to do with a removed peer's records. */
+export type RecordsOnRemoval = 'keep' | 'purge'
+
+/** The reason given to each divergence a purge resolves. */
+export const PURGE_REASON = 'peer removed; its records purged'
+
+export interface PeerRemovalOutcome {
+  agencyId: string
+  records: RecordsOnRemoval
+  counts: { records: number, entries: number, divergencesResolved: number, alertsNoLongerHolding: number, inboxPending: number, witnessViews: number }
+  /** The peer as it is now (keep); undefined once purged. */
+  peer: Peer | undefined
+}
+
+/**
+ * Removes a peer (docs/federation.md section 3), in one transaction with `peer-removed` (the
+ * choice and the counts). `keep`: its status becomes `removed`: no more sync (only active peers
+ * are leased), its tokens refused (PEER_INACTIVE), its keys kept to verify the evidence we hold,
+ * its records held but left out of screening and detection (`notFromRemovedPeerSql`); PATCH
+ * status active reinstates it. `purge`: every divergence naming one of its records is resolved
+ * (PURGE_REASON) and every alert about one of them no longer holds, then its records with their query rows, its feed entries, its sync state and
+ * witness views, and its row go: the agency may be enrolled again.
+ */
+export async function removePeer (ctx: PeerAdministration, admin: string, agencyId: string, records: RecordsOnRemoval): Promise<PeerRemovalOutcome> {
+  const before = await getPeer(ctx.db, agencyId)
+  return ctx.db.transaction().execute(async (trx) => {
+    let counts: PeerRemovalOutcome['counts']
+    if (records === 'keep') {
+      await updatePeerStatus(trx, agencyId, 'removed', 'removed by an administrator; its records kept', { at: ctx.clock.now() })
+      counts = { records: await countRecordsOf(trx, agencyId), entries: 0, divergencesResolved: 0, alertsNoLongerHolding: 0, inboxPending: 0, witnessViews: 0 }
+    } else {
+      const resolved = await resolveDivergencesNaming(trx, ctx.clock, agencyId, admin, PURGE_REASON)
+      const alerts = await alertsOnRecordsOfNoLongerHold(trx, agencyId, PURGE_REASON, ctx.clock)
+      const deletedRecords = await deleteRecordsOf(trx, agencyId)
+      const entries = await deleteFeedEntriesOf(trx, agencyId)
+      const sync = await forgetPeerSync(trx, agencyId)
+      await deletePeer(trx, agencyId)
+      counts = { records: deletedRecords, entries, divergencesResolved: resolved.length, alertsNoLongerHolding: alerts, ...sync }
+    }
+    await appendAuditEvents(trx, [{
+      actor: admin,
+      action: 'peer-removed',
+      subject: { type: 'peer', id: agencyId },
+      detail: { records, previousStatus: before.status, counts }
+    }], ctx.clock)
+    return { agencyId, records, counts, peer: records === 'keep' ? await getPeer(trx, agencyId) : undefined }
   })
 }

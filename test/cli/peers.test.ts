@@ -84,3 +84,30 @@ t.test('peers add --jwks-file: public keys only', async (t) => {
   t.match(missing.stderr, /--jwks-file/)
   t.equal((await runCli(['peers', 'list'], env)).stdout.trim().split('\n').length, 1, 'only the good enrolment was stored')
 })
+
+t.test('peers remove --records keep, then --records purge', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'reciprocity-cli-peers-remove-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const env = { AGENCY_ID: 'uk-ecju', DATABASE_URL: await createEmptyDatabase(t), DATA_DIR: dataDir }
+  const fr = await makePeerIdentity('fr-sbdu')
+  const jwksFile = join(dataDir, 'fr.jwks.json')
+  await writeFile(jwksFile, JSON.stringify(fr.jwks))
+  const added = await runCli(['peers', 'add', '--id', 'fr-sbdu', '--name', 'SBDU', '--country', 'FR', '--base-url', 'http://127.0.0.1:9', '--jwks-file', jwksFile], env)
+  t.equal(added.code, 0, added.stderr)
+
+  const kept = await runCli(['peers', 'remove', 'fr-sbdu', '--records', 'keep'], env)
+  t.equal(kept.code, 0, kept.stderr)
+  t.same(kept.stdout.trim().split('\t'), ['fr-sbdu', 'removed (records keep)', 'records=0', 'entries=0', 'divergencesResolved=0'])
+  t.match((await runCli(['peers', 'list'], env)).stdout, /^fr-sbdu\tremoved\t/m, 'listed as removed')
+
+  const purged = await runCli(['peers', 'remove', 'fr-sbdu', '--records', 'purge'], env)
+  t.equal(purged.code, 0, purged.stderr)
+  t.match(purged.stdout, /^fr-sbdu\tremoved \(records purge\)\t/)
+  t.equal((await runCli(['peers', 'list'], env)).stdout, '', 'no longer enrolled')
+  t.equal((await runCli(['peers', 'remove', 'fr-sbdu', '--records', 'purge'], env)).code, 1, 'an unknown peer')
+
+  const db = await createDb(loadConfig({ ...env, LOG_LEVEL: 'silent' }))
+  t.teardown(() => db.destroy())
+  const events = await db.selectFrom('audit_events').select(['actor', 'detail']).where('action', '=', 'peer-removed').orderBy('seq').execute()
+  t.match(events, [{ actor: /^cli:/, detail: { records: 'keep' } }, { actor: /^cli:/, detail: { records: 'purge' } }], 'each removal audited, by the operator')
+})

@@ -14,6 +14,8 @@ const BAD_USAGE: string[][] = [
   ['peers', 'add', '--id', 'fr-sbdu'],
   ['peers', 'add', '--id', 'FR', '--name', 'x', '--country', 'fr', '--base-url', 'ftp://x', '--jwks-url', 'https://x/jwks.json'],
   ['peers', 'add', '--id', 'fr-sbdu', '--name', 'x', '--country', 'FR', '--base-url', 'https://x', '--jwks-url', 'https://x/j', '--jwks-file', 'f.json'],
+  ['peers', 'remove', 'fr-sbdu'],
+  ['peers', 'remove', 'fr-sbdu', '--records', 'later'],
   ['migrate', 'sideways'],
   ['divergences'],
   ['divergences', 'reevaluate', 'now']

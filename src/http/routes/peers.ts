@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { getPeer, keyStatusOf, listPeers, type Peer } from '../../peers/index.js'
 import { listPeerHealth, type PeerHealth } from '../../sync/index.js'
-import { enrolPeer, resumePeer, setPeerStatus, updatePeer } from '../../use-cases/index.js'
+import { enrolPeer, removePeer, resumePeer, setPeerStatus, updatePeer } from '../../use-cases/index.js'
 import { errors } from '../../lib/errors.js'
 import { userOf } from '../plugins/auth.js'
 import type { App } from '../types.js'
 import { AgencyId, problems } from '../schemas/common.js'
-import { PeerChange, PeerEnrolment, PeerView, type PeerSyncView } from '../schemas/peers.js'
+import { PeerChange, PeerEnrolment, PeerRemoval, PeerRemovalQuery, PeerView, type PeerSyncView } from '../schemas/peers.js'
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
@@ -144,5 +144,29 @@ export async function peerRoutes (app: App) {
     const { peer, previous } = await resumePeer(app.services, userOf(request).subject, request.params.agencyId)
     request.log.info({ peer: peer.agencyId, previous }, 'peer sync resumed')
     return viewOf(peer.agencyId)
+  })
+
+  app.delete('/:agencyId', {
+    schema: {
+      tags: ['peers'],
+      summary: 'Remove a peer, keeping its records or purging them',
+      description: 'In one transaction with the audit event `peer-removed` (the choice and the counts). ' +
+        '`records=keep`: the peer becomes `removed`: no more sync, its tokens refused (403 PEER_INACTIVE), its keys kept, its records held and ' +
+        'marked as from a former peer but left out of screening (unless `includeFormerPeers`) and of divergence detection; PATCH status active reinstates it. ' +
+        '`records=purge`: every divergence naming one of its records is resolved ("peer removed; its records purged"), then its records, feed entries, ' +
+        'sync state, witness views and enrolment are deleted: the agency may be enrolled again.',
+      params: PeerParams,
+      querystring: PeerRemovalQuery,
+      response: { 200: PeerRemoval, ...problems(400, 404) }
+    }
+  }, async (request) => {
+    const outcome = await removePeer(app.services, userOf(request).subject, request.params.agencyId, request.query.records)
+    request.log.info({ peer: outcome.agencyId, records: outcome.records, counts: outcome.counts }, 'peer removed')
+    return {
+      agencyId: outcome.agencyId,
+      records: outcome.records,
+      counts: outcome.counts,
+      peer: outcome.peer === undefined ? null : await viewOf(outcome.agencyId)
+    }
   })
 }

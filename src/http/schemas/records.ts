@@ -57,6 +57,7 @@ export const DecisionListItem = Type.Object({
     storedAt: DateTime
   }, closed),
   decision: DecisionContent,
+  formerPeer: Type.Optional(Type.Boolean({ description: 'present (true) for a decision of a peer removed with its records kept: held, but left out of screening and divergence detection' })),
   match: Type.Optional(Type.Object({
     party: Type.Integer({ minimum: 0, description: 'index of their party in decision.parties' }),
     matched: Type.Object({
@@ -206,6 +207,7 @@ export const decisionListItem = (d: ListedDecision): DecisionListItem => ({
   latestSeq: d.latestSeq,
   signature: { ...d.signature, storedAt: d.signature.storedAt.toISOString() },
   decision: d.content,
+  ...(d.formerPeer === true ? { formerPeer: true } : {}),
   ...(d.match === undefined ? {} : { match: d.match })
 })
 export const classificationView = (record: OwnRecord<'classification'>): ClassificationView => ({ ...metaOf(record), classification: record.content })

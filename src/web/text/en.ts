@@ -447,7 +447,7 @@ export const en = {
     columnLag: 'Behind its feed',
     columnLastSynced: 'Last synced',
     columnLastError: 'Last error',
-    states: { active: 'Active', backing_off: 'Retrying after a failure', quarantined: 'Quarantined', disabled: 'Disabled' },
+    states: { active: 'Active', backing_off: 'Retrying after a failure', quarantined: 'Quarantined', disabled: 'Disabled', removed: 'Removed (records kept)' },
     lagUnknown: 'Not known yet: its feed has not been read',
     upToDate: (cursor: number) => `Up to date: we hold its feed to entry ${cursor}`,
     behind: (lag: number, cursor: number, head: number) => `${lag} entr${lag === 1 ? 'y' : 'ies'} behind: we hold entry ${cursor} of ${head}`,
