@@ -1,12 +1,8 @@
 import { connect } from 'node:net'
 import { sql } from 'kysely'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import { createDb, createReservedDb } from '../../src/db/create-db.js'
-import { systemClock } from '../../src/lib/clock.js'
-import { createLogger } from '../../src/lib/logger.js'
-import { wireServices } from '../../src/wiring.js'
 import { enrol, startAgency, makePeerIdentity, type TestAgency } from '../helpers/agency.js'
+import { appWithMainPoolHeld } from '../helpers/busy-pool.js'
 import { captureLogs } from '../helpers/capture-logs.js'
 import { call, sampleDecision } from '../helpers/records.js'
 
@@ -179,21 +175,9 @@ t.test('with every connection of the main pool taken, health, the JWKS, the feed
   const agency = await startAgency(t)
   const peer = await makePeerIdentity('fr-sbdu')
   await enrol(agency, peer)
-  // the same agency served by an app with one main connection and one reserved
-  const main = await createDb({ databaseUrl: agency.databaseUrl, dataDir: agency.config.dataDir, dbPoolSize: 1 })
-  const reserved = createReservedDb({ databaseUrl: agency.databaseUrl, dataDir: agency.config.dataDir, dbReservedPoolSize: 1 })
+  // the same agency served by an app with one main connection (held) and one reserved
+  const { app, reserved, release } = await appWithMainPoolHeld(t, agency)
   t.ok(reserved, 'a reserved pool is made when DATABASE_URL is set')
-  t.teardown(async () => { await main.destroy(); await reserved?.destroy() })
-  const deps = await wireServices(agency.config, createLogger({ level: 'silent' }), systemClock, main)
-  const app = await buildApp({ ...deps, reservedDb: reserved })
-  t.teardown(() => app.close())
-
-  let release = () => {}
-  const released = new Promise<void>((resolve) => { release = resolve })
-  let taken = () => {}
-  const isTaken = new Promise<void>((resolve) => { taken = resolve })
-  const holder = main.connection().execute(async () => { taken(); await released })
-  await isTaken
 
   t.equal((await app.inject({ url: '/health/ready' })).statusCode, 200, 'ready')
   t.equal((await app.inject({ url: '/.well-known/jwks.json' })).statusCode, 200, 'JWKS')
@@ -204,7 +188,6 @@ t.test('with every connection of the main pool taken, health, the JWKS, the feed
   t.match(busy.json(), { code: 'DATABASE_BUSY' })
   t.match(String(busy.headers['retry-after']), /^\d+$/)
 
-  release()
-  await holder
+  await release()
   t.equal((await app.inject({ url: '/v1/decisions', headers: { authorization: await agency.auth('officer') } })).statusCode, 200, 'answers again once a connection is free')
 })

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/lib/logger.js'
 import { drainOutbox, enqueue } from '../../src/outbox/index.js'
 import { wireServices } from '../../src/wiring.js'
 import { startAgency, type TestAgency } from '../helpers/agency.js'
+import { appWithMainPoolHeld } from '../helpers/busy-pool.js'
 import { decision, publishDecision, startFederation, syncAll } from '../helpers/federation.js'
 import { DENIED_PARTY, PROPOSED } from '../helpers/gazprombank.js'
 import { scrape } from '../helpers/metrics.js'
@@ -83,19 +84,7 @@ t.test('the outbox per topic: what waits, what fails, what was refused, the olde
 
 t.test('with the main pool\'s one connection held, /metrics answers from the reserved pool and shows the query waiting', async (t) => {
   const agency = await startAgency(t)
-  const main = await createDb({ databaseUrl: agency.databaseUrl, dataDir: agency.config.dataDir, dbPoolSize: 1 })
-  const reserved = createReservedDb({ databaseUrl: agency.databaseUrl, dataDir: agency.config.dataDir, dbReservedPoolSize: 1 })
-  t.teardown(async () => { await main.destroy(); await reserved?.destroy() })
-  const deps = await wireServices(agency.config, silent, systemClock, main)
-  const app = await buildApp({ ...deps, reservedDb: reserved })
-  t.teardown(() => app.close())
-
-  let release = () => {}
-  const released = new Promise<void>((resolve) => { release = resolve })
-  let taken = () => {}
-  const isTaken = new Promise<void>((resolve) => { taken = resolve })
-  const holder = main.connection().execute(async () => { taken(); await released })
-  await isTaken
+  const { app, release } = await appWithMainPoolHeld(t, agency)
   const listing = app.inject({ url: '/v1/decisions', headers: { authorization: await agency.auth('officer') } })
   await until(async () => (await scrape(app)).value('reciprocity_db_pool_waiting_clients', { pool: 'main' }) === 1)
   const m = await scrape(app)
@@ -104,8 +93,7 @@ t.test('with the main pool\'s one connection held, /metrics answers from the res
   t.equal(m.value('reciprocity_db_pool_idle_connections', { pool: 'main' }), 0, 'and busy')
   t.equal(m.value('reciprocity_db_pool_waiting_clients', { pool: 'main' }), 1, 'the listing waits for it')
   t.equal(m.value('reciprocity_db_pool_waiting_clients', { pool: 'reserved' }), 0)
-  release()
-  await holder
+  await release()
   t.equal((await listing).statusCode, 200, 'the listing answers once the connection is free')
   t.equal((await scrape(app)).value('reciprocity_db_pool_waiting_clients', { pool: 'main' }), 0)
 })

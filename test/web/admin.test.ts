@@ -186,7 +186,7 @@ t.test('the administrators\' pages: peers, enrolment, quarantine and resume, key
   await page.locator('nav[aria-label="Administration"]').getByRole('link', { name: 'Background jobs' }).click()
   t.equal(await page.locator('h1').textContent(), 'Background jobs')
   t.match(await page.locator('.lead').textContent() ?? '', /^The background jobs run in the worker process/, 'SYNC_IN_PROCESS is off in these agencies')
-  t.same(await page.locator('table.jobs tbody th').evaluateAll((cells) => cells.map((c) => c.firstChild?.textContent)), ['Sync of the peers\' feeds', 'Lapse re-evaluation', 'Detection of large changes', 'Outbox', 'Alert watch'])
+  t.same(await page.locator('table.jobs tbody th').evaluateAll((cells) => cells.map((c) => c.firstChild?.textContent)), ['Sync of the peers\' feeds', 'Lapse re-evaluation', 'Detection of large changes', 'Outbox', 'Alert watch', 'Witnesses', 'Audit trail anchor'])
   t.match(await page.locator('tr#job-sync').textContent() ?? '', /Every 30 seconds.*2 of 2 peers synced; none failing/)
   t.match(await page.locator('tr#job-outbox').textContent() ?? '', /Every 2 seconds.*Nothing waits.*0 waiting \(0 after a failure\); 0 given up/)
   t.match(await page.locator('h2:has-text("Consultation messages in the outbox") + dl').textContent() ?? '', /Waiting0 messages, 0 due now.*Refused by a peer \(not retried\)0/)

@@ -22,7 +22,7 @@ export async function federationPartnerRoutes (app: App) {
 
 const Join = Type.Object({
   url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000, description: 'where the agency answers: its /.well-known/reciprocity-agency says who it is' }),
-  kid: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'the RFC 7638 thumbprint of one of its keys, obtained out of band: its JWKS must hold it' }),
+  kid: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', minLength: 43, maxLength: 43, description: 'the RFC 7638 thumbprint of one of its keys, obtained out of band: its JWKS must hold it' }),
   introduce: Type.Optional(Type.Boolean({ description: 'publish an introduction of it in our feed, for the members that accept ours (ACCEPT_INTRODUCTIONS_FROM)' })),
   members: Type.Optional(Type.Boolean({ description: 'also enrol every member it lists (it must have enrolled us), with the keys it vouches for' }))
 }, { additionalProperties: false })

@@ -19,7 +19,7 @@ const KeyInfo = Type.Object({
   revocationReason: Type.Union([Type.String(), Type.Null()])
 }, { additionalProperties: false })
 
-const KidParams = Type.Object({ kid: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'the key\'s RFC 7638 thumbprint' }) }, { additionalProperties: false })
+const KidParams = Type.Object({ kid: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', minLength: 43, maxLength: 43, description: 'the key\'s RFC 7638 thumbprint' }) }, { additionalProperties: false })
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 const toView = (k: KeyRecord) => ({
