@@ -2,7 +2,7 @@ import type { RawBuilder, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { entryInsert, findEntryHashes, type EntryPayload, type VerifiedEntry } from '../feed/index.js'
 import { findPeer, keyPolicyOf } from '../peers/index.js'
-import { peekJws } from '../signing/index.js'
+import { KEY_STATUS_KIND, KeyPolicy, peekJws } from '../signing/index.js'
 import { SyncFailure } from './sync-failure.js'
 
 const INSERT_CHUNK = 1000
@@ -118,14 +118,18 @@ async function drainInbox (trx: Transaction<Database>, issuer: string, from: { s
   if (behind.length > 0) {
     await checkHeldEntries(trx, issuer, behind, new Set())
   }
+  let policy: KeyPolicy | undefined
   for (;;) {
     const next = await trx.deleteFrom('inbox_pending').where('issuer', '=', issuer).where('seq', '=', cursor.seq + 1)
       .returning(['seq', 'hash', 'jws']).executeTakeFirst()
     if (next === undefined) break
     const peeked = peekJws(next.jws)
     const payload = peeked?.payload as EntryPayload
-    const peer = await findPeer(trx, issuer)
-    const fault = peer === undefined || peeked?.kid === undefined ? undefined : keyPolicyOf(peer).fault(peeked.kid, payload)
+    // the peer's key statuses as stored now (the entries stored before may have changed them), read once, then moved on entry by entry
+    const keys: KeyPolicy = policy ?? await findPeer(trx, issuer).then((peer) => peer === undefined ? new KeyPolicy() : keyPolicyOf(peer))
+    policy = keys
+    const fault = peeked?.kid === undefined ? undefined : keys.fault(peeked.kid, payload)
+    if (payload.kind === KEY_STATUS_KIND) keys.observe(next.seq, payload.body)
     if (fault !== undefined) {
       throw new SyncFailure(fault === 'key-revoked' ? 'KEY_REVOKED' : 'KEY_RETIRED', `pushed entry ${next.seq} is signed with key ${String(peeked?.kid)}, which ${issuer} ${fault === 'key-revoked' ? 'revoked' : 'retired'} before it`, { evidence: { seq: next.seq, entry: next.jws } })
     }
